@@ -1,0 +1,59 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import { importX } from 'eslint-plugin-import-x';
+
+// PURE folders: no filesystem, processes or sockets; no clock either (time comes in as an argument).
+const pureGlobs = [
+  'packages/manifest/src/**',
+  'packages/protocol/src/**',
+  'packages/render-kubernetes/src/**',
+  'packages/daemon/src/supervisor/pure/**',
+  'packages/daemon/src/scheduler/pure/**',
+];
+const impure = ['fs', 'fs/promises', 'child_process', 'net', 'http', 'https', 'dgram', 'tls', 'cluster'].flatMap(
+  (m) => [`node:${m}`, m],
+);
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', 'packages/dashboard/**', '**/*.mjs', '**/*.js', 'examples/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    plugins: { 'import-x': importX },
+    rules: {
+      'import-x/no-cycle': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@nightshift/*/*'], message: 'Import a package through its index (exports map).' }] },
+      ],
+    },
+  },
+  {
+    files: pureGlobs,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: impure.map((name) => ({ name, message: 'PURE code: pass effects in from the shell.' })),
+          patterns: [{ group: ['@nightshift/*/*'], message: 'Import a package through its index.' }],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'PURE code: take `now`.' },
+        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'PURE code: take `now`.' },
+      ],
+    },
+  },
+  {
+    files: ['packages/*/test/**', 'tests/**', 'bench/**'],
+    rules: {
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+);

@@ -1,0 +1,41 @@
+/** A failure the CLI reports as `{ code, message, hint }` and maps to an exit status. */
+export class CliError extends Error {
+  readonly code: string;
+  readonly hint: string;
+  readonly exitCode: number;
+  constructor(code: string, message: string, hint = '', exitCode = 1) {
+    super(message);
+    this.name = 'CliError';
+    this.code = code;
+    this.hint = hint;
+    this.exitCode = exitCode;
+  }
+}
+
+interface Coded {
+  code?: unknown;
+  message?: unknown;
+  hint?: unknown;
+  exitCode?: unknown;
+}
+
+/** Usage errors exit 2, everything else 1. Identified by code, not instanceof (STYLE 5). */
+export function exitCodeOf(err: unknown): number {
+  const e = err as Coded | null;
+  if (e && typeof e.exitCode === 'number') return e.exitCode;
+  if (e && typeof e.code === 'string' && e.code.startsWith('NS_USAGE')) return 2;
+  return 1;
+}
+
+export function printError(err: unknown): void {
+  const e = (err ?? {}) as Coded;
+  const code = typeof e.code === 'string' ? e.code : 'NS_INTERNAL';
+  const message = typeof e.message === 'string' ? e.message : String(err);
+  process.stderr.write(`error ${code}: ${message}\n`);
+  if (typeof e.hint === 'string' && e.hint) process.stderr.write(`  hint: ${e.hint}\n`);
+}
+
+/** Writes JSON data to stdout (data on stdout, messages on stderr). */
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Makes sure the machine's own services that the tests use are up, starting each with the machine's own
+# command when its port does not answer. Usable by developers too: `bash scripts/services.sh`.
+set -u
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_port() {
+  local name=$1 port=$2 i
+  for i in $(seq 1 60); do
+    port_open "$port" && return 0
+    sleep 1
+  done
+  echo "services: $name did not come up on port $port within 60 s" >&2
+  return 1
+}
+
+ensure() {
+  local name=$1 port=$2
+  shift 2
+  if port_open "$port"; then
+    echo "services: $name is up (port $port)"
+    return 0
+  fi
+  echo "services: $name is down; starting it"
+  "$@" >/dev/null 2>&1 || echo "services: starting $name returned $?" >&2
+  wait_port "$name" "$port" && echo "services: $name started (port $port)"
+}
+
+status=0
+ensure redis 6379 redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+  --dir /var/lib/redis --logfile /var/log/redis/ci.log || status=1
+ensure postgresql 5432 sh -c 'pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start' || status=1
+ensure rabbitmq 5672 rabbitmq-server -detached || status=1
+ensure nats 4222 start-stop-daemon --start --oknodo --background --exec /usr/sbin/nats-server -- \
+  -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log || status=1
+exit $status
