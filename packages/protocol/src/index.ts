@@ -1,1 +1,6 @@
-export {};
+export * from './errors.js';
+export type * from './types.js';
+export { parseScaleArg } from './scale.js';
+
+/** Path prefix of every API route. */
+export const API_PREFIX = '/api/v1';

@@ -1,7 +1,22 @@
 import type { Command } from '@commander-js/extra-typings';
+import { registerApps } from './apps.js';
+import { registerDaemon } from './daemon.js';
+import { registerEvents } from './events.js';
+import { registerLifecycle } from './lifecycle.js';
+import { registerPs } from './ps.js';
+import { registerScale } from './scale.js';
+import { registerUp } from './up.js';
 
 /** A command registers itself (and its subcommands) on the root program. */
 export type RegisterCommand = (program: Command) => void;
 
 /** Every top-level command, in the order `--help` lists them. */
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [
+  registerUp,
+  registerDaemon,
+  registerPs,
+  registerScale,
+  registerLifecycle,
+  registerEvents,
+  registerApps,
+];

@@ -1,0 +1,53 @@
+import { createInterface } from 'node:readline/promises';
+import type { Command } from '@commander-js/extra-typings';
+import { ErrorCodes, NightshiftError, type AppEntry, type ReleaseEntry } from '@nightshift/protocol';
+import { appOf, cliContext } from '../lib/context.js';
+import { table } from '../lib/format.js';
+import { printJson } from '../output.js';
+
+export function registerApps(program: Command): void {
+  const apps = program
+    .command('apps')
+    .description('list the apps on this daemon')
+    .option('--json', 'print as JSON')
+    .action(async (opts) => {
+      const list = await cliContext().client.get<AppEntry[]>('/apps');
+      if (opts.json) return printJson(list);
+      process.stdout.write(table(['APP', 'RELEASE', 'PROCESSES', 'REPLICAS'], list.map((a) => [a.name, a.release ?? '-', String(a.processes), String(a.replicas)])));
+    });
+
+  apps
+    .command('destroy')
+    .description('stop an app and delete its releases, logs and state')
+    .argument('<name>', 'the app')
+    .option('--confirm <name>', 'the name again, to skip the question')
+    .action(async (name, opts) => {
+      let confirm = opts.confirm;
+      if (confirm === undefined) {
+        if (!process.stdin.isTTY) {
+          throw new NightshiftError(ErrorCodes.confirmMismatch, `destroying ${name} needs confirmation`, `pass --confirm ${name}`);
+        }
+        const rl = createInterface({ input: process.stdin, output: process.stderr });
+        confirm = (await rl.question(`This deletes ${name}'s processes, releases and logs. Type the app's name to confirm: `)).trim();
+        rl.close();
+      }
+      if (confirm !== name) {
+        throw new NightshiftError(ErrorCodes.confirmMismatch, `"${confirm}" is not "${name}"; nothing was destroyed`, `pass --confirm ${name}`);
+      }
+      await cliContext().client.delete(`/apps/${name}`);
+      process.stderr.write(`destroyed ${name}\n`);
+    });
+
+  program
+    .command('releases')
+    .description("the app's releases, newest first")
+    .option('--json', 'print as JSON')
+    .action(async (opts, cmd) => {
+      const app = appOf(cmd);
+      const list = await cliContext().client.get<ReleaseEntry[]>(`/apps/${app}/releases`);
+      if (opts.json) return printJson(list);
+      process.stdout.write(
+        table(['RELEASE', 'CREATED', 'STATUS', 'SOURCE'], list.map((r) => [`${r.version}${r.live ? ' (live)' : ''}`, r.createdAt, r.status, r.source])),
+      );
+    });
+}

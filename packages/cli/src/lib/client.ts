@@ -1,0 +1,110 @@
+import { request as httpRequest } from 'node:http';
+import { API_PREFIX, ErrorCodes, NightshiftError, type ErrorBody } from '@nightshift/protocol';
+
+/** Talks to the daemon's API over its Unix socket (no token needed: the socket is 0600). */
+export class ApiClient {
+  readonly socketPath: string;
+
+  constructor(socketPath: string) {
+    this.socketPath = socketPath;
+  }
+
+  get<T>(path: string): Promise<T> {
+    return this.request<T>('GET', path);
+  }
+  post<T>(path: string, body: unknown = {}): Promise<T> {
+    return this.request<T>('POST', path, body);
+  }
+  delete<T>(path: string): Promise<T> {
+    return this.request<T>('DELETE', path);
+  }
+
+  request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    return new Promise<T>((resolve, reject) => {
+      const req = httpRequest(
+        {
+          socketPath: this.socketPath,
+          path: API_PREFIX + path,
+          method,
+          headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {},
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let json: unknown;
+            try {
+              json = text ? JSON.parse(text) : null;
+            } catch {
+              reject(new NightshiftError(ErrorCodes.internal, `the daemon answered ${res.statusCode} with non-JSON: ${text.slice(0, 200)}`));
+              return;
+            }
+            if ((res.statusCode ?? 500) >= 400) {
+              const e = (json as Partial<ErrorBody> | null)?.error;
+              reject(new NightshiftError(e?.code ?? ErrorCodes.internal, e?.message ?? `HTTP ${res.statusCode}`, e?.hint ?? ''));
+            } else {
+              resolve(json as T);
+            }
+          });
+        },
+      );
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT' || err.code === 'ECONNREFUSED') {
+          reject(notRunning(this.socketPath));
+        } else {
+          reject(err);
+        }
+      });
+      if (payload) req.write(payload);
+      req.end();
+    });
+  }
+
+  /** Opens a Server-Sent Events stream and calls `onEvent` per event until the stream ends. */
+  stream(path: string, onEvent: (event: { id?: string; event: string; data: string }) => void, lastEventId?: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const req = httpRequest(
+        { socketPath: this.socketPath, path: API_PREFIX + path, method: 'GET', headers: { accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) } },
+        (res) => {
+          let buffer = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            buffer += chunk;
+            let end;
+            while ((end = buffer.indexOf('\n\n')) !== -1) {
+              const block = buffer.slice(0, end);
+              buffer = buffer.slice(end + 2);
+              const ev: { id?: string; event: string; data: string } = { event: 'message', data: '' };
+              const data: string[] = [];
+              for (const line of block.split('\n')) {
+                const colon = line.indexOf(':');
+                const field = colon === -1 ? line : line.slice(0, colon);
+                const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
+                if (field === 'id') ev.id = value;
+                else if (field === 'event') ev.event = value;
+                else if (field === 'data') data.push(value);
+              }
+              ev.data = data.join('\n');
+              onEvent(ev);
+            }
+          });
+          res.on('end', () => resolve());
+        },
+      );
+      req.on('error', (err: NodeJS.ErrnoException) =>
+        reject(err.code === 'ENOENT' || err.code === 'ECONNREFUSED' ? notRunning(this.socketPath) : err),
+      );
+      req.end();
+    });
+  }
+}
+
+function notRunning(socket: string): NightshiftError {
+  return new NightshiftError(
+    ErrorCodes.daemonNotRunning,
+    `no daemon answers on ${socket}`,
+    'start it with `nightshift up` in an app folder, or `nightshift daemon` in the foreground',
+  );
+}

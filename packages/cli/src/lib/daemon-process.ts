@@ -1,0 +1,64 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, openSync, closeSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { DaemonInfo } from '@nightshift/protocol';
+import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
+import type { CliContext } from './context.js';
+
+const BIN = fileURLToPath(new URL('../../bin/nightshift.js', import.meta.url));
+const START_TIMEOUT_MS = 20_000;
+
+/**
+ * Returns the running daemon's info, starting one in the background first when none answers. Two CLIs
+ * racing here both spawn a daemon; the home's lock lets one win and the other exit, and both CLIs then
+ * talk to the winner.
+ */
+export async function ensureDaemon(ctx: CliContext): Promise<{ info: DaemonInfo; started: boolean }> {
+  try {
+    return { info: await ctx.client.get<DaemonInfo>('/daemon'), started: false };
+  } catch (err) {
+    if ((err as { code?: string }).code !== ErrorCodes.daemonNotRunning) throw err;
+  }
+  mkdirSync(ctx.paths.home, { recursive: true, mode: 0o700 });
+  const logFd = openSync(ctx.paths.log, 'a', 0o600);
+  const child = spawn(process.execPath, [BIN, 'daemon'], {
+    detached: true,
+    stdio: ['ignore', logFd, logFd],
+    env: process.env,
+  });
+  closeSync(logFd);
+  child.unref();
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    try {
+      return { info: await ctx.client.get<DaemonInfo>('/daemon'), started: true };
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  throw new NightshiftError(
+    ErrorCodes.daemonStartFailed,
+    `the daemon did not answer within ${START_TIMEOUT_MS / 1000} s`,
+    `read its log: ${ctx.paths.log}`,
+  );
+}
+
+/** Asks the daemon to stop and waits until its socket stops answering. */
+export async function stopDaemon(ctx: CliContext, timeoutMs: number): Promise<boolean> {
+  try {
+    await ctx.client.post('/daemon/stop');
+  } catch (err) {
+    if ((err as { code?: string }).code === ErrorCodes.daemonNotRunning) return false;
+    throw err;
+  }
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      await ctx.client.get('/daemon');
+      await new Promise((r) => setTimeout(r, 100));
+    } catch {
+      return true;
+    }
+  }
+  throw new NightshiftError(ErrorCodes.internal, `the daemon did not stop within ${timeoutMs / 1000} s`, 'its replicas may need longer than their stop_grace; check `nightshift ps`');
+}

@@ -1,0 +1,50 @@
+import { Hono } from 'hono';
+import { API_PREFIX, ErrorCodes, NightshiftError, statusOf, toErrorBody } from '@nightshift/protocol';
+import type { ApiServices } from './services.js';
+import { appRoutes } from './routes/apps.js';
+import { eventRoutes } from './routes/events.js';
+import { daemonRoutes } from './routes/daemon.js';
+
+/** The API as one Hono app, testable in process with `app.request()`. Auth is added by the listener. */
+export function createApi(services: ApiServices): Hono {
+  const app = new Hono();
+  app.route(API_PREFIX, daemonRoutes(services));
+  app.route(API_PREFIX, appRoutes(services));
+  app.route(API_PREFIX, eventRoutes(services));
+  app.notFound((c) =>
+    c.json(toErrorBody(new NightshiftError(ErrorCodes.notFound, `no route ${c.req.method} ${c.req.path}`, 'see docs for the API routes')), 404),
+  );
+  app.onError((err, c) => {
+    const body = toErrorBody(err);
+    return c.json(body, statusOf(body.error.code) as 400);
+  });
+  return app;
+}
+
+/** Wraps the API so every request needs the bearer token or the login cookie (the TCP listener). */
+export function withToken(api: Hono, token: string): Hono {
+  const app = new Hono();
+  app.use('*', async (c, next) => {
+    const header = c.req.header('authorization') ?? '';
+    const cookie = /(?:^|;\s*)nightshift_token=([^;]+)/.exec(c.req.header('cookie') ?? '')?.[1];
+    const given = header.startsWith('Bearer ') ? header.slice(7) : cookie;
+    if (!given || !safeEqual(given, token)) {
+      return c.json(
+        toErrorBody(
+          new NightshiftError(ErrorCodes.unauthorized, 'this request needs the API token', 'send `Authorization: Bearer <token>` (the token is in NIGHTSHIFT_HOME/api.token), or open the link `nightshift dashboard` prints'),
+        ),
+        401,
+      );
+    }
+    await next();
+  });
+  app.route('/', api);
+  return app;
+}
+
+function safeEqual(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}

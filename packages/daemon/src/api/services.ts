@@ -1,0 +1,20 @@
+import type { DaemonInfo } from '@nightshift/protocol';
+import type { EventBus } from '../events/index.js';
+import type { Releases } from '../releases/deploy.js';
+import type { Clock } from '../runtime/clock.js';
+import type { Db } from '../store/index.js';
+import type { Supervisor } from '../supervisor/supervisor.js';
+
+/** What the routes reach: services only, never the composition root. */
+export interface ApiServices {
+  readonly db: Db;
+  readonly bus: EventBus;
+  readonly clock: Clock;
+  readonly supervisor: Supervisor;
+  readonly releases: Releases;
+  readonly info: () => DaemonInfo;
+  /** Asks the daemon to stop; resolves when the stop has begun. */
+  readonly requestStop: () => void;
+  /** Stops and forgets an app: processes, releases, logs. */
+  readonly destroyApp: (app: string) => Promise<void>;
+}

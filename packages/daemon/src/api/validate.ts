@@ -1,0 +1,17 @@
+import type { Context } from 'hono';
+import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
+
+/** Reads a JSON body and checks its shape, or answers 400 with the expected shape as the hint. */
+export async function readJson<T>(c: Context, ok: (b: Partial<T> & Record<string, unknown>) => boolean, example: string): Promise<T> {
+  let body: unknown;
+  try {
+    const text = await c.req.text();
+    body = text === '' ? {} : JSON.parse(text);
+  } catch {
+    throw new NightshiftError(ErrorCodes.badRequest, 'the request body is not JSON', `send a JSON body like ${example}`);
+  }
+  if (typeof body !== 'object' || body === null || !ok(body as Partial<T> & Record<string, unknown>)) {
+    throw new NightshiftError(ErrorCodes.badRequest, 'the request body has the wrong shape', `send a JSON body like ${example}`);
+  }
+  return body as T;
+}

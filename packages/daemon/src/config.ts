@@ -1,0 +1,33 @@
+import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
+import { defaultHome } from './home.js';
+
+/** The daemon's settings, parsed once from its environment and flags; every default lives here. */
+export interface DaemonConfig {
+  readonly home: string;
+  readonly httpHost: string;
+  /** 0 picks a free port (written to daemon.json). */
+  readonly httpPort: number;
+  /** Shifts the daemon's clock; tests use it to jump across cron slots. */
+  readonly clockOffsetMs: number;
+  readonly region: string;
+}
+
+export function parseDaemonConfig(env: NodeJS.ProcessEnv, flags: { port?: string | undefined; host?: string | undefined } = {}): DaemonConfig {
+  const portText = flags.port ?? env.NIGHTSHIFT_HTTP_PORT ?? '7300';
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new NightshiftError(ErrorCodes.usage, `HTTP port "${portText}" is not a port number`, 'use 0–65535 (0 = any free port), e.g. --port 7300');
+  }
+  const offsetText = env.NIGHTSHIFT_CLOCK_OFFSET_MS ?? '0';
+  const clockOffsetMs = Number(offsetText);
+  if (!Number.isFinite(clockOffsetMs)) {
+    throw new NightshiftError(ErrorCodes.usage, `NIGHTSHIFT_CLOCK_OFFSET_MS="${offsetText}" is not a number`, 'give milliseconds, e.g. 10800000 for three hours');
+  }
+  return {
+    home: defaultHome(env),
+    httpHost: flags.host ?? env.NIGHTSHIFT_HTTP_HOST ?? '127.0.0.1',
+    httpPort: port,
+    clockOffsetMs,
+    region: env.NIGHTSHIFT_REGION ?? 'local',
+  };
+}

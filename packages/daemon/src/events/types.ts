@@ -1,0 +1,40 @@
+/**
+ * Every lifecycle moment the daemon knows about, by name. The timeline (events table), the log of the daemon
+ * and later the metrics subscribe to these instead of logging ad hoc.
+ */
+export interface EventMap {
+  'daemon:started': { pid: number; reaped: number };
+  'daemon:stopping': Record<string, never>;
+  'deploy:started': { release: string; source: string };
+  'deploy:finished': { release: string; previous: string | null };
+  'deploy:failed': { release: string; reason: string; logTail: string[] };
+  'replica:started': { release: string; pid: number };
+  'replica:crashed': {
+    code: number | null;
+    signal: string | null;
+    cause: string | null;
+    ranMs: number;
+    restartInMs: number;
+    lastLines: string[];
+  };
+  'replica:spawn-failed': { error: string; restartInMs: number };
+  'replica:stopped': { code: number | null; signal: string | null; killed: boolean };
+  'replica:reaped': { pid: number };
+  'process:scaled': { from: number; to: number };
+  'process:stopped': Record<string, never>;
+  'process:started': Record<string, never>;
+  'process:restarted': Record<string, never>;
+  'app:destroyed': Record<string, never>;
+}
+
+export type EventType = keyof EventMap;
+
+/** One emitted event: who it concerns, a human sentence, and typed data. */
+export interface DaemonEvent<T extends EventType = EventType> {
+  readonly type: T;
+  readonly app: string;
+  readonly process?: string;
+  readonly replica?: string;
+  readonly message: string;
+  readonly data: EventMap[T];
+}

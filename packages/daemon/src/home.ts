@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
+
+/** Files of the daemon's home (DESIGN §7). */
+export function homePaths(home: string) {
+  return {
+    home,
+    db: join(home, 'state.db'),
+    lock: join(home, 'daemon.lock'),
+    socket: join(home, 'daemon.sock'),
+    token: join(home, 'api.token'),
+    info: join(home, 'daemon.json'),
+    log: join(home, 'daemon.log'),
+    apps: join(home, 'apps'),
+  };
+}
+export type HomePaths = ReturnType<typeof homePaths>;
+
+export function defaultHome(env: NodeJS.ProcessEnv): string {
+  return env.NIGHTSHIFT_HOME || join(homedir(), '.nightshift');
+}
+
+/** Creates the home (0700) or tightens it; refuses a home owned by someone else. */
+export function ensureHome(home: string): HomePaths {
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  const info = statSync(home);
+  if (typeof process.getuid === 'function' && info.uid !== process.getuid()) {
+    throw new NightshiftError(ErrorCodes.homeUnsafe, `${home} belongs to another user`, 'use a NIGHTSHIFT_HOME of your own');
+  }
+  if ((info.mode & 0o077) !== 0) chmodSync(home, 0o700);
+  const paths = homePaths(home);
+  mkdirSync(paths.apps, { recursive: true, mode: 0o700 });
+  return paths;
+}
+
+/**
+ * One daemon per home: an exclusive SQLite lock on `daemon.lock`, held for the daemon's life. The kernel
+ * drops it when the process dies, even by `kill -9`, so there is no stale lock to clean.
+ */
+export function acquireLock(paths: HomePaths): { release: () => void } {
+  const db = new DatabaseSync(paths.lock, { timeout: 0 });
+  try {
+    db.exec('PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE;');
+  } catch {
+    db.close();
+    let pid = '?';
+    try {
+      pid = String((JSON.parse(readFileSync(paths.info, 'utf8')) as { pid: number }).pid);
+    } catch {
+      // info not written yet: the other daemon is starting
+    }
+    throw new NightshiftError(
+      ErrorCodes.daemonAlreadyRunning,
+      `a daemon already runs for ${paths.home} (pid ${pid})`,
+      'use it (`nightshift ps`), or stop it first with `nightshift daemon stop`',
+    );
+  }
+  return {
+    release: () => {
+      try {
+        db.exec('ROLLBACK');
+      } finally {
+        db.close();
+      }
+    },
+  };
+}
+
+/** The API token (0600), created on first start. */
+export function ensureToken(paths: HomePaths): string {
+  if (!existsSync(paths.token)) writeFileSync(paths.token, randomBytes(32).toString('base64url') + '\n', { mode: 0o600 });
+  chmodSync(paths.token, 0o600);
+  return readFileSync(paths.token, 'utf8').trim();
+}

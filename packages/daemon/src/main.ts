@@ -1,0 +1,151 @@
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
+import type { AppSpec } from '@nightshift/manifest';
+import type { DaemonInfo } from '@nightshift/protocol';
+import { createApi, withToken } from './api/app.js';
+import type { DaemonConfig } from './config.js';
+import { createLocalDriver } from './drivers/index.js';
+import { EventBus } from './events/index.js';
+import { acquireLock, ensureHome, ensureToken } from './home.js';
+import { Releases } from './releases/deploy.js';
+import { offsetClock, systemClock } from './runtime/clock.js';
+import { buildEnvironment, pickBase } from './runtime/environment.js';
+import { createInterimOutput } from './runtime/interim-output.js';
+import * as store from './store/index.js';
+import { reapPrevious } from './supervisor/reap.js';
+import { Supervisor } from './supervisor/supervisor.js';
+import { version } from './version.js';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface RunningDaemon {
+  readonly info: DaemonInfo;
+  /** Stops every replica gracefully, closes the API and releases the home. */
+  stop(): Promise<void>;
+  /** Settles when the daemon has stopped. */
+  readonly stopped: Promise<void>;
+}
+
+/** The composition root: the only place that builds services and wires them together. */
+export async function startDaemon(config: DaemonConfig, log: (line: string) => void): Promise<RunningDaemon> {
+  const paths = ensureHome(config.home);
+  const lock = acquireLock(paths);
+  const db = store.openDb(paths.db);
+  chmodSync(paths.db, 0o600);
+  store.failUnfinishedBuilds(db);
+  const token = ensureToken(paths);
+  const clock = config.clockOffsetMs ? offsetClock(config.clockOffsetMs) : systemClock;
+  const onError = (err: unknown) => log(`error: ${(err as Error)?.stack ?? String(err)}`);
+
+  const bus = new EventBus(
+    (e) =>
+      store.insertEvent(db, {
+        time: clock.now(),
+        type: e.type,
+        app: e.app,
+        process: e.process ?? null,
+        replica: e.replica ?? null,
+        message: e.message,
+        data: e.data as Record<string, unknown>,
+      }),
+    onError,
+  );
+  bus.subscribe((e) => log(`${e.type} ${e.app}${e.replica ? `/${e.replica}` : ''}: ${e.message}`));
+
+  const driver = createLocalDriver();
+  const output = createInterimOutput(paths.apps);
+  const base = pickBase(process.env);
+  const environment = (release: { version: number; spec: AppSpec }, target: Parameters<typeof buildEnvironment>[1]) =>
+    buildEnvironment(
+      { spec: release.spec, release: `v${release.version}`, region: config.region, base, configVars: {}, secrets: {}, redis: null },
+      target,
+    );
+  const supervisor = new Supervisor({ db, bus, driver, output, clock, environment, onError });
+  const releases = new Releases({
+    db,
+    bus,
+    driver,
+    output,
+    clock,
+    supervisor,
+    appsDir: paths.apps,
+    buildEnv: (spec) => ({ ...base, TZ: 'UTC', ...spec.env }),
+  });
+
+  const reaped = await reapPrevious(db, driver, bus);
+  for (const app of store.listApps(db)) {
+    if (app.liveRelease === null) continue;
+    const live = releases.load(app.name, app.liveRelease);
+    if (live) await supervisor.activate(app.name, live);
+  }
+
+  const startedAt = new Date(clock.now()).toISOString();
+  let httpPort = 0;
+  let stopping: Promise<void> | null = null;
+  let resolveStopped!: () => void;
+  const stopped = new Promise<void>((r) => (resolveStopped = r));
+  const info = (): DaemonInfo => ({ pid: process.pid, version, home: paths.home, startedAt, httpPort });
+
+  const api = createApi({
+    db,
+    bus,
+    clock,
+    supervisor,
+    releases,
+    info,
+    requestStop: () => void stop(),
+    destroyApp: async (app) => {
+      await supervisor.remove(app);
+      store.deleteApp(db, app);
+      await rm(join(paths.apps, app), { recursive: true, force: true });
+      bus.emit({ type: 'app:destroyed', app, message: `${app} destroyed`, data: {} });
+    },
+  });
+
+  rmSync(paths.socket, { force: true }); // safe: we hold the lock, so no daemon owns it
+  const unixServer = createServer(getRequestListener(api.fetch));
+  await listen(unixServer, () => unixServer.listen(paths.socket));
+  chmodSync(paths.socket, 0o600);
+  const tcpServer = createServer(getRequestListener(withToken(api, token).fetch));
+  await listen(tcpServer, () => tcpServer.listen(config.httpPort, config.httpHost));
+  httpPort = (tcpServer.address() as AddressInfo).port;
+  writeFileSync(paths.info, JSON.stringify(info(), null, 2) + '\n', { mode: 0o600 });
+  bus.emit({ type: 'daemon:started', app: '', message: `daemon ${process.pid} started (reaped ${reaped})`, data: { pid: process.pid, reaped } });
+
+  function stop(): Promise<void> {
+    stopping ??= (async () => {
+      log('stopping: every replica gets SIGTERM');
+      bus.emit({ type: 'daemon:stopping', app: '', message: 'daemon stopping', data: {} });
+      await supervisor.shutdown();
+      await Promise.all([closeServer(unixServer), closeServer(tcpServer)]);
+      rmSync(paths.socket, { force: true });
+      rmSync(paths.info, { force: true });
+      db.close();
+      lock.release();
+      resolveStopped();
+    })();
+    return stopping;
+  }
+
+  return { info: info(), stop, stopped };
+}
+
+function listen(server: Server, start: () => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.once('listening', () => {
+      server.off('error', reject);
+      resolve();
+    });
+    start();
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,42 @@
+import { DatabaseSync } from 'node:sqlite';
+import { migrations } from './migrations.js';
+
+/** The daemon's state database. All SQL lives under `store/`. */
+export type Db = DatabaseSync;
+
+/** Opens `state.db` in WAL mode and brings its schema up to date. */
+export function openDb(file: string): Db {
+  const db = new DatabaseSync(file, { timeout: 5000 });
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;');
+  migrate(db);
+  return db;
+}
+
+function migrate(db: Db): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+  const row = db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined;
+  let current = row?.version ?? 0;
+  if (!row) db.prepare('INSERT INTO schema_version (version) VALUES (0)').run();
+  for (const [index, sql] of migrations.entries()) {
+    const version = index + 1;
+    if (version <= current) continue;
+    transaction(db, () => {
+      db.exec(sql);
+      db.prepare('UPDATE schema_version SET version = ?').run(version);
+    });
+    current = version;
+  }
+}
+
+/** Runs `fn` inside BEGIN IMMEDIATE … COMMIT, rolling back on any throw. */
+export function transaction<T>(db: Db, fn: () => T): T {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const result = fn();
+    db.exec('COMMIT');
+    return result;
+  } catch (err) {
+    db.exec('ROLLBACK');
+    throw err;
+  }
+}

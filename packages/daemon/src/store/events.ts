@@ -1,0 +1,46 @@
+import type { Db } from './db.js';
+
+export interface EventRow {
+  readonly id: number;
+  readonly time: number;
+  readonly type: string;
+  readonly app: string;
+  readonly process: string | null;
+  readonly replica: string | null;
+  readonly message: string;
+  readonly data: Record<string, unknown>;
+}
+
+interface RawEvent {
+  id: number;
+  time: number;
+  type: string;
+  app: string;
+  process: string | null;
+  replica: string | null;
+  message: string;
+  data: string;
+}
+
+const toEvent = (r: RawEvent): EventRow => ({ ...r, data: JSON.parse(r.data) as Record<string, unknown> });
+
+export function insertEvent(db: Db, e: Omit<EventRow, 'id'>): number {
+  const res = db
+    .prepare('INSERT INTO events (time, type, app, process, replica, message, data) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    .run(e.time, e.type, e.app, e.process, e.replica, e.message, JSON.stringify(e.data));
+  return Number(res.lastInsertRowid);
+}
+
+/** Newest first; `afterId` returns only newer events (for resuming a stream), oldest first. */
+export function listEvents(db: Db, q: { app?: string; limit: number; afterId?: number }): EventRow[] {
+  if (q.afterId !== undefined) {
+    const rows = q.app
+      ? db.prepare('SELECT * FROM events WHERE app = ? AND id > ? ORDER BY id LIMIT ?').all(q.app, q.afterId, q.limit)
+      : db.prepare('SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?').all(q.afterId, q.limit);
+    return (rows as unknown as RawEvent[]).map(toEvent);
+  }
+  const rows = q.app
+    ? db.prepare('SELECT * FROM events WHERE app = ? ORDER BY id DESC LIMIT ?').all(q.app, q.limit)
+    : db.prepare('SELECT * FROM events ORDER BY id DESC LIMIT ?').all(q.limit);
+  return (rows as unknown as RawEvent[]).map(toEvent);
+}

@@ -1,0 +1,59 @@
+/**
+ * Schema migrations, applied in order, each once. Never edit a shipped entry: append a new one.
+ * Times are integer milliseconds since the epoch (UTC).
+ */
+export const migrations: readonly string[] = [
+  `
+  CREATE TABLE apps (
+    name TEXT PRIMARY KEY,
+    created_at INTEGER NOT NULL,
+    source_dir TEXT,
+    live_release INTEGER
+  );
+  CREATE TABLE releases (
+    app TEXT NOT NULL REFERENCES apps(name) ON DELETE CASCADE,
+    version INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    status TEXT NOT NULL,
+    spec_json TEXT,
+    path TEXT NOT NULL,
+    PRIMARY KEY (app, version)
+  );
+  -- A count set with scale survives until the manifest's count for that process changes.
+  CREATE TABLE formation (
+    app TEXT NOT NULL REFERENCES apps(name) ON DELETE CASCADE,
+    process TEXT NOT NULL,
+    scaled INTEGER,
+    scaled_against INTEGER,
+    stopped INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (app, process)
+  );
+  -- One row per replica slot; pid/pgid/proc_start identify the live process group across daemon restarts.
+  CREATE TABLE replicas (
+    app TEXT NOT NULL REFERENCES apps(name) ON DELETE CASCADE,
+    process TEXT NOT NULL,
+    idx INTEGER NOT NULL,
+    pid INTEGER,
+    proc_start TEXT,
+    started_at INTEGER,
+    restarts INTEGER NOT NULL DEFAULT 0,
+    last_exit_code INTEGER,
+    last_exit_signal TEXT,
+    last_exit_at INTEGER,
+    release INTEGER,
+    PRIMARY KEY (app, process, idx)
+  );
+  CREATE TABLE events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    time INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    app TEXT NOT NULL,
+    process TEXT,
+    replica TEXT,
+    message TEXT NOT NULL,
+    data TEXT NOT NULL
+  );
+  CREATE INDEX events_app_id ON events (app, id);
+  `,
+];

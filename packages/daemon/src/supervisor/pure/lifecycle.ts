@@ -1,0 +1,178 @@
+import type { RestartSpec } from '@nightshift/manifest';
+import { backoffDelay } from './backoff.js';
+
+/**
+ * The replica lifecycle (DESIGN §4) as a pure state machine.
+ *
+ * States and their exits:
+ * - `pending`   — created, never started. `start` → starting.
+ * - `starting`  — spawn requested. `spawned` → running; `spawn-failed` → backoff; `stop` → stopping.
+ * - `running`   — the process lives. `exited` (any code, 0 included) → backoff; `stop` → stopping.
+ * - `backoff`   — crashed, waiting `retryAt`. `retry-due` → starting; `stop` → stopped.
+ * - `stopping`  — SIGTERM sent to the group. `exited` → waits for the group; `group-gone` → stopped;
+ *                 `grace-expired` → SIGKILL to the group (stays stopping).
+ * - `stopped`   — nothing runs. `start` → starting.
+ *
+ * The crash streak drives the backoff (base·2^streak, capped) and resets when the process had run for
+ * `resetAfterMs` before it crashed.
+ */
+export type ReplicaStatus = 'pending' | 'starting' | 'running' | 'backoff' | 'stopping' | 'stopped';
+
+export interface LastExit {
+  readonly code: number | null;
+  readonly signal: string | null;
+  readonly at: number;
+}
+
+export interface ReplicaState {
+  readonly status: ReplicaStatus;
+  /** Consecutive crashes since the last healthy run. */
+  readonly streak: number;
+  /** Restarts after crashes, over the replica's life (what `ps` shows). */
+  readonly restarts: number;
+  readonly startedAt: number | null;
+  readonly retryAt: number | null;
+  readonly lastExit: LastExit | null;
+  /** While stopping: the leader already exited and we wait for the rest of the group. */
+  readonly leaderExited: boolean;
+}
+
+export type LifecycleEvent =
+  | { readonly type: 'start' }
+  | { readonly type: 'spawned' }
+  | { readonly type: 'spawn-failed'; readonly error: string }
+  | { readonly type: 'exited'; readonly code: number | null; readonly signal: string | null }
+  | { readonly type: 'retry-due' }
+  | { readonly type: 'stop' }
+  | { readonly type: 'grace-expired' }
+  | { readonly type: 'group-gone' };
+
+export type Effect =
+  | { readonly type: 'spawn' }
+  | { readonly type: 'signal-group'; readonly signal: 'SIGTERM' | 'SIGKILL' }
+  | { readonly type: 'schedule'; readonly event: 'retry-due' | 'grace-expired'; readonly at: number }
+  | { readonly type: 'watch-group' }
+  | { readonly type: 'emit-started' }
+  | { readonly type: 'emit-crashed'; readonly ranMs: number; readonly restartInMs: number }
+  | { readonly type: 'emit-spawn-failed'; readonly error: string; readonly restartInMs: number }
+  | { readonly type: 'emit-stopped' };
+
+export interface Transition {
+  readonly state: ReplicaState;
+  readonly effects: readonly Effect[];
+}
+
+export interface LifecyclePolicy {
+  readonly restart: RestartSpec;
+  readonly stopGraceMs: number;
+}
+
+export function initialState(restarts = 0): ReplicaState {
+  return { status: 'pending', streak: 0, restarts, startedAt: null, retryAt: null, lastExit: null, leaderExited: false };
+}
+
+const same = (state: ReplicaState): Transition => ({ state, effects: [] });
+
+export function transition(
+  state: ReplicaState,
+  event: LifecycleEvent,
+  now: number,
+  policy: LifecyclePolicy,
+): Transition {
+  switch (event.type) {
+    case 'start':
+      if (state.status === 'pending' || state.status === 'stopped') {
+        return {
+          state: { ...state, status: 'starting', streak: 0, retryAt: null, leaderExited: false },
+          effects: [{ type: 'spawn' }],
+        };
+      }
+      return same(state);
+
+    case 'spawned':
+      if (state.status === 'starting') {
+        return { state: { ...state, status: 'running', startedAt: now }, effects: [{ type: 'emit-started' }] };
+      }
+      if (state.status === 'stopping') {
+        // A stop arrived while the spawn was in flight: stop what just started.
+        return {
+          state: { ...state, startedAt: now },
+          effects: [
+            { type: 'signal-group', signal: 'SIGTERM' },
+            { type: 'schedule', event: 'grace-expired', at: now + policy.stopGraceMs },
+          ],
+        };
+      }
+      return same(state);
+
+    case 'spawn-failed': {
+      if (state.status === 'stopping') return { state: { ...state, status: 'stopped' }, effects: [{ type: 'emit-stopped' }] };
+      if (state.status !== 'starting') return same(state);
+      const delay = backoffDelay(state.streak, policy.restart);
+      return {
+        state: { ...state, status: 'backoff', streak: state.streak + 1, retryAt: now + delay, startedAt: null },
+        effects: [
+          { type: 'emit-spawn-failed', error: event.error, restartInMs: delay },
+          { type: 'schedule', event: 'retry-due', at: now + delay },
+        ],
+      };
+    }
+
+    case 'exited': {
+      const lastExit = { code: event.code, signal: event.signal, at: now };
+      if (state.status === 'stopping') {
+        return { state: { ...state, lastExit, leaderExited: true }, effects: [{ type: 'watch-group' }] };
+      }
+      if (state.status !== 'running') return same(state);
+      const ranMs = state.startedAt === null ? 0 : now - state.startedAt;
+      const streak = ranMs >= policy.restart.resetAfterMs ? 0 : state.streak;
+      const delay = backoffDelay(streak, policy.restart);
+      return {
+        state: { ...state, status: 'backoff', streak: streak + 1, retryAt: now + delay, lastExit, startedAt: null },
+        effects: [
+          // Leftovers of a crashed replica's group (grandchildren) must not outlive it.
+          { type: 'signal-group', signal: 'SIGKILL' },
+          { type: 'emit-crashed', ranMs, restartInMs: delay },
+          { type: 'schedule', event: 'retry-due', at: now + delay },
+        ],
+      };
+    }
+
+    case 'retry-due':
+      if (state.status !== 'backoff' || state.retryAt === null || now < state.retryAt) return same(state);
+      return {
+        state: { ...state, status: 'starting', restarts: state.restarts + 1, retryAt: null },
+        effects: [{ type: 'spawn' }],
+      };
+
+    case 'stop':
+      switch (state.status) {
+        case 'running':
+          return {
+            state: { ...state, status: 'stopping', leaderExited: false },
+            effects: [
+              { type: 'signal-group', signal: 'SIGTERM' },
+              { type: 'schedule', event: 'grace-expired', at: now + policy.stopGraceMs },
+            ],
+          };
+        case 'starting':
+          return same({ ...state, status: 'stopping', leaderExited: false });
+        case 'backoff':
+        case 'pending':
+          return { state: { ...state, status: 'stopped', retryAt: null }, effects: [{ type: 'emit-stopped' }] };
+        default:
+          return same(state);
+      }
+
+    case 'grace-expired':
+      if (state.status !== 'stopping') return same(state);
+      return { state, effects: [{ type: 'signal-group', signal: 'SIGKILL' }] };
+
+    case 'group-gone':
+      if (state.status !== 'stopping') return same(state);
+      return {
+        state: { ...state, status: 'stopped', startedAt: null, leaderExited: false },
+        effects: [{ type: 'emit-stopped' }],
+      };
+  }
+}

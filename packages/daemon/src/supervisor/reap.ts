@@ -1,0 +1,44 @@
+import type { ProcessDriver } from '../drivers/index.js';
+import type { EventBus } from '../events/index.js';
+import * as store from '../store/index.js';
+
+const REAP_GRACE_MS = 3_000;
+const POLL_MS = 25;
+
+/**
+ * After a daemon crash, the previous incarnation's replicas still run (each in its own group) but their
+ * output pipes are gone. Stop every group recorded in the store — only when the recorded start time still
+ * matches, so a reused pid is never hit — and clear the pid so the supervisor starts fresh replicas.
+ * Returns how many groups were reaped.
+ */
+export async function reapPrevious(db: store.Db, driver: ProcessDriver, bus: EventBus): Promise<number> {
+  const targets: store.ReplicaRow[] = [];
+  for (const row of store.listReplicas(db)) {
+    if (row.pid === null) continue;
+    const leaderIsOurs = row.procStart !== null && driver.procStartOf(row.pid) === row.procStart;
+    // A dead leader can leave its group behind (grandchildren); Linux never hands out a pid that is still
+    // some group's id, so members of that group are ours too.
+    const orphanedGroup = driver.procStartOf(row.pid) === null && driver.groupMembers(row.pid).length > 0;
+    if (leaderIsOurs || orphanedGroup) {
+      driver.signalGroup(row.pid, 'SIGTERM');
+      targets.push(row);
+    }
+    store.upsertReplica(db, { ...row, pid: null, procStart: null, startedAt: null });
+  }
+  const deadline = Date.now() + REAP_GRACE_MS;
+  while (targets.some((t) => driver.groupAlive(t.pid!)) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+  for (const t of targets) {
+    if (driver.groupAlive(t.pid!)) driver.signalGroup(t.pid!, 'SIGKILL');
+    bus.emit({
+      type: 'replica:reaped',
+      app: t.app,
+      process: t.process,
+      replica: `${t.process}.${t.idx}`,
+      message: `${t.process}.${t.idx} (pid ${t.pid}) left by the previous daemon was stopped`,
+      data: { pid: t.pid! },
+    });
+  }
+  return targets.length;
+}

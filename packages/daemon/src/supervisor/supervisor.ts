@@ -1,0 +1,334 @@
+import type { AppSpec, ProcessSpec, WebSpec, WorkerSpec } from '@nightshift/manifest';
+import type { ExitInfo, PsEntry, ProcessSummary } from '@nightshift/protocol';
+import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
+import type { ProcessDriver } from '../drivers/index.js';
+import type { EventBus } from '../events/index.js';
+import type { Clock } from '../runtime/clock.js';
+import type { EnvTarget } from '../runtime/environment.js';
+import type { OutputSink } from '../runtime/output.js';
+import * as store from '../store/index.js';
+import { desiredCount, manifestCount } from './pure/formation.js';
+import { type Launch, ReplicaRunner } from './replica.js';
+
+/** The live release of an app as the supervisor runs it. */
+export interface LiveRelease {
+  readonly version: number;
+  readonly path: string;
+  readonly spec: AppSpec;
+}
+
+export interface SupervisorDeps {
+  readonly db: store.Db;
+  readonly bus: EventBus;
+  readonly driver: ProcessDriver;
+  readonly output: OutputSink;
+  readonly clock: Clock;
+  /** The environment of one process of the app (DESIGN §3). */
+  readonly environment: (release: LiveRelease, target: EnvTarget) => Record<string, string>;
+  readonly onError: (err: unknown) => void;
+}
+
+interface AppRuntime {
+  release: LiveRelease;
+  runners: Map<string, ReplicaRunner[]>;
+  /** Serialises operations on one app (deploys, scales, restarts). */
+  queue: Promise<unknown>;
+}
+
+const STOP_WAIT_SLACK_MS = 5_000;
+const DEFAULT_STOP_GRACE_MS = 30_000;
+
+/**
+ * Keeps every app's replicas as the formation says: desired counts from the manifest and `scale`,
+ * each replica supervised by its own runner.
+ */
+export class Supervisor {
+  #apps = new Map<string, AppRuntime>();
+  #deps: SupervisorDeps;
+
+  constructor(deps: SupervisorDeps) {
+    this.#deps = deps;
+  }
+
+  hasApp(app: string): boolean {
+    return this.#apps.has(app);
+  }
+
+  liveRelease(app: string): LiveRelease | null {
+    return this.#apps.get(app)?.release ?? null;
+  }
+
+  /** Runs `fn` after every earlier operation on the app has finished. */
+  serialize<T>(app: string, fn: () => Promise<T>): Promise<T> {
+    const rt = this.#apps.get(app);
+    if (!rt) return fn();
+    const next = rt.queue.then(fn, fn);
+    rt.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * Makes `release` the one the app runs. Replicas on another release are replaced one at a time
+   * (stop, start on the new release, wait until it runs) so the app never goes fully down.
+   */
+  async activate(app: string, release: LiveRelease): Promise<void> {
+    let rt = this.#apps.get(app);
+    if (!rt) {
+      rt = { release, runners: new Map(), queue: Promise.resolve() };
+      this.#apps.set(app, rt);
+      this.#restoreRunners(app, rt);
+    }
+    rt.release = release;
+    const stale = [...rt.runners.values()].flat().filter((r) => r.release !== null && r.release !== release.version);
+    this.reconcile(app);
+    for (const runner of stale) {
+      if (!this.#isWanted(rt, runner)) continue;
+      if (runner.state.status === 'running' || runner.state.status === 'starting') await this.#restartOne(rt, runner);
+    }
+  }
+
+  /** Brings the running replicas in line with the desired formation. Synchronous: it only dispatches. */
+  reconcile(app: string): void {
+    const rt = this.#mustGet(app);
+    const formation = new Map(store.listFormation(this.#deps.db, app).map((f) => [f.process, f]));
+    const procs = processesOf(rt.release.spec);
+    for (const proc of procs) {
+      const want = desiredCount(proc, formation.get(proc.name));
+      const runners = rt.runners.get(proc.name) ?? [];
+      for (let idx = 1; idx <= want; idx++) {
+        let runner = runners.find((r) => r.idx === idx);
+        if (!runner) {
+          runner = this.#newRunner(app, proc.name, idx);
+          runners.push(runner);
+        }
+        const s = runner.state.status;
+        if (s === 'pending' || s === 'stopped') runner.start();
+      }
+      for (const runner of runners.filter((r) => r.idx > want)) this.#retire(rt, runner);
+      runners.sort((a, b) => a.idx - b.idx);
+      rt.runners.set(proc.name, runners);
+    }
+    for (const [name, runners] of rt.runners) {
+      if (procs.some((p) => p.name === name)) continue;
+      for (const runner of runners) this.#retire(rt, runner);
+    }
+  }
+
+  /** Rolling restart: one replica at a time, each back to running before the next goes down. */
+  async restart(app: string, process?: string): Promise<void> {
+    const rt = this.#mustGet(app);
+    if (process !== undefined) this.processSpec(app, process);
+    const targets = [...rt.runners.entries()]
+      .filter(([name]) => process === undefined || name === process)
+      .flatMap(([, runners]) => runners)
+      .filter((r) => this.#isWanted(rt, r));
+    for (const runner of targets) await this.#restartOne(rt, runner);
+  }
+
+  /** Stops every replica of the app and forgets it (its rows go with the app's). */
+  async remove(app: string): Promise<void> {
+    const rt = this.#apps.get(app);
+    if (!rt) return;
+    const all = [...rt.runners.values()].flat();
+    for (const runner of all) runner.stop();
+    await Promise.allSettled(all.map((r) => this.#waitStopped(rt, r)));
+    for (const runner of all) runner.dispose();
+    this.#apps.delete(app);
+  }
+
+  /** Stops everything (daemon shutdown): SIGTERM to every group at once, SIGKILL after each grace. */
+  async shutdown(): Promise<void> {
+    const all = [...this.#apps.values()].flatMap((rt) => [...rt.runners.values()].flat().map((r) => ({ rt, r })));
+    for (const { r } of all) r.stop();
+    await Promise.allSettled(all.map(({ rt, r }) => this.#waitStopped(rt, r)));
+    for (const { r } of all) r.dispose();
+  }
+
+  processSpec(app: string, process: string): ProcessSpec {
+    const rt = this.#mustGet(app);
+    const proc = processesOf(rt.release.spec).find((p) => p.name === process);
+    if (!proc) {
+      const known = processesOf(rt.release.spec).map((p) => p.name);
+      throw new NightshiftError(
+        ErrorCodes.processNotFound,
+        `app "${app}" has no process "${process}"`,
+        known.length ? `its processes are: ${known.join(', ')}` : 'its manifest declares no web or workers',
+      );
+    }
+    return proc;
+  }
+
+  /** Desired vs manifest counts of every process of an app. */
+  summary(app: string): ProcessSummary[] {
+    const rt = this.#mustGet(app);
+    const formation = new Map(store.listFormation(this.#deps.db, app).map((f) => [f.process, f]));
+    return processesOf(rt.release.spec).map((proc) => ({
+      process: proc.name,
+      desired: desiredCount(proc, formation.get(proc.name)),
+      manifest: manifestCount(proc),
+      stopped: formation.get(proc.name)?.stopped ?? false,
+    }));
+  }
+
+  ps(app?: string): PsEntry[] {
+    const out: PsEntry[] = [];
+    const apps = app === undefined ? [...this.#apps.keys()].sort() : [app];
+    for (const name of apps) {
+      const rt = this.#apps.get(name);
+      if (!rt) continue;
+      for (const [, runners] of [...rt.runners.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+        for (const r of runners) out.push(this.#psEntry(name, r));
+      }
+    }
+    return out;
+  }
+
+  #psEntry(app: string, r: ReplicaRunner): PsEntry {
+    const s = r.state;
+    const lastExit: ExitInfo | null = s.lastExit
+      ? { code: s.lastExit.code, signal: s.lastExit.signal, at: new Date(s.lastExit.at).toISOString() }
+      : null;
+    return {
+      app,
+      process: r.process,
+      replica: r.name,
+      state: s.status,
+      pid: r.pid,
+      startedAt: s.startedAt === null ? null : new Date(s.startedAt).toISOString(),
+      restarts: s.restarts,
+      lastExit,
+      release: r.release === null ? null : `v${r.release}`,
+    };
+  }
+
+  #isWanted(rt: AppRuntime, runner: ReplicaRunner): boolean {
+    return (rt.runners.get(runner.process) ?? []).includes(runner) && runner.state.status !== 'stopped';
+  }
+
+  async #restartOne(rt: AppRuntime, runner: ReplicaRunner): Promise<void> {
+    runner.stop();
+    await this.#waitStopped(rt, runner);
+    if (!(rt.runners.get(runner.process) ?? []).includes(runner)) return;
+    runner.start();
+    const minReady = this.#policyOf(rt, runner.process).minReadyMs;
+    await runner.waitFor((s) => s.status !== 'starting', 30_000).catch(this.#deps.onError);
+    if (minReady > 0 && runner.state.status === 'running') await sleep(Math.min(minReady, 2_000));
+  }
+
+  #retire(rt: AppRuntime, runner: ReplicaRunner): void {
+    runner.stop();
+    void this.#waitStopped(rt, runner).then(() => {
+      const runners = rt.runners.get(runner.process) ?? [];
+      // Still retired? (a scale back up in the meantime keeps the runner.)
+      const wanted = desiredFor(this.#deps.db, rt, runner.process);
+      if (runner.idx <= wanted) return;
+      runner.dispose();
+      rt.runners.set(
+        runner.process,
+        runners.filter((r) => r !== runner),
+      );
+      store.deleteReplica(this.#deps.db, runner.app, runner.process, runner.idx);
+    }, this.#deps.onError);
+  }
+
+  #waitStopped(rt: AppRuntime, runner: ReplicaRunner): Promise<void> {
+    const grace = this.#policyOf(rt, runner.process).stopGraceMs;
+    return runner.waitFor(
+      (s) => s.status === 'stopped' || s.status === 'pending',
+      grace + STOP_WAIT_SLACK_MS,
+    );
+  }
+
+  #policyOf(rt: AppRuntime, process: string): Pick<ProcessSpec, 'stopGraceMs' | 'minReadyMs'> {
+    const proc = processesOf(rt.release.spec).find((p) => p.name === process);
+    // A process removed from the manifest still stops within the default grace.
+    return proc ?? { stopGraceMs: DEFAULT_STOP_GRACE_MS, minReadyMs: 0 };
+  }
+
+  #newRunner(app: string, process: string, idx: number, restored?: store.ReplicaRow): ReplicaRunner {
+    const rt = this.#mustGet(app);
+    const deps = this.#deps;
+    const resolveLaunch = (): Launch => {
+      const release = rt.release;
+      const proc = processesOf(release.spec).find((p) => p.name === process);
+      if (!proc) throw new Error(`process "${process}" is not in release v${release.version}`);
+      const replica = `${process}.${idx}`;
+      const target: EnvTarget =
+        proc.kind === 'web'
+          ? { kind: 'web', replica, port: proc.port }
+          : { kind: 'worker', process, replica };
+      return {
+        argv: proc.command.argv,
+        cwd: release.path,
+        env: deps.environment(release, target),
+        release: release.version,
+        policy: { restart: proc.restart, stopGraceMs: proc.stopGraceMs },
+      };
+    };
+    const restoredState = restored
+      ? {
+          restarts: restored.restarts,
+          release: restored.release,
+          lastExit:
+            restored.lastExitAt === null
+              ? null
+              : { code: restored.lastExitCode, signal: restored.lastExitSignal, at: restored.lastExitAt },
+        }
+      : undefined;
+    return new ReplicaRunner({ app, process, idx }, resolveLaunch, {
+      driver: deps.driver,
+      bus: deps.bus,
+      clock: deps.clock,
+      output: deps.output,
+      onError: deps.onError,
+      persist: (r) => this.#persist(r),
+    }, restoredState);
+  }
+
+  #restoreRunners(app: string, rt: AppRuntime): void {
+    for (const row of store.listReplicas(this.#deps.db, app)) {
+      const runners = rt.runners.get(row.process) ?? [];
+      runners.push(this.#newRunner(app, row.process, row.idx, row));
+      rt.runners.set(row.process, runners);
+    }
+  }
+
+  #persist(r: ReplicaRunner): void {
+    const s = r.state;
+    store.upsertReplica(this.#deps.db, {
+      app: r.app,
+      process: r.process,
+      idx: r.idx,
+      pid: r.pid,
+      procStart: r.procStart,
+      startedAt: s.startedAt,
+      restarts: s.restarts,
+      lastExitCode: s.lastExit?.code ?? null,
+      lastExitSignal: s.lastExit?.signal ?? null,
+      lastExitAt: s.lastExit?.at ?? null,
+      release: r.release,
+    });
+  }
+
+  #mustGet(app: string): AppRuntime {
+    const rt = this.#apps.get(app);
+    if (!rt) {
+      throw new NightshiftError(ErrorCodes.appNotFound, `no app "${app}" runs on this daemon`, 'deploy it first with `nightshift up`, or list apps with `nightshift apps`');
+    }
+    return rt;
+  }
+}
+
+function processesOf(spec: AppSpec): (WebSpec | WorkerSpec)[] {
+  return [...(spec.web ? [spec.web] : []), ...spec.workers];
+}
+
+function desiredFor(db: store.Db, rt: AppRuntime, process: string): number {
+  const proc = processesOf(rt.release.spec).find((p) => p.name === process);
+  if (!proc) return 0;
+  return desiredCount(proc, store.listFormation(db, rt.release.spec.name).find((f) => f.process === process));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

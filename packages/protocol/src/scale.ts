@@ -1,0 +1,15 @@
+import { ErrorCodes, NightshiftError } from './errors.js';
+import type { ScaleRequest } from './types.js';
+
+/** Parses `emails=4`, `emails+2`, `emails-1` (Heroku's `ps:scale` forms). */
+export function parseScaleArg(arg: string): ScaleRequest['changes'][number] {
+  const m = /^([a-z][a-z0-9-]{0,39})([=+-])(\d{1,4})$/.exec(arg);
+  if (!m) {
+    throw new NightshiftError(
+      ErrorCodes.scaleInvalid,
+      `cannot read "${arg}" as a scale change`,
+      'write PROCESS=N, PROCESS+N or PROCESS-N, e.g. `nightshift scale emails=4 events+1`',
+    );
+  }
+  return { process: m[1]!, op: m[2] as '=' | '+' | '-', count: Number(m[3]) };
+}

@@ -1,0 +1,88 @@
+/** JSON shapes of the API (DESIGN §7): camelCase, ISO-8601 UTC times, time-ordered arrays newest first. */
+
+export type ReplicaState = 'pending' | 'starting' | 'running' | 'crashed' | 'backoff' | 'stopping' | 'stopped';
+
+export interface ExitInfo {
+  readonly code: number | null;
+  readonly signal: string | null;
+  readonly at: string;
+}
+
+export interface PsEntry {
+  readonly app: string;
+  readonly process: string;
+  readonly replica: string;
+  readonly state: ReplicaState;
+  readonly pid: number | null;
+  readonly startedAt: string | null;
+  readonly restarts: number;
+  readonly lastExit: ExitInfo | null;
+  readonly release: string | null;
+}
+
+export interface ProcessSummary {
+  readonly process: string;
+  /** Replicas wanted now (a `scale` count, else the manifest's). */
+  readonly desired: number;
+  /** The manifest's count; differs from `desired` after `scale`. */
+  readonly manifest: number;
+  readonly stopped: boolean;
+}
+
+export interface PsResponse {
+  readonly replicas: readonly PsEntry[];
+  readonly processes: readonly (ProcessSummary & { readonly app: string })[];
+}
+
+export interface EventEntry {
+  readonly id: number;
+  readonly time: string;
+  readonly type: string;
+  readonly app: string;
+  readonly process?: string;
+  readonly replica?: string;
+  readonly message: string;
+  readonly data: Record<string, unknown>;
+}
+
+export interface AppEntry {
+  readonly name: string;
+  readonly release: string | null;
+  readonly createdAt: string;
+  readonly processes: number;
+  readonly replicas: number;
+}
+
+export interface ReleaseEntry {
+  readonly version: string;
+  readonly createdAt: string;
+  readonly source: string;
+  readonly status: 'building' | 'succeeded' | 'failed';
+  readonly live: boolean;
+}
+
+export interface DeployRequest {
+  /** Absolute path of the app's folder on this machine. */
+  readonly dir: string;
+  /** Path of the manifest, relative to `dir`. */
+  readonly manifest?: string;
+}
+
+export interface DeployResponse {
+  readonly app: string;
+  readonly release: string;
+  readonly buildLogTail: readonly string[];
+}
+
+export interface ScaleRequest {
+  /** `emails=4`, `emails+2`, `emails-1` entries. */
+  readonly changes: readonly { readonly process: string; readonly op: '=' | '+' | '-'; readonly count: number }[];
+}
+
+export interface DaemonInfo {
+  readonly pid: number;
+  readonly version: string;
+  readonly home: string;
+  readonly startedAt: string;
+  readonly httpPort: number;
+}
