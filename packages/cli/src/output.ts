@@ -19,11 +19,14 @@ interface Coded {
   exitCode?: unknown;
 }
 
+/** Codes that mean the command line itself was wrong. */
+const USAGE_CODES = new Set(['NS_USAGE', 'NS_SCALE_INVALID', 'NS_APP_UNSPECIFIED']);
+
 /** Usage errors exit 2, everything else 1. Identified by code, not instanceof (STYLE 5). */
 export function exitCodeOf(err: unknown): number {
   const e = err as Coded | null;
   if (e && typeof e.exitCode === 'number') return e.exitCode;
-  if (e && typeof e.code === 'string' && e.code.startsWith('NS_USAGE')) return 2;
+  if (e && typeof e.code === 'string' && USAGE_CODES.has(e.code)) return 2;
   return 1;
 }
 

@@ -1,0 +1,43 @@
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Sandbox } from './helpers.js';
+
+describe('API access', () => {
+  let sb: Sandbox;
+  afterEach(async () => {
+    expect(await sb.cleanup()).toEqual([]);
+  });
+
+  it('the TCP API needs the token; the socket, token and home are private', async () => {
+    sb = new Sandbox('auth');
+    sb.writeApp(`workers:\n  - name: idle\n    start: sleep 1000\n    replicas: 1\n    stop_grace: 1s\n`);
+    await sb.cliOk(['up']);
+    const info = JSON.parse(readFileSync(join(sb.home, 'daemon.json'), 'utf8')) as { httpPort: number };
+    const url = `http://127.0.0.1:${info.httpPort}/api/v1/apps`;
+    const anonymous = await fetch(url);
+    expect(anonymous.status).toBe(401);
+    expect(((await anonymous.json()) as { error: { code: string } }).error.code).toBe('NS_API_UNAUTHORIZED');
+    const wrong = await fetch(url, { headers: { authorization: 'Bearer nope' } });
+    expect(wrong.status).toBe(401);
+    const token = readFileSync(join(sb.home, 'api.token'), 'utf8').trim();
+    const ok = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as { name: string }[]).map((a) => a.name)).toContain(sb.app);
+    const cookie = await fetch(url, { headers: { cookie: `nightshift_token=${token}` } });
+    expect(cookie.status).toBe(200);
+
+    expect(statSync(join(sb.home, 'daemon.sock')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(sb.home, 'api.token')).mode & 0o777).toBe(0o600);
+    expect(statSync(sb.home).mode & 0o777).toBe(0o700);
+  });
+
+  it('a second daemon on the same home refuses to start', async () => {
+    sb = new Sandbox('lock');
+    sb.writeApp(`workers:\n  - name: idle\n    start: sleep 1000\n    replicas: 1\n`);
+    await sb.cliOk(['up']);
+    const second = await sb.cli(['daemon']);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain('NS_DAEMON_ALREADY_RUNNING');
+  });
+});

@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Sandbox, waitFor } from './helpers.js';
+
+// The worker is a tiny shell script so that what we time is the daemon's backoff, not an interpreter's boot.
+const CRASHER = `
+  - name: crasher
+    start: sh -c 'date +%s%3N >> starts.log; exit 1'
+    replicas: 1
+`;
+
+function starts(sb: Sandbox): number[] {
+  try {
+    // The release folder is where the process runs; the log is kept there.
+    const text = readFileSync(join(sb.home, 'apps', sb.app, 'releases', 'v1', 'starts.log'), 'utf8');
+    return text.trim().split('\n').map(Number);
+  } catch {
+    return [];
+  }
+}
+
+describe('restart backoff (real processes)', () => {
+  let sb: Sandbox;
+  afterEach(async () => {
+    expect(await sb.cleanup()).toEqual([]);
+  });
+
+  it('restarts a crashing worker after ≈200, 400, 800 ms, capped at max_backoff', async () => {
+    sb = new Sandbox('backoff');
+    sb.writeApp(`workers:${CRASHER}    restart: { backoff: 200ms, max_backoff: 1s, reset_after: 1m }\n`);
+    await sb.cliOk(['up']);
+    const times = await waitFor(() => (starts(sb).length >= 6 ? starts(sb) : null), 20_000, '6 starts');
+    const gaps = times.slice(1, 6).map((t, i) => t - times[i]!);
+    const expected = [200, 400, 800, 1000, 1000];
+    gaps.forEach((gap, i) => {
+      expect(gap, `gap ${i + 1} of ${JSON.stringify(gaps)}`).toBeGreaterThanOrEqual(expected[i]! * 0.8);
+      expect(gap, `gap ${i + 1} of ${JSON.stringify(gaps)}`).toBeLessThanOrEqual(expected[i]! * 1.2);
+    });
+    const ps = await sb.ps();
+    expect(ps[0]!.restarts).toBeGreaterThanOrEqual(5);
+    expect(ps[0]!.lastExit).toMatchObject({ code: 1, signal: null });
+  });
+
+  it('resets the backoff after reset_after of running', async () => {
+    sb = new Sandbox('reset');
+    // Starts 1 and 2 crash at once; start 3 runs 1.5 s (longer than reset_after) and crashes; start 4 crashes at once.
+    const script = `n=$(wc -l < starts.log 2>/dev/null || echo 0); date +%s%3N >> starts.log; if [ "$n" -eq 2 ]; then sleep 1.5; fi; exit 1`;
+    sb.writeApp(
+      `workers:\n  - name: crasher\n    start: sh run.sh\n    replicas: 1\n    restart: { backoff: 200ms, max_backoff: 5s, reset_after: 1s }\n`,
+      { 'run.sh': script },
+    );
+    await sb.cliOk(['up']);
+    const times = await waitFor(() => (starts(sb).length >= 5 ? starts(sb) : null), 20_000, '5 starts');
+    const gaps = times.slice(1, 5).map((t, i) => t - times[i]!);
+    // 200, 400, then (1.5 s run + reset → 200), then 400.
+    expect(gaps[0]).toBeGreaterThanOrEqual(160);
+    expect(gaps[0]).toBeLessThanOrEqual(240);
+    expect(gaps[1]).toBeGreaterThanOrEqual(320);
+    expect(gaps[1]).toBeLessThanOrEqual(480);
+    expect(gaps[2]! - 1500).toBeGreaterThanOrEqual(160);
+    expect(gaps[2]! - 1500).toBeLessThanOrEqual(400);
+    expect(gaps[3]).toBeGreaterThanOrEqual(320);
+    expect(gaps[3]).toBeLessThanOrEqual(480);
+  });
+
+  it('uses the real default of 10 s before the first restart', async () => {
+    sb = new Sandbox('default');
+    sb.writeApp(`workers:${CRASHER}`);
+    await sb.cliOk(['up']);
+    const times = await waitFor(() => (starts(sb).length >= 2 ? starts(sb) : null), 20_000, '2 starts', 200);
+    const gap = times[1]! - times[0]!;
+    expect(gap).toBeGreaterThanOrEqual(9_500);
+    expect(gap).toBeLessThanOrEqual(11_000);
+    const events = JSON.parse((await sb.cliOk(['events', '--json', '--app', sb.app])).stdout) as { type: string; data: { code: number; restartInMs: number } }[];
+    const crash = events.find((e) => e.type === 'replica:crashed')!;
+    expect(crash.data).toMatchObject({ code: 1, restartInMs: 10_000 });
+  }, 60_000);
+});

@@ -1,0 +1,57 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Sandbox, waitFor } from './helpers.js';
+
+const IDLE = `workers:
+  - name: idle
+    start: sleep 10000
+    replicas: 3
+    stop_grace: 2s
+`;
+
+describe('scale (real processes)', () => {
+  let sb: Sandbox;
+  afterEach(async () => {
+    expect(await sb.cleanup()).toEqual([]);
+  });
+
+  it('goes 3 → 5 → 1 → 0 → 2, seen by ps and by the OS, stopping the highest numbers', async () => {
+    sb = new Sandbox('scale');
+    sb.writeApp(IDLE);
+    await sb.cliOk(['up']);
+    const check = async (n: number) => {
+      await waitFor(async () => {
+        const ps = await sb.ps();
+        const running = ps.filter((r) => r.state === 'running');
+        const os = sb.replicaLeaders();
+        return running.length === n && ps.length === n && os.size === n && [...os.values()].every((p) => p.length === 1);
+      }, 15_000, `${n} replicas`);
+      const names = (await sb.ps()).map((r) => r.replica).sort();
+      expect(names).toEqual(Array.from({ length: n }, (_, i) => `idle.${i + 1}`).sort());
+      expect([...sb.replicaLeaders().keys()].sort()).toEqual(names);
+    };
+    await check(3);
+    await sb.cliOk(['scale', 'idle=5']);
+    await check(5);
+    await sb.cliOk(['scale', 'idle-4']);
+    await check(1);
+    await sb.cliOk(['scale', 'idle', '--replicas', '0']);
+    await check(0);
+    await sb.cliOk(['scale', 'idle+2']);
+    await check(2);
+    const human = (await sb.cliOk(['ps'])).stdout;
+    expect(human).toContain('idle: 2 replicas by `scale` (the manifest says 3)');
+  });
+
+  it('rejects an unknown process and a malformed change with a clear error', async () => {
+    sb = new Sandbox('scalebad');
+    sb.writeApp(IDLE);
+    await sb.cliOk(['up']);
+    const unknown = await sb.cli(['scale', 'nope=2']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('NS_PROCESS_NOT_FOUND');
+    expect(unknown.stderr).toContain('idle');
+    const bad = await sb.cli(['scale', 'idle==2']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('NS_SCALE_INVALID');
+  });
+});
