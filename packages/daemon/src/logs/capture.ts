@@ -1,0 +1,287 @@
+import { isUtf8 } from 'node:buffer';
+import type { Readable } from 'node:stream';
+import type { AppLog } from './app-log.js';
+import type { Hub, LogListener } from './hub.js';
+import { ringFlags, type LastLines } from './last-lines.js';
+import { NEWLINE, recordMiddle, TAB, writeDecimal } from './record.js';
+import type { LogLine, LogStream, LogTarget } from './types.js';
+import type { FileWriter } from './writer.js';
+
+/** Lines longer than this many bytes are stored as pieces marked `continued`. */
+export const LINE_LIMIT = 64 * 1024;
+/** Bytes held beyond LINE_LIMIT before cutting, so a secret crossing the cut can be moved whole into the next piece. */
+const LOOKAHEAD = 4 * 1024;
+const CARRY_BYTES = LINE_LIMIT + LOOKAHEAD + 1;
+/** Worst-case bytes of a record around its message: time, tab, seq digits, newline. */
+const RECORD_OVERHEAD = 40;
+
+export interface CaptureParts {
+  readonly app: AppLog;
+  readonly writer: FileWriter;
+  readonly hub: Hub;
+  /** The replica's ring for `lastLines`; null for run logs. */
+  readonly ring: LastLines | null;
+  readonly clock: () => number;
+  readonly target: LogTarget;
+  readonly stream: LogStream;
+}
+
+/**
+ * Turns one pipe into records. Per chunk: one clock read, one UTF-8 validation and (with a redactor) one
+ * redaction test of the whole run of complete lines; when both pass, each line is copied byte for byte into the
+ * writer's buffer with no string and no object made (the fast path). Otherwise lines go one by one through
+ * decoding (invalid bytes become U+FFFD) and the redactor. A line's tail without a newline waits in `carry`
+ * for the next chunk; a line over LINE_LIMIT leaves in pieces marked continued, cut at a character boundary.
+ */
+export class Capture {
+  readonly #p: CaptureParts;
+  readonly #mid: Buffer;
+  readonly #midContinued: Buffer;
+  readonly #flags: number;
+  #carry: Buffer | null = null;
+  #carryLen = 0;
+  #hubVersion = -1;
+  #listeners: LogListener[] | null = null;
+
+  constructor(parts: CaptureParts) {
+    this.#p = parts;
+    this.#mid = recordMiddle(parts.target.source, parts.stream, false);
+    this.#midContinued = recordMiddle(parts.target.source, parts.stream, true);
+    this.#flags = ringFlags(parts.stream, false);
+  }
+
+  /** Reads `readable` to its end, pausing it while the writer is behind; resolves once every line is in the file. */
+  run(readable: Readable): Promise<void> {
+    const writer = this.#p.writer;
+    return new Promise((resolve) => {
+      let done = false;
+      const resume = (): void => void readable.resume();
+      const onData = (chunk: Buffer | string): void => {
+        this.chunk(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+        writer.kick();
+        if (writer.behind()) {
+          readable.pause();
+          writer.onDrain(resume);
+        }
+      };
+      const finish = (): void => {
+        if (done) return;
+        done = true;
+        readable.off('data', onData);
+        this.end();
+        void writer.flushed().then(resolve);
+      };
+      readable.on('data', onData);
+      readable.once('end', finish);
+      readable.once('close', finish);
+      readable.once('error', finish);
+    });
+  }
+
+  /** Consumes one chunk of the pipe. */
+  chunk(chunk: Buffer): void {
+    const app = this.#p.app;
+    const time = app.stamp(this.#p.clock());
+    app.ensureIds(chunk.length + 4);
+    this.#refreshListeners();
+    let start = 0;
+    const end = chunk.lastIndexOf(NEWLINE) + 1;
+    if (this.#carryLen > 0) {
+      const first = chunk.indexOf(NEWLINE);
+      if (first < 0) {
+        this.#appendCarry(chunk, 0, chunk.length, time);
+        return;
+      }
+      this.#appendCarry(chunk, 0, first, time);
+      this.#flushCarry(time);
+      start = first + 1;
+    }
+    if (start < end) {
+      if (this.#fastPathAllowed(chunk, start, end)) this.#fastLines(chunk, start, end, time);
+      else this.#slowLines(chunk, start, end, time);
+    }
+    if (Math.max(start, end) < chunk.length) this.#appendCarry(chunk, Math.max(start, end), chunk.length, time);
+  }
+
+  /** The pipe ended: a last line without a newline is kept. */
+  end(): void {
+    if (this.#carryLen > 0) {
+      const time = this.#p.app.stamp(this.#p.clock());
+      this.#p.app.ensureIds(this.#carryLen + 2);
+      this.#refreshListeners();
+      this.#flushCarry(time);
+    }
+    this.#carry = null;
+    this.#p.writer.kick();
+  }
+
+  #refreshListeners(): void {
+    const hub = this.#p.hub;
+    if (hub.version === this.#hubVersion) return;
+    this.#hubVersion = hub.version;
+    const { target, stream } = this.#p;
+    this.#listeners = hub.listenersFor(target.app, target.process, target.source, stream);
+  }
+
+  #fastPathAllowed(chunk: Buffer, start: number, end: number): boolean {
+    if (!isUtf8(chunk.subarray(start, end))) return false;
+    const redactor = this.#p.app.redactor;
+    if (redactor === null) return true;
+    const text = chunk.toString('utf8', start, end);
+    return redactor(text) === text;
+  }
+
+  /** The hot loop: complete, valid, clean lines copied byte for byte. */
+  #fastLines(chunk: Buffer, start: number, end: number, time: number): void {
+    const { app, writer, ring } = this.#p;
+    const timeBytes = app.timeBytes;
+    const timeLen = timeBytes.length;
+    const mid = this.#mid;
+    const midLen = mid.length;
+    const flags = this.#flags;
+    const listeners = this.#listeners;
+    let seq = app.seq;
+    let buf = writer.cur;
+    let pos = writer.pos;
+    let s = start;
+    while (s < end) {
+      const nl = chunk.indexOf(NEWLINE, s);
+      const len = nl - s;
+      if (len > LINE_LIMIT) {
+        writer.pos = pos;
+        app.seq = seq;
+        this.#appendCarry(chunk, s, nl, time);
+        this.#flushCarry(time);
+        seq = app.seq;
+        buf = writer.cur;
+        pos = writer.pos;
+        s = nl + 1;
+        continue;
+      }
+      if (buf.length - pos < RECORD_OVERHEAD + midLen + len) {
+        writer.pos = pos;
+        writer.reserve(RECORD_OVERHEAD + midLen + len);
+        buf = writer.cur;
+        pos = writer.pos;
+      }
+      for (let i = 0; i < timeLen; i++) buf[pos++] = timeBytes[i]!;
+      buf[pos++] = TAB;
+      pos = writeDecimal(buf, pos, ++seq);
+      for (let i = 0; i < midLen; i++) buf[pos++] = mid[i]!;
+      if (len < 48) {
+        for (let i = s; i < nl; i++) buf[pos++] = chunk[i]!;
+      } else {
+        chunk.copy(buf, pos, s, nl);
+        pos += len;
+      }
+      buf[pos++] = NEWLINE;
+      if (ring !== null) ring.pushBytes(chunk, s, nl, seq, time, flags);
+      if (listeners !== null) this.#emit(listeners, seq, time, chunk.toString('utf8', s, nl), false);
+      s = nl + 1;
+    }
+    writer.pos = pos;
+    app.seq = seq;
+  }
+
+  #slowLines(chunk: Buffer, start: number, end: number, time: number): void {
+    let s = start;
+    while (s < end) {
+      const nl = chunk.indexOf(NEWLINE, s);
+      if (nl - s > LINE_LIMIT) {
+        this.#appendCarry(chunk, s, nl, time);
+        this.#flushCarry(time);
+      } else {
+        this.#piece(chunk, s, nl, time, false);
+      }
+      s = nl + 1;
+    }
+  }
+
+  /** Writes one line or piece through decoding and redaction. */
+  #piece(buf: Buffer, start: number, end: number, time: number, continued: boolean): void {
+    const { app, writer, ring } = this.#p;
+    let text = buf.toString('utf8', start, end);
+    const redactor = app.redactor;
+    if (redactor !== null) {
+      const redacted = redactor(text);
+      if (redacted !== text) text = redacted.includes('\n') ? redacted.replaceAll('\n', ' ') : redacted;
+    }
+    const mid = continued ? this.#midContinued : this.#mid;
+    writer.reserve(RECORD_OVERHEAD + mid.length + Buffer.byteLength(text));
+    const out = writer.cur;
+    let pos = writer.pos;
+    pos += app.timeBytes.copy(out, pos);
+    out[pos++] = TAB;
+    const seq = ++app.seq;
+    pos = writeDecimal(out, pos, seq);
+    pos += mid.copy(out, pos);
+    pos += out.write(text, pos);
+    out[pos++] = NEWLINE;
+    writer.pos = pos;
+    if (ring !== null) ring.pushString(text, seq, time, ringFlags(this.#p.stream, continued));
+    if (this.#listeners !== null) this.#emit(this.#listeners, seq, time, text, continued);
+  }
+
+  #appendCarry(src: Buffer, start: number, end: number, time: number): void {
+    this.#carry ??= Buffer.allocUnsafe(CARRY_BYTES);
+    let s = start;
+    while (s < end) {
+      const n = Math.min(end - s, CARRY_BYTES - this.#carryLen);
+      src.copy(this.#carry, this.#carryLen, s, s + n);
+      this.#carryLen += n;
+      s += n;
+      if (this.#carryLen === CARRY_BYTES) this.#cutPiece(time);
+    }
+  }
+
+  /** The carried line is complete: the pieces beyond LINE_LIMIT, then the rest. */
+  #flushCarry(time: number): void {
+    while (this.#carryLen > LINE_LIMIT) this.#cutPiece(time);
+    this.#piece(this.#carry!, 0, this.#carryLen, time, false);
+    this.#carryLen = 0;
+  }
+
+  #cutPiece(time: number): void {
+    const carry = this.#carry!;
+    let cut = LINE_LIMIT;
+    let lead = cut;
+    while (lead > cut - 4 && (carry[lead]! & 0xc0) === 0x80) lead--;
+    if ((carry[lead]! & 0xc0) !== 0x80) cut = lead;
+    cut = this.#keepSecretWhole(carry, cut);
+    this.#piece(carry, 0, cut, time, true);
+    carry.copyWithin(0, cut, this.#carryLen);
+    this.#carryLen -= cut;
+  }
+
+  /** Moves the cut before a secret value that would straddle it (needs the redactor's `pattern`). */
+  #keepSecretWhole(carry: Buffer, cut: number): number {
+    const redactor = this.#p.app.redactor;
+    const pattern = redactor?.pattern;
+    const longest = Math.min(redactor?.longestBytes ?? 0, LOOKAHEAD);
+    if (pattern === undefined || longest < 2) return cut;
+    let from = Math.max(0, cut - longest + 1);
+    while (from < cut && (carry[from]! & 0xc0) === 0x80) from++;
+    const text = carry.toString('utf8', from, Math.min(this.#carryLen, cut + longest - 1));
+    pattern.lastIndex = 0;
+    for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
+      const start = from + Buffer.byteLength(text.slice(0, m.index));
+      const end = start + Buffer.byteLength(m[0]);
+      if (start < cut && end > cut && start > 0) return start;
+      if (m[0].length === 0) pattern.lastIndex++;
+    }
+    return cut;
+  }
+
+  #emit(listeners: LogListener[], seq: number, time: number, message: string, continued: boolean): void {
+    const { target, stream } = this.#p;
+    const base: LogLine = { id: String(seq), time, app: target.app, process: target.process, source: target.source, stream, message };
+    const line = continued ? { ...base, continued: true as const } : base;
+    for (const listener of listeners) {
+      try {
+        listener(line);
+      } catch {
+        // A listener that throws must not stop capture; subscribers own their errors.
+      }
+    }
+  }
+}
