@@ -1,1 +1,22 @@
+/**
+ * @nightshift/manifest: `.paas/app.yaml` text → a read-only, defaulted `AppSpec`, or located diagnostics.
+ * PURE: no file system, processes, sockets or clock. The reader of the file (CLI, daemon) passes the text in.
+ */
 export type * from './spec.js';
+
+export { parseManifest } from './parse.js';
+export { formatDiagnostic, summarize } from './format.js';
+export { manifestSchema } from './schema.js';
+export type { ManifestInput } from './schema.js';
+export { manifestJsonSchema } from './json-schema.js';
+export { MANIFEST_CODES, FILE_CODES, isManifestCode } from './codes.js';
+export type { CodeInfo, ManifestCode } from './codes.js';
+export { DEFAULTS } from './defaults.js';
+export { NAME_PATTERN, ENV_NAME_PATTERN, isReservedEnvName } from './names.js';
+export { parseDuration, parseMemory, parseCpu, formatDuration } from './units.js';
+export type { UnitError } from './units.js';
+export { cronSlots, checkSchedule, CRON_NICKNAMES } from './cron.js';
+export type { ScheduleCheck, ScheduleProblem } from './cron.js';
+export { commandFromLine, commandFromList } from './command.js';
+export { manifestReferenceMarkdown } from './docs/reference.js';
+export { errorCatalogueMarkdown, spliceErrorSection } from './docs/catalogue.js';

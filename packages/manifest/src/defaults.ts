@@ -1,0 +1,25 @@
+/**
+ * Every default the manifest applies, in one place. Values are in the compiled units of `AppSpec`
+ * (milliseconds, bytes, cores); the schema shows them in manifest notation through `formatDuration`.
+ * Core code never writes a default inline: it reads the compiled spec.
+ */
+export const DEFAULTS = {
+  replicas: 1,
+  redis: false,
+  web: { port: 5000 },
+  restart: { backoffMs: 10_000, maxBackoffMs: 5 * 60_000, resetAfterMs: 10 * 60_000 },
+  stopGraceMs: 30_000,
+  minReadyMs: 2_000,
+  health: { intervalMs: 10_000, timeoutMs: 2_000, failures: 3 },
+  metrics: { path: '/metrics' },
+  autoscale: { queueKind: 'bullmq' },
+  cron: {
+    overlap: 'forbid',
+    history: { keep: 100, days: 30 },
+    /** null: a run may take as long as it needs. */
+    timeoutMs: null,
+  },
+} as const;
+
+/** A cron schedule must have at least one slot within this many years of `now`. */
+export const CRON_HORIZON_YEARS = 5;

@@ -1,0 +1,161 @@
+import * as z from 'zod';
+import type { ManifestCode } from './codes.js';
+import { commandLineProblem } from './command.js';
+import { NAME_PATTERN } from './names.js';
+import { tryParseCpu, tryParseDuration, tryParseMemory } from './units.js';
+
+/**
+ * Field types of the manifest schema. Format checks raise custom issues that carry a catalogue code in
+ * `params`, so the issue mapper can report `NS_MANIFEST_INVALID_DURATION` rather than a generic zod message.
+ */
+
+/** Extra knowledge about a field type, used when its value has the wrong type (a number where a duration goes). */
+export const typeHints = z.registry<{ readonly wrongType: string }>();
+
+interface Failure {
+  readonly code: ManifestCode;
+  readonly message: string;
+  readonly hint?: string;
+}
+
+function checked<T extends z.ZodType>(schema: T, problem: (value: z.output<T>) => Failure | null): T {
+  return schema.check((ctx) => {
+    const failure = problem(ctx.value);
+    if (failure) {
+      ctx.issues.push({
+        code: 'custom',
+        message: failure.message,
+        input: ctx.value,
+        params: { code: failure.code, hint: failure.hint },
+      });
+    }
+  });
+}
+
+function hinted<T extends z.ZodType>(schema: T, wrongType: string): T {
+  typeHints.add(schema, { wrongType });
+  return schema;
+}
+
+/** `[a-z][a-z0-9-]{0,39}` for apps, processes, cron jobs and regions. */
+export function name(what: string): z.ZodString {
+  return checked(z.string(), (value) =>
+    NAME_PATTERN.test(value)
+      ? null
+      : {
+          code: 'NS_MANIFEST_INVALID_NAME',
+          message: `${what} "${value}" is not a valid name`,
+          hint: suggestName(value),
+        },
+  ).meta({ pattern: NAME_PATTERN.source });
+}
+
+function suggestName(value: string): string {
+  const fixed = value
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^[^a-z]+/, '')
+    .slice(0, 40);
+  const base = 'names use lower-case letters, digits and dashes, start with a letter, and have at most 40 characters';
+  return fixed && fixed !== value ? `${base}: e.g. "${fixed}"` : base;
+}
+
+export function duration(opts: { allowZero: boolean }): z.ZodString {
+  const schema = checked(z.string(), (value) => {
+    const ms = tryParseDuration(value);
+    if (ms === null) return { code: 'NS_MANIFEST_INVALID_DURATION', message: `"${value}" is not a duration` };
+    if (ms === 0 && !opts.allowZero) {
+      return { code: 'NS_MANIFEST_INVALID_DURATION', message: 'the duration must be longer than 0', hint: 'e.g. 10s' };
+    }
+    return null;
+  }).meta({ pattern: '^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$', examples: ['500ms', '10s', '5m', '1h30m'] });
+  return hinted(schema, 'durations are text with a unit: "30s", "5m", "1h"');
+}
+
+export function memory(): z.ZodString {
+  const schema = checked(z.string(), (value) =>
+    tryParseMemory(value) === null
+      ? { code: 'NS_MANIFEST_INVALID_MEMORY', message: `"${value}" is not a memory size` }
+      : null,
+  ).meta({ pattern: '^\\d+(\\.\\d+)?(Ki|Mi|Gi|Ti|k|K|M|G|T)$', examples: ['512Mi', '1Gi'] });
+  return hinted(schema, 'memory sizes are text with a unit: "512Mi", "1Gi"');
+}
+
+export function cpu(): z.ZodType<number | string> {
+  const schema = checked(z.union([z.number(), z.string()]), (value) =>
+    tryParseCpu(value) === null
+      ? { code: 'NS_MANIFEST_INVALID_CPU', message: `"${value}" is not a CPU amount` }
+      : null,
+  ).meta({ examples: [0.5, '500m', 2] });
+  return hinted(schema, 'CPU is a number of cores (0.5) or millicores ("500m")');
+}
+
+export function port(): z.ZodNumber {
+  const schema = checked(z.int(), (value) =>
+    value >= 1024 && value <= 65535
+      ? null
+      : { code: 'NS_MANIFEST_PORT_RANGE', message: `port ${value} is outside 1024–65535` },
+  ).meta({ minimum: 1024, maximum: 65535 });
+  return hinted(schema, 'a port is a whole number between 1024 and 65535');
+}
+
+/** A command line, split into argv by shell rules (or run with `/bin/sh -c` when it uses shell syntax). */
+export function commandLine(): z.ZodString {
+  const schema = checked(z.string(), (value) => {
+    const problem = commandLineProblem(value);
+    return problem ? { code: 'NS_MANIFEST_COMMAND_SYNTAX', message: problem } : null;
+  });
+  return hinted(schema, 'a command is text such as "node dist/worker.js"; quote it if YAML reads it as something else');
+}
+
+export function commandList(): z.ZodArray<z.ZodString> {
+  return z.array(z.string().min(1)).min(1);
+}
+
+export function httpPath(): z.ZodString {
+  return checked(z.string(), (value) =>
+    value.startsWith('/')
+      ? null
+      : { code: 'NS_MANIFEST_INVALID_VALUE', message: `path "${value}" must start with "/"`, hint: `write "/${value}"` },
+  ).meta({ pattern: '^/' });
+}
+
+/** An autoscale bound: `min` may be 0 (scale to zero), `max` at least 1. */
+export function autoscaleBound(least: number): z.ZodNumber {
+  const schema = checked(z.int(), (value) =>
+    value >= least
+      ? null
+      : { code: 'NS_MANIFEST_AUTOSCALE_RANGE', message: `${value} is below ${least}`, hint: `use ${least} or more` },
+  ).meta({ minimum: least });
+  return hinted(schema, 'write a whole number without quotes');
+}
+
+/** Utilisation target in percent. */
+export function percent(): z.ZodNumber {
+  return z.int().min(1).max(100);
+}
+
+export function count(min: number): z.ZodNumber {
+  return hinted(z.int().min(min), 'write a whole number without quotes');
+}
+
+export function flag(): z.ZodBoolean {
+  return hinted(z.boolean(), 'write true or false (YAML 1.2: yes/no/on/off are text)');
+}
+
+/** Plain config: scalars become strings (`5` → "5", as written in the file). */
+export function envMap(): z.ZodRecord<z.ZodString, z.ZodType<string | number | boolean>> {
+  const value = hinted(
+    z.union([z.string(), z.number(), z.boolean()]),
+    'environment values are text, numbers or true/false; write "" for an empty value',
+  );
+  return z.record(z.string(), value).meta({ propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' } });
+}
+
+/** Adds a description (and optional JSON Schema extras) without losing the field's type hint. */
+export function describe<T extends z.ZodType>(schema: T, description: string, extra: Record<string, unknown> = {}): T {
+  const described = schema.meta({ description, ...extra });
+  const hint = typeHints.get(schema);
+  if (hint) typeHints.add(described, hint);
+  return described;
+}

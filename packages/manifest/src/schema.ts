@@ -1,0 +1,204 @@
+import * as z from 'zod';
+import { CRON_NICKNAMES } from './cron.js';
+import { DEFAULTS } from './defaults.js';
+import {
+  autoscaleBound,
+  commandLine,
+  commandList,
+  count,
+  cpu,
+  describe,
+  duration,
+  envMap,
+  flag,
+  httpPath,
+  memory,
+  name,
+  percent,
+  port,
+} from './fields.js';
+import { formatDuration } from './units.js';
+
+/**
+ * The manifest as written (`.paas/app.yaml`), as a strict zod schema: every key of DESIGN §2 plus the documented
+ * extensions, unknown keys rejected. It validates shape and single-field formats; rules that relate several
+ * fields live in `checks/`, and units and defaults are applied by `compile.ts`. The JSON Schema and
+ * `docs/manifest.md` are generated from this file, so descriptions here are user documentation.
+ */
+
+const ms = formatDuration;
+
+const resources = z
+  .strictObject({
+    cpu: describe(cpu().optional(), 'CPU limit in cores (`0.5`) or millicores (`"500m"`).'),
+    memory: describe(memory().optional(), 'Memory limit, e.g. `512Mi`, `1Gi`.'),
+  })
+  .meta({ title: 'Resources' });
+
+const queue = z
+  .strictObject({
+    kind: describe(z.enum(['bullmq', 'rabbitmq']).optional(), 'Queue system to measure.', {
+      default: DEFAULTS.autoscale.queueKind,
+    }),
+    name: describe(z.string().min(1), 'Queue name (BullMQ: without the app prefix).'),
+    target: describe(count(1), 'Waiting jobs one replica is expected to handle.'),
+  })
+  .meta({ title: 'QueueScale' });
+
+const autoscaleFields = {
+  min: describe(autoscaleBound(0), 'Fewest replicas (0 allows scaling to zero).'),
+  max: describe(autoscaleBound(1), 'Most replicas.'),
+  cpu: describe(percent().optional(), 'Target average CPU use, in percent of `resources.cpu`.'),
+  memory: describe(percent().optional(), 'Target average memory use, in percent of `resources.memory`.'),
+  queue: describe(queue.optional(), 'Scale on the number of waiting jobs of a queue.'),
+};
+
+const autoscale = z.strictObject(autoscaleFields).meta({ title: 'Autoscale' });
+
+const autoscaleOverride = z
+  .strictObject({
+    min: autoscaleFields.min.optional(),
+    max: autoscaleFields.max.optional(),
+    cpu: autoscaleFields.cpu,
+    memory: autoscaleFields.memory,
+    queue: autoscaleFields.queue,
+  })
+  .meta({ title: 'AutoscaleOverride', description: 'Fields given here replace the process’s own autoscale fields.' });
+
+const health = z
+  .strictObject({
+    port: describe(port().optional(), 'Port to probe. Web: defaults to the web port; workers must set it.'),
+    path: describe(httpPath().optional(), 'HTTP path to GET (2xx/3xx is healthy). Without a path the probe is a TCP connect.'),
+    interval: describe(duration({ allowZero: false }).optional(), 'Time between probes.', {
+      default: ms(DEFAULTS.health.intervalMs),
+    }),
+    timeout: describe(duration({ allowZero: false }).optional(), 'Time one probe may take.', {
+      default: ms(DEFAULTS.health.timeoutMs),
+    }),
+    failures: describe(count(1).optional(), 'Consecutive failed probes that restart the replica.', {
+      default: DEFAULTS.health.failures,
+    }),
+  })
+  .meta({ title: 'Health' });
+
+const metrics = z
+  .strictObject({
+    port: describe(port(), 'Port of the Prometheus endpoint, scraped from every replica.'),
+    path: describe(httpPath().optional(), 'Path of the endpoint.', { default: DEFAULTS.metrics.path }),
+  })
+  .meta({ title: 'Metrics' });
+
+const restart = z
+  .strictObject({
+    backoff: describe(duration({ allowZero: false }).optional(), 'Wait before the first restart after a crash; doubles each crash.', {
+      default: ms(DEFAULTS.restart.backoffMs),
+    }),
+    max_backoff: describe(duration({ allowZero: false }).optional(), 'Longest wait between restarts.', {
+      default: ms(DEFAULTS.restart.maxBackoffMs),
+    }),
+    reset_after: describe(duration({ allowZero: false }).optional(), 'Continuous running time after which the backoff starts over.', {
+      default: ms(DEFAULTS.restart.resetAfterMs),
+    }),
+  })
+  .meta({ title: 'Restart' });
+
+const regionOverride = z
+  .strictObject({
+    replicas: describe(count(0).optional(), 'Replica count in this region.'),
+    autoscale: describe(autoscaleOverride.optional(), 'Autoscale settings in this region.'),
+    resources: describe(resources.optional(), 'Resources in this region (fields given replace the process’s).'),
+  })
+  .meta({ title: 'RegionOverride' });
+
+const processFields = {
+  start: describe(commandLine().optional(), 'Command line, split by shell rules; shell syntax (`&&`, `|`, `$VAR`) runs it with `/bin/sh -c`.'),
+  command: describe(z.union([commandLine(), commandList()]).optional(), 'Program to run: a list (`[node]`, never through a shell), or a command line like `start`.'),
+  args: describe(z.array(z.string()).optional(), 'Arguments appended to a `command` list.'),
+  replicas: describe(count(0).optional(), 'Fixed number of replicas (not with `autoscale`).', { default: DEFAULTS.replicas }),
+  autoscale: describe(autoscale.optional(), 'Scale between `min` and `max` replicas (not with `replicas`).'),
+  resources: describe(resources.optional(), 'Limits per replica.'),
+  health: describe(health.optional(), 'Health probe; `failures` consecutive failures restart the replica.'),
+  metrics: describe(metrics.optional(), 'Prometheus endpoint of the process.'),
+  restart: describe(restart.optional(), 'Restart backoff after crashes.'),
+  stop_grace: describe(duration({ allowZero: true }).optional(), 'Time between SIGTERM (to the process group) and SIGKILL.', {
+    default: ms(DEFAULTS.stopGraceMs),
+  }),
+  min_ready: describe(duration({ allowZero: true }).optional(), 'How long a new replica must run (or pass its probe) before a rolling switch stops an old one.', {
+    default: ms(DEFAULTS.minReadyMs),
+  }),
+  env: describe(envMap().optional(), 'Plain config for this process, over the app’s `env`.'),
+  regions: describe(z.record(z.string(), regionOverride).optional(), 'Per-region overrides, keyed by a region of the top-level `regions`.'),
+};
+
+const web = z
+  .strictObject({
+    port: describe(port().optional(), 'Port the web process listens on (given to it as `PORT`).', { default: DEFAULTS.web.port }),
+    ...processFields,
+  })
+  .meta({ title: 'Web' });
+
+const worker = z
+  .strictObject({ name: describe(name('worker name'), 'Process name, unique among web, workers and cron jobs.'), ...processFields })
+  .meta({ title: 'Worker' });
+
+const cron = z
+  .strictObject({
+    name: describe(name('cron job name'), 'Job name, unique among web, workers and cron jobs.'),
+    schedule: describe(z.string(), 'Exactly 5 fields (minute hour day-of-month month day-of-week) or a nickname; always UTC.', {
+      examples: ['0 2 * * *', '*/15 * * * *', ...Object.keys(CRON_NICKNAMES)],
+    }),
+    command: describe(z.union([commandLine(), commandList()]), 'Command line (split by shell rules) or a list run without a shell.'),
+    args: describe(z.array(z.string()).optional(), 'Arguments appended to a `command` list.'),
+    timeout: describe(duration({ allowZero: false }).optional(), 'The run’s process group is killed after this and the run marked `timed_out`. Default: no timeout.'),
+    overlap: describe(z.enum(['forbid', 'queue_one', 'replace', 'allow']).optional(), 'What a due slot does while the previous run is still going.', {
+      default: DEFAULTS.cron.overlap,
+    }),
+    history: describe(
+      z
+        .strictObject({
+          keep: describe(count(1).optional(), 'Runs kept per job.', { default: DEFAULTS.cron.history.keep }),
+          days: describe(count(1).optional(), 'Days runs are kept.', { default: DEFAULTS.cron.history.days }),
+        })
+        .meta({ title: 'CronHistory' }),
+      'Run history retention (by count and by age).',
+    ).optional(),
+    region: describe(name('region').optional(), 'Region the job runs in when rendered for several regions (default: the first).'),
+    resources: describe(resources.optional(), 'Limits for each run.'),
+    env: describe(envMap().optional(), 'Plain config for the job’s runs, over the app’s `env`.'),
+  })
+  .meta({ title: 'CronJob' });
+
+/** The strict schema of `.paas/app.yaml`. */
+export const manifestSchema = z
+  .strictObject({
+    name: describe(name('app name').optional(), 'App name. Default: the name of the folder holding `.paas/`.'),
+    build: describe(
+      z
+        .strictObject({
+          install: describe(commandLine().optional(), 'Installs dependencies (e.g. `npm ci`).'),
+          command: describe(commandLine().optional(), 'Builds the release (e.g. `npm run build`).'),
+        })
+        .meta({ title: 'Build' })
+        .optional(),
+      'How a release is built. Default: detected from the folder (package.json, requirements.txt, …).',
+    ),
+    predeploy: describe(commandLine().optional(), 'Release hook: runs once per release before web starts; never by workers.'),
+    env: describe(envMap().optional(), 'Plain config for every process and cron run; values become strings.'),
+    secrets: describe(z.array(z.string()).optional(), 'Names of secrets from the app’s secret store; a missing one fails the deploy.'),
+    redis: describe(flag().optional(), 'Give the app its own Redis user and key prefix (`REDIS_URL`, `NIGHTSHIFT_REDIS_PREFIX`).', {
+      default: DEFAULTS.redis,
+    }),
+    regions: describe(z.array(name('region')).optional(), 'Regions for the Kubernetes render; the local driver is one region.'),
+    web: describe(web.optional(), 'The web process: gets `PORT`.'),
+    workers: describe(z.array(worker).optional(), 'Long-running processes; never get `PORT`.'),
+    cron: describe(z.array(cron).optional(), 'Scheduled jobs (UTC).'),
+  })
+  .meta({ title: 'Nightshift manifest (.paas/app.yaml)' });
+
+/** The manifest as written, after validation (units and defaults not yet applied). */
+export type ManifestInput = z.output<typeof manifestSchema>;
+export type ProcessInput = z.output<typeof worker> | z.output<typeof web>;
+export type CronInput = z.output<typeof cron>;
+export type ResourcesInput = z.output<typeof resources>;
+export type AutoscaleInput = z.output<typeof autoscale>;
+export type AutoscaleOverrideInput = z.output<typeof autoscaleOverride>;
