@@ -73,7 +73,7 @@ describe('restart backoff (real processes)', () => {
     expect(gap).toBeGreaterThanOrEqual(9_500);
     expect(gap).toBeLessThanOrEqual(11_000);
     const events = JSON.parse((await sb.cliOk(['events', '--json', '--app', sb.app])).stdout) as { type: string; data: { code: number; restartInMs: number } }[];
-    const crash = events.find((e) => e.type === 'replica:crashed')!;
+    const crash = events.findLast((e) => e.type === 'replica:crashed')!; // newest first: the last is the first crash
     expect(crash.data).toMatchObject({ code: 1, restartInMs: 10_000 });
   }, 60_000);
 });
