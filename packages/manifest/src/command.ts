@@ -1,4 +1,4 @@
-import { parse as parseWords, quote } from 'shell-quote';
+import { parse as parseWords } from 'shell-quote';
 import type { CommandSpec } from './spec.js';
 
 /** Characters that shell-quote passes through as text but that `/bin/sh` would interpret. */
@@ -50,7 +50,14 @@ export function commandFromLine(source: string): CommandSpec {
   return { argv: words, shell: false, source };
 }
 
+const PLAIN_WORD = /^[A-Za-z0-9_\-.,:/=@%+]+$/;
+
+/** Shell-style display of one argument: bare when safe, else single-quoted. */
+function displayWord(word: string): string {
+  return PLAIN_WORD.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
 /** A command given as a list (`command: [node]`, `args: [dist/worker.js]`): run as is, never through a shell. */
 export function commandFromList(argv: readonly string[]): CommandSpec {
-  return { argv: [...argv], shell: false, source: quote([...argv]) };
+  return { argv: [...argv], shell: false, source: argv.map(displayWord).join(' ') };
 }

@@ -84,7 +84,7 @@ export function memory(): z.ZodString {
 export function cpu(): z.ZodType<number | string> {
   const schema = checked(z.union([z.number(), z.string()]), (value) =>
     tryParseCpu(value) === null
-      ? { code: 'NS_MANIFEST_INVALID_CPU', message: `"${value}" is not a CPU amount` }
+      ? { code: 'NS_MANIFEST_INVALID_CPU', message: `${JSON.stringify(value)} is not a CPU amount` }
       : null,
   ).meta({ examples: [0.5, '500m', 2] });
   return hinted(schema, 'CPU is a number of cores (0.5) or millicores ("500m")');

@@ -24,7 +24,7 @@ const EXPECTED: Readonly<Record<string, string>> = {
 /** What a value is, in words: `the text "two"`, `a list`, `nothing (an empty value)`. */
 export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return 'nothing (an empty value)';
-  if (Array.isArray(value)) return 'a list';
+  if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : 'a list';
   if (typeof value === 'string') return `the text ${JSON.stringify(value.length > 40 ? value.slice(0, 37) + '…' : value)}`;
   if (typeof value === 'number') return `the number ${value}`;
   if (typeof value === 'boolean') return `${value}`;
@@ -36,26 +36,44 @@ function subject(path: ManifestPath): string {
   return path.length === 0 ? 'the manifest' : formatPath(path);
 }
 
+const GENERIC_HINTS: Readonly<Record<string, string>> = {
+  array: 'write a list: one `- item` per line, or `[a, b]`',
+  object: 'write a mapping: `key: value` lines, indented under this key',
+  record: 'write a mapping: `NAME: value` lines, indented under this key',
+  string: 'quote the value to make it text',
+  number: 'write a number without quotes',
+  int: 'write a whole number without quotes',
+  boolean: 'write true or false',
+};
+
+function missing(path: ManifestPath): Finding {
+  if (path.length === 0) return finding('NS_MANIFEST_EMPTY', path, 'the manifest is empty');
+  const key = String(path.at(-1));
+  return finding('NS_MANIFEST_MISSING_KEY', path, `${subject(path.slice(0, -1))}: the required key "${key}" is missing`, {
+    hint: `add \`${key}:\``,
+    bare: true,
+  });
+}
+
 function wrongType(schema: z.ZodType, path: ManifestPath, expected: string[], input: unknown): Finding {
+  if (input === undefined || (input === null && path.length === 0)) return missing(path);
   const wanted = [...new Set(expected.map((e) => EXPECTED[e] ?? e))];
-  const list = wanted.length > 1 ? `${wanted.slice(0, -1).join(', ')} or ${wanted.at(-1)}` : (wanted[0] ?? 'a value');
-  let hint = typeHintAt(schema, path);
+  const list =
+    wanted.length > 1
+      ? `${wanted.slice(0, -1).join(', ')} or ${wanted.at(-1)}`.replace('true or false', 'true/false')
+      : (wanted[0] ?? 'a value');
+  let hint = typeHintAt(schema, path) ?? GENERIC_HINTS[expected[0] ?? ''];
   if (input === null) hint = 'the key has no value: give it one, or remove the key';
-  else if (typeof input === 'string' && /^(yes|no|on|off|true|false)$/i.test(input) && expected.includes('boolean')) {
-    hint = 'write true or false (YAML 1.2 reads yes/no/on/off as text)';
+  else if (typeof input === 'string' && expected.includes('boolean')) {
+    if (/^(true|false)$/i.test(input)) hint = `remove the quotes: write ${input.toLowerCase()}`;
+    else if (/^(yes|no|on|off)$/i.test(input)) hint = 'write true or false (YAML 1.2 reads yes/no/on/off as text)';
   }
-  return finding('NS_MANIFEST_WRONG_TYPE', path, `expected ${list}, got ${describeValue(input)}`, { hint });
+  // An empty value has no position of its own, so point at its key.
+  const at = input === null ? 'key' : 'value';
+  return finding('NS_MANIFEST_WRONG_TYPE', path, `expected ${list}, got ${describeValue(input)}`, { hint, at });
 }
 
 function invalidType(schema: z.ZodType, issue: Issue & { code: 'invalid_type' }, path: ManifestPath): Finding {
-  if (issue.input === undefined) {
-    if (path.length === 0) return finding('NS_MANIFEST_EMPTY', path, 'the manifest is empty');
-    const key = String(path.at(-1));
-    return finding('NS_MANIFEST_MISSING_KEY', path, `${subject(path.slice(0, -1))}: the required key "${key}" is missing`, {
-      hint: `add \`${key}:\``,
-      bare: true,
-    });
-  }
   return wrongType(schema, path, [issue.expected], issue.input);
 }
 

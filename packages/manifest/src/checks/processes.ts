@@ -126,7 +126,7 @@ function checkTimings(map: RawMap, path: Path): Finding[] {
   const restart = asMap(map.restart);
   const backoff = durationAt(restart, 'backoff') ?? DEFAULTS.restart.backoffMs;
   const maxBackoff = durationAt(restart, 'max_backoff') ?? DEFAULTS.restart.maxBackoffMs;
-  if (maxBackoff < backoff) {
+  if (backoff > 0 && maxBackoff > 0 && maxBackoff < backoff) {
     findings.push(
       finding('NS_MANIFEST_INVALID_VALUE', [...path, 'restart', has(restart, 'max_backoff') ? 'max_backoff' : 'backoff'], `restart max_backoff ${formatDuration(maxBackoff)} is shorter than backoff ${formatDuration(backoff)}`, {
         hint: 'max_backoff is the cap the doubling backoff grows to: make it at least backoff',
@@ -137,7 +137,7 @@ function checkTimings(map: RawMap, path: Path): Finding[] {
   if (health) {
     const interval = durationAt(health, 'interval') ?? DEFAULTS.health.intervalMs;
     const timeout = durationAt(health, 'timeout') ?? DEFAULTS.health.timeoutMs;
-    if (timeout > interval) {
+    if (interval > 0 && timeout > interval) {
       findings.push(
         finding('NS_MANIFEST_INVALID_VALUE', [...path, 'health', has(health, 'timeout') ? 'timeout' : 'interval'], `health timeout ${formatDuration(timeout)} is longer than the interval ${formatDuration(interval)}`, {
           hint: 'a probe must finish before the next one starts: make timeout at most interval',
