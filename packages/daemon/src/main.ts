@@ -12,7 +12,8 @@ import { acquireLock, ensureHome, ensureToken } from './home.js';
 import { Releases } from './releases/deploy.js';
 import { offsetClock, systemClock } from './runtime/clock.js';
 import { buildEnvironment, pickBase } from './runtime/environment.js';
-import { createInterimOutput } from './runtime/interim-output.js';
+import { createLogService } from './logs/index.js';
+import type { OutputSink } from './runtime/output.js';
 import * as store from './store/index.js';
 import { reapPrevious } from './supervisor/reap.js';
 import { Supervisor } from './supervisor/supervisor.js';
@@ -55,7 +56,11 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
   bus.subscribe((e) => log(`${e.type} ${e.app}${e.replica ? `/${e.replica}` : ''}: ${e.message}`));
 
   const driver = createLocalDriver();
-  const output = createInterimOutput(paths.apps);
+  const logs = createLogService({ dir: paths.apps, clock: () => clock.now(), onError });
+  const output: OutputSink = {
+    capture: (target, stream, readable) => logs.capture(target, stream, readable),
+    lastLines: (app, source, n) => logs.lastLines(app, source, n).map((line) => line.message),
+  };
   const base = pickBase(process.env);
   const environment = (release: { version: number; spec: AppSpec }, target: Parameters<typeof buildEnvironment>[1]) =>
     buildEnvironment(
@@ -94,10 +99,12 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     clock,
     supervisor,
     releases,
+    logs,
     info,
     requestStop: () => void stop(),
     destroyApp: async (app) => {
       await supervisor.remove(app);
+      await logs.removeApp(app);
       store.deleteApp(db, app);
       await rm(join(paths.apps, app), { recursive: true, force: true });
       bus.emit({ type: 'app:destroyed', app, message: `${app} destroyed`, data: {} });
@@ -120,6 +127,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
       bus.emit({ type: 'daemon:stopping', app: '', message: 'daemon stopping', data: {} });
       await supervisor.shutdown();
       await Promise.all([closeServer(unixServer), closeServer(tcpServer)]);
+      await logs.close();
       rmSync(paths.socket, { force: true });
       rmSync(paths.info, { force: true });
       db.close();

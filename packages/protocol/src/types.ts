@@ -86,3 +86,21 @@ export interface DaemonInfo {
   readonly startedAt: string;
   readonly httpPort: number;
 }
+
+/** One log line as the API and `logs --json` give it. */
+export interface LogEntry {
+  /** Resumable cursor (SSE id), increasing per app. */
+  readonly id: string;
+  readonly time: string;
+  /** Who wrote it: a replica `emails.2`, a run `cron:nightly#41`, a build `build:v3`. */
+  readonly source: string;
+  /** The replica, when a replica wrote it. */
+  readonly replica: string | null;
+  readonly process: string;
+  readonly stream: 'out' | 'err';
+  readonly message: string;
+  /** The message's fields when it is a JSON object (pino, bunyan, …). */
+  readonly fields?: Record<string, unknown>;
+  /** Set when the next line of this source continues this one (a line over 64 KiB was split). */
+  readonly continued?: true;
+}

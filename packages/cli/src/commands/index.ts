@@ -3,6 +3,7 @@ import { registerApps } from './apps.js';
 import { registerDaemon } from './daemon.js';
 import { registerEvents } from './events.js';
 import { registerLifecycle } from './lifecycle.js';
+import { registerLogs } from './logs.js';
 import { registerPs } from './ps.js';
 import { registerScale } from './scale.js';
 import { registerUp } from './up.js';
@@ -17,6 +18,7 @@ export const commands: RegisterCommand[] = [
   registerPs,
   registerScale,
   registerLifecycle,
+  registerLogs,
   registerEvents,
   registerApps,
 ];

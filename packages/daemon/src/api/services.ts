@@ -1,5 +1,6 @@
 import type { DaemonInfo } from '@nightshift/protocol';
 import type { EventBus } from '../events/index.js';
+import type { LogService } from '../logs/index.js';
 import type { Releases } from '../releases/deploy.js';
 import type { Clock } from '../runtime/clock.js';
 import type { Db } from '../store/index.js';
@@ -12,6 +13,7 @@ export interface ApiServices {
   readonly clock: Clock;
   readonly supervisor: Supervisor;
   readonly releases: Releases;
+  readonly logs: LogService;
   readonly info: () => DaemonInfo;
   /** Asks the daemon to stop; resolves when the stop has begun. */
   readonly requestStop: () => void;

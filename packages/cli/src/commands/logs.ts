@@ -1,0 +1,67 @@
+import type { Command } from '@commander-js/extra-typings';
+import type { LogEntry } from '@nightshift/protocol';
+import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
+import pc from 'picocolors';
+import { appOf, cliContext } from '../lib/context.js';
+import { parseTimeArg } from '../lib/time.js';
+
+const COLORS = [pc.cyan, pc.magenta, pc.yellow, pc.green, pc.blue, pc.red];
+
+function colorFor(source: string): (s: string) => string {
+  let h = 0;
+  for (let i = 0; i < source.length; i++) h = (h * 31 + source.charCodeAt(i)) >>> 0;
+  return COLORS[h % COLORS.length]!;
+}
+
+export function registerLogs(program: Command): void {
+  program
+    .command('logs')
+    .description("the app's logs, merged across replicas in time order (the last 100 lines by default)")
+    .argument('[process]', 'a process (`emails`) or one replica (`emails.2`)')
+    .option('-t, --tail', 'keep following new lines')
+    .option('-n, --num <n>', 'how many lines', '100')
+    .option('--since <time>', 'from this time: 10m, 2h, or ISO-8601')
+    .option('--until <time>', 'up to this time (exclusive): 5m, or ISO-8601')
+    .option('--stream <stream>', 'only out or err')
+    .option('--json', 'one JSON object a line: { time, source, replica, stream, message, fields? }')
+    .action(async (proc, opts, cmd) => {
+      const app = appOf(cmd);
+      const num = Number(opts.num);
+      if (!Number.isInteger(num) || num < 0) {
+        throw new NightshiftError(ErrorCodes.usage, `-n "${opts.num}" is not a whole number`, 'e.g. -n 200');
+      }
+      if (opts.stream !== undefined && opts.stream !== 'out' && opts.stream !== 'err') {
+        throw new NightshiftError(ErrorCodes.usage, `--stream "${opts.stream}" is not out or err`, 'use --stream out or --stream err');
+      }
+      const params = new URLSearchParams();
+      if (proc) params.set('process', proc);
+      if (opts.stream) params.set('stream', opts.stream);
+      const now = Date.now();
+      const query = new URLSearchParams(params);
+      query.set('n', String(num));
+      if (opts.since) query.set('since', String(parseTimeArg(opts.since, '--since', now)));
+      if (opts.until) query.set('until', String(parseTimeArg(opts.until, '--until', now)));
+
+      const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
+      const print = (line: LogEntry) => {
+        if (opts.json) {
+          const { id: _id, process: _p, continued: _c, ...rest } = line;
+          process.stdout.write(JSON.stringify(rest) + '\n');
+          return;
+        }
+        const prefix = `${line.time} ${line.source}:`;
+        process.stdout.write(`${useColor ? colorFor(line.source)(prefix) : prefix} ${line.message}\n`);
+      };
+
+      const client = cliContext().client;
+      const lines = num === 0 ? [] : await client.get<LogEntry[]>(`/apps/${app}/logs?${query.toString()}`);
+      for (const line of lines) print(line);
+      if (!opts.tail) return;
+      const after = lines.at(-1)?.id;
+      if (after) params.set('after', after);
+      await client.stream(`/apps/${app}/logs/stream?${params.toString()}`, (ev) => {
+        if (ev.event === 'line') print(JSON.parse(ev.data) as LogEntry);
+        else if (ev.event === 'error') process.stderr.write(`log stream error: ${ev.data}\n`);
+      });
+    });
+}
