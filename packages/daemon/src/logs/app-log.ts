@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Redactor } from './types.js';
 
 /** Ids are reserved in blocks, so the reservation file is written once per this many lines. */
-const ID_BLOCK = 100_000;
+const ID_BLOCK = 1_000_000;
 
 /**
  * Per-app capture state: the id sequence, the clamped clock and the redactor.

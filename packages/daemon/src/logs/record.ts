@@ -40,8 +40,13 @@ export function writeDecimal(buf: Buffer, pos: number, value: number): number {
   const end = pos + digits;
   let i = end;
   let n = value;
-  while (n >= 10) {
+  while (n >= 0x7fffffff) {
     const q = Math.floor(n / 10);
+    buf[--i] = 48 + (n - q * 10);
+    n = q;
+  }
+  while (n >= 10) {
+    const q = (n / 10) | 0;
     buf[--i] = 48 + (n - q * 10);
     n = q;
   }

@@ -20,8 +20,11 @@ export interface WriterOptions {
 /** Size of one record buffer; a batch is every buffer filled while the previous batch was being written. */
 const BUFFER_BYTES = 256 * 1024;
 /** Bytes buffered (not counting the batch in flight) above which captures pause their pipes. */
-export const HIGH_WATER_BYTES = 4 * 1024 * 1024;
+export const HIGH_WATER_BYTES = 2 * 1024 * 1024;
+/** Spare buffers kept while busy, so a flood reuses the same memory instead of making garbage for the GC. */
+const MAX_SPARE = HIGH_WATER_BYTES / (256 * 1024) + 4;
 const RETRY_MS = 1000;
+const IDLE_RELEASE_MS = 2000;
 const EMPTY = Buffer.alloc(0);
 
 /**
@@ -36,6 +39,8 @@ const EMPTY = Buffer.alloc(0);
 export class FileWriter {
   /** The buffer records are encoded into; valid up to `pos`. */
   cur: Buffer = EMPTY;
+  /** A view of `cur` for word-sized stores. */
+  view: DataView = new DataView(EMPTY.buffer, EMPTY.byteOffset, 0);
   pos = 0;
   /** Captures currently using this writer (run log writers close when it falls to zero). */
   users = 0;
@@ -52,6 +57,7 @@ export class FileWriter {
   #size = 0;
   #cut = false;
   #nextGeneration = 1;
+  #idleTimer: NodeJS.Timeout | undefined;
   #drainWaiters: Array<() => void> = [];
   #flushWaiters: Array<{ mark: number; resolve: () => void }> = [];
 
@@ -68,6 +74,7 @@ export class FileWriter {
     if (this.cur.length - this.pos >= bytes) return;
     this.#seal();
     this.cur = bytes <= BUFFER_BYTES && this.#spare.length > 0 ? this.#spare.pop()! : Buffer.allocUnsafe(Math.max(BUFFER_BYTES, bytes));
+    this.view = new DataView(this.cur.buffer, this.cur.byteOffset, this.cur.length);
   }
 
   /** Starts writing what is buffered unless a batch is already in flight (it picks the rest up when done). */
@@ -104,6 +111,8 @@ export class FileWriter {
   async close(): Promise<void> {
     await this.flushed();
     this.#closed = true;
+    clearTimeout(this.#idleTimer);
+    this.#release();
     if (this.#fd >= 0) closeSync(this.#fd);
     this.#fd = -1;
   }
@@ -132,12 +141,20 @@ export class FileWriter {
       this.#wake();
     }
     this.#writing = false;
-    this.#spare = [];
     this.#wake();
+    this.#idleTimer ??= setTimeout(() => this.#release(), IDLE_RELEASE_MS).unref();
+    this.#idleTimer.refresh();
+  }
+
+  /** Idle for a while: give the buffers back, so thousands of quiet files cost no memory. */
+  #release(): void {
+    if (this.#writing) return;
+    this.#spare = [];
+    if (this.pos === 0) this.cur = EMPTY;
   }
 
   #recycle(part: Buffer): void {
-    if (part.byteOffset === 0 && part.buffer.byteLength === BUFFER_BYTES && this.#spare.length < 4) {
+    if (part.byteOffset === 0 && part.buffer.byteLength === BUFFER_BYTES && this.#spare.length < MAX_SPARE) {
       this.#spare.push(Buffer.from(part.buffer, 0, BUFFER_BYTES));
     }
   }
