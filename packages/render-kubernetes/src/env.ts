@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AppSpec } from '@nightshift/manifest';
+import { isReservedEnvName, type AppSpec } from '@nightshift/manifest';
 import { refuse, type DiagnosticSink } from './diagnostics.js';
 import type { ResolvedOptions } from './options.js';
 
@@ -32,12 +32,6 @@ export function configMapName(app: string): string {
   return `${app}-env`;
 }
 
-const RESERVED_EXACT = new Set(['PORT', 'REDIS_URL', 'METRICS_PORT', 'HEALTH_PORT']);
-
-function isReserved(name: string): boolean {
-  return RESERVED_EXACT.has(name) || name.startsWith('NIGHTSHIFT_');
-}
-
 /** Refuses env names the platform sets itself, and names that are both a plain variable and a secret. */
 export function checkEnvNames(
   spec: AppSpec,
@@ -46,7 +40,7 @@ export function checkEnvNames(
   sink: DiagnosticSink,
 ): void {
   for (const name of Object.keys(env)) {
-    if (isReserved(name)) {
+    if (isReservedEnvName(name, spec.redis)) {
       refuse(
         sink,
         'NS_RENDER_K8S_ENV_RESERVED',

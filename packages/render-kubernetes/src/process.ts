@@ -121,8 +121,11 @@ export function renderProcess(ctx: RenderContext, proc: ProcessSpec, field: stri
   checkProcess(ctx, proc, field);
   const { spec, opts } = ctx;
   const name = processName(spec.name, proc.name);
+  // Every region's settings are checked, so a manifest is refused the same whichever region is rendered.
+  for (const region of new Set([opts.region, ...spec.regions])) {
+    checkAutoscale(proc.name, regionalProcess(proc, region, field), ctx.sink);
+  }
   const regional = regionalProcess(proc, opts.region, field);
-  checkAutoscale(spec, proc.name, regional, ctx.sink);
   const webPort = proc.kind === 'web' ? (proc as WebSpec).port : null;
   const ports = portNames(webPort, proc.metrics, proc.health);
   const env = podEnv(spec, opts, {
@@ -182,7 +185,7 @@ export function renderProcess(ctx: RenderContext, proc: ProcessSpec, field: stri
       comment: null,
     });
     out.push({
-      object: scaledObject(meta(ctx, name, name, proc.kind), spec.name, name, { ...autoscale, queue }),
+      object: scaledObject(meta(ctx, name, name, proc.kind), spec, name, { ...autoscale, queue }),
       comment: null,
     });
   } else if (autoscale) {

@@ -45,7 +45,7 @@ export function regionalProcess(proc: ProcessSpec, region: string, field: string
 }
 
 /** Refuses autoscaling Kubernetes cannot carry out as written. */
-export function checkAutoscale(spec: AppSpec, name: string, r: RegionalProcess, sink: DiagnosticSink): void {
+export function checkAutoscale(name: string, r: RegionalProcess, sink: DiagnosticSink): void {
   const a = r.autoscale;
   if (!a) return;
   const f = r.autoscaleField;
@@ -87,15 +87,6 @@ export function checkAutoscale(spec: AppSpec, name: string, r: RegionalProcess, 
       `set ${f}.min to 1, or scale on a queue (${f}.queue), which can wake it from zero`,
     );
   }
-  if (a.queue?.kind === 'bullmq' && !spec.redis) {
-    refuse(
-      sink,
-      'NS_RENDER_K8S_QUEUE_NEEDS_REDIS',
-      `${f}.queue`,
-      `${name} scales on the BullMQ queue "${a.queue.name}" but the app has no \`redis: true\``,
-      "set `redis: true` so the queue lives under the app's Redis prefix",
-    );
-  }
 }
 
 /** Worker scale-down: one pod a minute after five calm minutes, so in-flight jobs are not killed in bursts. */
@@ -135,11 +126,18 @@ export function triggerAuthName(target: string): string {
   return `${target}-queue`;
 }
 
-function queueTrigger(app: string, queue: QueueScaleSpec, auth: string): Record<string, unknown> {
+/**
+ * BullMQ's waiting jobs are the Redis list `<prefix>:<queue>:wait`. The SDK's prefix is `<app>:bull` under the
+ * app's own Redis namespace (`redis: true`), else BullMQ's default `bull`.
+ */
+export function bullWaitList(spec: AppSpec, queue: string): string {
+  return `${spec.redis ? `${spec.name}:bull` : 'bull'}:${queue}:wait`;
+}
+
+function queueTrigger(spec: AppSpec, queue: QueueScaleSpec, auth: string): Record<string, unknown> {
   const authenticationRef = { name: auth };
   if (queue.kind === 'bullmq') {
-    // BullMQ's waiting jobs are the Redis list `<prefix>:<queue>:wait`; the SDK's prefix is `<app>:bull`.
-    const metadata = { listName: `${app}:bull:${queue.name}:wait`, listLength: String(queue.target) };
+    const metadata = { listName: bullWaitList(spec, queue.name), listLength: String(queue.target) };
     return { type: 'redis', metadata, authenticationRef };
   }
   const metadata = {
@@ -172,11 +170,11 @@ export function triggerAuthentication(
 /** A KEDA ScaledObject on the queue's depth, with CPU/memory as extra triggers (KEDA owns the HPA). */
 export function scaledObject(
   metadata: KubeObject['metadata'],
-  app: string,
+  spec: AppSpec,
   target: string,
   a: AutoscaleSpec & { readonly queue: QueueScaleSpec },
 ): KubeObject {
-  const triggers: Record<string, unknown>[] = [queueTrigger(app, a.queue, triggerAuthName(target))];
+  const triggers: Record<string, unknown>[] = [queueTrigger(spec, a.queue, triggerAuthName(target))];
   if (a.cpu !== null)
     triggers.push({ type: 'cpu', metricType: 'Utilization', metadata: { value: String(a.cpu) } });
   if (a.memory !== null)

@@ -44,13 +44,6 @@ describe('refusals name the manifest field', () => {
   test('autoscaling Kubernetes cannot carry out', () => {
     const none = { min: 1, max: 3, cpu: null, memory: null, queue: null };
     const zero = { min: 0, max: 3, cpu: 70, memory: null, queue: null };
-    const bull = {
-      min: 1,
-      max: 3,
-      cpu: null,
-      memory: null,
-      queue: { kind: 'bullmq' as const, name: 'q', target: 5 },
-    };
     const spec = app({
       workers: [
         worker('a', { replicas: null, autoscale: none }),
@@ -60,14 +53,12 @@ describe('refusals name the manifest field', () => {
           autoscale: { ...zero, min: 1 },
           resources: { cpu: null, memory: null },
         }),
-        worker('d', { replicas: null, autoscale: bull }),
       ],
     });
     expect(codes(spec)).toEqual([
       ['NS_RENDER_K8S_AUTOSCALE_NO_METRIC', 'workers[0].autoscale'],
       ['NS_RENDER_K8S_AUTOSCALE_MIN_ZERO', 'workers[1].autoscale.min'],
       ['NS_RENDER_K8S_AUTOSCALE_NEEDS_REQUEST', 'workers[2].resources.cpu'],
-      ['NS_RENDER_K8S_QUEUE_NEEDS_REDIS', 'workers[3].autoscale.queue'],
     ]);
   });
 

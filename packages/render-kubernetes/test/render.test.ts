@@ -69,6 +69,16 @@ describe('workers', () => {
     },
   );
 
+  test('without redis: true the BullMQ list has BullMQ’s default prefix (the app brings its own Redis)', () => {
+    const autoscale = { min: 1, max: 4, cpu: null, memory: null, queue: queue('bullmq') };
+    const objects = renderOk(
+      app({ redis: false, workers: [worker('emails', { replicas: null, autoscale })] }),
+    );
+    expect(find(objects, 'ScaledObject', 'shop-emails').spec.triggers[0].metadata.listName).toBe(
+      'bull:emails:wait',
+    );
+  });
+
   test('health becomes a liveness probe on the named port; metrics a PodMonitor on its named port', () => {
     const health = {
       type: 'tcp' as const,
