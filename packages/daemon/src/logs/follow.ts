@@ -109,7 +109,7 @@ export class Follower implements AsyncIterable<LogLine> {
   }
 
   #push(line: LogLine): void {
-    if (this.#closed) return;
+    if (this.#closed || this.#dropped) return;
     this.#queue.push(line);
     if (this.#queue.length - this.#head > this.#maxQueue) {
       this.#queue = [];

@@ -27,12 +27,15 @@ export class Hub {
   readonly #byApp = new Map<string, Set<Subscription>>();
 
   subscribe(filter: LogFilter, listener: LogListener): () => void {
-    const subscription: Subscription = { filter, listener };
+    // A capture caches its listeners for the rest of a chunk: the guard keeps an unsubscribed one silent.
+    let active = true;
+    const subscription: Subscription = { filter, listener: (line) => active && listener(line) };
     let set = this.#byApp.get(filter.app);
     if (set === undefined) this.#byApp.set(filter.app, (set = new Set()));
     set.add(subscription);
     this.version++;
     return () => {
+      active = false;
       if (set.delete(subscription)) this.version++;
       if (set.size === 0 && this.#byApp.get(filter.app) === set) this.#byApp.delete(filter.app);
     };
