@@ -9,6 +9,13 @@ import { tryParseCpu, tryParseDuration, tryParseMemory } from './units.js';
  * `params`, so the issue mapper can report `NS_MANIFEST_INVALID_DURATION` rather than a generic zod message.
  */
 
+/** JSON Schema patterns of the text formats; the reference names them instead of printing the regex. */
+export const FORMAT_PATTERNS = {
+  name: NAME_PATTERN.source,
+  duration: '^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$',
+  memory: '^\\d+(\\.\\d+)?(Ki|Mi|Gi|Ti|k|K|M|G|T)$',
+} as const;
+
 /** Extra knowledge about a field type, used when its value has the wrong type (a number where a duration goes). */
 export const typeHints = z.registry<{ readonly wrongType: string }>();
 
@@ -47,7 +54,7 @@ export function name(what: string): z.ZodString {
           message: `${what} "${value}" is not a valid name`,
           hint: suggestName(value),
         },
-  ).meta({ pattern: NAME_PATTERN.source });
+  ).meta({ pattern: FORMAT_PATTERNS.name });
 }
 
 function suggestName(value: string): string {
@@ -68,7 +75,7 @@ export function duration(opts: { allowZero: boolean }): z.ZodString {
       return { code: 'NS_MANIFEST_INVALID_DURATION', message: 'the duration must be longer than 0', hint: 'e.g. 10s' };
     }
     return null;
-  }).meta({ pattern: '^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$', examples: ['500ms', '10s', '5m', '1h30m'] });
+  }).meta({ pattern: FORMAT_PATTERNS.duration, examples: ['500ms', '10s', '5m', '1h30m'] });
   return hinted(schema, 'durations are text with a unit: "30s", "5m", "1h"');
 }
 
@@ -77,7 +84,7 @@ export function memory(): z.ZodString {
     tryParseMemory(value) === null
       ? { code: 'NS_MANIFEST_INVALID_MEMORY', message: `"${value}" is not a memory size` }
       : null,
-  ).meta({ pattern: '^\\d+(\\.\\d+)?(Ki|Mi|Gi|Ti|k|K|M|G|T)$', examples: ['512Mi', '1Gi'] });
+  ).meta({ pattern: FORMAT_PATTERNS.memory, examples: ['512Mi', '1Gi'] });
   return hinted(schema, 'memory sizes are text with a unit: "512Mi", "1Gi"');
 }
 

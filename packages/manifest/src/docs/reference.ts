@@ -1,3 +1,4 @@
+import { FORMAT_PATTERNS } from '../fields.js';
 import { manifestJsonSchema } from '../json-schema.js';
 
 // Renders docs/manifest.md from the JSON Schema, so the reference is exactly what the validator accepts.
@@ -31,7 +32,15 @@ function anchor(title: string): string {
   return title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }
 
+const FORMAT_NAMES: Readonly<Record<string, string>> = {
+  [FORMAT_PATTERNS.name]: 'name: `[a-z][a-z0-9-]{0,39}`',
+  [FORMAT_PATTERNS.duration]: 'duration',
+  [FORMAT_PATTERNS.memory]: 'memory size',
+};
+
 function typeOf(node: JsonSchema): string {
+  const format = node.pattern === undefined ? undefined : FORMAT_NAMES[node.pattern];
+  if (format) return format;
   if (node.anyOf) return node.anyOf.map(typeOf).join(' or ');
   if (node.enum) return `one of ${node.enum.map((v) => `\`${String(v)}\``).join(', ')}`;
   if (node.properties && node.title) return `[${node.title}](#${anchor(node.title)})`;
@@ -53,7 +62,7 @@ function constraints(node: JsonSchema): string[] {
   if (node.minimum !== undefined && node.maximum !== undefined) out.push(`${node.minimum}–${node.maximum}`);
   else if (node.minimum !== undefined) out.push(`at least ${node.minimum}`);
   else if (node.maximum !== undefined) out.push(`at most ${node.maximum}`);
-  if (node.pattern) out.push(`matches \`${node.pattern}\``);
+  if (node.pattern && !FORMAT_NAMES[node.pattern]) out.push(`matches \`${node.pattern}\``);
   return out;
 }
 
@@ -100,8 +109,8 @@ export function manifestReferenceMarkdown(): string {
   ];
   for (const [title, node] of sections) {
     const required = new Set(node.required ?? []);
-    out.push('', `## ${title}`, '');
-    if (node.description) out.push(node.description, '');
+    out.push('', `## ${node === root ? 'Top level' : title}`, '');
+    if (node.description && node !== root) out.push(node.description, '');
     for (const [key, child] of Object.entries(node.properties ?? {})) out.push(field(key, child, required.has(key)));
   }
   return out.join('\n') + '\n';
