@@ -5,8 +5,12 @@ import { registerEvents } from './events.js';
 import { registerLifecycle } from './lifecycle.js';
 import { registerLogs } from './logs.js';
 import { registerPs } from './ps.js';
+import { registerRollback } from './rollback.js';
+import { registerRun } from './run.js';
 import { registerScale } from './scale.js';
+import { registerRender } from './render.js';
 import { registerUp } from './up.js';
+import { registerValidate } from './validate.js';
 
 /** A command registers itself (and its subcommands) on the root program. */
 export type RegisterCommand = (program: Command) => void;
@@ -21,4 +25,8 @@ export const commands: RegisterCommand[] = [
   registerLogs,
   registerEvents,
   registerApps,
+  registerRollback,
+  registerRun,
+  registerRender,
+  registerValidate,
 ];
