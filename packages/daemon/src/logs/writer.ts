@@ -18,11 +18,11 @@ export interface WriterOptions {
 }
 
 /** Size of one record buffer; a batch is every buffer filled while the previous batch was being written. */
-const BUFFER_BYTES = 256 * 1024;
+const BUFFER_BYTES = 128 * 1024;
 /** Bytes buffered (not counting the batch in flight) above which captures pause their pipes. */
-export const HIGH_WATER_BYTES = 2 * 1024 * 1024;
+export const HIGH_WATER_BYTES = 1024 * 1024;
 /** Spare buffers kept while busy, so a flood reuses the same memory instead of making garbage for the GC. */
-const MAX_SPARE = HIGH_WATER_BYTES / (256 * 1024) + 4;
+const MAX_SPARE = HIGH_WATER_BYTES / BUFFER_BYTES + 4;
 const RETRY_MS = 1000;
 const IDLE_RELEASE_MS = 2000;
 const EMPTY = Buffer.alloc(0);
