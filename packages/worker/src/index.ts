@@ -28,5 +28,13 @@ export type { BackoffOptions, RetryOptions, RetryPolicy, Settlement } from './re
 export type { Job, JobContext, Trigger } from './job/types.js';
 export { bullmq } from './sources/bullmq.js';
 export type { BullmqSourceOptions } from './sources/bullmq.js';
+export { rabbitmq } from './sources/rabbitmq.js';
+export type { RabbitmqSourceOptions } from './sources/rabbitmq.js';
+export { jetstream } from './sources/jetstream.js';
+export type { JetstreamSourceOptions } from './sources/jetstream.js';
+export { redisStream } from './sources/redis-stream.js';
+export type { RedisStreamSourceOptions } from './sources/redis-stream.js';
+export { schedule } from './sources/schedule.js';
+export type { ScheduleSourceOptions } from './sources/schedule.js';
 export type { AdapterConsumer, AdapterHealth, QueueAdapter, Settle, SourceContext, SourceSpec } from './sources/types.js';
 export type { HealthReport } from './telemetry/http.js';

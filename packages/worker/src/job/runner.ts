@@ -32,8 +32,11 @@ export interface JobRunner {
   /** Runs one job to its settlement; never rejects. */
   process(job: Job, settle: Settle): Promise<void>;
   readonly inFlight: number;
-  /** Fires the signal of every job in flight, and of any job that starts later, with `reason`. */
-  abortAll(reason: WorkerError): void;
+  /**
+   * Fires the signal of every job in flight, and of any job that starts later, with `reason`. Jobs that fail
+   * because of the SDK's shutdown reason are released (retried at once), not judged.
+   */
+  abortAll(reason: unknown): void;
   /** Resolves when no job is in flight. */
   idle(): Promise<void>;
 }
@@ -49,7 +52,7 @@ export function createJobRunner(parts: RunnerParts): JobRunner {
   const { def, config, container, logger, metrics, trace, random } = parts;
   const running = new Set<AbortController>();
   let idleWaiters: (() => void)[] = [];
-  let abortedWith: WorkerError | undefined;
+  let aborted: { reason: unknown } | undefined;
 
   const finish = (controller: AbortController): void => {
     running.delete(controller);
@@ -64,7 +67,7 @@ export function createJobRunner(parts: RunnerParts): JobRunner {
     async process(job, settle) {
       const controller = new AbortController();
       running.add(controller);
-      if (abortedWith) controller.abort(abortedWith);
+      if (aborted) controller.abort(aborted.reason);
       metrics.started();
       const started = performance.now();
       const timer = config.timeoutMs === undefined ? undefined : setTimeout(() => controller.abort(timeoutError(job, config.timeoutMs!)), config.timeoutMs);
@@ -111,7 +114,7 @@ export function createJobRunner(parts: RunnerParts): JobRunner {
       return running.size;
     },
     abortAll(reason) {
-      abortedWith = reason;
+      aborted = { reason };
       for (const controller of running) controller.abort(reason);
     },
     idle() {
