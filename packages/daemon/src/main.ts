@@ -16,7 +16,7 @@ import { createLogService } from './logs/index.js';
 import type { OutputSink } from './runtime/output.js';
 import * as store from './store/index.js';
 import { reapPrevious } from './supervisor/reap.js';
-import { Supervisor } from './supervisor/supervisor.js';
+import { type LiveRelease, Supervisor } from './supervisor/supervisor.js';
 import { version } from './version.js';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -62,9 +62,17 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     lastLines: (app, source, n) => logs.lastLines(app, source, n).map((line) => line.message),
   };
   const base = pickBase(process.env);
-  const environment = (release: { version: number; spec: AppSpec }, target: Parameters<typeof buildEnvironment>[1]) =>
+  const environment = (release: LiveRelease, target: Parameters<typeof buildEnvironment>[1]) =>
     buildEnvironment(
-      { spec: release.spec, release: `v${release.version}`, region: config.region, base, configVars: {}, secrets: {}, redis: null },
+      {
+        spec: release.spec,
+        release: `v${release.version}`,
+        region: config.region,
+        base: { ...base, ...release.runtimeEnv },
+        configVars: {},
+        secrets: {},
+        redis: null,
+      },
       target,
     );
   const supervisor = new Supervisor({ db, bus, driver, output, clock, environment, onError });
@@ -75,8 +83,12 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     output,
     clock,
     supervisor,
+    logs,
     appsDir: paths.apps,
+    basePath: base.PATH ?? '/usr/local/bin:/usr/bin:/bin',
     buildEnv: (spec) => ({ ...base, TZ: 'UTC', ...spec.env }),
+    predeployEnv: (release) => environment(release, { kind: 'one-off', process: null }),
+    keepReleases: 5,
   });
 
   const reaped = await reapPrevious(db, driver, bus);
@@ -101,6 +113,13 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     releases,
     logs,
     info,
+    oneOffEnv: (release, proc) =>
+      environment(
+        release,
+        proc === 'web' && release.spec.web
+          ? { kind: 'one-off', process: 'web', port: release.spec.web.port }
+          : { kind: 'one-off', process: proc },
+      ),
     requestStop: () => void stop(),
     destroyApp: async (app) => {
       await supervisor.remove(app);

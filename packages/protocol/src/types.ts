@@ -66,6 +66,8 @@ export interface DeployRequest {
   readonly dir: string;
   /** Path of the manifest, relative to `dir`. */
   readonly manifest?: string;
+  /** A git ref: deploy exactly that commit. */
+  readonly ref?: string;
 }
 
 export interface DeployResponse {

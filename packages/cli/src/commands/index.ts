@@ -5,7 +5,10 @@ import { registerEvents } from './events.js';
 import { registerLifecycle } from './lifecycle.js';
 import { registerLogs } from './logs.js';
 import { registerPs } from './ps.js';
+import { registerRollback } from './rollback.js';
+import { registerRun } from './run.js';
 import { registerScale } from './scale.js';
+import { registerRender } from './render.js';
 import { registerUp } from './up.js';
 import { registerValidate } from './validate.js';
 
@@ -22,5 +25,8 @@ export const commands: RegisterCommand[] = [
   registerLogs,
   registerEvents,
   registerApps,
+  registerRollback,
+  registerRun,
+  registerRender,
   registerValidate,
 ];

@@ -1,10 +1,23 @@
 import { resolve } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import type { DeployResponse, PsResponse } from '@nightshift/protocol';
-import { cliContext, MANIFEST } from '../lib/context.js';
+import { type CliContext, cliContext, MANIFEST } from '../lib/context.js';
 import { ensureDaemon } from '../lib/daemon-process.js';
 import { printJson } from '../output.js';
 import { printPs } from './ps.js';
+
+/** Deploys a folder, streaming the build's output to stderr (data stays on stdout). */
+async function deployFolder(ctx: CliContext, dir: string, opts: { file: string; ref?: string | undefined; quiet?: boolean }): Promise<DeployResponse> {
+  const abs = resolve(dir);
+  process.stderr.write(`deploying ${abs}${opts.ref ? ` at ${opts.ref}` : ''} …\n`);
+  return ctx.client.postNdjson<DeployResponse>(
+    '/deploy',
+    { dir: abs, manifest: opts.file, ...(opts.ref ? { ref: opts.ref } : {}) },
+    (line) => {
+      if (!opts.quiet) process.stderr.write(`  | ${line}\n`);
+    },
+  );
+}
 
 export function registerUp(program: Command): void {
   program
@@ -17,9 +30,7 @@ export function registerUp(program: Command): void {
       const ctx = cliContext();
       const { started } = await ensureDaemon(ctx);
       if (started) process.stderr.write(`started the daemon (home ${ctx.paths.home})\n`);
-      const abs = resolve(dir);
-      process.stderr.write(`deploying ${abs} …\n`);
-      const result = await ctx.client.post<DeployResponse>('/deploy', { dir: abs, manifest: opts.file });
+      const result = await deployFolder(ctx, dir, { file: opts.file });
       const ps = await ctx.client.get<PsResponse>(`/apps/${result.app}/ps`);
       if (opts.json) {
         printJson({ ...result, ps: ps.replicas });
@@ -31,13 +42,14 @@ export function registerUp(program: Command): void {
 
   program
     .command('deploy')
-    .description('build a new release of the app in this folder and make it live')
+    .description('build a new release from the folder (or a git ref) and switch every process to it, rolling')
     .argument('[dir]', "the app's folder", '.')
     .option('-f, --file <path>', 'the manifest, relative to the folder', MANIFEST)
+    .option('--ref <ref>', 'deploy this git commit, branch or tag (git archive) instead of the working folder')
+    .option('-q, --quiet', 'do not stream the build log')
     .option('--json', 'print the result as JSON')
     .action(async (dir, opts) => {
-      const ctx = cliContext();
-      const result = await ctx.client.post<DeployResponse>('/deploy', { dir: resolve(dir), manifest: opts.file });
+      const result = await deployFolder(cliContext(), dir, { file: opts.file, ref: opts.ref, quiet: opts.quiet ?? false });
       if (opts.json) printJson(result);
       else process.stderr.write(`${result.app} ${result.release} is live\n`);
     });

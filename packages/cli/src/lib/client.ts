@@ -62,6 +62,66 @@ export class ApiClient {
     });
   }
 
+  /**
+   * POSTs and reads an NDJSON answer line by line: `{ type: 'line' }` progress goes to `onLine`, then a
+   * `result` (returned) or an `error` (thrown as a coded error).
+   */
+  postNdjson<T>(path: string, body: unknown, onLine: (line: string) => void): Promise<T> {
+    const payload = JSON.stringify(body);
+    return new Promise<T>((resolve, reject) => {
+      const req = httpRequest(
+        {
+          socketPath: this.socketPath,
+          path: API_PREFIX + path,
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/x-ndjson', 'content-length': Buffer.byteLength(payload) },
+        },
+        (res) => {
+          if ((res.headers['content-type'] ?? '').includes('application/json')) {
+            // An error before the stream started (bad request): a plain JSON error body.
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => {
+              const e = (JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Partial<ErrorBody>).error;
+              reject(new NightshiftError(e?.code ?? ErrorCodes.internal, e?.message ?? `HTTP ${res.statusCode}`, e?.hint ?? ''));
+            });
+            return;
+          }
+          let buffer = '';
+          let settled = false;
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            buffer += chunk;
+            let nl;
+            while ((nl = buffer.indexOf('\n')) !== -1) {
+              const text = buffer.slice(0, nl);
+              buffer = buffer.slice(nl + 1);
+              if (!text) continue;
+              const msg = JSON.parse(text) as { type: string; line?: string; result?: T } & Partial<ErrorBody>;
+              if (msg.type === 'line') onLine(msg.line ?? '');
+              else if (msg.type === 'result') {
+                settled = true;
+                resolve(msg.result as T);
+              } else if (msg.type === 'error') {
+                settled = true;
+                const e = msg.error;
+                reject(new NightshiftError(e?.code ?? ErrorCodes.internal, e?.message ?? 'failed', e?.hint ?? ''));
+              }
+            }
+          });
+          res.on('end', () => {
+            if (!settled) reject(new NightshiftError(ErrorCodes.internal, 'the daemon closed the stream before the result', 'check the daemon log'));
+          });
+        },
+      );
+      req.on('error', (err: NodeJS.ErrnoException) =>
+        reject(err.code === 'ENOENT' || err.code === 'ECONNREFUSED' ? notRunning(this.socketPath) : err),
+      );
+      req.write(payload);
+      req.end();
+    });
+  }
+
   /** Opens a Server-Sent Events stream and calls `onEvent` per event until the stream ends. */
   stream(path: string, onEvent: (event: { id?: string; event: string; data: string }) => void, lastEventId?: string): Promise<void> {
     return new Promise((resolve, reject) => {

@@ -5,6 +5,7 @@ import { appRoutes } from './routes/apps.js';
 import { eventRoutes } from './routes/events.js';
 import { daemonRoutes } from './routes/daemon.js';
 import { logRoutes } from './routes/logs.js';
+import { runRoutes } from './routes/run.js';
 
 /** The API as one Hono app, testable in process with `app.request()`. Auth is added by the listener. */
 export function createApi(services: ApiServices): Hono {
@@ -13,6 +14,7 @@ export function createApi(services: ApiServices): Hono {
   app.route(API_PREFIX, appRoutes(services));
   app.route(API_PREFIX, eventRoutes(services));
   app.route(API_PREFIX, logRoutes(services));
+  app.route(API_PREFIX, runRoutes(services));
   app.notFound((c) =>
     c.json(toErrorBody(new NightshiftError(ErrorCodes.notFound, `no route ${c.req.method} ${c.req.path}`, 'see docs for the API routes')), 404),
   );

@@ -4,7 +4,7 @@ import type { LogService } from '../logs/index.js';
 import type { Releases } from '../releases/deploy.js';
 import type { Clock } from '../runtime/clock.js';
 import type { Db } from '../store/index.js';
-import type { Supervisor } from '../supervisor/supervisor.js';
+import type { LiveRelease, Supervisor } from '../supervisor/supervisor.js';
 
 /** What the routes reach: services only, never the composition root. */
 export interface ApiServices {
@@ -15,6 +15,8 @@ export interface ApiServices {
   readonly releases: Releases;
   readonly logs: LogService;
   readonly info: () => DaemonInfo;
+  /** The environment of a one-off command: a process type's (web's PORT included), or the app's without PORT. */
+  readonly oneOffEnv: (release: LiveRelease, process: string | null) => Record<string, string>;
   /** Asks the daemon to stop; resolves when the stop has begun. */
   readonly requestStop: () => void;
   /** Stops and forgets an app: processes, releases, logs. */

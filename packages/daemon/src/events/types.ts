@@ -8,6 +8,9 @@ export interface EventMap {
   'deploy:started': { release: string; source: string };
   'deploy:finished': { release: string; previous: string | null };
   'deploy:failed': { release: string; reason: string; logTail: string[] };
+  rollback: { release: string; previous: string };
+  'run:started': { argv: string[]; release: string };
+  'run:finished': { argv: string[]; release: string; exitCode: number | null; signal: string | null; durationMs: number };
   'replica:started': { release: string; pid: number };
   'replica:crashed': {
     code: number | null;

@@ -33,36 +33,48 @@ export function folderFacts(dir: string): FolderFacts {
   };
 }
 
+export interface StepOptions {
+  readonly app: string;
+  readonly version: number;
+  readonly dir: string;
+  readonly logFile: string;
+  readonly driver: ProcessDriver;
+  readonly output: OutputSink;
+  readonly env: Record<string, string>;
+}
+
+/** Runs one command as its own process group, its output into the release's log under `source`. */
+export async function runStep(
+  opts: StepOptions & { readonly source: string; readonly argv: readonly string[] },
+): Promise<{ ok: boolean; exitCode: number | null; error?: string }> {
+  const target = { app: opts.app, process: 'build', source: opts.source, runLog: opts.logFile };
+  let handle;
+  try {
+    handle = await opts.driver.spawn({ argv: opts.argv, cwd: opts.dir, env: opts.env });
+  } catch (err) {
+    return { ok: false, exitCode: null, error: (err as Error).message };
+  }
+  const captured = Promise.all([
+    opts.output.capture(target, 'out', handle.stdout),
+    opts.output.capture(target, 'err', handle.stderr),
+  ]);
+  const status = await handle.exited;
+  // Grandchildren of a step must not outlive it.
+  opts.driver.signalGroup(handle.pid, 'SIGKILL');
+  await captured;
+  return { ok: status.code === 0, exitCode: status.code };
+}
+
 /**
  * Runs the build steps in the release folder, one process group each, with their output in the release's
  * build log (through the log pipeline, source `build:vN`). Stops at the first failing step.
  */
-export async function runBuild(opts: {
-  app: string;
-  version: number;
-  dir: string;
-  spec: AppSpec;
-  env: Record<string, string>;
-  logFile: string;
-  driver: ProcessDriver;
-  output: OutputSink;
-}): Promise<BuildResult> {
-  const steps = planBuild(opts.spec, folderFacts(opts.dir));
-  const target = { app: opts.app, process: 'build', source: `build:v${opts.version}`, runLog: opts.logFile };
-  for (const step of steps) {
-    let handle;
-    try {
-      handle = await opts.driver.spawn({ argv: step.argv, cwd: opts.dir, env: opts.env });
-    } catch (err) {
-      return { ok: false, failedStep: `${step.label}: ${(err as Error).message}`, exitCode: null };
+export async function runBuild(opts: StepOptions & { readonly spec: AppSpec }): Promise<BuildResult> {
+  for (const step of planBuild(opts.spec, folderFacts(opts.dir))) {
+    const result = await runStep({ ...opts, source: `build:v${opts.version}`, argv: step.argv });
+    if (!result.ok) {
+      return { ok: false, failedStep: result.error ? `${step.label}: ${result.error}` : step.label, exitCode: result.exitCode };
     }
-    const captured = Promise.all([
-      opts.output.capture(target, 'out', handle.stdout),
-      opts.output.capture(target, 'err', handle.stderr),
-    ]);
-    const status = await handle.exited;
-    await captured;
-    if (status.code !== 0) return { ok: false, failedStep: step.label, exitCode: status.code };
   }
   return { ok: true, failedStep: null, exitCode: 0 };
 }

@@ -71,3 +71,7 @@ export function listReleases(db: Db, app: string): ReleaseRow[] {
 export function failUnfinishedBuilds(db: Db): void {
   db.prepare("UPDATE releases SET status = 'failed' WHERE status = 'building'").run();
 }
+
+export function deleteRelease(db: Db, app: string, version: number): void {
+  db.prepare('DELETE FROM releases WHERE app = ? AND version = ?').run(app, version);
+}

@@ -15,6 +15,8 @@ export interface LiveRelease {
   readonly version: number;
   readonly path: string;
   readonly spec: AppSpec;
+  /** Variables the detected runtime adds under the manifest's (NODE_ENV, a Python venv on PATH). */
+  readonly runtimeEnv?: Readonly<Record<string, string>>;
 }
 
 export interface SupervisorDeps {
@@ -83,8 +85,37 @@ export class Supervisor {
     this.reconcile(app);
     for (const runner of stale) {
       if (!this.#isWanted(rt, runner)) continue;
-      if (runner.state.status === 'running' || runner.state.status === 'starting') await this.#restartOne(rt, runner);
+      if (runner.state.status !== 'running' && runner.state.status !== 'starting') continue;
+      // Web holds a port, so its new replica can only start once the old one is gone.
+      if (runner.process === 'web') await this.#restartOne(rt, runner);
+      else await this.#replaceOne(rt, runner);
     }
+  }
+
+  /**
+   * Start-before-stop: a successor for the same slot starts on the live release; once it has run
+   * `min_ready`, the old replica is stopped gracefully. The app never has fewer replicas than wanted.
+   */
+  async #replaceOne(rt: AppRuntime, old: ReplicaRunner): Promise<void> {
+    const successor = this.#newRunner(old.app, old.process, old.idx, undefined, old.state.restarts);
+    successor.start();
+    await successor.waitFor((s) => s.status !== 'starting', 30_000).catch(this.#deps.onError);
+    const minReady = this.#policyOf(rt, old.process).minReadyMs;
+    if (minReady > 0 && successor.state.status === 'running') await sleep(minReady);
+    const runners = rt.runners.get(old.process) ?? [];
+    const at = runners.indexOf(old);
+    if (at === -1) {
+      // Scaled away meanwhile: the successor is not wanted either.
+      successor.stop();
+      await this.#waitStopped(rt, successor).catch(this.#deps.onError);
+      successor.dispose();
+      return;
+    }
+    runners[at] = successor;
+    this.#persist(successor);
+    old.stop();
+    await this.#waitStopped(rt, old).catch(this.#deps.onError);
+    old.dispose();
   }
 
   /** Brings the running replicas in line with the desired formation. Synchronous: it only dispatches. */
@@ -95,6 +126,7 @@ export class Supervisor {
     for (const proc of procs) {
       const want = desiredCount(proc, formation.get(proc.name));
       const runners = rt.runners.get(proc.name) ?? [];
+      rt.runners.set(proc.name, runners);
       for (let idx = 1; idx <= want; idx++) {
         let runner = runners.find((r) => r.idx === idx);
         if (!runner) {
@@ -106,7 +138,6 @@ export class Supervisor {
       }
       for (const runner of runners.filter((r) => r.idx > want)) this.#retire(rt, runner);
       runners.sort((a, b) => a.idx - b.idx);
-      rt.runners.set(proc.name, runners);
     }
     for (const [name, runners] of rt.runners) {
       if (procs.some((p) => p.name === name)) continue;
@@ -245,7 +276,7 @@ export class Supervisor {
     return proc ?? { stopGraceMs: DEFAULT_STOP_GRACE_MS, minReadyMs: 0 };
   }
 
-  #newRunner(app: string, process: string, idx: number, restored?: store.ReplicaRow): ReplicaRunner {
+  #newRunner(app: string, process: string, idx: number, restored?: store.ReplicaRow, restarts?: number): ReplicaRunner {
     const rt = this.#mustGet(app);
     const deps = this.#deps;
     const resolveLaunch = (): Launch => {
@@ -274,7 +305,9 @@ export class Supervisor {
               ? null
               : { code: restored.lastExitCode, signal: restored.lastExitSignal, at: restored.lastExitAt },
         }
-      : undefined;
+      : restarts === undefined
+        ? undefined
+        : { restarts, release: null, lastExit: null };
     return new ReplicaRunner({ app, process, idx }, resolveLaunch, {
       driver: deps.driver,
       bus: deps.bus,
@@ -294,6 +327,10 @@ export class Supervisor {
   }
 
   #persist(r: ReplicaRunner): void {
+    // Only the slot's current runner owns the row: during a rolling switch the old and the new replica of
+    // one slot both live for a moment, and the row must keep pointing at the one that stays.
+    const rt = this.#apps.get(r.app);
+    if (!rt || !(rt.runners.get(r.process) ?? []).includes(r)) return;
     const s = r.state;
     store.upsertReplica(this.#deps.db, {
       app: r.app,

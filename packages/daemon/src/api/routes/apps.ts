@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
-import { ErrorCodes, NightshiftError, type AppEntry, type DeployRequest, type ReleaseEntry, type ScaleRequest } from '@nightshift/protocol';
+import { stream } from 'hono/streaming';
+import { ErrorCodes, NightshiftError, toErrorBody, type AppEntry, type DeployRequest, type ReleaseEntry, type ScaleRequest } from '@nightshift/protocol';
 import * as store from '../../store/index.js';
 import { applyScale, manifestCount } from '../../supervisor/pure/formation.js';
 import type { ApiServices } from '../services.js';
@@ -22,10 +23,28 @@ export function appRoutes(s: ApiServices): Hono {
     return c.json(apps);
   });
 
+  // With `accept: application/x-ndjson` the build's lines stream as they happen, then the result.
   r.post('/deploy', async (c) => {
     const body = await readJson<DeployRequest>(c, (b) => typeof b.dir === 'string' && b.dir.startsWith('/'), '{ "dir": "/absolute/path" }');
-    const result = await s.releases.deploy(body.dir, body.manifest);
-    return c.json(result);
+    const opts = { dir: body.dir, manifest: body.manifest, ref: body.ref };
+    if (!(c.req.header('accept') ?? '').includes('application/x-ndjson')) return c.json(await s.releases.deploy(opts));
+    c.header('content-type', 'application/x-ndjson');
+    return stream(c, async (out) => {
+      const send = (obj: unknown) => out.write(JSON.stringify(obj) + '\n');
+      try {
+        const result = await s.releases.deploy({ ...opts, onLine: (line) => void send({ type: 'line', line }) });
+        await send({ type: 'result', result });
+      } catch (err) {
+        await send({ type: 'error', ...toErrorBody(err) });
+      }
+    });
+  });
+
+  r.post('/apps/:app/rollback', async (c) => {
+    const app = running(s, c.req.param('app'));
+    const body = await readJson<{ release?: string }>(c, (b) => b.release === undefined || (typeof b.release === 'string' && /^v?\d+$/.test(b.release)), '{ "release": "v3" }');
+    const target = body.release === undefined ? undefined : Number(body.release.replace(/^v/, ''));
+    return c.json(await s.releases.rollback(app, target));
   });
 
   r.get('/ps', (c) => c.json({ replicas: s.supervisor.ps(), processes: [] }));
