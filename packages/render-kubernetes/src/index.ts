@@ -5,6 +5,7 @@
 export { renderKubernetes, renderRegions } from './render.js';
 export { toYamlStream, documentYaml, fileName, header, HEADER_MARK } from './yaml.js';
 export { parseSecretsFile } from './secrets-file.js';
+export { locateField } from './locate.js';
 export { parseSchedule, longestGapSeconds } from './schedule.js';
 export type { ParsedSchedule, ScheduleParse } from './schedule.js';
 export { newSink } from './diagnostics.js';
