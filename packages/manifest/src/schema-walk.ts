@@ -15,7 +15,8 @@ interface Def {
 }
 
 function defOf(schema: z.ZodType): Def {
-  return schema._zod.def as unknown as Def;
+  const def: unknown = schema._zod.def;
+  return def as Def;
 }
 
 /** The schemas met along the way to the innermost one (wrappers included), outermost first. */

@@ -34,7 +34,7 @@ export function positionOfError(source: ManifestSource, error: YAMLError): Posit
 
 function keyText(key: unknown): string | undefined {
   if (isScalar(key)) return String(key.value);
-  return key === null || key === undefined ? undefined : String(key as string);
+  return typeof key === 'string' || typeof key === 'number' ? String(key) : undefined;
 }
 
 function start(node: Node | null | undefined): number | undefined {
