@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import type { AppSpec } from '@nightshift/manifest';
 import type { ProcessDriver } from '../drivers/index.js';
 import type { OutputSink } from '../runtime/output.js';
@@ -45,9 +46,11 @@ export interface StepOptions {
 
 /** Runs one command as its own process group, its output into the release's log under `source`. */
 export async function runStep(
-  opts: StepOptions & { readonly source: string; readonly argv: readonly string[] },
+  opts: StepOptions & { readonly source: string; readonly argv: readonly string[]; readonly label?: string },
 ): Promise<{ ok: boolean; exitCode: number | null; error?: string }> {
   const target = { app: opts.app, process: 'build', source: opts.source, runLog: opts.logFile };
+  // A header per step, Heroku-style, so the log says what produced the lines that follow.
+  await opts.output.capture(target, 'out', Readable.from([`-----> ${opts.label ?? opts.argv.join(' ')}\n`]));
   let handle;
   try {
     handle = await opts.driver.spawn({ argv: opts.argv, cwd: opts.dir, env: opts.env });
@@ -71,7 +74,7 @@ export async function runStep(
  */
 export async function runBuild(opts: StepOptions & { readonly spec: AppSpec }): Promise<BuildResult> {
   for (const step of planBuild(opts.spec, folderFacts(opts.dir))) {
-    const result = await runStep({ ...opts, source: `build:v${opts.version}`, argv: step.argv });
+    const result = await runStep({ ...opts, source: `build:v${opts.version}`, argv: step.argv, label: step.label });
     if (!result.ok) {
       return { ok: false, failedStep: result.error ? `${step.label}: ${result.error}` : step.label, exitCode: result.exitCode };
     }

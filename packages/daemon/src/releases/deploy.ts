@@ -179,6 +179,7 @@ export class Releases {
           ...common,
           source: `predeploy:${release}`,
           argv: spec.predeploy.argv,
+          label: `predeploy: ${spec.predeploy.source}`,
           env: this.#deps.predeployEnv(live),
         });
         if (!hook.ok) {
