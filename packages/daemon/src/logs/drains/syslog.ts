@@ -1,4 +1,4 @@
-import { connect as netConnect, type Socket } from 'node:net';
+import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { LogLine } from '../types.js';
 import { DeliveryError, type Transport } from './transport.js';
@@ -56,7 +56,7 @@ export function syslogTransport(options: SyslogOptions): Transport {
   const open = (): Promise<Socket> =>
     new Promise((resolve, reject) => {
       const { host, port, tls, ca, connectTimeoutMs } = options;
-      const s = tls ? tlsConnect({ host, port, ca, servername: host }) : netConnect({ host, port });
+      const s = tls ? tlsConnect({ host, port, ca, ...(isIP(host) === 0 ? { servername: host } : {}) }) : netConnect({ host, port });
       const timer = setTimeout(() => s.destroy(new Error(`connect timeout after ${connectTimeoutMs} ms`)), connectTimeoutMs);
       const fail = (error: Error): void => {
         clearTimeout(timer);
