@@ -166,6 +166,10 @@ export function longestGapSeconds(s: ParsedSchedule): number | null {
   let gap = 0;
   for (let i = 1; i < times.length; i++) gap = Math.max(gap, (times[i] ?? 0) - (times[i - 1] ?? 0));
 
+  // Every day fires (the common case): the longest gap is within a day or across midnight, no walk needed.
+  if (s.daysOfMonth.size === 31 && s.months.size === 12 && s.daysOfWeek.size === 7) {
+    return Math.max(gap, DAY_MINUTES - lastTime + firstTime) * 60;
+  }
   // Walk every day of one cycle from 2000-01-01 (a Saturday) with counters, not Date objects: it is 146k days.
   let firstDay: number | null = null;
   let previousDay: number | null = null;
