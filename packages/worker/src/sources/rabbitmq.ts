@@ -135,8 +135,12 @@ export function rabbitmq(options: RabbitmqSourceOptions = {}): SourceSpec {
         },
         async close() {
           closing = true;
-          // Closing the connection hands every unacked message back to the broker for redelivery.
-          if (connection && open) await connection.close().catch(() => undefined);
+          // The channel first: amqplib queues acks per channel, and a connection close can overtake them (the
+          // acks are lost and the jobs run again); a channel close is queued behind them and waits for its reply.
+          const wasOpen = open;
+          if (channel && wasOpen) await channel.close().catch(() => undefined);
+          // Then the connection: whatever is still unacked goes back to the broker for redelivery.
+          if (connection && wasOpen) await connection.close().catch(() => undefined);
           open = false;
         },
         health: () => ({ connected: open, detail: open ? 'amqp open' : 'amqp closed' }),

@@ -9,37 +9,9 @@ import { defineWorker } from '../../src/definition.js';
 import { NonRetriableError, RetryAfterError } from '../../src/control.js';
 import type { Job, JobTools } from '../../src/index.js';
 import { runWorker, type RunningWorker } from '../../src/run.js';
-import type { SourceSpec } from '../../src/sources/types.js';
+import { sourceFor } from './targets.js';
+import { SUITE_BACKOFF_MS, SUITE_RETRY_AFTER_MS, type ConformanceTarget, type JobData } from './types.js';
 import { deferred, openSockets, sleep, waitFor } from '../helpers/wait.js';
-
-/** Delays the suite uses: fixed backoff and the RetryAfterError delay (targets clean up their retry queues). */
-export const SUITE_BACKOFF_MS = 100;
-export const SUITE_RETRY_AFTER_MS = 400;
-
-/** A per-test namespace on the adapter's server. */
-export interface ConformanceNamespace {
-  /** A source bound to this namespace, tuned so abandoned jobs come back within about a second. */
-  source(): SourceSpec;
-  /** Environment for the worker (connection URLs, key prefix). */
-  readonly env: Record<string, string>;
-  /** Enqueues one job per item, in order. */
-  enqueue(items: readonly JobData[]): Promise<void>;
-  /** The data of jobs the queue holds as dead-lettered / failed for good. */
-  deadLetters(): Promise<JobData[]>;
-  /** Removes everything the test created on the server. */
-  cleanup(): Promise<void>;
-}
-
-/** An adapter under test. */
-export interface ConformanceTarget {
-  readonly name: string;
-  namespace(): Promise<ConformanceNamespace>;
-}
-
-/** The payload the suite enqueues. */
-export interface JobData {
-  readonly n: number;
-}
 
 type Handler = (job: Job<JobData>, tools: JobTools) => Promise<unknown>;
 
@@ -53,7 +25,7 @@ export function describeConformance(target: ConformanceTarget): void {
     const start = async (handle: Handler, options: { concurrency?: number; attempts?: number; shutdownGrace?: number } = {}) => {
       const def = defineWorker({
         name: `conformance-${target.name}`,
-        source: ns.source(),
+        source: sourceFor(ns.kind, ns.options),
         concurrency: options.concurrency ?? 4,
         shutdownGrace: options.shutdownGrace ?? 5000,
         retry: { attempts: options.attempts ?? 3, backoff: { type: 'fixed', delay: SUITE_BACKOFF_MS } },
@@ -207,6 +179,8 @@ export function describeConformance(target: ConformanceTarget): void {
       await waitFor('3 jobs in flight', () => started === 3);
       const stopping = first.stop();
       expect(first.state).toBe('draining');
+      // Finish only once the source has stopped fetching, so the settlements race the connection's close.
+      await sleep(100);
       gate.resolve();
       await stopping;
       expect([...finished].sort()).toEqual([0, 1, 2]);
@@ -217,7 +191,7 @@ export function describeConformance(target: ConformanceTarget): void {
       });
       await ns.enqueue([{ n: 99 }]);
       await waitFor('the marker job', () => again.includes(99));
-      await sleep(300);
+      await sleep(1500); // longer than every target's redelivery time
       await second.stop();
       expect(again).toEqual([99]);
     });
