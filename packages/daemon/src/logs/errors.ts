@@ -1,13 +1,15 @@
 /** Codes of the log pipeline's catalogued errors (listed in docs/errors.md, section "Logs and drains"). */
-export type LogErrorCode =
-  | 'NS_LOG_OPTIONS_INVALID'
-  | 'NS_LOG_NAME_INVALID'
-  | 'NS_LOG_ID_INVALID'
-  | 'NS_LOG_CLOSED'
-  | 'NS_LOG_WRITE_FAILED'
-  | 'NS_LOG_FOLLOWER_DROPPED'
-  | 'NS_DRAIN_URL_INVALID'
-  | 'NS_DRAIN_DELIVERY_FAILED';
+export const LOG_ERROR_CODES = [
+  'NS_LOG_OPTIONS_INVALID',
+  'NS_LOG_NAME_INVALID',
+  'NS_LOG_ID_INVALID',
+  'NS_LOG_CLOSED',
+  'NS_LOG_WRITE_FAILED',
+  'NS_LOG_FOLLOWER_DROPPED',
+  'NS_DRAIN_URL_INVALID',
+] as const;
+
+export type LogErrorCode = (typeof LOG_ERROR_CODES)[number];
 
 const BRAND = Symbol.for('nightshift.error');
 
