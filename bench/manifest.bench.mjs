@@ -23,7 +23,10 @@ function worker(i) {
 }
 
 function manifest() {
-  const cron = Array.from({ length: 20 }, (_, i) => `  - { name: job-${i}, schedule: "${i} */2 * * *", command: node jobs/${i}.js }\n`);
+  const cron = Array.from(
+    { length: 20 },
+    (_, i) => `  - { name: job-${i}, schedule: "${i} */2 * * *", command: node jobs/${i}.js }\n`,
+  );
   return (
     `name: big\nredis: true\nsecrets: [DATABASE_URL]\nenv: { LOG_LEVEL: info }\n` +
     `web: { start: node dist/server.js, health: { path: /healthz } }\n` +

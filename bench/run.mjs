@@ -58,7 +58,11 @@ for (const name of names) {
     const markdown = renderResult(result);
     process.stdout.write(`${markdown}\n`);
     writeFileSync(new URL(`${name}.md`, resultsDir), markdown);
-    writeFileSync(new URL(`${name}.json`, resultsDir), JSON.stringify({ name, at: new Date().toISOString(), node: process.version, ...result }, null, 2) + '\n');
+    writeFileSync(
+      new URL(`${name}.json`, resultsDir),
+      JSON.stringify({ name, at: new Date().toISOString(), node: process.version, ...result }, null, 2) +
+        '\n',
+    );
   } catch (err) {
     failed++;
     process.stderr.write(`bench ${name} failed: ${err?.stack ?? err}\n`);

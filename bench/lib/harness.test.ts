@@ -16,13 +16,25 @@ describe('stats', () => {
 
 describe('table', () => {
   it('pads columns and right-aligns numbers', () => {
-    expect(markdownTable(['case', 'ms'], [['a', '1.5'], ['longer', '12']])).toBe(
-      ['| case   |  ms |', '| ------ | --: |', '| a      | 1.5 |', '| longer |  12 |'].join('\n'),
-    );
+    expect(
+      markdownTable(
+        ['case', 'ms'],
+        [
+          ['a', '1.5'],
+          ['longer', '12'],
+        ],
+      ),
+    ).toBe(['| case   |  ms |', '| ------ | --: |', '| a      | 1.5 |', '| longer |  12 |'].join('\n'));
   });
 
   it('formats numbers by size', () => {
-    expect([14, 1234.5, 12.345, 1.2345, 0.012345].map(formatNumber)).toEqual(['14', '1235', '12.3', '1.23', '0.0123']);
+    expect([14, 1234.5, 12.345, 1.2345, 0.012345].map(formatNumber)).toEqual([
+      '14',
+      '1235',
+      '12.3',
+      '1.23',
+      '0.0123',
+    ]);
   });
 });
 

@@ -14,7 +14,8 @@ export function checkDefinition(def, source) {
   else {
     if (typeof def.title !== 'string') problems.push('`title` must be a string');
     if (!isCase(def.baseline)) problems.push('`baseline` must be { name, run }');
-    if (!Array.isArray(def.cases) || !def.cases.every(isCase)) problems.push('`cases` must be a list of { name, run }');
+    if (!Array.isArray(def.cases) || !def.cases.every(isCase))
+      problems.push('`cases` must be a list of { name, run }');
     for (const key of ['runs', 'warmup']) {
       if (def[key] !== undefined && !(Number.isInteger(def[key]) && def[key] >= (key === 'runs' ? 1 : 0))) {
         problems.push(`\`${key}\` must be a whole number${key === 'runs' ? ' ≥ 1' : ' ≥ 0'}`);
@@ -63,7 +64,9 @@ export async function runBenchmark(def, options = {}) {
     const base = summary(samples[0].ms).median;
     const rows = entries.map((entry, i) => {
       const stats = summary(samples[i].ms);
-      const metrics = Object.fromEntries(Object.entries(samples[i].metrics).map(([k, v]) => [k, summary(v).median]));
+      const metrics = Object.fromEntries(
+        Object.entries(samples[i].metrics).map(([k, v]) => [k, summary(v).median]),
+      );
       return { name: entry.name, baseline: i === 0, ...stats, ratio: stats.median / base, metrics };
     });
     return { title: def.title, runs, warmup, rows };
@@ -78,7 +81,14 @@ export async function runBenchmark(def, options = {}) {
  */
 export function renderResult(result) {
   const metricNames = [...new Set(result.rows.flatMap((r) => Object.keys(r.metrics)))];
-  const headers = ['case', 'median ms', 'min ms', 'max ms', '× baseline', ...metricNames.map((m) => `${m} (median)`)];
+  const headers = [
+    'case',
+    'median ms',
+    'min ms',
+    'max ms',
+    '× baseline',
+    ...metricNames.map((m) => `${m} (median)`),
+  ];
   const rows = result.rows.map((r) => [
     r.baseline ? `${r.name} (baseline)` : r.name,
     formatNumber(r.median),

@@ -18,10 +18,15 @@ interface Run {
 
 function nightshift(args: string[], cwd: string): Promise<Run> {
   return new Promise((done) => {
-    execFile(process.execPath, [bin, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      done({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { cwd, env: { ...process.env, NO_COLOR: '1' } },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        done({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -52,7 +57,11 @@ describe('nightshift validate', () => {
 
   it('accepts the full example of DESIGN §2 given as a path', async () => {
     const run = await nightshift(['validate', join(fixtures, 'good/design-full.yaml')], root);
-    expect(run).toEqual({ code: 0, stdout: 'shop: web, 1 worker (2 replicas), 1 cron job, redis\n', stderr: '' });
+    expect(run).toEqual({
+      code: 0,
+      stdout: 'shop: web, 1 worker (2 replicas), 1 cron job, redis\n',
+      stderr: '',
+    });
   });
 
   it('prints every located error with its hint on stderr and exits 1', async () => {
@@ -64,8 +73,12 @@ describe('nightshift validate', () => {
     expect(lines.at(-1)).toBe('8 errors in .paas/app.yaml');
     const errors = lines.filter((l) => / error NS_/.test(l));
     expect(errors).toHaveLength(8);
-    expect(errors[0]).toBe('.paas/app.yaml:1:7 error NS_MANIFEST_INVALID_NAME name: app name "Shop" is not a valid name');
-    expect(errors).toContain('.paas/app.yaml:16:5 error NS_MANIFEST_UNKNOWN_KEY unknown key "timout" in cron[0]');
+    expect(errors[0]).toBe(
+      '.paas/app.yaml:1:7 error NS_MANIFEST_INVALID_NAME name: app name "Shop" is not a valid name',
+    );
+    expect(errors).toContain(
+      '.paas/app.yaml:16:5 error NS_MANIFEST_UNKNOWN_KEY unknown key "timout" in cron[0]',
+    );
     for (const error of errors) expect(lines[lines.indexOf(error) + 1]).toMatch(/^ {2}hint: \S/);
     expect(lines).toContain('  hint: did you mean "timeout"?');
   });
@@ -93,7 +106,12 @@ describe('nightshift validate', () => {
     writeManifest('cron:\n  - name: friday\n    schedule: "0 0 13 * 5"\n    command: ./f.sh\n');
     const good = await nightshift(['validate', '--json'], shop);
     expect(good.code).toBe(0);
-    const body = JSON.parse(good.stdout) as { ok: boolean; app: string; errors: unknown[]; warnings: { code: string }[] };
+    const body = JSON.parse(good.stdout) as {
+      ok: boolean;
+      app: string;
+      errors: unknown[];
+      warnings: { code: string }[];
+    };
     expect(body).toMatchObject({ ok: true, app: 'shop', errors: [] });
     expect(body.warnings.map((w) => w.code)).toEqual(['NS_MANIFEST_CRON_DOM_DOW']);
   });
@@ -116,7 +134,9 @@ describe('nightshift validate', () => {
   it('exits 1 with a clear error when the file is missing or not a file', async () => {
     const missing = await nightshift(['validate', 'nope.yaml'], shop);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/^error NS_MANIFEST_FILE_NOT_FOUND: no manifest at nope\.yaml\n {2}hint: /);
+    expect(missing.stderr).toMatch(
+      /^error NS_MANIFEST_FILE_NOT_FOUND: no manifest at nope\.yaml\n {2}hint: /,
+    );
     const folder = await nightshift(['validate', '.paas'], shop);
     expect(folder.code).toBe(1);
     expect(folder.stderr).toMatch(/^error NS_MANIFEST_FILE_UNREADABLE: /);
@@ -144,13 +164,20 @@ describe('nightshift validate', () => {
     const names = readdirSync(join(fixtures, 'bad')).filter((f) => f.endsWith('.yaml'));
     const dir = join(root, 'fixtures');
     cpSync(join(fixtures, 'bad'), dir, { recursive: true });
-    const runs = await Promise.all(names.map(async (name) => ({ name, run: await nightshift(['validate', name], dir) })));
+    const runs = await Promise.all(
+      names.map(async (name) => ({ name, run: await nightshift(['validate', name], dir) })),
+    );
     for (const { name, run } of runs) {
       const text = readFileSync(join(dir, name), 'utf8');
       const expected = [...text.matchAll(/^# expect: (\d+):(\d+) (NS_[A-Z_]+)$/gm)];
-      const onlyWarnings = expected.every((m) => m[3] === 'NS_MANIFEST_CRON_DOM_DOW' || m[3] === 'NS_MANIFEST_NOTHING_TO_RUN');
+      const onlyWarnings = expected.every(
+        (m) => m[3] === 'NS_MANIFEST_CRON_DOM_DOW' || m[3] === 'NS_MANIFEST_NOTHING_TO_RUN',
+      );
       expect(run.code, name).toBe(onlyWarnings ? 0 : 1);
-      for (const m of expected) expect(run.stderr, name).toMatch(new RegExp(`^${name}:${m[1]}:${m[2]} (error|warning) ${m[3]} `, 'm'));
+      for (const m of expected)
+        expect(run.stderr, name).toMatch(
+          new RegExp(`^${name}:${m[1]}:${m[2]} (error|warning) ${m[3]} `, 'm'),
+        );
     }
   });
 });

@@ -24,7 +24,9 @@ export function commandLineProblem(source: string): string | null {
       quote = ch;
     }
   }
-  return quote ? `the ${quote === '"' ? 'double' : 'single'} quote opened in the command is never closed` : null;
+  return quote
+    ? `the ${quote === '"' ? 'double' : 'single'} quote opened in the command is never closed`
+    : null;
 }
 
 /**

@@ -1,7 +1,14 @@
 import { commandFromLine, commandFromList } from './command.js';
 import { normaliseSchedule } from './cron.js';
 import { DEFAULTS } from './defaults.js';
-import type { AutoscaleInput, AutoscaleOverrideInput, CronInput, ManifestInput, ProcessInput, ResourcesInput } from './schema.js';
+import type {
+  AutoscaleInput,
+  AutoscaleOverrideInput,
+  CronInput,
+  ManifestInput,
+  ProcessInput,
+  ResourcesInput,
+} from './schema.js';
 import { scalarText } from './source.js';
 import type { ManifestPath, ManifestSource } from './source.js';
 import type {
@@ -25,7 +32,11 @@ function durationOr<T>(text: string | undefined, fallback: T): number | T {
   return text === undefined ? fallback : parseDuration(text);
 }
 
-function command(start: string | undefined, cmd: string | readonly string[] | undefined, args?: readonly string[]): CommandSpec {
+function command(
+  start: string | undefined,
+  cmd: string | readonly string[] | undefined,
+  args?: readonly string[],
+): CommandSpec {
   if (start !== undefined) return commandFromLine(start);
   if (typeof cmd === 'string') return commandFromLine(cmd);
   return commandFromList([...(cmd ?? []), ...(args ?? [])]);
@@ -38,14 +49,21 @@ function resources(input: ResourcesInput | undefined): ResourcesSpec {
   };
 }
 
-function autoscale(input: AutoscaleInput | AutoscaleOverrideInput, base: AutoscaleSpec | null): AutoscaleSpec {
+function autoscale(
+  input: AutoscaleInput | AutoscaleOverrideInput,
+  base: AutoscaleSpec | null,
+): AutoscaleSpec {
   return {
     min: input.min ?? base?.min ?? 0,
     max: input.max ?? base?.max ?? 0,
     cpu: input.cpu ?? base?.cpu ?? null,
     memory: input.memory ?? base?.memory ?? null,
     queue: input.queue
-      ? { kind: input.queue.kind ?? DEFAULTS.autoscale.queueKind, name: input.queue.name, target: input.queue.target }
+      ? {
+          kind: input.queue.kind ?? DEFAULTS.autoscale.queueKind,
+          name: input.queue.name,
+          target: input.queue.target,
+        }
       : (base?.queue ?? null),
   };
 }
@@ -76,20 +94,31 @@ function health(input: ProcessInput['health'], defaultPort: number | undefined):
   };
 }
 
-function regions(input: ProcessInput, base: ProcessSpec['autoscale'], baseResources: ResourcesSpec): Record<string, RegionOverrideSpec> {
+function regions(
+  input: ProcessInput,
+  base: ProcessSpec['autoscale'],
+  baseResources: ResourcesSpec,
+): Record<string, RegionOverrideSpec> {
   const out: Record<string, RegionOverrideSpec> = {};
   for (const [region, override] of Object.entries(input.regions ?? {})) {
     const own = override.resources ? resources(override.resources) : null;
     out[region] = {
       replicas: override.replicas ?? null,
       autoscale: override.autoscale ? autoscale(override.autoscale, base) : null,
-      resources: own ? { cpu: own.cpu ?? baseResources.cpu, memory: own.memory ?? baseResources.memory } : null,
+      resources: own
+        ? { cpu: own.cpu ?? baseResources.cpu, memory: own.memory ?? baseResources.memory }
+        : null,
     };
   }
   return out;
 }
 
-function processSpec(input: ProcessInput, path: ManifestPath, source: ManifestSource, defaultHealthPort?: number) {
+function processSpec(
+  input: ProcessInput,
+  path: ManifestPath,
+  source: ManifestSource,
+  defaultHealthPort?: number,
+) {
   const scaled = input.autoscale ? autoscale(input.autoscale, null) : null;
   const limits = resources(input.resources);
   return {
@@ -98,7 +127,9 @@ function processSpec(input: ProcessInput, path: ManifestPath, source: ManifestSo
     autoscale: scaled,
     resources: limits,
     health: health(input.health, defaultHealthPort),
-    metrics: input.metrics ? { port: input.metrics.port, path: input.metrics.path ?? DEFAULTS.metrics.path } : null,
+    metrics: input.metrics
+      ? { port: input.metrics.port, path: input.metrics.path ?? DEFAULTS.metrics.path }
+      : null,
     restart: {
       backoffMs: durationOr(input.restart?.backoff, DEFAULTS.restart.backoffMs),
       maxBackoffMs: durationOr(input.restart?.max_backoff, DEFAULTS.restart.maxBackoffMs),
@@ -143,9 +174,11 @@ export function compile(input: ManifestInput, source: ManifestSource, fallbackNa
     const port = input.web.port ?? DEFAULTS.web.port;
     web = { kind: 'web', name: 'web', port, ...processSpec(input.web, ['web'], source, port) };
   }
-  const workers = (input.workers ?? []).map(
-    (worker, index): WorkerSpec => ({ kind: 'worker', name: worker.name, ...processSpec(worker, ['workers', index], source) }),
-  );
+  const workers = (input.workers ?? []).map((worker, index): WorkerSpec => ({
+    kind: 'worker',
+    name: worker.name,
+    ...processSpec(worker, ['workers', index], source),
+  }));
   const spec: AppSpec = {
     name: input.name ?? fallbackName,
     build: input.build

@@ -50,7 +50,12 @@ function expressionOf(schedule: string): string {
 }
 
 function compile(schedule: string): Cron {
-  return new Cron(expressionOf(schedule), { mode: '5-part', timezone: 'Etc/UTC', paused: true, domAndDow: false });
+  return new Cron(expressionOf(schedule), {
+    mode: '5-part',
+    timezone: 'Etc/UTC',
+    paused: true,
+    domAndDow: false,
+  });
 }
 
 function syntaxProblem(fields: readonly string[]): ScheduleProblem | null {
@@ -72,7 +77,11 @@ function syntaxProblem(fields: readonly string[]): ScheduleProblem | null {
  */
 export function checkSchedule(text: string, now: Date): ScheduleCheck {
   const schedule = normaliseSchedule(text);
-  const fail = (problem: ScheduleProblem): ScheduleCheck => ({ schedule: null, errors: [problem], warnings: [] });
+  const fail = (problem: ScheduleProblem): ScheduleCheck => ({
+    schedule: null,
+    errors: [problem],
+    warnings: [],
+  });
   if (/^(CRON_)?TZ=/i.test(schedule)) {
     const rest = schedule.replace(/^\S+\s*/, '');
     return fail({

@@ -63,7 +63,8 @@ function suggestName(value: string): string {
     .replace(/[^a-z0-9-]+/g, '-')
     .replace(/^[^a-z]+/, '')
     .slice(0, 40);
-  const base = 'names use lower-case letters, digits and dashes, start with a letter, and have at most 40 characters';
+  const base =
+    'names use lower-case letters, digits and dashes, start with a letter, and have at most 40 characters';
   return fixed && fixed !== value ? `${base}: e.g. "${fixed}"` : base;
 }
 
@@ -72,7 +73,11 @@ export function duration(opts: { allowZero: boolean }): z.ZodString {
     const ms = tryParseDuration(value);
     if (ms === null) return { code: 'NS_MANIFEST_INVALID_DURATION', message: `"${value}" is not a duration` };
     if (ms === 0 && !opts.allowZero) {
-      return { code: 'NS_MANIFEST_INVALID_DURATION', message: 'the duration must be longer than 0', hint: 'e.g. 10s' };
+      return {
+        code: 'NS_MANIFEST_INVALID_DURATION',
+        message: 'the duration must be longer than 0',
+        hint: 'e.g. 10s',
+      };
     }
     return null;
   }).meta({ pattern: FORMAT_PATTERNS.duration, examples: ['500ms', '10s', '5m', '1h30m'] });
@@ -112,7 +117,10 @@ export function commandLine(): z.ZodString {
     const problem = commandLineProblem(value);
     return problem ? { code: 'NS_MANIFEST_COMMAND_SYNTAX', message: problem } : null;
   });
-  return hinted(schema, 'a command is text such as "node dist/worker.js"; quote it if YAML reads it as something else');
+  return hinted(
+    schema,
+    'a command is text such as "node dist/worker.js"; quote it if YAML reads it as something else',
+  );
 }
 
 export function commandList(): z.ZodArray<z.ZodString> {
@@ -123,7 +131,11 @@ export function httpPath(): z.ZodString {
   return checked(z.string(), (value) =>
     value.startsWith('/')
       ? null
-      : { code: 'NS_MANIFEST_INVALID_VALUE', message: `path "${value}" must start with "/"`, hint: `write "/${value}"` },
+      : {
+          code: 'NS_MANIFEST_INVALID_VALUE',
+          message: `path "${value}" must start with "/"`,
+          hint: `write "/${value}"`,
+        },
   ).meta({ pattern: '^/' });
 }
 
@@ -132,7 +144,11 @@ export function autoscaleBound(least: number): z.ZodNumber {
   const schema = checked(z.int(), (value) =>
     value >= least
       ? null
-      : { code: 'NS_MANIFEST_AUTOSCALE_RANGE', message: `${value} is below ${least}`, hint: `use ${least} or more` },
+      : {
+          code: 'NS_MANIFEST_AUTOSCALE_RANGE',
+          message: `${value} is below ${least}`,
+          hint: `use ${least} or more`,
+        },
   ).meta({ minimum: least });
   return hinted(schema, 'write a whole number without quotes');
 }
@@ -160,7 +176,11 @@ export function envMap(): z.ZodRecord<z.ZodString, z.ZodType<string | number | b
 }
 
 /** Adds a description (and optional JSON Schema extras) without losing the field's type hint. */
-export function describe<T extends z.ZodType>(schema: T, description: string, extra: Record<string, unknown> = {}): T {
+export function describe<T extends z.ZodType>(
+  schema: T,
+  description: string,
+  extra: Record<string, unknown> = {},
+): T {
   const described = schema.meta({ description, ...extra });
   const hint = typeHints.get(schema);
   if (hint) typeHints.add(described, hint);

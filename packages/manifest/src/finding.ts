@@ -25,5 +25,12 @@ export function finding(
 ): Finding {
   const info = MANIFEST_CODES[code];
   const text = options.bare || path.length === 0 ? message : `${formatPath(path)}: ${message}`;
-  return { code, severity: info.severity, message: text, hint: options.hint ?? info.hint, path, at: options.at ?? 'value' };
+  return {
+    code,
+    severity: info.severity,
+    message: text,
+    hint: options.hint ?? info.hint,
+    path,
+    at: options.at ?? 'value',
+  };
 }

@@ -35,7 +35,9 @@ export function summarize(spec: AppSpec): string {
       min += worker.autoscale ? worker.autoscale.min : (worker.replicas ?? 0);
       max += worker.autoscale ? worker.autoscale.max : (worker.replicas ?? 0);
     }
-    parts.push(`${plural(spec.workers.length, 'worker')} (${range(min, max)} replica${max === 1 ? '' : 's'})`);
+    parts.push(
+      `${plural(spec.workers.length, 'worker')} (${range(min, max)} replica${max === 1 ? '' : 's'})`,
+    );
   }
   if (spec.cron.length > 0) parts.push(plural(spec.cron.length, 'cron job'));
   if (spec.redis) parts.push('redis');

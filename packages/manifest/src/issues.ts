@@ -25,7 +25,8 @@ const EXPECTED: Readonly<Record<string, string>> = {
 export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return 'nothing (an empty value)';
   if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : 'a list';
-  if (typeof value === 'string') return `the text ${JSON.stringify(value.length > 40 ? value.slice(0, 37) + '…' : value)}`;
+  if (typeof value === 'string')
+    return `the text ${JSON.stringify(value.length > 40 ? value.slice(0, 37) + '…' : value)}`;
   if (typeof value === 'number') return `the number ${value}`;
   if (typeof value === 'boolean') return `${value}`;
   if (typeof value === 'object') return 'a mapping';
@@ -49,10 +50,15 @@ const GENERIC_HINTS: Readonly<Record<string, string>> = {
 function missing(path: ManifestPath): Finding {
   if (path.length === 0) return finding('NS_MANIFEST_EMPTY', path, 'the manifest is empty');
   const key = String(path.at(-1));
-  return finding('NS_MANIFEST_MISSING_KEY', path, `${subject(path.slice(0, -1))}: the required key "${key}" is missing`, {
-    hint: `add \`${key}:\``,
-    bare: true,
-  });
+  return finding(
+    'NS_MANIFEST_MISSING_KEY',
+    path,
+    `${subject(path.slice(0, -1))}: the required key "${key}" is missing`,
+    {
+      hint: `add \`${key}:\``,
+      bare: true,
+    },
+  );
 }
 
 function wrongType(schema: z.ZodType, path: ManifestPath, expected: string[], input: unknown): Finding {
@@ -66,39 +72,63 @@ function wrongType(schema: z.ZodType, path: ManifestPath, expected: string[], in
   if (input === null) hint = 'the key has no value: give it one, or remove the key';
   else if (typeof input === 'string' && expected.includes('boolean')) {
     if (/^(true|false)$/i.test(input)) hint = `remove the quotes: write ${input.toLowerCase()}`;
-    else if (/^(yes|no|on|off)$/i.test(input)) hint = 'write true or false (YAML 1.2 reads yes/no/on/off as text)';
+    else if (/^(yes|no|on|off)$/i.test(input))
+      hint = 'write true or false (YAML 1.2 reads yes/no/on/off as text)';
   }
   // An empty value has no position of its own, so point at its key.
   const at = input === null ? 'key' : 'value';
-  return finding('NS_MANIFEST_WRONG_TYPE', path, `expected ${list}, got ${describeValue(input)}`, { hint, at });
+  return finding('NS_MANIFEST_WRONG_TYPE', path, `expected ${list}, got ${describeValue(input)}`, {
+    hint,
+    at,
+  });
 }
 
-function invalidType(schema: z.ZodType, issue: Issue & { code: 'invalid_type' }, path: ManifestPath): Finding {
+function invalidType(
+  schema: z.ZodType,
+  issue: Issue & { code: 'invalid_type' },
+  path: ManifestPath,
+): Finding {
   return wrongType(schema, path, [issue.expected], issue.input);
 }
 
-function unknownKeys(schema: z.ZodType, issue: Issue & { code: 'unrecognized_keys' }, path: ManifestPath): Finding[] {
+function unknownKeys(
+  schema: z.ZodType,
+  issue: Issue & { code: 'unrecognized_keys' },
+  path: ManifestPath,
+): Finding[] {
   const allowed = keysAt(schema, path);
   return issue.keys.map((key) => {
     const guess = didYouMean(key, allowed);
     const where = path.length === 0 ? 'at the top level' : `in ${formatPath(path)}`;
     const hint = guess ? `did you mean "${guess}"?` : `allowed ${where}: ${allowed.join(', ')}`;
-    return finding('NS_MANIFEST_UNKNOWN_KEY', [...path, key], `unknown key "${key}" ${where}`, { hint, at: 'key', bare: true });
+    return finding('NS_MANIFEST_UNKNOWN_KEY', [...path, key], `unknown key "${key}" ${where}`, {
+      hint,
+      at: 'key',
+      bare: true,
+    });
   });
 }
 
 function union(schema: z.ZodType, issue: Issue & { code: 'invalid_union' }, path: ManifestPath): Finding[] {
   // A branch whose complaints are not all "wrong type at the root" matched the value's type: report its issues.
-  const matched = issue.errors.find((branch) => branch.some((i) => i.code !== 'invalid_type' || i.path.length > 0));
-  if (matched) return matched.flatMap((inner) => toFindings(schema, { ...inner, path: [...path, ...inner.path] }));
-  const expected = issue.errors.flatMap((branch) => branch.map((i) => (i.code === 'invalid_type' ? i.expected : 'a value')));
+  const matched = issue.errors.find((branch) =>
+    branch.some((i) => i.code !== 'invalid_type' || i.path.length > 0),
+  );
+  if (matched)
+    return matched.flatMap((inner) => toFindings(schema, { ...inner, path: [...path, ...inner.path] }));
+  const expected = issue.errors.flatMap((branch) =>
+    branch.map((i) => (i.code === 'invalid_type' ? i.expected : 'a value')),
+  );
   return [wrongType(schema, path, expected, issue.input)];
 }
 
 function bound(issue: Issue & { code: 'too_small' | 'too_big' }): string {
   const limit = Number(issue.code === 'too_small' ? issue.minimum : issue.maximum);
   const small = issue.code === 'too_small';
-  if (issue.origin === 'array') return small ? `must have at least ${limit} item${limit === 1 ? '' : 's'}` : `must have at most ${limit} items`;
+  if (issue.origin === 'array')
+    return small
+      ? `must have at least ${limit} item${limit === 1 ? '' : 's'}`
+      : `must have at most ${limit} items`;
   if (issue.origin === 'string') return small ? 'must not be empty' : `must have at most ${limit} characters`;
   return small ? `must be at least ${limit}` : `must be at most ${limit}`;
 }
@@ -117,14 +147,26 @@ export function toFindings(schema: z.ZodType, issue: Issue): Finding[] {
       const values = issue.values.map(String);
       const guess = typeof issue.input === 'string' ? didYouMean(issue.input, values) : undefined;
       return [
-        finding('NS_MANIFEST_INVALID_VALUE', path, `${describeValue(issue.input)} is not one of ${values.join(', ')}`, {
-          hint: guess ? `did you mean "${guess}"?` : `use one of ${values.join(', ')}`,
-        }),
+        finding(
+          'NS_MANIFEST_INVALID_VALUE',
+          path,
+          `${describeValue(issue.input)} is not one of ${values.join(', ')}`,
+          {
+            hint: guess ? `did you mean "${guess}"?` : `use one of ${values.join(', ')}`,
+          },
+        ),
       ];
     }
     case 'too_small':
     case 'too_big':
-      return [finding('NS_MANIFEST_INVALID_VALUE', path, `${subject(path)} ${bound(issue)}, got ${describeValue(issue.input)}`, { bare: true })];
+      return [
+        finding(
+          'NS_MANIFEST_INVALID_VALUE',
+          path,
+          `${subject(path)} ${bound(issue)}, got ${describeValue(issue.input)}`,
+          { bare: true },
+        ),
+      ];
     case 'custom': {
       const params = (issue.params ?? {}) as { code?: string; hint?: string };
       const code = params.code && isManifestCode(params.code) ? params.code : 'NS_MANIFEST_INVALID_VALUE';

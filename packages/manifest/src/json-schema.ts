@@ -19,7 +19,10 @@ function tidy(node: unknown): void {
  * (`# yaml-language-server: $schema=…`). It describes the input as written: durations and sizes are text.
  */
 export function manifestJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(manifestSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(manifestSchema, { io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
   tidy(schema);
   return schema;
 }

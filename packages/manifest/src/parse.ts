@@ -16,12 +16,16 @@ function yamlDiagnostics(source: ManifestSource, file: string): ManifestDiagnost
   return source.doc.errors.map((error) => {
     const duplicate = error.code === 'DUPLICATE_KEY';
     const { line, column } = positionOfError(source, error);
-    const message = duplicate ? 'this key appears twice in the same mapping' : error.message.split('\n')[0] ?? error.message;
+    const message = duplicate
+      ? 'this key appears twice in the same mapping'
+      : (error.message.split('\n')[0] ?? error.message);
     return {
       severity: 'error',
       code: duplicate ? 'NS_MANIFEST_DUPLICATE_KEY' : 'NS_MANIFEST_YAML_SYNTAX',
       message: duplicate ? message : `YAML: ${message}`,
-      hint: duplicate ? 'keep one of the two keys' : 'fix the YAML at this position (indentation, quotes, brackets, a missing ":")',
+      hint: duplicate
+        ? 'keep one of the two keys'
+        : 'fix the YAML at this position (indentation, quotes, brackets, a missing ":")',
       file,
       line,
       column,
@@ -50,7 +54,11 @@ function unique(diagnostics: ManifestDiagnostic[]): ManifestDiagnostic[] {
 
 function result(diagnostics: ManifestDiagnostic[]): ParseResult & { ok: false } {
   const sorted = unique(diagnostics).sort(byPosition);
-  return { ok: false, errors: sorted.filter((d) => d.severity === 'error'), warnings: sorted.filter((d) => d.severity === 'warning') };
+  return {
+    ok: false,
+    errors: sorted.filter((d) => d.severity === 'error'),
+    warnings: sorted.filter((d) => d.severity === 'warning'),
+  };
 }
 
 /**
@@ -68,17 +76,26 @@ export function parseManifest(text: string, options: ParseOptions): ParseResult 
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     return result([
-      located(source, options.file, finding('NS_MANIFEST_YAML_SYNTAX', [], `YAML: ${message}`, { hint: 'use fewer nested aliases (*name)' })),
+      located(
+        source,
+        options.file,
+        finding('NS_MANIFEST_YAML_SYNTAX', [], `YAML: ${message}`, {
+          hint: 'use fewer nested aliases (*name)',
+        }),
+      ),
     ]);
   }
 
   const findings: Finding[] = [];
   const parsed = manifestSchema.safeParse(raw, { reportInput: true });
-  if (!parsed.success) findings.push(...parsed.error.issues.flatMap((issue) => toFindings(manifestSchema, issue)));
+  if (!parsed.success)
+    findings.push(...parsed.error.issues.flatMap((issue) => toFindings(manifestSchema, issue)));
   const root = asMap(raw);
   if (root) {
     const regions = new Set(asList(root.regions).flatMap((r) => (typeof r === 'string' ? [r] : [])));
-    findings.push(...crossFieldFindings({ root, now: options.now, defaultName: options.defaultName, regions }));
+    findings.push(
+      ...crossFieldFindings({ root, now: options.now, defaultName: options.defaultName, regions }),
+    );
   }
   const diagnostics = findings.map((f) => located(source, options.file, f));
   const errors = diagnostics.filter((d) => d.severity === 'error');

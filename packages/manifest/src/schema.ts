@@ -63,12 +63,18 @@ const autoscaleOverride = z
     memory: autoscaleFields.memory,
     queue: autoscaleFields.queue,
   })
-  .meta({ title: 'AutoscaleOverride', description: 'Fields given here replace the process’s own autoscale fields.' });
+  .meta({
+    title: 'AutoscaleOverride',
+    description: 'Fields given here replace the process’s own autoscale fields.',
+  });
 
 const health = z
   .strictObject({
     port: describe(port().optional(), 'Port to probe. Web: defaults to the web port; workers must set it.'),
-    path: describe(httpPath().optional(), 'HTTP path to GET (2xx/3xx is healthy). Without a path the probe is a TCP connect.'),
+    path: describe(
+      httpPath().optional(),
+      'HTTP path to GET (2xx/3xx is healthy). Without a path the probe is a TCP connect.',
+    ),
     interval: describe(duration({ allowZero: false }).optional(), 'Time between probes.', {
       default: ms(DEFAULTS.health.intervalMs),
     }),
@@ -90,15 +96,23 @@ const metrics = z
 
 const restart = z
   .strictObject({
-    backoff: describe(duration({ allowZero: false }).optional(), 'Wait before the first restart after a crash; doubles each crash.', {
-      default: ms(DEFAULTS.restart.backoffMs),
-    }),
+    backoff: describe(
+      duration({ allowZero: false }).optional(),
+      'Wait before the first restart after a crash; doubles each crash.',
+      {
+        default: ms(DEFAULTS.restart.backoffMs),
+      },
+    ),
     max_backoff: describe(duration({ allowZero: false }).optional(), 'Longest wait between restarts.', {
       default: ms(DEFAULTS.restart.maxBackoffMs),
     }),
-    reset_after: describe(duration({ allowZero: false }).optional(), 'Continuous running time after which the backoff starts over.', {
-      default: ms(DEFAULTS.restart.resetAfterMs),
-    }),
+    reset_after: describe(
+      duration({ allowZero: false }).optional(),
+      'Continuous running time after which the backoff starts over.',
+      {
+        default: ms(DEFAULTS.restart.resetAfterMs),
+      },
+    ),
   })
   .meta({ title: 'Restart' });
 
@@ -106,53 +120,94 @@ const regionOverride = z
   .strictObject({
     replicas: describe(count(0).optional(), 'Replica count in this region.'),
     autoscale: describe(autoscaleOverride.optional(), 'Autoscale settings in this region.'),
-    resources: describe(resources.optional(), 'Resources in this region (fields given replace the process’s).'),
+    resources: describe(
+      resources.optional(),
+      'Resources in this region (fields given replace the process’s).',
+    ),
   })
   .meta({ title: 'RegionOverride' });
 
 const processFields = {
-  start: describe(commandLine().optional(), 'Command line, split by shell rules; shell syntax (`&&`, `|`, `$VAR`) runs it with `/bin/sh -c`.'),
-  command: describe(z.union([commandLine(), commandList()]).optional(), 'Program to run: a list (`[node]`, never through a shell), or a command line like `start`.'),
+  start: describe(
+    commandLine().optional(),
+    'Command line, split by shell rules; shell syntax (`&&`, `|`, `$VAR`) runs it with `/bin/sh -c`.',
+  ),
+  command: describe(
+    z.union([commandLine(), commandList()]).optional(),
+    'Program to run: a list (`[node]`, never through a shell), or a command line like `start`.',
+  ),
   args: describe(z.array(z.string()).optional(), 'Arguments appended to a `command` list.'),
-  replicas: describe(count(0).optional(), 'Fixed number of replicas (not with `autoscale`).', { default: DEFAULTS.replicas }),
+  replicas: describe(count(0).optional(), 'Fixed number of replicas (not with `autoscale`).', {
+    default: DEFAULTS.replicas,
+  }),
   autoscale: describe(autoscale.optional(), 'Scale between `min` and `max` replicas (not with `replicas`).'),
   resources: describe(resources.optional(), 'Limits per replica.'),
   health: describe(health.optional(), 'Health probe; `failures` consecutive failures restart the replica.'),
   metrics: describe(metrics.optional(), 'Prometheus endpoint of the process.'),
   restart: describe(restart.optional(), 'Restart backoff after crashes.'),
-  stop_grace: describe(duration({ allowZero: true }).optional(), 'Time between SIGTERM (to the process group) and SIGKILL.', {
-    default: ms(DEFAULTS.stopGraceMs),
-  }),
-  min_ready: describe(duration({ allowZero: true }).optional(), 'How long a new replica must run (or pass its probe) before a rolling switch stops an old one.', {
-    default: ms(DEFAULTS.minReadyMs),
-  }),
+  stop_grace: describe(
+    duration({ allowZero: true }).optional(),
+    'Time between SIGTERM (to the process group) and SIGKILL.',
+    {
+      default: ms(DEFAULTS.stopGraceMs),
+    },
+  ),
+  min_ready: describe(
+    duration({ allowZero: true }).optional(),
+    'How long a new replica must run (or pass its probe) before a rolling switch stops an old one.',
+    {
+      default: ms(DEFAULTS.minReadyMs),
+    },
+  ),
   env: describe(envMap().optional(), 'Plain config for this process, over the app’s `env`.'),
-  regions: describe(z.record(z.string(), regionOverride).optional(), 'Per-region overrides, keyed by a region of the top-level `regions`.'),
+  regions: describe(
+    z.record(z.string(), regionOverride).optional(),
+    'Per-region overrides, keyed by a region of the top-level `regions`.',
+  ),
 };
 
 const web = z
   .strictObject({
-    port: describe(port().optional(), 'Port the web process listens on (given to it as `PORT`).', { default: DEFAULTS.web.port }),
+    port: describe(port().optional(), 'Port the web process listens on (given to it as `PORT`).', {
+      default: DEFAULTS.web.port,
+    }),
     ...processFields,
   })
   .meta({ title: 'Web' });
 
 const worker = z
-  .strictObject({ name: describe(name('worker name'), 'Process name, unique among web, workers and cron jobs.'), ...processFields })
+  .strictObject({
+    name: describe(name('worker name'), 'Process name, unique among web, workers and cron jobs.'),
+    ...processFields,
+  })
   .meta({ title: 'Worker' });
 
 const cron = z
   .strictObject({
     name: describe(name('cron job name'), 'Job name, unique among web, workers and cron jobs.'),
-    schedule: describe(z.string(), 'Exactly 5 fields (minute hour day-of-month month day-of-week) or a nickname; always UTC.', {
-      examples: ['0 2 * * *', '*/15 * * * *', ...Object.keys(CRON_NICKNAMES)],
-    }),
-    command: describe(z.union([commandLine(), commandList()]), 'Command line (split by shell rules) or a list run without a shell.'),
+    schedule: describe(
+      z.string(),
+      'Exactly 5 fields (minute hour day-of-month month day-of-week) or a nickname; always UTC.',
+      {
+        examples: ['0 2 * * *', '*/15 * * * *', ...Object.keys(CRON_NICKNAMES)],
+      },
+    ),
+    command: describe(
+      z.union([commandLine(), commandList()]),
+      'Command line (split by shell rules) or a list run without a shell.',
+    ),
     args: describe(z.array(z.string()).optional(), 'Arguments appended to a `command` list.'),
-    timeout: describe(duration({ allowZero: false }).optional(), 'The run’s process group is killed after this and the run marked `timed_out`. Default: no timeout.'),
-    overlap: describe(z.enum(['forbid', 'queue_one', 'replace', 'allow']).optional(), 'What a due slot does while the previous run is still going.', {
-      default: DEFAULTS.cron.overlap,
-    }),
+    timeout: describe(
+      duration({ allowZero: false }).optional(),
+      'The run’s process group is killed after this and the run marked `timed_out`. Default: no timeout.',
+    ),
+    overlap: describe(
+      z.enum(['forbid', 'queue_one', 'replace', 'allow']).optional(),
+      'What a due slot does while the previous run is still going.',
+      {
+        default: DEFAULTS.cron.overlap,
+      },
+    ),
     history: describe(
       z
         .strictObject({
@@ -162,7 +217,10 @@ const cron = z
         .meta({ title: 'CronHistory' }),
       'Run history retention (by count and by age).',
     ).optional(),
-    region: describe(name('region').optional(), 'Region the job runs in when rendered for several regions (default: the first).'),
+    region: describe(
+      name('region').optional(),
+      'Region the job runs in when rendered for several regions (default: the first).',
+    ),
     resources: describe(resources.optional(), 'Limits for each run.'),
     env: describe(envMap().optional(), 'Plain config for the job’s runs, over the app’s `env`.'),
   })
@@ -171,7 +229,10 @@ const cron = z
 /** The strict schema of `.paas/app.yaml`. */
 export const manifestSchema = z
   .strictObject({
-    name: describe(name('app name').optional(), 'App name. Default: the name of the folder holding `.paas/`.'),
+    name: describe(
+      name('app name').optional(),
+      'App name. Default: the name of the folder holding `.paas/`.',
+    ),
     build: describe(
       z
         .strictObject({
@@ -182,13 +243,26 @@ export const manifestSchema = z
         .optional(),
       'How a release is built. Default: detected from the folder (package.json, requirements.txt, …).',
     ),
-    predeploy: describe(commandLine().optional(), 'Release hook: runs once per release before web starts; never by workers.'),
+    predeploy: describe(
+      commandLine().optional(),
+      'Release hook: runs once per release before web starts; never by workers.',
+    ),
     env: describe(envMap().optional(), 'Plain config for every process and cron run; values become strings.'),
-    secrets: describe(z.array(z.string()).optional(), 'Names of secrets from the app’s secret store; a missing one fails the deploy.'),
-    redis: describe(flag().optional(), 'Give the app its own Redis user and key prefix (`REDIS_URL`, `NIGHTSHIFT_REDIS_PREFIX`).', {
-      default: DEFAULTS.redis,
-    }),
-    regions: describe(z.array(name('region')).optional(), 'Regions for the Kubernetes render; the local driver is one region.'),
+    secrets: describe(
+      z.array(z.string()).optional(),
+      'Names of secrets from the app’s secret store; a missing one fails the deploy.',
+    ),
+    redis: describe(
+      flag().optional(),
+      'Give the app its own Redis user and key prefix (`REDIS_URL`, `NIGHTSHIFT_REDIS_PREFIX`).',
+      {
+        default: DEFAULTS.redis,
+      },
+    ),
+    regions: describe(
+      z.array(name('region')).optional(),
+      'Regions for the Kubernetes render; the local driver is one region.',
+    ),
     web: describe(web.optional(), 'The web process: gets `PORT`.'),
     workers: describe(z.array(worker).optional(), 'Long-running processes; never get `PORT`.'),
     cron: describe(z.array(cron).optional(), 'Scheduled jobs (UTC).'),

@@ -92,7 +92,8 @@ export function formatPath(path: ManifestPath): string {
   let out = '';
   for (const segment of path) {
     if (typeof segment === 'number') out += `[${segment}]`;
-    else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(String(segment))) out += out ? `.${String(segment)}` : String(segment);
+    else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(String(segment)))
+      out += out ? `.${String(segment)}` : String(segment);
     else out += `[${JSON.stringify(String(segment))}]`;
   }
   return out;

@@ -3,7 +3,13 @@
  * The `try…` forms return null on bad input; the exported `parse…` forms throw a coded error.
  */
 
-const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const DURATION_UNITS: Readonly<Record<string, number>> = {
+  ms: 1,
+  s: 1_000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
 const DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/y;
 
 /** Milliseconds for `500ms`, `10s`, `5m`, `1h`, `1d` or a sum such as `1h30m`; null when malformed. */
@@ -79,7 +85,11 @@ function unitError(code: UnitError['code'], message: string, hint: string): Unit
 export function parseDuration(text: string): number {
   const ms = tryParseDuration(text);
   if (ms === null) {
-    throw unitError('NS_MANIFEST_INVALID_DURATION', `"${text}" is not a duration`, 'write e.g. 500ms, 10s, 5m, 1h, 1d');
+    throw unitError(
+      'NS_MANIFEST_INVALID_DURATION',
+      `"${text}" is not a duration`,
+      'write e.g. 500ms, 10s, 5m, 1h, 1d',
+    );
   }
   return ms;
 }
@@ -92,7 +102,11 @@ export function parseDuration(text: string): number {
 export function parseMemory(text: string): number {
   const bytes = tryParseMemory(text);
   if (bytes === null) {
-    throw unitError('NS_MANIFEST_INVALID_MEMORY', `"${text}" is not a memory size`, 'write e.g. 512Mi, 1Gi, 500M');
+    throw unitError(
+      'NS_MANIFEST_INVALID_MEMORY',
+      `"${text}" is not a memory size`,
+      'write e.g. 512Mi, 1Gi, 500M',
+    );
   }
   return bytes;
 }
@@ -105,7 +119,11 @@ export function parseMemory(text: string): number {
 export function parseCpu(value: string | number): number {
   const cores = tryParseCpu(value);
   if (cores === null) {
-    throw unitError('NS_MANIFEST_INVALID_CPU', `"${value}" is not a CPU amount`, 'write cores (0.5, 2) or millicores (500m)');
+    throw unitError(
+      'NS_MANIFEST_INVALID_CPU',
+      `"${value}" is not a CPU amount`,
+      'write cores (0.5, 2) or millicores (500m)',
+    );
   }
   return cores;
 }

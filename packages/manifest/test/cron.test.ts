@@ -72,7 +72,9 @@ describe('cronSlots', () => {
   });
 
   it('ORs day-of-month and day-of-week like Vixie cron', () => {
-    const slots = cronSlots('0 0 13 * 5', new Date('2026-01-01T00:00:00Z'), 3).map((d) => d.toISOString().slice(0, 10));
+    const slots = cronSlots('0 0 13 * 5', new Date('2026-01-01T00:00:00Z'), 3).map((d) =>
+      d.toISOString().slice(0, 10),
+    );
     expect(slots).toEqual(['2026-01-02', '2026-01-09', '2026-01-13']);
   });
 

@@ -16,7 +16,9 @@ describe('bad fixtures', () => {
       expect(expected.length).toBeGreaterThan(0);
       const result = parse(text, { file: `bad/${name}` });
       expect(located(result)).toEqual(expected);
-      const onlyWarnings = expected.every((e) => MANIFEST_CODES[e.split(' ')[1] as keyof typeof MANIFEST_CODES].severity === 'warning');
+      const onlyWarnings = expected.every(
+        (e) => MANIFEST_CODES[e.split(' ')[1] as keyof typeof MANIFEST_CODES].severity === 'warning',
+      );
       expect(result.ok).toBe(onlyWarnings);
       for (const d of [...(result.ok ? [] : result.errors), ...result.warnings]) {
         expect(d.file).toBe(`bad/${name}`);
@@ -27,8 +29,12 @@ describe('bad fixtures', () => {
   }
 
   it('cover every code that parseManifest can raise', () => {
-    const raised = new Set(fixtureNames('bad').flatMap((name) => expectations(fixture(`bad/${name}`)).map((e) => e.split(' ')[1])));
-    const parseCodes = Object.keys(MANIFEST_CODES).filter((code) => !(FILE_CODES as readonly string[]).includes(code));
+    const raised = new Set(
+      fixtureNames('bad').flatMap((name) => expectations(fixture(`bad/${name}`)).map((e) => e.split(' ')[1])),
+    );
+    const parseCodes = Object.keys(MANIFEST_CODES).filter(
+      (code) => !(FILE_CODES as readonly string[]).includes(code),
+    );
     expect(parseCodes.filter((code) => !raised.has(code))).toEqual([]);
   });
 

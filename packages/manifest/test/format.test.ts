@@ -14,7 +14,9 @@ describe('formatDiagnostic', () => {
         line: 5,
         column: 5,
       }),
-    ).toBe('.paas/app.yaml:5:5 error NS_MANIFEST_UNKNOWN_KEY unknown key "replica" in workers[0]\n  hint: did you mean "replicas"?');
+    ).toBe(
+      '.paas/app.yaml:5:5 error NS_MANIFEST_UNKNOWN_KEY unknown key "replica" in workers[0]\n  hint: did you mean "replicas"?',
+    );
   });
 });
 
@@ -36,7 +38,11 @@ cron:
   it('uses singulars, ranges for autoscaled processes, and says when nothing runs', () => {
     expect(summarize(spec('workers: [{ name: w, start: x }]\n'))).toBe('shop: 1 worker (1 replica)');
     expect(
-      summarize(spec('web: { start: x, autoscale: { min: 2, max: 4 } }\nworkers: [{ name: w, start: x, autoscale: { min: 1, max: 5 } }]\n')),
+      summarize(
+        spec(
+          'web: { start: x, autoscale: { min: 2, max: 4 } }\nworkers: [{ name: w, start: x, autoscale: { min: 1, max: 5 } }]\n',
+        ),
+      ),
     ).toBe('shop: web (2–4 replicas), 1 worker (1–5 replicas)');
     expect(summarize(spec('name: idle\ncron: []\n'))).toBe('idle: nothing to run');
   });

@@ -17,7 +17,10 @@ describe('generated files', async () => {
 
 describe('JSON Schema', () => {
   const schema = manifest.manifestJsonSchema() as {
-    properties: Record<string, { properties?: Record<string, unknown>; items?: { properties?: Record<string, unknown> } }>;
+    properties: Record<
+      string,
+      { properties?: Record<string, unknown>; items?: { properties?: Record<string, unknown> } }
+    >;
     additionalProperties: boolean;
   };
 
@@ -27,7 +30,21 @@ describe('JSON Schema', () => {
     );
     expect(schema.additionalProperties).toBe(false);
     const worker = Object.keys(schema.properties.workers?.items?.properties ?? {});
-    for (const key of ['name', 'start', 'command', 'args', 'replicas', 'autoscale', 'resources', 'health', 'metrics', 'restart', 'stop_grace', 'env', 'regions']) {
+    for (const key of [
+      'name',
+      'start',
+      'command',
+      'args',
+      'replicas',
+      'autoscale',
+      'resources',
+      'health',
+      'metrics',
+      'restart',
+      'stop_grace',
+      'env',
+      'regions',
+    ]) {
       expect(worker).toContain(key);
     }
     const cron = Object.keys(schema.properties.cron?.items?.properties ?? {});
@@ -35,7 +52,9 @@ describe('JSON Schema', () => {
   });
 
   it('shows defaults in manifest notation', () => {
-    const restart = (schema.properties.web?.properties?.restart ?? {}) as { properties: Record<string, { default?: unknown }> };
+    const restart = (schema.properties.web?.properties?.restart ?? {}) as {
+      properties: Record<string, { default?: unknown }>;
+    };
     expect(restart.properties.backoff?.default).toBe('10s');
     expect(restart.properties.max_backoff?.default).toBe('5m');
     expect(restart.properties.reset_after?.default).toBe('10m');

@@ -25,7 +25,10 @@ export function parse(text: string, options: Partial<ParseOptions> = {}): ParseR
 /** Parses text that must be valid and returns its spec (the test fails with the diagnostics otherwise). */
 export function spec(text: string, options: Partial<ParseOptions> = {}): AppSpec {
   const result = parse(text, options);
-  if (!result.ok) throw new Error(`expected a valid manifest, got:\n${result.errors.map((e) => `${e.line}:${e.column} ${e.code} ${e.message}`).join('\n')}`);
+  if (!result.ok)
+    throw new Error(
+      `expected a valid manifest, got:\n${result.errors.map((e) => `${e.line}:${e.column} ${e.code} ${e.message}`).join('\n')}`,
+    );
   return result.spec;
 }
 

@@ -33,10 +33,21 @@ describe('acceptance manifests', () => {
     expect(app.env).toEqual({ LOG_LEVEL: 'info' });
     expect(app.secrets).toEqual(['DATABASE_URL', 'SMTP_PASS']);
     expect(app.regions).toEqual(['eu-west', 'us-east']);
-    expect(app.web).toMatchObject({ port: 5000, replicas: 1, health: { type: 'http', port: 5000, path: '/healthz' } });
+    expect(app.web).toMatchObject({
+      port: 5000,
+      replicas: 1,
+      health: { type: 'http', port: 5000, path: '/healthz' },
+    });
     const emails = app.workers[0]!;
     expect(emails.resources).toEqual({ cpu: 0.5, memory: 512 * 1024 * 1024 });
-    expect(emails.health).toEqual({ type: 'http', port: 8081, path: '/healthz', intervalMs: 10_000, timeoutMs: 2_000, failures: 3 });
+    expect(emails.health).toEqual({
+      type: 'http',
+      port: 8081,
+      path: '/healthz',
+      intervalMs: 10_000,
+      timeoutMs: 2_000,
+      failures: 3,
+    });
     expect(emails.metrics).toEqual({ port: 9464, path: '/metrics' });
     expect(emails.restart).toEqual({ backoffMs: 10_000, maxBackoffMs: 300_000, resetAfterMs: 600_000 });
     expect(emails.stopGraceMs).toBe(30_000);
@@ -67,7 +78,15 @@ describe('compiled spec', () => {
       expect(process.regions).toEqual({});
     }
     expect(app.web!.port).toBe(DEFAULTS.web.port);
-    expect(app).toMatchObject({ build: null, predeploy: null, env: {}, secrets: [], redis: false, regions: [], cron: [] });
+    expect(app).toMatchObject({
+      build: null,
+      predeploy: null,
+      env: {},
+      secrets: [],
+      redis: false,
+      regions: [],
+      cron: [],
+    });
   });
 
   it('keeps the extensions: autoscale with queue, region overrides, TCP health, list commands, cron options', () => {
@@ -84,7 +103,13 @@ describe('compiled spec', () => {
     const [invoices, mailer] = app.workers;
     expect(invoices).toMatchObject({
       replicas: null,
-      autoscale: { min: 0, max: 8, cpu: 70, memory: null, queue: { kind: 'bullmq', name: 'invoices', target: 20 } },
+      autoscale: {
+        min: 0,
+        max: 8,
+        cpu: 70,
+        memory: null,
+        queue: { kind: 'bullmq', name: 'invoices', target: 20 },
+      },
       resources: { cpu: 0.5, memory: 2 ** 30 },
       restart: { backoffMs: 2_000, maxBackoffMs: 60_000, resetAfterMs: 1_800_000 },
       health: { type: 'tcp', port: 8081 },
@@ -93,7 +118,13 @@ describe('compiled spec', () => {
     // An override replaces only the fields it names; the rest come from the process.
     expect(invoices!.regions['us-east']).toEqual({
       replicas: null,
-      autoscale: { min: 0, max: 12, cpu: 70, memory: null, queue: { kind: 'bullmq', name: 'invoices', target: 20 } },
+      autoscale: {
+        min: 0,
+        max: 12,
+        cpu: 70,
+        memory: null,
+        queue: { kind: 'bullmq', name: 'invoices', target: 20 },
+      },
       resources: { cpu: 0.5, memory: 2 * 2 ** 30 },
     });
     expect(invoices!.regions['eu-west']).toEqual({ replicas: 1, autoscale: null, resources: null });
@@ -107,7 +138,11 @@ describe('compiled spec', () => {
     expect(app.cron[0]).toEqual({
       name: 'invoice-run',
       schedule: '@daily',
-      command: { argv: ['python', '-m', 'billing.jobs.run', '--all'], shell: false, source: 'python -m billing.jobs.run --all' },
+      command: {
+        argv: ['python', '-m', 'billing.jobs.run', '--all'],
+        shell: false,
+        source: 'python -m billing.jobs.run --all',
+      },
       timeoutMs: 5_400_000,
       overlap: 'queue_one',
       history: { keep: 20, days: 7 },
@@ -121,7 +156,13 @@ describe('compiled spec', () => {
 
   it('turns env scalars into strings exactly as written', () => {
     const app = spec(fixture('good/extensions.yaml'));
-    expect(app.env).toEqual({ VERSION: '1.10', RETRIES: '5', VERBOSE: 'true', MASK: '0x1F', GREETING: 'hello world' });
+    expect(app.env).toEqual({
+      VERSION: '1.10',
+      RETRIES: '5',
+      VERBOSE: 'true',
+      MASK: '0x1F',
+      GREETING: 'hello world',
+    });
   });
 
   it('is read-only all the way down', () => {
@@ -135,16 +176,27 @@ describe('compiled spec', () => {
 
   it('takes the folder name when the manifest has none, and says so when neither is usable', () => {
     expect(spec('workers: [{ name: w, start: x }]\n', { defaultName: 'billing' }).name).toBe('billing');
-    expect(spec('name: shop\nworkers: [{ name: w, start: x }]\n', { defaultName: 'other' }).name).toBe('shop');
-    expect(located(parse('workers: [{ name: w, start: x }]\n', { defaultName: undefined }))).toEqual(['1:1 NS_MANIFEST_MISSING_KEY']);
-    expect(located(parse('workers: [{ name: w, start: x }]\n', { defaultName: 'My App' }))).toEqual(['1:1 NS_MANIFEST_INVALID_NAME']);
+    expect(spec('name: shop\nworkers: [{ name: w, start: x }]\n', { defaultName: 'other' }).name).toBe(
+      'shop',
+    );
+    expect(located(parse('workers: [{ name: w, start: x }]\n', { defaultName: undefined }))).toEqual([
+      '1:1 NS_MANIFEST_MISSING_KEY',
+    ]);
+    expect(located(parse('workers: [{ name: w, start: x }]\n', { defaultName: 'My App' }))).toEqual([
+      '1:1 NS_MANIFEST_INVALID_NAME',
+    ]);
   });
 });
 
 describe('YAML edge cases', () => {
   it('reports an alias bomb as a YAML error instead of expanding it', () => {
     const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 0; i < 8; i++) bomb.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`);
+    for (let i = 0; i < 8; i++)
+      bomb.push(
+        `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10)
+          .fill(`*${String.fromCharCode(97 + i)}`)
+          .join(', ')}]`,
+      );
     expect(codes(parse(bomb.join('\n') + '\n'))).toEqual(['NS_MANIFEST_YAML_SYNTAX']);
   });
 
@@ -166,8 +218,13 @@ describe('YAML edge cases', () => {
 
 describe('messages', () => {
   it('suggests the key that was meant', () => {
-    const result = parse('workers:\n  - name: w\n    start: x\n    replica: 2\n    restart: { maxBackoff: 1m }\n');
-    expect(!result.ok && result.errors.map((e) => e.hint)).toEqual(['did you mean "replicas"?', 'did you mean "max_backoff"?']);
+    const result = parse(
+      'workers:\n  - name: w\n    start: x\n    replica: 2\n    restart: { maxBackoff: 1m }\n',
+    );
+    expect(!result.ok && result.errors.map((e) => e.hint)).toEqual([
+      'did you mean "replicas"?',
+      'did you mean "max_backoff"?',
+    ]);
   });
 
   it('lists the allowed keys when nothing is close', () => {
@@ -179,6 +236,8 @@ describe('messages', () => {
 
   it('names the path and what was expected', () => {
     const result = parse('workers:\n  - name: w\n    start: x\n    replicas: "2"\n');
-    expect(!result.ok && result.errors[0]?.message).toBe('workers[0].replicas: expected a number, got the text "2"');
+    expect(!result.ok && result.errors[0]?.message).toBe(
+      'workers[0].replicas: expected a number, got the text "2"',
+    );
   });
 });

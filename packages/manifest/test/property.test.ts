@@ -19,7 +19,8 @@ const bases = ['good/paas-shape.yaml', 'good/design-full.yaml', 'good/extensions
 function pathsOf(node: Json, prefix: Path = [], out: Path[] = []): Path[] {
   out.push(prefix);
   if (Array.isArray(node)) node.forEach((child, i) => pathsOf(child, [...prefix, i], out));
-  else if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) pathsOf(v, [...prefix, k], out);
+  else if (node && typeof node === 'object')
+    for (const [k, v] of Object.entries(node)) pathsOf(v, [...prefix, k], out);
   return out;
 }
 
@@ -36,7 +37,20 @@ const scalar = fc.oneof(
   fc.double({ noNaN: false }),
   fc.boolean(),
   fc.constant(null),
-  fc.constantFrom('10s', '0s', '512Mi', '500m', '@daily', '@reboot', '0 0 30 2 *', '* * * * * *', 'a && b', '"', 'web', 'PORT'),
+  fc.constantFrom(
+    '10s',
+    '0s',
+    '512Mi',
+    '500m',
+    '@daily',
+    '@reboot',
+    '0 0 30 2 *',
+    '* * * * * *',
+    'a && b',
+    '"',
+    'web',
+    'PORT',
+  ),
 );
 const value: fc.Arbitrary<Json> = fc.oneof(
   { weight: 4, arbitrary: scalar },
@@ -45,7 +59,19 @@ const value: fc.Arbitrary<Json> = fc.oneof(
 );
 const keyName = fc.oneof(
   fc.string({ maxLength: 10 }),
-  fc.constantFrom('replica', 'name', 'start', 'command', 'args', 'autoscale', 'regions', 'env', 'health', 'port', 'x'),
+  fc.constantFrom(
+    'replica',
+    'name',
+    'start',
+    'command',
+    'args',
+    'autoscale',
+    'regions',
+    'env',
+    'health',
+    'port',
+    'x',
+  ),
 );
 
 /** One structural edit at a path chosen by `pick`. */
@@ -77,7 +103,34 @@ function applyEdit(root: Json, [kind, pick, replacement, key]: [string, number, 
 const textEdit = fc.tuple(
   fc.constantFrom('duplicate-line', 'delete-line', 'insert', 'truncate', 'indent', 'dedent', 'tab'),
   fc.nat(),
-  fc.string({ maxLength: 6, unit: fc.constantFrom(':', '-', '[', ']', '{', '}', '"', "'", '&', '*', '!', '#', '|', '>', ' ', '\n', 'x', '\t', '%', '@', '`', '?', 'é') }),
+  fc.string({
+    maxLength: 6,
+    unit: fc.constantFrom(
+      ':',
+      '-',
+      '[',
+      ']',
+      '{',
+      '}',
+      '"',
+      "'",
+      '&',
+      '*',
+      '!',
+      '#',
+      '|',
+      '>',
+      ' ',
+      '\n',
+      'x',
+      '\t',
+      '%',
+      '@',
+      '`',
+      '?',
+      'é',
+    ),
+  }),
 );
 
 function applyTextEdit(text: string, [kind, pick, junk]: [string, number, string]): string {
@@ -128,7 +181,10 @@ function assertLocated(d: ManifestDiagnostic, text: string): void {
   expect(Object.hasOwn(MANIFEST_CODES, d.code), d.code).toBe(true);
   expect(FILE_CODES).not.toContain(d.code);
   expect(d.severity).toBe(MANIFEST_CODES[d.code as keyof typeof MANIFEST_CODES].severity);
-  expect(Number.isInteger(d.line) && d.line >= 1 && d.line <= lineCount, `line ${d.line} of ${lineCount}`).toBe(true);
+  expect(
+    Number.isInteger(d.line) && d.line >= 1 && d.line <= lineCount,
+    `line ${d.line} of ${lineCount}`,
+  ).toBe(true);
   expect(Number.isInteger(d.column) && d.column >= 1).toBe(true);
   expect(d.message).not.toBe('');
   expect(d.hint).not.toBe('');

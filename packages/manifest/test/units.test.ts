@@ -14,7 +14,9 @@ describe('parseDuration', () => {
   ])('%s → %d ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
 
   it.each(['', '10', '10 s', 's', '1w', '-5s', '5m 1s', '1.s'])('rejects %j with a coded error', (text) => {
-    expect(() => parseDuration(text)).toThrow(expect.objectContaining({ code: 'NS_MANIFEST_INVALID_DURATION' }));
+    expect(() => parseDuration(text)).toThrow(
+      expect.objectContaining({ code: 'NS_MANIFEST_INVALID_DURATION' }),
+    );
   });
 
   it('formats back to the shortest notation', () => {

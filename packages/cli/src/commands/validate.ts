@@ -16,7 +16,11 @@ function folderName(file: string): string {
 function readManifest(file: string): string {
   try {
     if (!statSync(file).isFile()) {
-      throw new CliError('NS_MANIFEST_FILE_UNREADABLE', `${file} is not a file`, 'pass the path of the YAML file itself');
+      throw new CliError(
+        'NS_MANIFEST_FILE_UNREADABLE',
+        `${file} is not a file`,
+        'pass the path of the YAML file itself',
+      );
     }
     return readFileSync(file, 'utf8');
   } catch (err) {
@@ -29,7 +33,11 @@ function readManifest(file: string): string {
       );
     }
     if (typeof code === 'string' && code.startsWith('NS_')) throw err;
-    throw new CliError('NS_MANIFEST_FILE_UNREADABLE', `cannot read ${file}: ${(err as Error).message}`, 'check its permissions');
+    throw new CliError(
+      'NS_MANIFEST_FILE_UNREADABLE',
+      `cannot read ${file}: ${(err as Error).message}`,
+      'check its permissions',
+    );
   }
 }
 
@@ -63,9 +71,14 @@ export function validateFile(file: string, json: boolean): number {
 export function registerValidate(program: Command): void {
   program
     .command('validate')
-    .description('check a manifest: a one-line summary when it is valid, else every error with its line and column')
+    .description(
+      'check a manifest: a one-line summary when it is valid, else every error with its line and column',
+    )
     .argument('[file]', 'the manifest to check', MANIFEST)
-    .option('--json', 'print { ok, app, errors, warnings } on stdout (each error: code, message, hint, file, line, column)')
+    .option(
+      '--json',
+      'print { ok, app, errors, warnings } on stdout (each error: code, message, hint, file, line, column)',
+    )
     .addHelpText(
       'after',
       [

@@ -19,9 +19,16 @@ export function checkCron(ctx: CheckContext): Finding[] {
     const region = asString(map.region);
     if (region !== undefined && !ctx.regions.has(region)) {
       findings.push(
-        finding('NS_MANIFEST_UNKNOWN_REGION', [...path, 'region'], `region "${region}" is not in the top-level \`regions\``, {
-          hint: ctx.regions.size ? `listed regions: ${[...ctx.regions].join(', ')}` : `add \`regions: [${region}]\` at the top level`,
-        }),
+        finding(
+          'NS_MANIFEST_UNKNOWN_REGION',
+          [...path, 'region'],
+          `region "${region}" is not in the top-level \`regions\``,
+          {
+            hint: ctx.regions.size
+              ? `listed regions: ${[...ctx.regions].join(', ')}`
+              : `add \`regions: [${region}]\` at the top level`,
+          },
+        ),
       );
     }
     if (has(map, 'start')) continue; // zod reports `start` as an unknown key of a cron job

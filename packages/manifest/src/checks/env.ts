@@ -9,10 +9,17 @@ type Path = readonly PropertyKey[];
 
 function checkVariableName(name: string, path: Path, at: 'key' | 'value', redis: boolean): Finding | null {
   if (!ENV_NAME_PATTERN.test(name)) {
-    return finding('NS_MANIFEST_ENV_NAME', path, `"${name}" is not a valid environment variable name`, { at });
+    return finding('NS_MANIFEST_ENV_NAME', path, `"${name}" is not a valid environment variable name`, {
+      at,
+    });
   }
   if (isReservedEnvName(name, redis)) {
-    return finding('NS_MANIFEST_ENV_RESERVED', path, `"${name}" is set by Nightshift and cannot be defined here`, { at });
+    return finding(
+      'NS_MANIFEST_ENV_RESERVED',
+      path,
+      `"${name}" is set by Nightshift and cannot be defined here`,
+      { at },
+    );
   }
   return null;
 }
@@ -26,7 +33,9 @@ function checkLists(ctx: CheckContext): Finding[] {
       const name = asString(item);
       if (name === undefined) return;
       if (seen.has(name)) {
-        findings.push(finding('NS_MANIFEST_DUPLICATE_ENTRY', [key, index], `"${name}" is listed twice in \`${key}\``));
+        findings.push(
+          finding('NS_MANIFEST_DUPLICATE_ENTRY', [key, index], `"${name}" is listed twice in \`${key}\``),
+        );
       }
       seen.add(name);
     });
@@ -59,7 +68,12 @@ export function checkEnvironment(ctx: CheckContext): Finding[] {
       if (problem) findings.push(problem);
       else if (secrets.has(name)) {
         findings.push(
-          finding('NS_MANIFEST_SECRET_IN_ENV', [...path, name], `"${name}" is defined both in env and in \`secrets\``, { at: 'key' }),
+          finding(
+            'NS_MANIFEST_SECRET_IN_ENV',
+            [...path, name],
+            `"${name}" is defined both in env and in \`secrets\``,
+            { at: 'key' },
+          ),
         );
       }
     }
@@ -69,7 +83,10 @@ export function checkEnvironment(ctx: CheckContext): Finding[] {
 
 /** A manifest that runs nothing is legal (an app being set up) but almost always a mistake. */
 export function checkSomethingRuns(ctx: CheckContext): Finding[] {
-  const runs = has(ctx.root, 'web') || asList(ctx.root.workers).length > 0 || asList(ctx.root.cron).length > 0;
+  const runs =
+    has(ctx.root, 'web') || asList(ctx.root.workers).length > 0 || asList(ctx.root.cron).length > 0;
   if (runs) return [];
-  return [finding('NS_MANIFEST_NOTHING_TO_RUN', [], 'the manifest defines no web process, worker or cron job')];
+  return [
+    finding('NS_MANIFEST_NOTHING_TO_RUN', [], 'the manifest defines no web process, worker or cron job'),
+  ];
 }

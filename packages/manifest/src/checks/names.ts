@@ -11,17 +11,27 @@ export function checkNames(ctx: CheckContext): Finding[] {
   if (!has(ctx.root, 'name')) {
     if (ctx.defaultName === undefined) {
       findings.push(
-        finding('NS_MANIFEST_MISSING_KEY', ['name'], 'the manifest has no `name` and there is no folder name to use', {
-          bare: true,
-          hint: 'add `name: <app>` at the top level',
-        }),
+        finding(
+          'NS_MANIFEST_MISSING_KEY',
+          ['name'],
+          'the manifest has no `name` and there is no folder name to use',
+          {
+            bare: true,
+            hint: 'add `name: <app>` at the top level',
+          },
+        ),
       );
     } else if (!NAME_PATTERN.test(ctx.defaultName)) {
       findings.push(
-        finding('NS_MANIFEST_INVALID_NAME', ['name'], `the folder name "${ctx.defaultName}" is not a valid app name`, {
-          bare: true,
-          hint: 'add `name: <app>` at the top level (lower-case letters, digits, dashes; starting with a letter)',
-        }),
+        finding(
+          'NS_MANIFEST_INVALID_NAME',
+          ['name'],
+          `the folder name "${ctx.defaultName}" is not a valid app name`,
+          {
+            bare: true,
+            hint: 'add `name: <app>` at the top level (lower-case letters, digits, dashes; starting with a letter)',
+          },
+        ),
       );
     }
   }
@@ -32,9 +42,14 @@ export function checkNames(ctx: CheckContext): Finding[] {
     const first = seen.get(name);
     if (first) {
       findings.push(
-        finding('NS_MANIFEST_DUPLICATE_NAME', path, `the name "${name}" is already used by ${formatPath(first)}`, {
-          hint: 'give every process and cron job its own name (web is named "web")',
-        }),
+        finding(
+          'NS_MANIFEST_DUPLICATE_NAME',
+          path,
+          `the name "${name}" is already used by ${formatPath(first)}`,
+          {
+            hint: 'give every process and cron job its own name (web is named "web")',
+          },
+        ),
       );
     } else {
       seen.set(name, path);

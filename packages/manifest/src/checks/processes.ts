@@ -40,7 +40,11 @@ interface Scaling {
  * Bounds and resource needs of one autoscale block. For a region override, `inherited` is the process's own
  * autoscale, whose fields the override's replace one by one.
  */
-function checkAutoscale(scaling: Scaling, path: Path, override: { inherited: RawMap | undefined } | null): Finding[] {
+function checkAutoscale(
+  scaling: Scaling,
+  path: Path,
+  override: { inherited: RawMap | undefined } | null,
+): Finding[] {
   const inherited = override?.inherited;
   const findings: Finding[] = [];
   const own = scaling.autoscale;
@@ -49,7 +53,11 @@ function checkAutoscale(scaling: Scaling, path: Path, override: { inherited: Raw
   const max = has(own, 'max') ? asInt(own.max) : asInt(inherited?.max);
   if (min !== undefined && max !== undefined && min > max) {
     findings.push(
-      finding('NS_MANIFEST_AUTOSCALE_RANGE', [...path, has(own, 'max') ? 'max' : 'min'], `autoscale min ${min} is above max ${max}`),
+      finding(
+        'NS_MANIFEST_AUTOSCALE_RANGE',
+        [...path, has(own, 'max') ? 'max' : 'min'],
+        `autoscale min ${min} is above max ${max}`,
+      ),
     );
   }
   if (override && inherited === undefined) {
@@ -57,9 +65,14 @@ function checkAutoscale(scaling: Scaling, path: Path, override: { inherited: Raw
     for (const key of ['min', 'max'] as const) {
       if (!has(own, key)) {
         findings.push(
-          finding('NS_MANIFEST_MISSING_KEY', [...path, key], `autoscale "${key}" is missing and the process has no autoscale to inherit it from`, {
-            hint: `add \`${key}:\``,
-          }),
+          finding(
+            'NS_MANIFEST_MISSING_KEY',
+            [...path, key],
+            `autoscale "${key}" is missing and the process has no autoscale to inherit it from`,
+            {
+              hint: `add \`${key}:\``,
+            },
+          ),
         );
       }
     }
@@ -68,10 +81,15 @@ function checkAutoscale(scaling: Scaling, path: Path, override: { inherited: Raw
     const wanted = has(own, metric) || (inherited !== undefined && has(inherited, metric));
     if (wanted && !has(scaling.resources, metric)) {
       findings.push(
-        finding('NS_MANIFEST_AUTOSCALE_NEEDS_RESOURCES', [...path, metric], `autoscale on ${metric} needs \`resources.${metric}\``, {
-          at: 'key',
-          hint: `set resources.${metric}: the target is a percentage of it`,
-        }),
+        finding(
+          'NS_MANIFEST_AUTOSCALE_NEEDS_RESOURCES',
+          [...path, metric],
+          `autoscale on ${metric} needs \`resources.${metric}\``,
+          {
+            at: 'key',
+            hint: `set resources.${metric}: the target is a percentage of it`,
+          },
+        ),
       );
     }
   }
@@ -82,7 +100,12 @@ function checkScaling(map: RawMap, path: Path): Finding[] {
   const findings: Finding[] = [];
   if (has(map, 'replicas') && has(map, 'autoscale')) {
     findings.push(
-      finding('NS_MANIFEST_REPLICAS_CONFLICT', [...path, 'autoscale'], 'both `replicas` and `autoscale` are given', { at: 'key' }),
+      finding(
+        'NS_MANIFEST_REPLICAS_CONFLICT',
+        [...path, 'autoscale'],
+        'both `replicas` and `autoscale` are given',
+        { at: 'key' },
+      ),
     );
   }
   return findings;
@@ -95,22 +118,36 @@ function checkPorts(process: RawProcess): Finding[] {
   const webPort = process.kind === 'web' ? (asInt(map.port) ?? DEFAULTS.web.port) : undefined;
   if (health && !has(health, 'port') && process.kind === 'worker') {
     findings.push(
-      finding('NS_MANIFEST_MISSING_KEY', [...path, 'health'], 'the health probe needs a `port` (only web defaults to its own port)', {
-        hint: 'add `port:` to health, e.g. `port: 8081`',
-      }),
+      finding(
+        'NS_MANIFEST_MISSING_KEY',
+        [...path, 'health'],
+        'the health probe needs a `port` (only web defaults to its own port)',
+        {
+          hint: 'add `port:` to health, e.g. `port: 8081`',
+        },
+      ),
     );
   }
   const healthPort = health ? (asInt(health.port) ?? webPort) : undefined;
   const metricsPort = asInt(asMap(map.metrics)?.port);
   if (metricsPort !== undefined && metricsPort === healthPort) {
     findings.push(
-      finding('NS_MANIFEST_PORT_CONFLICT', [...path, 'metrics', 'port'], `metrics port ${metricsPort} is also the health port`),
+      finding(
+        'NS_MANIFEST_PORT_CONFLICT',
+        [...path, 'metrics', 'port'],
+        `metrics port ${metricsPort} is also the health port`,
+      ),
     );
   } else if (metricsPort !== undefined && metricsPort === webPort) {
     findings.push(
-      finding('NS_MANIFEST_PORT_CONFLICT', [...path, 'metrics', 'port'], `metrics port ${metricsPort} is also the web port`, {
-        hint: 'serve metrics on a port of their own (the app itself listens on the web port)',
-      }),
+      finding(
+        'NS_MANIFEST_PORT_CONFLICT',
+        [...path, 'metrics', 'port'],
+        `metrics port ${metricsPort} is also the web port`,
+        {
+          hint: 'serve metrics on a port of their own (the app itself listens on the web port)',
+        },
+      ),
     );
   }
   return findings;
@@ -128,9 +165,14 @@ function checkTimings(map: RawMap, path: Path): Finding[] {
   const maxBackoff = durationAt(restart, 'max_backoff') ?? DEFAULTS.restart.maxBackoffMs;
   if (backoff > 0 && maxBackoff > 0 && maxBackoff < backoff) {
     findings.push(
-      finding('NS_MANIFEST_INVALID_VALUE', [...path, 'restart', has(restart, 'max_backoff') ? 'max_backoff' : 'backoff'], `restart max_backoff ${formatDuration(maxBackoff)} is shorter than backoff ${formatDuration(backoff)}`, {
-        hint: 'max_backoff is the cap the doubling backoff grows to: make it at least backoff',
-      }),
+      finding(
+        'NS_MANIFEST_INVALID_VALUE',
+        [...path, 'restart', has(restart, 'max_backoff') ? 'max_backoff' : 'backoff'],
+        `restart max_backoff ${formatDuration(maxBackoff)} is shorter than backoff ${formatDuration(backoff)}`,
+        {
+          hint: 'max_backoff is the cap the doubling backoff grows to: make it at least backoff',
+        },
+      ),
     );
   }
   const health = asMap(map.health);
@@ -139,9 +181,14 @@ function checkTimings(map: RawMap, path: Path): Finding[] {
     const timeout = durationAt(health, 'timeout') ?? DEFAULTS.health.timeoutMs;
     if (interval > 0 && timeout > interval) {
       findings.push(
-        finding('NS_MANIFEST_INVALID_VALUE', [...path, 'health', has(health, 'timeout') ? 'timeout' : 'interval'], `health timeout ${formatDuration(timeout)} is longer than the interval ${formatDuration(interval)}`, {
-          hint: 'a probe must finish before the next one starts: make timeout at most interval',
-        }),
+        finding(
+          'NS_MANIFEST_INVALID_VALUE',
+          [...path, 'health', has(health, 'timeout') ? 'timeout' : 'interval'],
+          `health timeout ${formatDuration(timeout)} is longer than the interval ${formatDuration(interval)}`,
+          {
+            hint: 'a probe must finish before the next one starts: make timeout at most interval',
+          },
+        ),
       );
     }
   }
@@ -158,18 +205,30 @@ function checkRegions(process: RawProcess, ctx: CheckContext): Finding[] {
     if (!ctx.regions.has(region)) {
       const listed = [...ctx.regions];
       findings.push(
-        finding('NS_MANIFEST_UNKNOWN_REGION', path, `region "${region}" is not in the top-level \`regions\``, {
-          at: 'key',
-          hint: listed.length ? `listed regions: ${listed.join(', ')}` : `add \`regions: [${region}]\` at the top level`,
-        }),
+        finding(
+          'NS_MANIFEST_UNKNOWN_REGION',
+          path,
+          `region "${region}" is not in the top-level \`regions\``,
+          {
+            at: 'key',
+            hint: listed.length
+              ? `listed regions: ${listed.join(', ')}`
+              : `add \`regions: [${region}]\` at the top level`,
+          },
+        ),
       );
     }
     const override = asMap(value);
     if (!override) continue;
     findings.push(...checkScaling(override, path));
     const overrideResources = asMap(override.resources);
-    const resources = base.resources || overrideResources ? { ...base.resources, ...overrideResources } : undefined;
-    findings.push(...checkAutoscale({ autoscale: asMap(override.autoscale), resources }, [...path, 'autoscale'], { inherited: base.autoscale }));
+    const resources =
+      base.resources || overrideResources ? { ...base.resources, ...overrideResources } : undefined;
+    findings.push(
+      ...checkAutoscale({ autoscale: asMap(override.autoscale), resources }, [...path, 'autoscale'], {
+        inherited: base.autoscale,
+      }),
+    );
   }
   return findings;
 }
@@ -180,9 +239,7 @@ export function checkProcesses(ctx: CheckContext): Finding[] {
   for (const process of processesOf(ctx.root)) {
     const { map, path } = process;
     if (!has(map, 'start') && !has(map, 'command')) {
-      findings.push(
-        finding('NS_MANIFEST_COMMAND_MISSING', path, 'no command: give `start` or `command`'),
-      );
+      findings.push(finding('NS_MANIFEST_COMMAND_MISSING', path, 'no command: give `start` or `command`'));
     }
     findings.push(...checkCommand(map, path, has(map, 'start')));
     findings.push(...checkScaling(map, path));

@@ -29,7 +29,10 @@ const SCALARS: Readonly<Record<string, string>> = {
 };
 
 function anchor(title: string): string {
-  return title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }
 
 const FORMAT_NAMES: Readonly<Record<string, string>> = {
@@ -49,7 +52,8 @@ function typeOf(node: JsonSchema): string {
     .map((type) => {
       if (type === 'array') return `list of ${node.items ? typeOf(node.items) : 'values'}`;
       if (type === 'object') {
-        const values = typeof node.additionalProperties === 'object' ? typeOf(node.additionalProperties) : 'values';
+        const values =
+          typeof node.additionalProperties === 'object' ? typeOf(node.additionalProperties) : 'values';
         return `mapping of names to ${values}`;
       }
       return SCALARS[String(type)] ?? String(type);
@@ -67,10 +71,13 @@ function constraints(node: JsonSchema): string[] {
 }
 
 function field(key: string, node: JsonSchema, required: boolean): string {
-  const facts = [typeOf(node), ...constraints(node), required ? '**required**' : ''].filter(Boolean).join(', ');
+  const facts = [typeOf(node), ...constraints(node), required ? '**required**' : '']
+    .filter(Boolean)
+    .join(', ');
   let line = `- \`${key}\` (${facts})`;
   if (node.description) line += `: ${node.description}`;
-  if (node.default !== undefined) line += ` Default: \`${JSON.stringify(node.default).replace(/^"|"$/g, '')}\`.`;
+  if (node.default !== undefined)
+    line += ` Default: \`${JSON.stringify(node.default).replace(/^"|"$/g, '')}\`.`;
   if (node.examples?.length) line += ` Examples: ${node.examples.map((e) => `\`${String(e)}\``).join(', ')}.`;
   return line;
 }
@@ -111,7 +118,8 @@ export function manifestReferenceMarkdown(): string {
     const required = new Set(node.required ?? []);
     out.push('', `## ${node === root ? 'Top level' : title}`, '');
     if (node.description && node !== root) out.push(node.description, '');
-    for (const [key, child] of Object.entries(node.properties ?? {})) out.push(field(key, child, required.has(key)));
+    for (const [key, child] of Object.entries(node.properties ?? {}))
+      out.push(field(key, child, required.has(key)));
   }
   return out.join('\n') + '\n';
 }
