@@ -19,7 +19,14 @@ export interface ManifestSource {
 export function readYaml(text: string): ManifestSource {
   const lines = new LineCounter();
   // YAML 1.2 core schema (yes/no stay text); merge keys on, since manifests share blocks with anchors.
-  const doc = parseDocument(text, { lineCounter: lines, merge: true, prettyErrors: false, uniqueKeys: true });
+  // logLevel error: yaml would otherwise print warnings (e.g. collection keys) to the process's stderr.
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    merge: true,
+    prettyErrors: false,
+    uniqueKeys: true,
+    logLevel: 'error',
+  });
   return { text, doc, lines };
 }
 

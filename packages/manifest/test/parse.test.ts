@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DEFAULTS, summarize } from '../src/index.js';
 import { codes, fixture, located, parse, spec } from './helpers.js';
 
@@ -208,6 +208,31 @@ describe('YAML edge cases', () => {
     const result = parse('redis: no\nworkers: [{ name: w, start: x }]\n');
     expect(result.ok).toBe(false);
     expect(!result.ok && result.errors[0]?.hint).toMatch(/true or false/);
+  });
+
+  it('treats keys that mean something to JavaScript objects as plain (unknown or invalid) keys', () => {
+    expect(located(parse('__proto__: { a: 1 }\nworkers: [{ name: w, start: x }]\n'))).toEqual([
+      '1:1 NS_MANIFEST_UNKNOWN_KEY',
+    ]);
+    expect(located(parse('env: { __proto__: 1 }\nworkers: [{ name: w, start: x }]\n'))).toEqual([
+      '1:8 NS_MANIFEST_ENV_NAME',
+    ]);
+    expect(spec('env: { constructor: 1 }\nworkers: [{ name: w, start: x }]\n').env).toEqual({
+      constructor: '1',
+    });
+  });
+
+  it('prints nothing itself, even for odd YAML such as a list used as a key', () => {
+    const warn = vi.spyOn(process, 'emitWarning');
+    try {
+      expect(located(parse('? [a, b]\n: 1\n'))).toEqual([
+        '1:1 NS_MANIFEST_UNKNOWN_KEY',
+        '1:1 NS_MANIFEST_NOTHING_TO_RUN',
+      ]);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('a root that is not a mapping is the wrong type', () => {

@@ -8,7 +8,8 @@ import type { RawMap } from './raw.js';
 type Path = readonly PropertyKey[];
 
 function checkVariableName(name: string, path: Path, at: 'key' | 'value', redis: boolean): Finding | null {
-  if (!ENV_NAME_PATTERN.test(name)) {
+  // `__proto__` passes the pattern but cannot be a key of a plain object: it would vanish silently.
+  if (!ENV_NAME_PATTERN.test(name) || name === '__proto__') {
     return finding('NS_MANIFEST_ENV_NAME', path, `"${name}" is not a valid environment variable name`, {
       at,
     });
