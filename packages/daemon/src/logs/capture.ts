@@ -27,6 +27,8 @@ export interface CaptureParts {
   readonly clock: () => number;
   readonly target: LogTarget;
   readonly stream: LogStream;
+  /** Told the size of every chunk read (the service paces garbage collection with it). */
+  readonly onRead: (bytes: number) => void;
 }
 
 /**
@@ -65,6 +67,7 @@ export class Capture {
       const resume = (): void => void readable.resume();
       const onData = (chunk: Buffer | string): void => {
         this.chunk(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+        this.#p.onRead(chunk.length);
         writer.kick();
         if (writer.behind()) {
           readable.pause();

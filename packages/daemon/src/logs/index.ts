@@ -22,7 +22,8 @@
  *   (ms; never decreasing within an app) and gets an `id`: strictly increasing per app, never reused after a
  *   restart, so it resumes an SSE stream.
  * - Back-pressure: while a file's writer is behind, the pipes writing to it are not read. Memory per pipe is
- *   bounded (one read chunk, one partial line ≤ 68 KiB) and per file (≈ 4 MiB buffered plus the batch in flight).
+ *   bounded (one read chunk, one partial line ≤ 68 KiB) and per file (≈ 1 MiB buffered plus the batch in flight).
+ *   Run the daemon with `--expose-gc`: the service then frees pipe read buffers early (see `collectGarbage`).
  * - Storage: `<dir>/<app>/logs/<process>.log`, rotated by size into `<process>.<generation>.log`, at most
  *   `maxFiles` files per process type. Run logs stop at `runLogCapBytes` with a marker line. docs/logs.md has
  *   the format.

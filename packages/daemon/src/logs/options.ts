@@ -15,6 +15,13 @@ export interface LogServiceOptions {
   readonly runLogCapBytes?: number;
   /** Told about write failures (the daemon turns them into events); capture pauses and retries meanwhile. */
   readonly onError?: (error: LogErrorType) => void;
+  /**
+   * Called after every 8 MiB read from pipes. Each pipe read is a fresh 64 KiB buffer that V8 reclaims only
+   * once ~64 MB of them piled up; a young-generation collection here frees them early (≈ 30 MB less RSS in a
+   * flood, for well under a millisecond per call). Default: a minor GC when the daemon runs with `--expose-gc`,
+   * else nothing.
+   */
+  readonly collectGarbage?: (() => void) | null;
 }
 
 /** The complete, checked form of `LogServiceOptions`. */
@@ -25,6 +32,7 @@ export interface LogServiceConfig {
   readonly maxFiles: number;
   readonly runLogCapBytes: number;
   readonly onError: (error: LogErrorType) => void;
+  readonly collectGarbage: (() => void) | null;
 }
 
 const MiB = 1024 * 1024;
@@ -38,12 +46,18 @@ export function parseLogServiceOptions(options: LogServiceOptions): LogServiceCo
     maxFiles: options.maxFiles ?? 5,
     runLogCapBytes: options.runLogCapBytes ?? 5 * MiB,
     onError: options.onError ?? (() => {}),
+    collectGarbage: options.collectGarbage === undefined ? defaultCollector() : options.collectGarbage,
   };
   check(typeof config.dir === 'string' && config.dir !== '', 'dir', 'a directory path', config.dir);
   check(Number.isSafeInteger(config.maxFileBytes) && config.maxFileBytes >= 128 * 1024, 'maxFileBytes', 'an integer ≥ 131072 (128 KiB)', config.maxFileBytes);
   check(Number.isSafeInteger(config.maxFiles) && config.maxFiles >= 1, 'maxFiles', 'an integer ≥ 1', config.maxFiles);
   check(Number.isSafeInteger(config.runLogCapBytes) && config.runLogCapBytes >= 1024, 'runLogCapBytes', 'an integer ≥ 1024', config.runLogCapBytes);
   return config;
+}
+
+function defaultCollector(): (() => void) | null {
+  const gc = globalThis.gc;
+  return gc === undefined ? null : () => void gc({ type: 'minor' });
 }
 
 function check(ok: boolean, name: string, expected: string, got: unknown): void {

@@ -50,7 +50,7 @@ export function writeDecimal(buf: Buffer, pos: number, value: number): number {
     buf[--i] = 48 + (n - q * 10);
     n = q;
   }
-  buf[--i] = 48 + n;
+  buf[i - 1] = 48 + n;
   return end;
 }
 

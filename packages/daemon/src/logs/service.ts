@@ -13,6 +13,9 @@ import { headerLine } from './record.js';
 import type { LogFilter, LogLine, LogQuery, LogStream, LogTarget, Redactor } from './types.js';
 import { FileWriter } from './writer.js';
 
+/** Bytes read from pipes between two calls of `collectGarbage`. */
+const COLLECT_EVERY_BYTES = 8 * 1024 * 1024;
+
 /** Creates the daemon's log pipeline (see the module's index for the whole contract). */
 export function createLogService(options: LogServiceOptions): LogService {
   return new LogService(parseLogServiceOptions(options));
@@ -30,9 +33,21 @@ export class LogService {
   readonly #writers = new Map<string, Map<string, FileWriter>>();
   readonly #rings = new Map<string, Map<string, LastLines>>();
   #closed = false;
+  #readSinceCollect = 0;
+  readonly #onRead: (bytes: number) => void;
 
   constructor(config: LogServiceConfig) {
     this.#config = config;
+    const collect = config.collectGarbage;
+    this.#onRead =
+      collect === null
+        ? () => {}
+        : (bytes) => {
+            this.#readSinceCollect += bytes;
+            if (this.#readSinceCollect < COLLECT_EVERY_BYTES) return;
+            this.#readSinceCollect = 0;
+            collect();
+          };
   }
 
   /**
@@ -49,7 +64,7 @@ export class LogService {
     const writer = this.#writerFor(target);
     const ring = target.runLog === undefined ? this.#ringFor(target) : null;
     writer.users++;
-    const capture = new Capture({ app, writer, hub: this.#hub, ring, clock: this.#config.clock, target, stream });
+    const capture = new Capture({ app, writer, hub: this.#hub, ring, clock: this.#config.clock, target, stream, onRead: this.#onRead });
     return capture.run(readable).finally(async () => {
       writer.users--;
       if (target.runLog !== undefined && writer.users === 0) {
@@ -152,7 +167,7 @@ export class LogService {
     const logsDir = logsDirOf(dir, target.app);
     const path = target.runLog ?? currentFile(logsDir, target.process);
     let writers = this.#writers.get(target.app);
-    if (writers === undefined) this.#writers.set(target.app, (writers = new Map()));
+    if (writers === undefined) this.#writers.set(target.app, (writers = new Map<string, FileWriter>()));
     let writer = writers.get(path);
     if (writer === undefined) {
       const policy =
@@ -167,7 +182,7 @@ export class LogService {
 
   #ringFor({ app, process, source }: LogTarget): LastLines {
     let rings = this.#rings.get(app);
-    if (rings === undefined) this.#rings.set(app, (rings = new Map()));
+    if (rings === undefined) this.#rings.set(app, (rings = new Map<string, LastLines>()));
     let ring = rings.get(source);
     if (ring === undefined) rings.set(source, (ring = new LastLines(process)));
     return ring;

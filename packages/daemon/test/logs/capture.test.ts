@@ -78,6 +78,15 @@ describe('capture', () => {
     );
   });
 
+  it('paces garbage collection by the bytes read from pipes', async () => {
+    let collections = 0;
+    const logs = createLogService({ dir: tempDir(), collectGarbage: () => collections++ });
+    const chunk = Buffer.from(`${'z'.repeat(1023)}\n`.repeat(1024));
+    await logs.capture(target, 'out', pipeOf(...Array.from({ length: 20 }, () => chunk)));
+    expect(collections).toBe(2);
+    await logs.close();
+  });
+
   it('rejects names that cannot be file names', async () => {
     const logs = createLogService({ dir: tempDir() });
     expect(() => logs.capture({ ...target, app: '../etc' }, 'out', pipeOf())).toThrow(expect.objectContaining({ code: 'NS_LOG_NAME_INVALID' }));

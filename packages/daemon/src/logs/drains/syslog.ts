@@ -67,7 +67,9 @@ export function syslogTransport(options: SyslogOptions): Transport {
         clearTimeout(timer);
         s.off('error', fail);
         broken = null;
-        s.on('error', (error) => (broken = error));
+        s.on('error', (error: Error) => {
+          broken = error;
+        });
         s.on('close', () => {
           if (socket === s) socket = null;
         });
