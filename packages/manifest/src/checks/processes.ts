@@ -130,23 +130,22 @@ function checkPorts(process: RawProcess): Finding[] {
   }
   const healthPort = health ? (asInt(health.port) ?? webPort) : undefined;
   const metricsPort = asInt(asMap(map.metrics)?.port);
-  if (metricsPort !== undefined && metricsPort === healthPort) {
-    findings.push(
-      finding(
-        'NS_MANIFEST_PORT_CONFLICT',
-        [...path, 'metrics', 'port'],
-        `metrics port ${metricsPort} is also the health port`,
-      ),
-    );
-  } else if (metricsPort !== undefined && metricsPort === webPort) {
+  // The web port first: a web health probe defaults to it, and "also the web port" is the clearer message.
+  if (metricsPort !== undefined && metricsPort === webPort) {
     findings.push(
       finding(
         'NS_MANIFEST_PORT_CONFLICT',
         [...path, 'metrics', 'port'],
         `metrics port ${metricsPort} is also the web port`,
-        {
-          hint: 'serve metrics on a port of their own (the app itself listens on the web port)',
-        },
+        { hint: 'serve metrics on a port of their own (the app itself listens on the web port)' },
+      ),
+    );
+  } else if (metricsPort !== undefined && metricsPort === healthPort) {
+    findings.push(
+      finding(
+        'NS_MANIFEST_PORT_CONFLICT',
+        [...path, 'metrics', 'port'],
+        `metrics port ${metricsPort} is also the health port`,
       ),
     );
   }
