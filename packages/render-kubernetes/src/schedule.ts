@@ -84,7 +84,12 @@ function parseField(field: string, bounds: FieldBounds): FieldParse {
       start = first;
       end = stepText !== undefined && ends.length === 1 ? bounds.max : last;
     }
-    if (start < bounds.min || end > bounds.max || start > end) {
+    if (start > end) {
+      return {
+        error: `the ${bounds.label} field's "${part}" runs backwards, and Kubernetes has no wrap-around ranges (Sunday is 0)`,
+      };
+    }
+    if (start < bounds.min || end > bounds.max) {
       return { error: `the ${bounds.label} field's "${part}" is outside ${bounds.min}-${bounds.max}` };
     }
     for (let v = start; v <= end; v += step) values.add(v);
