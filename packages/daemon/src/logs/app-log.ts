@@ -21,6 +21,7 @@ export class AppLog {
   redactor: Redactor | null = null;
   #reserved: number;
   #time = -1;
+  #retired = false;
   #timeBytes: Buffer = Buffer.alloc(0);
 
   constructor(name: string, logsDir: string) {
@@ -34,11 +35,20 @@ export class AppLog {
   ensureIds(count: number): void {
     if (this.seq + count <= this.#reserved) return;
     const next = this.seq + Math.max(count, ID_BLOCK);
+    if (this.#retired) {
+      this.#reserved = next;
+      return;
+    }
     mkdirSync(this.logsDir, { recursive: true });
     const path = join(this.logsDir, '.seq');
     writeFileSync(`${path}.tmp`, String(next));
     renameSync(`${path}.tmp`, path);
     this.#reserved = next;
+  }
+
+  /** The app was removed: a straggling capture must not recreate its folder. */
+  retire(): void {
+    this.#retired = true;
   }
 
   /** The stamp for lines read now, clamped to never fall behind the app's previous stamp. */

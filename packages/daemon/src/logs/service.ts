@@ -138,6 +138,7 @@ export class LogService {
     const writers = this.#writers.get(app);
     this.#writers.delete(app);
     for (const writer of writers?.values() ?? []) await writer.close();
+    this.#apps.get(app)?.retire();
     this.#apps.delete(app);
     this.#rings.delete(app);
     this.#hub.dropApp(app);

@@ -58,6 +58,7 @@ export class FileWriter {
   #cut = false;
   #nextGeneration = 1;
   #idleTimer: NodeJS.Timeout | undefined;
+  #running: Promise<void> = Promise.resolve();
   #drainWaiters: Array<() => void> = [];
   #flushWaiters: Array<{ mark: number; resolve: () => void }> = [];
 
@@ -79,7 +80,23 @@ export class FileWriter {
 
   /** Starts writing what is buffered unless a batch is already in flight (it picks the rest up when done). */
   kick(): void {
-    if (!this.#writing && (this.pos > 0 || this.#queue.length > 0)) void this.#run();
+    if (this.#closed) return this.#discard();
+    if (!this.#writing && (this.pos > 0 || this.#queue.length > 0)) {
+      // Failures are reported through onError and retried inside; only a close can end #run early.
+      this.#running = this.#run().catch(() => this.#discard());
+    }
+  }
+
+  /**
+   * After `close` (the app was removed, the daemon is stopping) a straggling capture's records are thrown away
+   * instead of reopening the file or pausing its pipe forever.
+   */
+  #discard(): void {
+    this.#written = this.#sealed + this.pos;
+    this.#queue = [];
+    this.#queuedBytes = 0;
+    this.pos = 0;
+    this.#wake();
   }
 
   /** True when captures should stop reading their pipes until `onDrain`. */
@@ -111,6 +128,8 @@ export class FileWriter {
   async close(): Promise<void> {
     await this.flushed();
     this.#closed = true;
+    await this.#running;
+    this.#discard();
     clearTimeout(this.#idleTimer);
     this.#release();
     if (this.#fd >= 0) closeSync(this.#fd);

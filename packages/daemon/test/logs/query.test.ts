@@ -1,4 +1,5 @@
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLogService, parseFields } from '../../src/logs/index.js';
@@ -117,6 +118,24 @@ describe('query', () => {
     expect(last.at(-1)).toMatchObject({ stream: 'err', process: 'emails', source: 'emails.3' });
     expect(last.map((l) => l.id)).toEqual((await logs.query({ app: 'shop', limit: 20 })).map((l) => l.id));
     expect(logs.lastLines('shop', 'emails.9')).toEqual([]);
+    await logs.close();
+  });
+});
+
+describe('removeApp', () => {
+  it('removes the app log folder; a capture still running neither recreates them nor hangs', async () => {
+    const dir = tempDir();
+    const logs = createLogService({ dir });
+    await logs.capture(replica(1), 'out', pipeOf('kept until removed\n'));
+    const pipe = new PassThrough();
+    const straggler = logs.capture(replica(1), 'out', pipe);
+    pipe.write('before removal\n');
+    await logs.removeApp('shop');
+    expect(existsSync(join(dir, 'shop', 'logs'))).toBe(false);
+    pipe.end(`${'after removal\n'.repeat(200_000)}`);
+    await straggler;
+    expect(existsSync(join(dir, 'shop', 'logs'))).toBe(false);
+    expect(await logs.query({ app: 'shop' })).toEqual([]);
     await logs.close();
   });
 });
