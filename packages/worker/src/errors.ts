@@ -6,22 +6,31 @@
  * the SDK (a nested `node_modules`) must still agree on what a Nightshift error is.
  */
 
-/** The codes this package can raise. */
-export type WorkerErrorCode =
-  | 'NS_WORKER_DEFINITION_INVALID'
-  | 'NS_WORKER_ENV_INVALID'
-  | 'NS_WORKER_SCOPE_LEAK'
-  | 'NS_WORKER_SERVICE_UNKNOWN'
-  | 'NS_WORKER_SERVICE_FAILED'
-  | 'NS_WORKER_ASYNC_FACTORY'
-  | 'NS_WORKER_PEER_MISSING'
-  | 'NS_WORKER_CONNECT_FAILED'
-  | 'NS_WORKER_CONNECTION_LOST'
-  | 'NS_WORKER_FILE_INVALID'
-  | 'NS_WORKER_JOB_TIMEOUT'
-  | 'NS_WORKER_SHUTDOWN'
-  | 'NS_WORKER_DISPOSE_FAILED'
-  | 'NS_WORKER_NOT_IN_JOB';
+/**
+ * The codes this package can raise (the worker section of `docs/errors.md` lists the same, kept equal by a test).
+ * `NS_WORKER_NON_RETRIABLE` and `NS_WORKER_RETRY_AFTER` are the codes of the control-flow errors handlers throw.
+ */
+export const WORKER_ERROR_CODES = [
+  'NS_WORKER_DEFINITION_INVALID',
+  'NS_WORKER_ENV_INVALID',
+  'NS_WORKER_SCOPE_LEAK',
+  'NS_WORKER_SERVICE_UNKNOWN',
+  'NS_WORKER_SERVICE_FAILED',
+  'NS_WORKER_ASYNC_FACTORY',
+  'NS_WORKER_NOT_IN_JOB',
+  'NS_WORKER_PEER_MISSING',
+  'NS_WORKER_CONNECT_FAILED',
+  'NS_WORKER_CONNECTION_LOST',
+  'NS_WORKER_FILE_INVALID',
+  'NS_WORKER_JOB_TIMEOUT',
+  'NS_WORKER_SHUTDOWN',
+  'NS_WORKER_DISPOSE_FAILED',
+  'NS_WORKER_NON_RETRIABLE',
+  'NS_WORKER_RETRY_AFTER',
+] as const;
+
+/** A code of {@link WORKER_ERROR_CODES}. */
+export type WorkerErrorCode = (typeof WORKER_ERROR_CODES)[number];
 
 const WORKER_ERROR = Symbol.for('nightshift.worker.error');
 
