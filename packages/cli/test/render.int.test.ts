@@ -164,6 +164,18 @@ describe('render kubernetes', () => {
   });
 });
 
+/** `--secrets inline` with the fixture's secrets file, for region eu-west. */
+const INLINE = [
+  '--region',
+  'eu-west',
+  '--image',
+  'geo:v1',
+  '--secrets',
+  'inline',
+  '--secrets-file',
+  'secrets.env',
+];
+
 describe('secrets', () => {
   test('by default pods reference the Secret and no value is read', () => {
     const dir = appFolder(TWO_REGIONS);
@@ -185,17 +197,7 @@ describe('secrets', () => {
     expect(refused.stderr).toContain('error NS_RENDER_K8S_SECRETS_STORE_UNAVAILABLE');
 
     writeFileSync(join(dir, 'secrets.env'), '# fixture\nAPI_TOKEN=inline-fixture-value\n');
-    const r = run(
-      dir,
-      '--region',
-      'eu-west',
-      '--image',
-      'geo:v1',
-      '--secrets',
-      'inline',
-      '--secrets-file',
-      'secrets.env',
-    );
+    const r = run(dir, ...INLINE);
     expect(r.status).toBe(0);
     expect(kinds(r.stdout)[0]).toBe('Secret/geo-secrets');
     expect(r.stdout).toContain('API_TOKEN: inline-fixture-value');
@@ -205,17 +207,7 @@ describe('secrets', () => {
   test('a secret missing from the file is refused, naming the manifest entry', () => {
     const dir = appFolder(TWO_REGIONS);
     writeFileSync(join(dir, 'secrets.env'), 'OTHER=1\n');
-    const r = run(
-      dir,
-      '--region',
-      'eu-west',
-      '--image',
-      'geo:v1',
-      '--secrets',
-      'inline',
-      '--secrets-file',
-      'secrets.env',
-    );
+    const r = run(dir, ...INLINE);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('error NS_RENDER_K8S_SECRET_VALUE_MISSING: .paas/app.yaml:4:11 secrets[0]:');
   });

@@ -1,3 +1,5 @@
+import { CRON_NICKNAMES } from '@nightshift/manifest';
+
 /**
  * Cron schedules as the Kubernetes CronJob controller reads them (robfig/cron's standard parser), and the
  * longest gap between two fires, which becomes `startingDeadlineSeconds`: after any outage the newest missed
@@ -18,17 +20,6 @@ export interface ParsedSchedule {
 
 export type ScheduleParse =
   { readonly ok: true; readonly schedule: ParsedSchedule } | { readonly ok: false; readonly reason: string };
-
-/** The nicknames robfig/cron accepts, as 5-field expressions. */
-const NICKNAMES: Readonly<Record<string, string>> = {
-  '@yearly': '0 0 1 1 *',
-  '@annually': '0 0 1 1 *',
-  '@monthly': '0 0 1 * *',
-  '@weekly': '0 0 * * 0',
-  '@daily': '0 0 * * *',
-  '@midnight': '0 0 * * *',
-  '@hourly': '0 * * * *',
-};
 
 const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
@@ -103,7 +94,8 @@ function parseField(field: string, bounds: FieldBounds): FieldParse {
  */
 export function parseSchedule(expression: string): ScheduleParse {
   const trimmed = expression.trim();
-  const text = trimmed.startsWith('@') ? NICKNAMES[trimmed.toLowerCase()] : trimmed;
+  // The manifest's nicknames are exactly robfig/cron's (no @reboot, no @every).
+  const text = trimmed.startsWith('@') ? CRON_NICKNAMES[trimmed.toLowerCase()] : trimmed;
   if (text === undefined) return { ok: false, reason: `"${trimmed}" is not a nickname Kubernetes knows` };
   const parts = text.split(/\s+/);
   if (parts.length !== 5) return { ok: false, reason: `"${trimmed}" does not have exactly 5 fields` };
