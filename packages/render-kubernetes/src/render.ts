@@ -70,7 +70,7 @@ export function renderKubernetes(spec: AppSpec, options: RenderOptions = {}): Re
     ...renderNetworkPolicies(ctx, spec.workers.length > 0 || cronsHere || spec.predeploy !== null),
   );
   if (sink.errors.length > 0) return { ok: false, errors: sink.errors, warnings: sink.warnings };
-  return { ok: true, region: opts.region, objects, warnings: sink.warnings };
+  return { ok: true, region: opts.region, release: opts.release, objects, warnings: sink.warnings };
 }
 
 /** The regions a full render covers: the manifest's, or the single default one. */

@@ -69,6 +69,8 @@ export type RenderResult =
   | {
       readonly ok: true;
       readonly region: string;
+      /** The resolved release (`--release`, else the image's tag), for the output's header. */
+      readonly release: string;
       readonly objects: readonly RenderedObject[];
       readonly warnings: readonly RenderDiagnostic[];
     }

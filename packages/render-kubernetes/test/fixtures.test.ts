@@ -41,8 +41,7 @@ describe.each(fixtures)('fixture $name', (fixture) => {
     for (const object of objects) validateObject(object);
     expect(semanticProblems(objects)).toEqual([]);
 
-    const release = objects[0]?.metadata.labels?.['app.kubernetes.io/version'] ?? '';
-    const yaml = toYamlStream(result.objects, header(fixture.spec.name, region, release));
+    const yaml = toYamlStream(result.objects, header(fixture.spec.name, region, result.release));
     const file = join(GOLDEN, fixture.name, `${region}.yaml`);
     if (UPDATE) {
       mkdirSync(join(GOLDEN, fixture.name), { recursive: true });

@@ -184,8 +184,7 @@ function run(flags: RenderFlags): void {
   for (const { result } of renders) if (!result.ok) reportAndFail(result.errors, flags.file, text);
   for (const { region, result } of renders) {
     if (!result.ok) continue;
-    const release = result.objects[0]?.object.metadata.labels?.['app.kubernetes.io/version'] ?? '';
-    const head = header(spec.name, region, release);
+    const head = header(spec.name, region, result.release);
     if (flags.out) writeRegion(join(flags.out, region), head, result.objects);
     else process.stdout.write(toYamlStream(result.objects, head));
   }
