@@ -42,7 +42,7 @@ describe.each(fixtures)('fixture $name', (fixture) => {
     expect(semanticProblems(objects)).toEqual([]);
 
     const yaml = toYamlStream(result.objects, header(fixture.spec.name, region, result.release));
-    const file = join(GOLDEN, fixture.name, `${region}.yaml`);
+    const file = join(GOLDEN, fixture.name, `${region}.golden.yaml`);
     if (UPDATE) {
       mkdirSync(join(GOLDEN, fixture.name), { recursive: true });
       writeFileSync(file, yaml);
@@ -54,7 +54,7 @@ describe.each(fixtures)('fixture $name', (fixture) => {
 
 test('there are at least 10 rendered fixtures and no golden file without one', () => {
   expect(fixtures.length).toBeGreaterThanOrEqual(10);
-  const expected = new Set(fixtures.flatMap((f) => renderRegions(f.spec).map((r) => `${f.name}/${r}.yaml`)));
+  const expected = new Set(fixtures.flatMap((f) => renderRegions(f.spec).map((r) => `${f.name}/${r}.golden.yaml`)));
   const present = readdirSync(GOLDEN).flatMap((dir) =>
     readdirSync(join(GOLDEN, dir)).map((f) => `${dir}/${f}`),
   );
