@@ -3,15 +3,15 @@ import type { Readable } from 'node:stream';
 import type { AppLog } from './app-log.js';
 import type { Hub, LogListener } from './hub.js';
 import { LAST_LINES, ringFlags, type LastLines } from './last-lines.js';
-import { NEWLINE, recordMiddle, TAB, writeDecimal } from './record.js';
+import { NEWLINE, recordMiddle, TAB, toWords, writeDecimal } from './record.js';
+import { chooseCut, SECRET_LOOKAHEAD } from './split.js';
 import type { LogLine, LogStream, LogTarget } from './types.js';
 import type { FileWriter } from './writer.js';
 
 /** Lines longer than this many bytes are stored as pieces marked `continued`. */
 export const LINE_LIMIT = 64 * 1024;
-/** Bytes held beyond LINE_LIMIT before cutting, so a secret crossing the cut can be moved whole into the next piece. */
-const LOOKAHEAD = 4 * 1024;
-const CARRY_BYTES = LINE_LIMIT + LOOKAHEAD + 1;
+/** A partial line is held up to LINE_LIMIT plus a look-ahead (see chooseCut), then cut. */
+const CARRY_BYTES = LINE_LIMIT + SECRET_LOOKAHEAD + 1;
 /** Worst-case bytes of a record around its message: time, tab, seq digits, newline. */
 const RECORD_OVERHEAD = 40;
 /** Bytes searched for a newline by a JS loop before handing over to the native indexOf. */
@@ -320,33 +320,10 @@ export class Capture {
 
   #cutPiece(time: number): void {
     const carry = this.#carry!;
-    let cut = LINE_LIMIT;
-    let lead = cut;
-    while (lead > cut - 4 && (carry[lead]! & 0xc0) === 0x80) lead--;
-    if ((carry[lead]! & 0xc0) !== 0x80) cut = lead;
-    cut = this.#keepSecretWhole(carry, cut);
+    const cut = chooseCut(carry, this.#carryLen, LINE_LIMIT, this.#p.app.redactor);
     this.#piece(carry, 0, cut, time, true);
     carry.copyWithin(0, cut, this.#carryLen);
     this.#carryLen -= cut;
-  }
-
-  /** Moves the cut before a secret value that would straddle it (needs the redactor's `pattern`). */
-  #keepSecretWhole(carry: Buffer, cut: number): number {
-    const redactor = this.#p.app.redactor;
-    const pattern = redactor?.pattern;
-    const longest = Math.min(redactor?.longestBytes ?? 0, LOOKAHEAD);
-    if (pattern === undefined || longest < 2) return cut;
-    let from = Math.max(0, cut - longest + 1);
-    while (from < cut && (carry[from]! & 0xc0) === 0x80) from++;
-    const text = carry.toString('utf8', from, Math.min(this.#carryLen, cut + longest - 1));
-    pattern.lastIndex = 0;
-    for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
-      const start = from + Buffer.byteLength(text.slice(0, m.index));
-      const end = start + Buffer.byteLength(m[0]);
-      if (start < cut && end > cut && start > 0) return start;
-      if (m[0].length === 0) pattern.lastIndex++;
-    }
-    return cut;
   }
 
   #emit(listeners: LogListener[], seq: number, time: number, message: string, continued: boolean): void {
@@ -361,13 +338,4 @@ export class Capture {
       }
     }
   }
-}
-
-/** Bytes as little-endian 32-bit words, the last one padded with zeros. */
-function toWords(bytes: Buffer): Int32Array {
-  const padded = Buffer.alloc(Math.ceil(bytes.length / 4) * 4);
-  bytes.copy(padded);
-  const words = new Int32Array(padded.length / 4);
-  for (let k = 0; k < words.length; k++) words[k] = padded.readInt32LE(4 * k);
-  return words;
 }

@@ -114,3 +114,12 @@ export function decodeRecord(buf: Buffer, start: number, end: number, app: strin
 export function encodeRecordString(line: Omit<LogLine, 'app' | 'process'>): string {
   return `${line.time}\t${line.id}\t${line.source}\t${line.stream}${line.continued ? '+' : ''}\t${line.message}\n`;
 }
+
+/** Bytes as little-endian 32-bit words, the last one padded with zeros. */
+export function toWords(bytes: Buffer): Int32Array {
+  const padded = Buffer.alloc(Math.ceil(bytes.length / 4) * 4);
+  bytes.copy(padded);
+  const words = new Int32Array(padded.length / 4);
+  for (let k = 0; k < words.length; k++) words[k] = padded.readInt32LE(4 * k);
+  return words;
+}
