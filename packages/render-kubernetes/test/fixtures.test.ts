@@ -54,7 +54,9 @@ describe.each(fixtures)('fixture $name', (fixture) => {
 
 test('there are at least 10 rendered fixtures and no golden file without one', () => {
   expect(fixtures.length).toBeGreaterThanOrEqual(10);
-  const expected = new Set(fixtures.flatMap((f) => renderRegions(f.spec).map((r) => `${f.name}/${r}.golden.yaml`)));
+  const expected = new Set(
+    fixtures.flatMap((f) => renderRegions(f.spec).map((r) => `${f.name}/${r}.golden.yaml`)),
+  );
   const present = readdirSync(GOLDEN).flatMap((dir) =>
     readdirSync(join(GOLDEN, dir)).map((f) => `${dir}/${f}`),
   );
