@@ -14,7 +14,7 @@ import type { LogFilter, LogLine, LogQuery, LogStream, LogTarget, Redactor } fro
 import { FileWriter } from './writer.js';
 
 /** Bytes read from pipes between two calls of `collectGarbage`. */
-const COLLECT_EVERY_BYTES = 8 * 1024 * 1024;
+const COLLECT_EVERY_BYTES = 4 * 1024 * 1024;
 
 /** Creates the daemon's log pipeline (see the module's index for the whole contract). */
 export function createLogService(options: LogServiceOptions): LogService {
