@@ -30,28 +30,30 @@ export interface JobBuiltins {
 export const BUILTIN_NAMES: readonly string[] = ['config', 'logger', 'registry', 'job', 'ctx', 'log', 'signal'];
 
 /**
- * What a factory receives: every registration by name (awilix's cradle). Root services see only root
- * registrations; job services see both scopes.
+ * What a root service's factory receives: every root registration by name (awilix's cradle). Root services
+ * cannot see job values; asking for one is an error at start.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the cradle is untyped by nature; values are typed at `resolve`
-export type Deps = RootBuiltins & Partial<JobBuiltins> & { readonly [name: string]: any };
+export type RootDeps = RootBuiltins & { readonly [name: string]: any };
+
+/** What a job service's factory receives: root and job registrations by name, `ctx`, `log` and `signal` included. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
+export type JobDeps = RootBuiltins & JobBuiltins & { readonly [name: string]: any };
 
 /** A plain factory `(deps) => value`. The value's `dispose()`, `close()` or `Symbol.asyncDispose` runs with its scope. */
-export type Factory<T = unknown> = (deps: Deps) => T;
+export type Factory<T = unknown, D = JobDeps> = (deps: D) => T;
 
 /** A factory, or an awilix resolver for full control (its lifetime and disposer are respected). */
-export type Registration<T = unknown> = Factory<T> | Resolver<T>;
+export type Registration<T = unknown, D = JobDeps> = Factory<T, D> | Resolver<T>;
 
-/** Names to registrations. */
-export type ServiceMap = Record<string, Registration>;
+/** Root services: names to registrations of the value types in `S`. */
+export type Services<S> = { readonly [K in keyof S]: Registration<S[K], RootDeps> };
 
-/** The value type a registration provides. */
-export type Provided<R> = R extends Resolver<infer T> ? T : R extends (deps: never) => infer T ? T : never;
-
-type Provides<S> = { readonly [K in keyof S]: Provided<S[K]> };
+/** Job services: names to registrations of the value types in `J`. */
+export type JobServices<J> = { readonly [K in keyof J]: Registration<J[K], JobDeps> };
 
 /** Everything `resolve` can reach from a job: built-ins, root services and job services. */
-export type Resolvable<S, J> = RootBuiltins & JobBuiltins & Provides<S> & Provides<J>;
+export type Resolvable<S, J> = RootBuiltins & JobBuiltins & S & J;
 
 /** The second argument of a handler. */
 export interface JobTools<S = Record<never, never>, J = Record<never, never>, X = Record<never, never>> {
@@ -60,16 +62,16 @@ export interface JobTools<S = Record<never, never>, J = Record<never, never>, X 
   readonly log: Logger;
   /** Fires when the worker shuts down (after `shutdownGrace`) or the job exceeds `timeout`. */
   readonly signal: AbortSignal;
-  /** Resolves a registration from the job scope or, failing that, the root container. */
-  resolve<K extends keyof Resolvable<S, J> & string>(name: K): Resolvable<S, J>[K];
+  /** Resolves a registration from the job scope or, failing that, the root container (safe to destructure). */
+  readonly resolve: <K extends keyof Resolvable<S, J> & string>(name: K) => Resolvable<S, J>[K];
 }
 
 /** The options of {@link defineWorker}. */
 export interface WorkerOptions<
   Data = unknown,
   Result = unknown,
-  S extends ServiceMap = Record<never, never>,
-  J extends ServiceMap = Record<never, never>,
+  S = Record<never, never>,
+  J = Record<never, never>,
   X extends object = Record<never, never>,
 > {
   /** The worker's name: the logger's `service` field. */
@@ -84,9 +86,9 @@ export interface WorkerOptions<
   /** Milliseconds jobs may keep running after SIGTERM before their signals fire (default 20 000). */
   readonly shutdownGrace?: number;
   /** Root singletons: created once at start (in this order), disposed at shutdown in reverse. */
-  readonly services?: S;
+  readonly services?: Services<S>;
   /** Job-scoped services: created at most once per job, disposed when the job ends, even if it throws. */
-  readonly jobServices?: J;
+  readonly jobServices?: JobServices<J>;
   /** Extra context fields from the job, e.g. `(job) => ({ workspaceId: job.data.workspaceId })`. */
   readonly context?: (job: Job<Data>) => X;
   readonly handle: (job: Job<Data>, tools: JobTools<S, J, X>) => Result | Promise<Result>;
@@ -98,8 +100,8 @@ const DEFINITION = Symbol.for('nightshift.worker.definition');
 export type WorkerDefinition<
   Data = unknown,
   Result = unknown,
-  S extends ServiceMap = ServiceMap,
-  J extends ServiceMap = ServiceMap,
+  S = Record<string, unknown>,
+  J = Record<string, unknown>,
   X extends object = object,
 > = WorkerOptions<Data, Result, S, J, X> & { readonly [DEFINITION]: true };
 
@@ -141,8 +143,8 @@ const KEYS = [
 export function defineWorker<
   Data = unknown,
   Result = unknown,
-  S extends ServiceMap = Record<never, never>,
-  J extends ServiceMap = Record<never, never>,
+  S = Record<never, never>,
+  J = Record<never, never>,
   X extends object = Record<never, never>,
 >(options: WorkerOptions<Data, Result, S, J, X>): WorkerDefinition<Data, Result, S, J, X> {
   checkDefinition(options);

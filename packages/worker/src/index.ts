@@ -6,15 +6,16 @@
 export { defineWorker, isWorkerDefinition } from './definition.js';
 export type {
   AnyWorkerDefinition,
-  Deps,
   Factory,
   JobBuiltins,
+  JobDeps,
+  JobServices,
   JobTools,
-  Provided,
   Registration,
   Resolvable,
   RootBuiltins,
-  ServiceMap,
+  RootDeps,
+  Services,
   WorkerDefinition,
   WorkerOptions,
 } from './definition.js';

@@ -29,7 +29,7 @@ export interface TestJobOptions<Data = unknown> {
   readonly trigger?: Trigger;
   readonly enqueuedAt?: Date;
   /** Replacements for services or job services, by name (a fake mailer, an in-memory repository). */
-  readonly overrides?: Readonly<Record<string, Registration>>;
+  readonly overrides?: Readonly<Record<string, Registration<unknown, never>>>;
   /** The environment the worker sees (default: empty, so tests do not depend on the machine's). */
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly config?: ConfigOverrides;
@@ -86,9 +86,9 @@ export function startTestJob<Data>(def: AnyWorkerDefinition, options: TestJobOpt
   // The context is built inside the runner; the wrapped handler keeps the one the real handler saw.
   const effective: AnyWorkerDefinition = {
     ...withOverrides(def, options.overrides ?? {}),
-    handle: (job: Job, tools: { ctx: JobContext }) => {
+    handle: (job: Job, tools: { ctx: JobContext }): unknown => {
       ctx = tools.ctx;
-      return def.handle(job, tools as never);
+      return (def.handle as (job: Job, tools: unknown) => unknown)(job, tools);
     },
   };
   const config = parseWorkerConfig(effective, parseWorkerEnv(options.env ?? {}), { tracing: false, ...options.config });
@@ -151,9 +151,10 @@ export function runTestJob<Data>(def: AnyWorkerDefinition, options: TestJobOptio
   return startTestJob(def, options).done;
 }
 
-function withOverrides(def: AnyWorkerDefinition, overrides: Readonly<Record<string, Registration>>): AnyWorkerDefinition {
-  const services: Record<string, Registration> = { ...(def.services as Record<string, Registration> | undefined) };
-  const jobServices: Record<string, Registration> = { ...(def.jobServices as Record<string, Registration> | undefined) };
+function withOverrides(def: AnyWorkerDefinition, overrides: Readonly<Record<string, Registration<unknown, never>>>): AnyWorkerDefinition {
+  type Any = Registration<unknown, never>;
+  const services: Record<string, Any> = { ...(def.services as Record<string, Any> | undefined) };
+  const jobServices: Record<string, Any> = { ...(def.jobServices as Record<string, Any> | undefined) };
   for (const [name, registration] of Object.entries(overrides)) {
     if (name in jobServices) jobServices[name] = registration;
     else if (name in services) services[name] = registration;
@@ -165,7 +166,7 @@ function withOverrides(def: AnyWorkerDefinition, overrides: Readonly<Record<stri
       );
     }
   }
-  return { ...def, services, jobServices };
+  return { ...def, services: services as AnyWorkerDefinition['services'], jobServices: jobServices as AnyWorkerDefinition['jobServices'] };
 }
 
 function capture(into: LogRecord[]): Writable {

@@ -49,7 +49,7 @@ describe('under the app\'s Redis ACL user', () => {
   const runThrough = async (source: SourceSpec, enqueue: () => Promise<void>) => {
     const seen: number[] = [];
     const worker = await runWorker(
-      defineWorker({ name: 'acl', source, retry: { attempts: 2, backoff: { type: 'fixed', delay: 10 } }, handle: async (job: { data: { n: number } }) => {
+      defineWorker({ name: 'acl', source, retry: { attempts: 2, backoff: { type: 'fixed', delay: 10 } }, handle: (job: { data: { n: number } }) => {
         seen.push(job.data.n);
         if (job.data.n === 2 && seen.filter((n) => n === 2).length === 1) throw new Error('retry me');
       } }),

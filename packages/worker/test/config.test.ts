@@ -80,7 +80,7 @@ describe('parseWorkerConfig', () => {
 describe('defineWorker', () => {
   const attempt = (options: Record<string, unknown>) => {
     try {
-      defineWorker({ ...base, ...options } as never);
+      defineWorker({ ...base, ...options });
       return undefined;
     } catch (error) {
       return error as Error & { code: string; hint: string };

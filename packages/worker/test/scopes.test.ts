@@ -1,6 +1,6 @@
 /** Root container and job scopes: lifetimes, disposal, strict-mode leak detection (no queue needed). */
 import { asFunction, asValue } from 'awilix';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { defineWorker } from '../src/definition.js';
 import { isWorkerError } from '../src/errors.js';
 import { schedule } from '../src/sources/schedule.js';
@@ -45,7 +45,7 @@ describe('job scope', () => {
       name: 'throws',
       source,
       jobServices: {
-        pool: () => ({ [Symbol.asyncDispose]: async () => void events.push('dispose pool') }),
+        pool: () => ({ [Symbol.asyncDispose]: () => Promise.resolve(void events.push('dispose pool')) }),
         repo: ({ pool }) => ({ pool, dispose: () => void events.push('dispose repo') }),
       },
       handle: (_job, { resolve }) => {
@@ -164,20 +164,20 @@ describe('strict mode', () => {
   });
 
   it('fails at start when a root service depends on the job context', async () => {
-    const worker = defineWorker({ name: 'leaky-ctx', source, services: { tenant: ({ ctx }) => ctx }, handle: () => undefined });
+    const worker = defineWorker({ name: 'leaky-ctx', source, services: { tenant: ({ ctx }) => ctx as unknown }, handle: () => undefined });
     const error = await runTestJob(worker, { data: {} }).catch((e: unknown) => e);
     expect(isWorkerError(error, 'NS_WORKER_SCOPE_LEAK')).toBe(true);
   });
 
   it('names a missing dependency and the path to it', async () => {
-    const worker = defineWorker({ name: 'missing', source, services: { a: ({ b }) => b }, handle: () => undefined });
+    const worker = defineWorker({ name: 'missing', source, services: { a: ({ b }) => b as unknown }, handle: () => undefined });
     const error = await runTestJob(worker, { data: {} }).catch((e: unknown) => e);
     expect(isWorkerError(error, 'NS_WORKER_SERVICE_UNKNOWN')).toBe(true);
     expect((error as Error).message).toMatch(/needs "b".*a -> b/);
   });
 
   it('refuses factories that return a promise', async () => {
-    const worker = defineWorker({ name: 'async', source, services: { db: async () => ({}) }, handle: () => undefined });
+    const worker = defineWorker({ name: 'async', source, services: { db: () => Promise.resolve({}) }, handle: () => undefined });
     const error = await runTestJob(worker, { data: {} }).catch((e: unknown) => e);
     expect(isWorkerError(error, 'NS_WORKER_ASYNC_FACTORY')).toBe(true);
   });
@@ -243,3 +243,26 @@ describe('signals', () => {
 function devNull() {
   return { write: () => true };
 }
+
+describe('types', () => {
+  it('infers what resolve returns from the factories, and refuses unknown names', async () => {
+    interface Mailer {
+      send(to: string): Promise<string>;
+    }
+    const worker = defineWorker({
+      name: 'typed',
+      source,
+      services: { mailer: (): Mailer => ({ send: (to) => Promise.resolve(`sent to ${to}`) }) },
+      jobServices: { audit: ({ ctx, mailer }) => ({ jobId: ctx.jobId, mailer: mailer as Mailer }) },
+      handle: async (job: { data: { to: string } }, { resolve }) => {
+        expectTypeOf(resolve('mailer')).toEqualTypeOf<Mailer>();
+        expectTypeOf(resolve('audit').jobId).toEqualTypeOf<string>();
+        expectTypeOf(resolve('ctx').attempt).toEqualTypeOf<number>();
+        // @ts-expect-error -- not registered
+        expect(() => resolve('mailr')).toThrow();
+        return resolve('mailer').send(job.data.to);
+      },
+    });
+    expect((await runTestJob(worker, { data: { to: 'a@example.com' } })).value).toBe('sent to a@example.com');
+  });
+});

@@ -43,8 +43,8 @@ function spawnWorker(ns: ConformanceNamespace, log: string, extra: Record<string
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   return { child, exited, output: () => output };
 }
@@ -89,7 +89,7 @@ describe.each([bullmqTarget, rabbitmqTarget, jetstreamTarget, redisStreamTarget]
     // Nothing may come back: a fresh worker sees only a marker job enqueued after the stop.
     const seen: number[] = [];
     const after = await runWorker(
-      defineWorker({ name: 'after', source: sourceFor(ns.kind, ns.options), handle: async (job: { data: JobData }) => void seen.push(job.data.n) }),
+      defineWorker({ name: 'after', source: sourceFor(ns.kind, ns.options), handle: (job: { data: JobData }) => void seen.push(job.data.n) }),
       { env: ns.env, handleSignals: false, logDestination: new Writable({ write: (_c, _e, done) => done() }) },
     );
     await ns.enqueue([{ n: 99 }]);

@@ -39,14 +39,14 @@ describe('telemetry', () => {
     await space.cleanup();
   });
 
-  const start = (handle: (job: { data: { n: number } }) => Promise<unknown>, env: Record<string, string> = {}) =>
+  const start = (handle: (job: { data: { n: number } }) => unknown, env: Record<string, string> = {}) =>
     runWorker(
       defineWorker({ name: 'telemetry', source: bullmq({ queue: name }), concurrency: 2, retry: { attempts: 2, backoff: { type: 'fixed', delay: 10 } }, handle }),
       { env: { REDIS_URL, NIGHTSHIFT_REDIS_PREFIX: space.prefix, ...env }, handleSignals: false, logDestination: quiet() },
     );
 
   it('serves job counters by outcome, the duration histogram and in-flight gauge on METRICS_PORT', async () => {
-    worker = await start(async (job) => {
+    worker = await start((job) => {
       if (job.data.n === 3) throw new NonRetriableError('no');
       if (job.data.n === 4) throw new Error('flaky');
     }, { METRICS_PORT: '0' });
@@ -96,14 +96,14 @@ describe('telemetry', () => {
   });
 
   it('serves both paths from one server when METRICS_PORT equals HEALTH_PORT', async () => {
-    const probe = await runWorker(defineWorker({ name: 'port-probe', source: bullmq({ queue: `${name}-probe` }), handle: async () => undefined }), {
+    const probe = await runWorker(defineWorker({ name: 'port-probe', source: bullmq({ queue: `${name}-probe` }), handle: () => undefined }), {
       env: { REDIS_URL, NIGHTSHIFT_REDIS_PREFIX: space.prefix, METRICS_PORT: '0' },
       handleSignals: false,
       logDestination: quiet(),
     });
     const port = probe.metricsPort!;
     await probe.stop();
-    worker = await start(async () => undefined, { METRICS_PORT: String(port), HEALTH_PORT: String(port) });
+    worker = await start(() => undefined, { METRICS_PORT: String(port), HEALTH_PORT: String(port) });
     expect(worker.healthPort).toBe(port);
     expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
@@ -123,7 +123,7 @@ describe('telemetry', () => {
         });
       },
     };
-    worker = await start(async (job) => {
+    worker = await start((job) => {
       if (job.data.n === 2) throw new NonRetriableError('broken');
     });
     await queue.add('job', { n: 1 });

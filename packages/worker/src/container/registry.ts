@@ -61,7 +61,7 @@ export function createWorkerContainer(def: AnyWorkerDefinition, builtins: RootBu
     },
   });
 
-  const track = (name: string, registration: Registration, fallback: LifetimeType): Resolver<unknown> => {
+  const track = (name: string, registration: Registration<unknown, never>, fallback: LifetimeType): Resolver<unknown> => {
     const isFactory = typeof registration === 'function';
     const resolver = registration as DisposableRegistration;
     const lifetime = isFactory ? fallback : (resolver.lifetime ?? Lifetime.TRANSIENT);
@@ -97,9 +97,9 @@ export function createWorkerContainer(def: AnyWorkerDefinition, builtins: RootBu
     log: jobValue('log'),
     signal: jobValue('signal'),
   });
-  const services = Object.entries((def.services ?? {}) as Record<string, Registration>);
+  const services = Object.entries((def.services ?? {}) as Record<string, Registration<unknown, never>>);
   for (const [name, registration] of services) root.register(name, track(name, registration, Lifetime.SINGLETON));
-  for (const [name, registration] of Object.entries((def.jobServices ?? {}) as Record<string, Registration>)) {
+  for (const [name, registration] of Object.entries((def.jobServices ?? {}) as Record<string, Registration<unknown, never>>)) {
     root.register(name, track(name, registration, Lifetime.SCOPED));
   }
 

@@ -86,7 +86,8 @@ export function createJobRunner(parts: RunnerParts): JobRunner {
         };
         state = jobState;
         const tools = createTools(container, jobState);
-        const value: unknown = trace ? await trace(job, async () => def.handle(job, tools)) : await def.handle(job, tools);
+        const handle = def.handle as (job: Job, tools: JobTools) => unknown;
+        const value: unknown = trace ? await trace(job, () => Promise.resolve(handle(job, tools))) : await handle(job, tools);
         settlement = { kind: 'ack', value };
       } catch (error) {
         const reason: unknown = controller.signal.aborted ? controller.signal.reason : undefined;
@@ -100,7 +101,9 @@ export function createJobRunner(parts: RunnerParts): JobRunner {
       if (state && state.stack.size > 0) {
         await state.stack.disposeAll((error) => (state?.log() ?? logger).error({ err: error, code: error.code }, error.message));
       }
-      const outcome = report(state?.log ?? (() => logger.child({ jobId: job.id, queue: job.queue, attempt: job.attempt })), settlement, started);
+      const known = state;
+      const jobLog = known ? () => known.log() : () => logger.child({ jobId: job.id, queue: job.queue, attempt: job.attempt });
+      const outcome = report(jobLog, settlement, started);
       try {
         await settle(settlement);
       } catch (error) {
@@ -161,7 +164,7 @@ function createContext(job: Job, extra: Record<string, unknown> | undefined, sig
     attempt: job.attempt,
     maxAttempts,
     trigger: job.trigger,
-    workspaceId: typeof workspaceId === 'string' ? workspaceId : workspaceId === undefined || workspaceId === null ? undefined : String(workspaceId),
+    workspaceId: typeof workspaceId === 'string' ? workspaceId : typeof workspaceId === 'number' ? String(workspaceId) : undefined,
     enqueuedAt: job.enqueuedAt,
     signal,
   };

@@ -44,7 +44,7 @@ export function bullmq(options: BullmqSourceOptions = {}): SourceSpec {
       const url = options.url ?? config.redis.url;
       const prefix = options.prefix ?? bullPrefix(config.redis.prefix);
       let worker: BullMQ.Worker | undefined;
-      let client: { status: string } | undefined;
+      let client: { readonly status: string } | undefined;
       let closing: Promise<void> | undefined;
 
       const processor = (consumer: AdapterConsumer) => async (job: BullMQ.Job, token?: string): Promise<unknown> => {
@@ -79,7 +79,7 @@ export function bullmq(options: BullmqSourceOptions = {}): SourceSpec {
             await started.close(true).catch(() => undefined);
             throw error;
           });
-          client = (await started.backend.client) as unknown as { status: string };
+          client = await started.backend.client;
           started.run().catch((error: unknown) => consumer.fail(error));
         },
         stop() {

@@ -123,7 +123,7 @@ export function jetstream(options: JetstreamSourceOptions = {}): SourceSpec {
           const conn = await connectOrFail('NATS', url, nats.connect({ servers: url, ...options.connection }));
           nc = conn;
           connected = true;
-          void watchStatus(conn, (up) => (connected = up));
+          void watchStatus(nats, conn, (up) => (connected = up));
           void conn.closed().then((error) => {
             connected = false;
             if (!closing) consumer.fail(connectionLost('NATS', error ? describeError(error) : 'connection closed', error));
@@ -158,10 +158,10 @@ export function jetstream(options: JetstreamSourceOptions = {}): SourceSpec {
   };
 }
 
-async function watchStatus(nc: Nats.NatsConnection, set: (up: boolean) => void): Promise<void> {
+async function watchStatus(nats: typeof Nats, nc: Nats.NatsConnection, set: (up: boolean) => void): Promise<void> {
   for await (const status of nc.status()) {
-    if (status.type === 'disconnect') set(false);
-    else if (status.type === 'reconnect') set(true);
+    if (status.type === nats.Events.Disconnect) set(false);
+    else if (status.type === nats.Events.Reconnect) set(true);
   }
 }
 

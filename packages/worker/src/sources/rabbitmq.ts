@@ -68,7 +68,7 @@ export function rabbitmq(options: RabbitmqSourceOptions = {}): SourceSpec {
 
       const publish = (target: string, content: Buffer, properties: Amqp.Options.Publish): Promise<void> =>
         new Promise((resolve, reject) => {
-          channel!.sendToQueue(target, content, properties, (error: unknown) => (error ? reject(error as Error) : resolve()));
+          channel!.sendToQueue(target, content, properties, (error: unknown) => (error ? reject(error instanceof Error ? error : new Error(describeError(error))) : resolve()));
         });
 
       const settle = async (message: Amqp.ConsumeMessage, job: Job, settlement: Settlement): Promise<void> => {

@@ -60,14 +60,15 @@ export function schedule(expression: string, options: ScheduleSourceOptions = {}
               trigger: 'schedule',
               enqueuedAt: slot,
             };
-            void consumer.process(job, async (settlement) => {
+            void consumer.process(job, (settlement) => {
               running -= 1;
-              if (settlement.kind !== 'retry' || !cron) return;
+              if (settlement.kind !== 'retry' || !cron) return Promise.resolve();
               const timer = setTimeout(() => {
                 retries.delete(timer);
                 run(slot, attempt + 1);
               }, settlement.delayMs);
               retries.add(timer);
+              return Promise.resolve();
             });
           };
           cron = new Cron(expression, { timezone }, (self: Cron) => {

@@ -10,10 +10,10 @@ import { NonRetriableError, RetryAfterError } from '../../src/control.js';
 import type { Job, JobTools } from '../../src/index.js';
 import { runWorker, type RunningWorker } from '../../src/run.js';
 import { sourceFor } from './targets.js';
-import { SUITE_BACKOFF_MS, SUITE_RETRY_AFTER_MS, type ConformanceTarget, type JobData } from './types.js';
+import { SUITE_BACKOFF_MS, SUITE_RETRY_AFTER_MS, type ConformanceNamespace, type ConformanceTarget, type JobData } from './types.js';
 import { deferred, openSockets, sleep, waitFor } from '../helpers/wait.js';
 
-type Handler = (job: Job<JobData>, tools: JobTools) => Promise<unknown>;
+type Handler = (job: Job<JobData>, tools: JobTools) => unknown;
 
 /** Registers the suite for one adapter. */
 export function describeConformance(target: ConformanceTarget): void {
@@ -29,7 +29,7 @@ export function describeConformance(target: ConformanceTarget): void {
         concurrency: options.concurrency ?? 4,
         shutdownGrace: options.shutdownGrace ?? 5000,
         retry: { attempts: options.attempts ?? 3, backoff: { type: 'fixed', delay: SUITE_BACKOFF_MS } },
-        handle: handle as (job: Job<JobData>) => Promise<unknown>,
+        handle: handle,
       });
       const worker = await runWorker(def, { env: ns.env, handleSignals: false, logDestination: silent(), tracing: false });
       workers.push(worker);
@@ -53,7 +53,7 @@ export function describeConformance(target: ConformanceTarget): void {
       const seen: number[] = [];
       const jobs: Job<JobData>[] = [];
       await ns.enqueue(range(30).map((n) => ({ n })));
-      const worker = await start(async (job) => {
+      const worker = await start((job) => {
         seen.push(job.data.n);
         jobs.push(job);
       });
@@ -88,7 +88,7 @@ export function describeConformance(target: ConformanceTarget): void {
     it('retries a failing job with backoff up to `attempts`, then dead-letters it', async () => {
       const runs: { attempt: number; at: number }[] = [];
       await ns.enqueue([{ n: 7 }]);
-      const worker = await start(async (job) => {
+      const worker = await start((job) => {
         runs.push({ attempt: job.attempt, at: Date.now() });
         throw new Error('always fails');
       });
@@ -105,7 +105,7 @@ export function describeConformance(target: ConformanceTarget): void {
     it('acks a job that succeeds on its last attempt', async () => {
       const attempts: number[] = [];
       await ns.enqueue([{ n: 1 }]);
-      const worker = await start(async (job) => {
+      const worker = await start((job) => {
         attempts.push(job.attempt);
         if (job.attempt < 3) throw new Error(`flaky ${job.attempt}`);
       });
@@ -119,7 +119,7 @@ export function describeConformance(target: ConformanceTarget): void {
     it('dead-letters a NonRetriableError at once, skipping the attempts left', async () => {
       const attempts: number[] = [];
       await ns.enqueue([{ n: 2 }]);
-      const worker = await start(async (job) => {
+      const worker = await start((job) => {
         attempts.push(job.attempt);
         throw new NonRetriableError('bad payload');
       });
@@ -132,7 +132,7 @@ export function describeConformance(target: ConformanceTarget): void {
     it('waits the RetryAfterError delay before the next attempt', async () => {
       const runs: { attempt: number; at: number }[] = [];
       await ns.enqueue([{ n: 3 }]);
-      const worker = await start(async (job) => {
+      const worker = await start((job) => {
         runs.push({ attempt: job.attempt, at: Date.now() });
         if (job.attempt === 1) throw new RetryAfterError(SUITE_RETRY_AFTER_MS, 'rate limited');
       });
@@ -154,7 +154,7 @@ export function describeConformance(target: ConformanceTarget): void {
       await started.promise;
       await doomed.kill();
       const secondRuns: Job<JobData>[] = [];
-      const survivor = await start(async (job) => {
+      const survivor = await start((job) => {
         secondRuns.push(job);
       });
       await waitFor('the redelivery', () => secondRuns.length >= 1, 15_000);
@@ -186,7 +186,7 @@ export function describeConformance(target: ConformanceTarget): void {
       expect([...finished].sort()).toEqual([0, 1, 2]);
       // A new worker must find nothing left to run (the stopped one settled all three).
       const again: number[] = [];
-      const second = await start(async (job) => {
+      const second = await start((job) => {
         again.push(job.data.n);
       });
       await ns.enqueue([{ n: 99 }]);
