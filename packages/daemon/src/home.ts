@@ -16,6 +16,7 @@ export function homePaths(home: string) {
     info: join(home, 'daemon.json'),
     log: join(home, 'daemon.log'),
     apps: join(home, 'apps'),
+    masterKey: join(home, 'master.key'),
   };
 }
 export type HomePaths = ReturnType<typeof homePaths>;

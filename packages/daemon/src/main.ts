@@ -16,6 +16,7 @@ import { createLogService } from './logs/index.js';
 import type { OutputSink } from './runtime/output.js';
 import * as store from './store/index.js';
 import { reapPrevious } from './supervisor/reap.js';
+import { MASTER_KEY_ENV, openKeyring, SecretsService } from './secrets/index.js';
 import { type LiveRelease, Supervisor } from './supervisor/supervisor.js';
 import { version } from './version.js';
 import { rm } from 'node:fs/promises';
@@ -39,6 +40,15 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
   const token = ensureToken(paths);
   const clock = config.clockOffsetMs ? offsetClock(config.clockOffsetMs) : systemClock;
   const onError = (err: unknown) => log(`error: ${(err as Error)?.stack ?? String(err)}`);
+  let keyring;
+  try {
+    keyring = openKeyring(db, paths.masterKey, process.env[MASTER_KEY_ENV], clock.now());
+  } catch (err) {
+    // Refusing to start (unsafe, wrong or missing master key): leave the home as it was.
+    db.close();
+    lock.release();
+    throw err;
+  }
 
   const bus = new EventBus(
     (e) =>
@@ -61,6 +71,17 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     capture: (target, stream, readable) => logs.capture(target, stream, readable),
     lastLines: (app, source, n) => logs.lastLines(app, source, n).map((line) => line.message),
   };
+  const secrets: SecretsService = new SecretsService({
+    db,
+    clock,
+    bus,
+    logs,
+    keyFile: paths.masterKey,
+    keyring,
+    liveSpec: (app): AppSpec | null => supervisor.liveRelease(app)?.spec ?? null,
+    restart: (app) => supervisor.serialize(app, () => supervisor.restart(app)),
+    onError,
+  });
   const base = pickBase(process.env);
   const environment = (release: LiveRelease, target: Parameters<typeof buildEnvironment>[1]) =>
     buildEnvironment(
@@ -69,8 +90,8 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
         release: `v${release.version}`,
         region: config.region,
         base: { ...base, ...release.runtimeEnv },
-        configVars: {},
-        secrets: {},
+        configVars: secrets.configVars(release.spec.name),
+        secrets: secrets.values(release.spec.name, release.spec.secrets),
         redis: null,
       },
       target,
@@ -88,6 +109,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     basePath: base.PATH ?? '/usr/local/bin:/usr/bin:/bin',
     buildEnv: (spec) => ({ ...base, TZ: 'UTC', ...spec.env }),
     predeployEnv: (release) => environment(release, { kind: 'one-off', process: null }),
+    preflight: (spec) => secrets.preflight(spec),
     keepReleases: 5,
   });
 
@@ -112,6 +134,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     supervisor,
     releases,
     logs,
+    secrets,
     info,
     oneOffEnv: (release, proc) =>
       environment(
@@ -125,6 +148,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
       await supervisor.remove(app);
       await logs.removeApp(app);
       store.deleteApp(db, app);
+      secrets.forgetApp(app);
       await rm(join(paths.apps, app), { recursive: true, force: true });
       bus.emit({ type: 'app:destroyed', app, message: `${app} destroyed`, data: {} });
     },
@@ -147,6 +171,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
       await supervisor.shutdown();
       await Promise.all([closeServer(unixServer), closeServer(tcpServer)]);
       await logs.close();
+      secrets.close();
       rmSync(paths.socket, { force: true });
       rmSync(paths.info, { force: true });
       db.close();

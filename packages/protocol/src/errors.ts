@@ -22,6 +22,21 @@ export const ErrorCodes = {
   noRelease: 'NS_NO_RELEASE',
   deployInProgress: 'NS_DEPLOY_IN_PROGRESS',
   confirmMismatch: 'NS_CONFIRM_MISMATCH',
+  apiLocalOnly: 'NS_API_LOCAL_ONLY',
+  secretsKeyInvalid: 'NS_SECRETS_KEY_INVALID',
+  secretsKeyUnsafe: 'NS_SECRETS_KEY_UNSAFE',
+  secretsKeyMismatch: 'NS_SECRETS_KEY_MISMATCH',
+  secretsKeyFromEnv: 'NS_SECRETS_KEY_FROM_ENV',
+  secretDecryptFailed: 'NS_SECRET_DECRYPT_FAILED',
+  secretNameInvalid: 'NS_SECRET_NAME_INVALID',
+  secretValueInvalid: 'NS_SECRET_VALUE_INVALID',
+  secretNotFound: 'NS_SECRET_NOT_FOUND',
+  secretInUse: 'NS_SECRET_IN_USE',
+  secretConfigConflict: 'NS_SECRET_CONFIG_CONFLICT',
+  configNameInvalid: 'NS_CONFIG_NAME_INVALID',
+  configValueInvalid: 'NS_CONFIG_VALUE_INVALID',
+  configNotFound: 'NS_CONFIG_NOT_FOUND',
+  deploySecretsMissing: 'NS_DEPLOY_SECRETS_MISSING',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -40,7 +55,17 @@ export function statusOf(code: string): number {
     case ErrorCodes.appNotFound:
     case ErrorCodes.processNotFound:
     case ErrorCodes.noRelease:
+    case ErrorCodes.secretNotFound:
+    case ErrorCodes.configNotFound:
       return 404;
+    case ErrorCodes.apiLocalOnly:
+      return 403;
+    case ErrorCodes.secretInUse:
+    case ErrorCodes.secretConfigConflict:
+      return 409;
+    case ErrorCodes.secretDecryptFailed:
+    case ErrorCodes.secretsKeyMismatch:
+      return 500;
     case ErrorCodes.deployInProgress:
       return 409;
     case ErrorCodes.internal:

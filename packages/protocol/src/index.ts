@@ -1,5 +1,6 @@
 export * from './errors.js';
 export type * from './types.js';
+export type * from './secrets.js';
 export { parseScaleArg } from './scale.js';
 
 /** Path prefix of every API route. */

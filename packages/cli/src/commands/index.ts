@@ -1,5 +1,6 @@
 import type { Command } from '@commander-js/extra-typings';
 import { registerApps } from './apps.js';
+import { registerConfig } from './config.js';
 import { registerDaemon } from './daemon.js';
 import { registerEvents } from './events.js';
 import { registerLifecycle } from './lifecycle.js';
@@ -8,6 +9,7 @@ import { registerPs } from './ps.js';
 import { registerRollback } from './rollback.js';
 import { registerRun } from './run.js';
 import { registerScale } from './scale.js';
+import { registerSecrets } from './secrets.js';
 import { registerRender } from './render.js';
 import { registerUp } from './up.js';
 import { registerValidate } from './validate.js';
@@ -24,6 +26,8 @@ export const commands: RegisterCommand[] = [
   registerLifecycle,
   registerLogs,
   registerEvents,
+  registerConfig,
+  registerSecrets,
   registerApps,
   registerRollback,
   registerRun,

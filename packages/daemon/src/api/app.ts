@@ -6,6 +6,8 @@ import { eventRoutes } from './routes/events.js';
 import { daemonRoutes } from './routes/daemon.js';
 import { logRoutes } from './routes/logs.js';
 import { runRoutes } from './routes/run.js';
+import { configRoutes } from './routes/config.js';
+import { secretRoutes } from './routes/secrets.js';
 
 /** The API as one Hono app, testable in process with `app.request()`. Auth is added by the listener. */
 export function createApi(services: ApiServices): Hono {
@@ -15,6 +17,8 @@ export function createApi(services: ApiServices): Hono {
   app.route(API_PREFIX, eventRoutes(services));
   app.route(API_PREFIX, logRoutes(services));
   app.route(API_PREFIX, runRoutes(services));
+  app.route(API_PREFIX, configRoutes(services));
+  app.route(API_PREFIX, secretRoutes(services));
   app.notFound((c) =>
     c.json(toErrorBody(new NightshiftError(ErrorCodes.notFound, `no route ${c.req.method} ${c.req.path}`, 'see docs for the API routes')), 404),
   );
@@ -40,11 +44,22 @@ export function withToken(api: Hono, token: string): Hono {
         401,
       );
     }
+    // A one-off's answer is the app's environment with its secrets' values: only the local admin on the
+    // Unix socket may have it, never a token holder (the dashboard) over TCP.
+    if (LOCAL_ONLY.test(c.req.path)) {
+      return c.json(
+        toErrorBody(new NightshiftError(ErrorCodes.apiLocalOnly, `${c.req.method} ${c.req.path} is only served on the daemon's Unix socket`, 'run `nightshift run` on the daemon\'s machine, as its user')),
+        403,
+      );
+    }
     await next();
   });
   app.route('/', api);
   return app;
 }
+
+/** Routes whose answers carry secret values. */
+const LOCAL_ONLY = new RegExp(`^${API_PREFIX}/apps/[^/]+/run/?$`);
 
 function safeEqual(a: string, b: string): boolean {
   if (a.length !== b.length) return false;

@@ -28,7 +28,15 @@ export interface EventMap {
   'process:started': Record<string, never>;
   'process:restarted': Record<string, never>;
   'app:destroyed': Record<string, never>;
+  /** Names only, never values; `restart` says what happened to the processes (see VarsChangeResponse). */
+  'secrets:changed': { names: string[]; action: 'set' | 'removed'; restart: EnvChangeRestart };
+  'config:changed': { names: string[]; action: 'set' | 'unset'; restart: EnvChangeRestart };
+  /** Fingerprints are derived one way from the keys; they name a key without revealing it. */
+  'secrets:key-rotated': { secrets: number; fingerprint: string; previous: string };
 }
+
+/** What a config or secret change did to the app's processes. */
+export type EnvChangeRestart = 'rolling' | 'staged' | 'not-running' | 'not-injected';
 
 export type EventType = keyof EventMap;
 

@@ -116,6 +116,8 @@ export class Releases {
       if (version === live) {
         throw new NightshiftError(ErrorCodes.badRequest, `v${version} is already live`, 'name another release, e.g. `nightshift rollback v3`');
       }
+      // The release's manifest may list a secret removed since: refuse like a deploy would.
+      this.#deps.preflight?.(release.spec);
       store.setLiveRelease(db, app, version);
       await this.#deps.supervisor.activate(app, release);
       bus.emit({

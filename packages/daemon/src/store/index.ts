@@ -4,3 +4,5 @@ export * from './releases.js';
 export * from './formation.js';
 export * from './replicas.js';
 export * from './events.js';
+export * from './secrets.js';
+export * from './config-vars.js';

@@ -56,4 +56,34 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX events_app_id ON events (app, id);
   `,
+  `
+  -- Secrets and config vars may be set before an app's first deploy, so they do not reference apps.
+  -- A secret is AES-256-GCM ciphertext only (app and name are its associated data); digest is a keyed HMAC.
+  CREATE TABLE secrets (
+    app TEXT NOT NULL,
+    name TEXT NOT NULL,
+    nonce BLOB NOT NULL,
+    ciphertext BLOB NOT NULL,
+    tag BLOB NOT NULL,
+    digest TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (app, name)
+  );
+  CREATE TABLE config_vars (
+    app TEXT NOT NULL,
+    name TEXT NOT NULL,
+    value TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (app, name)
+  );
+  -- The fingerprint of the master key every secret is encrypted under (one row).
+  CREATE TABLE secrets_key (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    fingerprint TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    rotated_at INTEGER
+  );
+  `,
 ];

@@ -1,0 +1,331 @@
+import type { AppSpec } from '@nightshift/manifest';
+import {
+  ErrorCodes,
+  NightshiftError,
+  type ConfigEntry,
+  type RotateKeyResponse,
+  type SecretEntry,
+  type VarsChangeResponse,
+} from '@nightshift/protocol';
+import type { EventBus } from '../events/index.js';
+import type { Redactor } from '../logs/index.js';
+import type { Clock } from '../runtime/clock.js';
+import * as store from '../store/index.js';
+import { digestOf, open, seal } from './crypto.js';
+import { rotateKeyring, type Keyring } from './keyring.js';
+import { REDACT_MIN_LENGTH, secretRedactor } from './redactor.js';
+import { StagedChanges, type StagedKind } from './staged.js';
+import { checkName, checkValue } from './validate.js';
+
+export interface SecretsDeps {
+  readonly db: store.Db;
+  readonly clock: Clock;
+  readonly bus: EventBus;
+  /** The log pipeline: each app's redactor is replaced at start and after every change. */
+  readonly logs: { setRedactor(app: string, redactor: Redactor | null): void };
+  /** `<home>/master.key`: where a rotation writes the new key. */
+  readonly keyFile: string;
+  /** The master key opened at start (`openKeyring`). */
+  readonly keyring: Keyring;
+  /** The manifest of the app's live release, or null when it runs nothing. */
+  readonly liveSpec: (app: string) => AppSpec | null;
+  /** Restarts every process of a running app, one replica at a time, after its other operations. */
+  readonly restart: (app: string) => Promise<void>;
+  readonly onError: (err: unknown) => void;
+}
+
+/** Values replaced or removed that processes may still print, kept redacted; per app, oldest dropped first. */
+const RETIRED_PER_APP = 64;
+
+/**
+ * Config vars and encrypted secrets of every app: writes (validated, encrypted, redaction updated, processes
+ * restarted or the change staged), reads for the environment builder, the deploy check and key rotation.
+ * Identity: one per daemon, holding the master key's derived keys and what is staged. `close` unsubscribes.
+ */
+export class SecretsService {
+  readonly #deps: SecretsDeps;
+  #keyring: Keyring;
+  readonly #staged = new StagedChanges();
+  readonly #retired = new Map<string, [name: string, value: string][]>();
+  readonly #unsubscribe: () => void;
+
+  constructor(deps: SecretsDeps) {
+    this.#deps = deps;
+    this.#keyring = deps.keyring;
+    // Every process of an app starts again with the current values on these.
+    this.#unsubscribe = deps.bus.subscribe((event) => {
+      const whole = event.type === 'deploy:finished' || event.type === 'rollback' || (event.type === 'process:restarted' && event.process === undefined);
+      if (whole) this.#staged.clear(event.app);
+    });
+    for (const app of store.listSecretApps(deps.db)) this.#refreshRedactor(app);
+  }
+
+  close(): void {
+    this.#unsubscribe();
+  }
+
+  /** Names, keyed digests, times and status of an app's secrets; never a value. */
+  list(app: string): SecretEntry[] {
+    const spec = this.#deps.liveSpec(app);
+    return store.listSecrets(this.#deps.db, app).map((row) => ({
+      name: row.name,
+      digest: row.digest,
+      createdAt: new Date(row.createdAt).toISOString(),
+      updatedAt: new Date(row.updatedAt).toISOString(),
+      status: spec !== null && !spec.secrets.includes(row.name) ? 'unused' : this.#status(app, 'secret', spec, row.name),
+    }));
+  }
+
+  /**
+   * The decrypted values of the named secrets of an app (names it does not hold are left out): for the
+   * environment of its processes and of `nightshift run` only. Throws `NS_SECRET_DECRYPT_FAILED` for a value
+   * that fails authentication.
+   */
+  values(app: string, names: readonly string[]): Record<string, string> {
+    const wanted = new Set(names);
+    const out: Record<string, string> = {};
+    for (const row of store.listSecrets(this.#deps.db, app)) {
+      if (wanted.has(row.name)) out[row.name] = open(this.#keyring.keys, app, row.name, row);
+    }
+    return out;
+  }
+
+  /** An app's config vars as its processes get them. */
+  configVars(app: string): Record<string, string> {
+    return Object.fromEntries(store.listConfigVars(this.#deps.db, app).map((row) => [row.name, row.value]));
+  }
+
+  listConfig(app: string): ConfigEntry[] {
+    const spec = this.#deps.liveSpec(app);
+    return store.listConfigVars(this.#deps.db, app).map((row) => ({
+      name: row.name,
+      value: row.value,
+      createdAt: new Date(row.createdAt).toISOString(),
+      updatedAt: new Date(row.updatedAt).toISOString(),
+      status: this.#status(app, 'config', spec, row.name),
+    }));
+  }
+
+  /**
+   * The deploy check (before anything is built): every secret the manifest lists exists and decrypts, and no
+   * name is both a secret and a config var. Names every missing secret at once.
+   */
+  preflight(spec: AppSpec): void {
+    const app = spec.name;
+    const stored = new Set(store.listSecrets(this.#deps.db, app).map((row) => row.name));
+    const missing = spec.secrets.filter((name) => !stored.has(name));
+    if (missing.length > 0) {
+      throw new NightshiftError(
+        ErrorCodes.deploySecretsMissing,
+        `${app}'s manifest lists ${missing.length === 1 ? 'a secret' : 'secrets'} the store does not have: ${missing.join(', ')}`,
+        `set ${missing.length === 1 ? 'it' : 'each'} with \`nightshift secrets set ${missing.length === 1 ? missing[0] : 'NAME'} --app ${app}\` (the value on stdin), then deploy again`,
+      );
+    }
+    const config = store.listConfigVars(this.#deps.db, app).map((row) => row.name);
+    const both = config.filter((name) => stored.has(name) || spec.secrets.includes(name));
+    if (both.length > 0) throw conflict(app, both, 'config');
+    for (const name of config) checkName('config', name, spec.redis);
+    this.values(app, spec.secrets);
+  }
+
+  /** Sets secrets (validated, encrypted), then restarts the processes that receive them or stages the change. */
+  async set(app: string, values: Readonly<Record<string, string>>, restart: boolean): Promise<VarsChangeResponse> {
+    const spec = this.#deps.liveSpec(app);
+    const names = Object.keys(values).sort();
+    const config = new Set(store.listConfigVars(this.#deps.db, app).map((row) => row.name));
+    for (const name of names) {
+      checkName('secret', name, spec?.redis ?? false);
+      checkValue('secret', name, values[name]!);
+    }
+    const both = names.filter((name) => config.has(name));
+    if (both.length > 0) throw conflict(app, both, 'secret');
+    const now = this.#deps.clock.now();
+    const keys = this.#keyring.keys;
+    const replaced = this.#decryptable(app, names);
+    store.transaction(this.#deps.db, () => {
+      for (const name of names) {
+        const value = values[name]!;
+        store.upsertSecret(this.#deps.db, { app, name, ...seal(keys, app, name, value), digest: digestOf(keys, value) }, now);
+      }
+    });
+    this.#retire(app, replaced.filter(([name, old]) => old !== values[name]));
+    this.#refreshRedactor(app);
+    const warnings = names
+      .filter((name) => values[name]!.length < REDACT_MIN_LENGTH)
+      .map((name) => `${name} has fewer than ${REDACT_MIN_LENGTH} characters: logs cannot redact a value that short`);
+    if (spec !== null) {
+      for (const name of names.filter((n) => !spec.secrets.includes(n))) {
+        warnings.push(`${name} is not listed in the \`secrets:\` of ${app}'s manifest, so no process receives it: add it there and deploy`);
+      }
+    }
+    const injected = spec === null ? [] : names.filter((name) => spec.secrets.includes(name));
+    return this.#apply(app, 'secret', 'set', names, injected, restart, warnings);
+  }
+
+  /** Removes secrets; one the live release lists needs `force` (its processes lose it, the next deploy fails). */
+  async remove(app: string, names: readonly string[], opts: { restart: boolean; force: boolean }): Promise<VarsChangeResponse> {
+    const spec = this.#deps.liveSpec(app);
+    const stored = new Set(store.listSecrets(this.#deps.db, app).map((row) => row.name));
+    const unknown = names.filter((name) => !stored.has(name));
+    if (unknown.length > 0) {
+      throw new NightshiftError(
+        ErrorCodes.secretNotFound,
+        `${app} has no secret ${unknown.join(', ')}; nothing was removed`,
+        stored.size > 0 ? `its secrets are: ${[...stored].join(', ')}` : `${app} has no secrets`,
+      );
+    }
+    const listed = spec === null ? [] : names.filter((name) => spec.secrets.includes(name));
+    if (listed.length > 0 && !opts.force) {
+      throw new NightshiftError(
+        ErrorCodes.secretInUse,
+        `the live release of ${app} lists ${listed.join(', ')} in \`secrets:\`; nothing was removed`,
+        'remove the name from the manifest and deploy first, or pass --force (its processes lose the value and the next deploy fails until it is set again)',
+      );
+    }
+    const removed = this.#decryptable(app, names);
+    store.transaction(this.#deps.db, () => {
+      for (const name of names) store.deleteSecret(this.#deps.db, app, name);
+    });
+    this.#retire(app, removed);
+    this.#refreshRedactor(app);
+    return this.#apply(app, 'secret', 'removed', [...names].sort(), listed, opts.restart, []);
+  }
+
+  async setConfig(app: string, values: Readonly<Record<string, string>>, restart: boolean): Promise<VarsChangeResponse> {
+    const spec = this.#deps.liveSpec(app);
+    const names = Object.keys(values).sort();
+    const secrets = new Set([...store.listSecrets(this.#deps.db, app).map((row) => row.name), ...(spec?.secrets ?? [])]);
+    for (const name of names) {
+      checkName('config', name, spec?.redis ?? false);
+      checkValue('config', name, values[name]!);
+    }
+    const both = names.filter((name) => secrets.has(name));
+    if (both.length > 0) throw conflict(app, both, 'config');
+    const now = this.#deps.clock.now();
+    store.transaction(this.#deps.db, () => {
+      for (const name of names) store.upsertConfigVar(this.#deps.db, app, name, values[name]!, now);
+    });
+    return this.#apply(app, 'config', 'set', names, names, restart, []);
+  }
+
+  async unsetConfig(app: string, names: readonly string[], restart: boolean): Promise<VarsChangeResponse> {
+    const stored = new Set(store.listConfigVars(this.#deps.db, app).map((row) => row.name));
+    const unknown = names.filter((name) => !stored.has(name));
+    if (unknown.length > 0) {
+      throw new NightshiftError(
+        ErrorCodes.configNotFound,
+        `${app} has no config var ${unknown.join(', ')}; nothing was unset`,
+        stored.size > 0 ? `its config vars are: ${[...stored].join(', ')}` : `${app} has no config vars`,
+      );
+    }
+    store.transaction(this.#deps.db, () => {
+      for (const name of names) store.deleteConfigVar(this.#deps.db, app, name);
+    });
+    const sorted = [...names].sort();
+    return this.#apply(app, 'config', 'unset', sorted, sorted, restart, []);
+  }
+
+  /** Re-encrypts every secret of every app under a new master key (see `rotateKeyring`). */
+  rotateKey(): RotateKeyResponse {
+    const previous = this.#keyring.keys.fingerprint;
+    const { keyring, count, renameError } = rotateKeyring(this.#deps.db, this.#deps.keyFile, this.#keyring, this.#deps.clock.now());
+    this.#keyring = keyring;
+    if (renameError !== null) this.#deps.onError(renameError);
+    const fingerprint = keyring.keys.fingerprint;
+    this.#deps.bus.emit({
+      type: 'secrets:key-rotated',
+      app: '',
+      message: `master key rotated: ${count} secret${count === 1 ? '' : 's'} re-encrypted (key ${previous} → ${fingerprint})`,
+      data: { secrets: count, fingerprint, previous },
+    });
+    return { previous, fingerprint, secrets: count };
+  }
+
+  /** Forgets an app's secrets and config vars (`apps destroy`). */
+  forgetApp(app: string): void {
+    store.transaction(this.#deps.db, () => {
+      store.deleteAppSecrets(this.#deps.db, app);
+      store.deleteAppConfigVars(this.#deps.db, app);
+    });
+    this.#staged.clear(app);
+    this.#retired.delete(app);
+  }
+
+  /**
+   * After a write: restart the processes (rolling) when the change reaches them, or stage it; then one event
+   * naming what changed. The event goes out before the restart, which can take a while.
+   */
+  async #apply(
+    app: string,
+    kind: StagedKind,
+    action: 'set' | 'removed' | 'unset',
+    names: string[],
+    injected: readonly string[],
+    restart: boolean,
+    warnings: string[],
+  ): Promise<VarsChangeResponse> {
+    const running = this.#deps.liveSpec(app) !== null;
+    if (!running && store.getApp(this.#deps.db, app) === null) {
+      warnings.push(`no app ${app} has been deployed on this daemon yet: the change applies at its first deploy (check the name if that is unexpected)`);
+    }
+    const outcome: VarsChangeResponse['restart'] = !running ? 'not-running' : injected.length === 0 ? 'not-injected' : restart ? 'rolling' : 'staged';
+    if (outcome === 'staged') this.#staged.add(app, kind, injected);
+    const what = kind === 'secret' ? `secret${names.length === 1 ? '' : 's'}` : `config var${names.length === 1 ? '' : 's'}`;
+    const tail = { rolling: 'restarting processes', staged: 'staged until the next deploy or restart', 'not-running': 'applies at the first deploy', 'not-injected': 'no process receives it' }[outcome];
+    const message = `${what} ${names.join(', ')} ${action}; ${tail}`;
+    if (kind === 'secret') {
+      this.#deps.bus.emit({ type: 'secrets:changed', app, message, data: { names, action: action === 'set' ? 'set' : 'removed', restart: outcome } });
+    } else {
+      this.#deps.bus.emit({ type: 'config:changed', app, message, data: { names, action: action === 'set' ? 'set' : 'unset', restart: outcome } });
+    }
+    if (outcome === 'rolling') {
+      const before = this.#staged.snapshot(app);
+      await this.#deps.restart(app);
+      this.#staged.clear(app, before);
+      this.#deps.bus.emit({ type: 'process:restarted', app, message: `all processes restarted (${what} changed)`, data: {} });
+    }
+    return { app, names, restart: outcome, warnings };
+  }
+
+  #status(app: string, kind: StagedKind, spec: AppSpec | null, name: string): 'deployed' | 'staged' {
+    return spec === null || this.#staged.has(app, kind, name) ? 'staged' : 'deployed';
+  }
+
+  /** The current values of the named secrets that exist and decrypt (for redaction; failures are reported). */
+  #decryptable(app: string, names: readonly string[]): [string, string][] {
+    const wanted = new Set(names);
+    const out: [string, string][] = [];
+    for (const row of store.listSecrets(this.#deps.db, app)) {
+      if (!wanted.has(row.name)) continue;
+      try {
+        out.push([row.name, open(this.#keyring.keys, app, row.name, row)]);
+      } catch (err) {
+        this.#deps.onError(err);
+      }
+    }
+    return out;
+  }
+
+  #retire(app: string, entries: [string, string][]): void {
+    if (entries.length === 0) return;
+    const list = [...(this.#retired.get(app) ?? []), ...entries];
+    this.#retired.set(app, list.slice(-RETIRED_PER_APP));
+  }
+
+  /** Every value of the app (listed in its manifest or not) and its retired values go into its log redactor. */
+  #refreshRedactor(app: string): void {
+    const current = this.#decryptable(app, store.listSecrets(this.#deps.db, app).map((row) => row.name));
+    this.#deps.logs.setRedactor(app, secretRedactor([...current, ...(this.#retired.get(app) ?? [])]));
+  }
+}
+
+function conflict(app: string, names: readonly string[], setting: 'secret' | 'config'): NightshiftError {
+  const list = names.join(', ');
+  return new NightshiftError(
+    ErrorCodes.secretConfigConflict,
+    `${list} of ${app} would be both a secret and a config var`,
+    setting === 'secret'
+      ? `keep each name in one place: \`nightshift config unset ${list}\` first to make it a secret`
+      : `keep each name in one place: remove it from the secrets (\`nightshift secrets rm\`, and from the manifest's \`secrets:\`) to make it a plain config var`,
+  );
+}
