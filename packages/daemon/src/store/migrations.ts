@@ -86,4 +86,46 @@ export const migrations: readonly string[] = [
     rotated_at INTEGER
   );
   `,
+  `
+  -- Cron: one row per job an app's manifest declared. last_slot is the durable cursor: the newest instant a
+  -- scheduling decision was committed for; it only moves forward, by compare-and-set.
+  CREATE TABLE cron_jobs (
+    app TEXT NOT NULL REFERENCES apps(name) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    schedule TEXT NOT NULL,
+    command TEXT NOT NULL,
+    last_slot INTEGER NOT NULL,
+    enabled INTEGER NOT NULL DEFAULT 1,
+    suspended INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (app, name)
+  );
+  -- One row per run, and per skipped slot. UNIQUE (app, job, slot): at most one row per slot, even with two
+  -- daemons on one file (manual runs have no slot; NULLs never collide). pid/proc_start find the run's process
+  -- group after a daemon crash.
+  CREATE TABLE cron_runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    app TEXT NOT NULL,
+    job TEXT NOT NULL,
+    trigger TEXT NOT NULL,
+    slot INTEGER,
+    coalesced INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL,
+    reason TEXT,
+    created_at INTEGER NOT NULL,
+    started_at INTEGER,
+    finished_at INTEGER,
+    exit_code INTEGER,
+    signal TEXT,
+    release INTEGER,
+    pid INTEGER,
+    proc_start TEXT,
+    log_path TEXT,
+    UNIQUE (app, job, slot),
+    FOREIGN KEY (app, job) REFERENCES cron_jobs (app, name) ON DELETE CASCADE
+  );
+  CREATE INDEX cron_runs_job_id ON cron_runs (app, job, id);
+  CREATE INDEX cron_runs_active ON cron_runs (status) WHERE status IN ('queued', 'running');
+  `,
 ];
