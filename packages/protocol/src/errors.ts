@@ -37,6 +37,9 @@ export const ErrorCodes = {
   configValueInvalid: 'NS_CONFIG_VALUE_INVALID',
   configNotFound: 'NS_CONFIG_NOT_FOUND',
   deploySecretsMissing: 'NS_DEPLOY_SECRETS_MISSING',
+  cronJobNotFound: 'NS_CRON_JOB_NOT_FOUND',
+  cronRunNotFound: 'NS_CRON_RUN_NOT_FOUND',
+  cronOverlap: 'NS_CRON_OVERLAP',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -67,7 +70,11 @@ export function statusOf(code: string): number {
     case ErrorCodes.secretsKeyMismatch:
       return 500;
     case ErrorCodes.deployInProgress:
+    case ErrorCodes.cronOverlap:
       return 409;
+    case ErrorCodes.cronJobNotFound:
+    case ErrorCodes.cronRunNotFound:
+      return 404;
     case ErrorCodes.internal:
       return 500;
     default:

@@ -106,3 +106,50 @@ export interface LogEntry {
   /** Set when the next line of this source continues this one (a line over 64 KiB was split). */
   readonly continued?: true;
 }
+
+/** Statuses of a cron run (DESIGN §5); `queued` waits behind a running run (queue_one, replace). */
+export type CronRunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'interrupted' | 'skipped' | 'cancelled';
+
+/** One run of a cron job, or one skipped slot: `cron history --json` prints an array of these, newest first. */
+export interface CronRunEntry {
+  readonly id: number;
+  readonly job: string;
+  readonly trigger: 'schedule' | 'manual';
+  /** The slot this run stands for (ISO-8601 UTC); null for a manual run. */
+  readonly slot: string | null;
+  /** Earlier slots this run replaces after a gap (they never run); capped at 1000 ("at least"). */
+  readonly coalesced: number;
+  readonly status: CronRunStatus;
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+  readonly durationMs: number | null;
+  /** The release it ran from (`v7`); null when it never started. */
+  readonly release: string | null;
+  /** Why it was skipped, cancelled, interrupted or timed out, or why it failed to start; else null. */
+  readonly reason: string | null;
+}
+
+/** One cron job of the live release, as `cron ls --json` prints it. */
+export interface CronJobEntry {
+  readonly name: string;
+  /** As written in the manifest (UTC). */
+  readonly schedule: string;
+  readonly command: string;
+  readonly overlap: 'forbid' | 'queue_one' | 'replace' | 'allow';
+  readonly timeoutMs: number | null;
+  readonly suspended: boolean;
+  /** The next slot (ISO-8601 UTC), null when the schedule has none left. Suspended jobs skip it. */
+  readonly nextSlot: string | null;
+  /** The newest run that ran or runs (skipped slots left out). */
+  readonly lastRun: CronRunEntry | null;
+  /** Runs of this job running now. */
+  readonly running: number;
+}
+
+/** Body of `POST /apps/:app/cron/jobs/:job/run`. */
+export interface CronRunRequest {
+  /** Start even if the overlap policy would refuse. */
+  readonly force?: boolean;
+}
