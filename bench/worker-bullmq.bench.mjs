@@ -8,8 +8,13 @@ import { bullmq, defineWorker, runWorker } from '@nightshift/worker';
 
 const JOBS = 20_000;
 const CONCURRENCY = 10;
-const RUNS = 5;
-const WARMUP = 1;
+// Queues are filled in setup, one per run; read the harness's --runs/--warmup so every run finds its queue.
+const flag = (name, fallback) => {
+  const at = process.argv.indexOf(`--${name}`);
+  return at === -1 ? fallback : Number(process.argv[at + 1]);
+};
+const RUNS = flag('runs', 7);
+const WARMUP = flag('warmup', 1);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PREFIX = `nsbench${process.pid}:bull`;
 const connection = { url: REDIS_URL };

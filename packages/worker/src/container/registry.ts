@@ -16,9 +16,9 @@ export interface JobState {
   readonly job: Job;
   readonly ctx: JobContext;
   readonly signal: AbortSignal;
-  /** The job's child logger, created on first use. */
-  log(): Logger;
-  /** Job services created in this scope, for disposal in reverse. */
+  /** The job's child logger (created on first use). */
+  readonly log: Logger;
+  /** Job services created in this scope, for disposal in reverse (created on first use). */
   readonly stack: DisposalStack;
 }
 
@@ -57,7 +57,7 @@ export function createWorkerContainer(def: AnyWorkerDefinition, builtins: RootBu
       if (!state) {
         throw new WorkerError('NS_WORKER_NOT_IN_JOB', `"${name}" was resolved outside a job`, 'resolve job values from a handler or a job service, never from a root service');
       }
-      return name === 'log' ? state.log() : state[name];
+      return state[name];
     },
   });
 

@@ -4,8 +4,7 @@
  * so shutdown can wait for them and, after the grace period, fire their signals.
  */
 import type { Logger } from 'pino';
-import type { WorkerContainer, JobState } from '../container/registry.js';
-import { createDisposalStack } from '../container/dispose.js';
+import type { WorkerContainer } from '../container/registry.js';
 import type { AnyWorkerDefinition, JobTools } from '../definition.js';
 import { describeError, isWorkerError, WorkerError } from '../errors.js';
 import type { WorkerConfig } from '../options.js';
@@ -13,6 +12,7 @@ import { classifyFailure, type Settlement } from '../retry.js';
 import type { Settle } from '../sources/types.js';
 import type { Outcome, QueueMetrics } from '../telemetry/metrics.js';
 import type { TraceJob } from '../telemetry/tracing.js';
+import { JobScope } from './scope.js';
 import type { Job, JobContext } from './types.js';
 
 /** What the runner is built from. */
@@ -63,6 +63,10 @@ export function createJobRunner(parts: RunnerParts): JobRunner {
     }
   };
 
+  const handle = def.handle as (job: Job, tools: JobTools) => unknown;
+  const attempts = config.retry.attempts;
+  const timeoutMs = config.timeoutMs;
+
   return {
     async process(job, settle) {
       const controller = new AbortController();
@@ -70,24 +74,14 @@ export function createJobRunner(parts: RunnerParts): JobRunner {
       if (aborted) controller.abort(aborted.reason);
       metrics.started();
       const started = performance.now();
-      const timer = config.timeoutMs === undefined ? undefined : setTimeout(() => controller.abort(timeoutError(job, config.timeoutMs!)), config.timeoutMs);
-      let state: JobState | undefined;
+      const timer = timeoutMs === undefined ? undefined : setTimeout(() => controller.abort(timeoutError(job, timeoutMs)), timeoutMs);
+      let scope: JobScope | undefined;
       let settlement: Settlement;
       try {
         const extra = def.context ? (def.context(job) as Record<string, unknown> | undefined) : undefined;
-        const ctx = createContext(job, extra, controller.signal, config.retry.attempts);
-        let childLog: Logger | undefined;
-        const jobState: JobState = {
-          job,
-          ctx,
-          signal: controller.signal,
-          log: () => (childLog ??= logger.child(bindingsOf(ctx))),
-          stack: createDisposalStack(),
-        };
-        state = jobState;
-        const tools = createTools(container, jobState);
-        const handle = def.handle as (job: Job, tools: JobTools) => unknown;
-        const value: unknown = trace ? await trace(job, () => Promise.resolve(handle(job, tools))) : await handle(job, tools);
+        const jobScope = new JobScope(job, createContext(job, extra, controller.signal, attempts), controller.signal, container, logger);
+        scope = jobScope;
+        const value: unknown = trace?.enabled() ? await trace.span(job, () => handle(job, jobScope)) : await handle(job, jobScope);
         settlement = { kind: 'ack', value };
       } catch (error) {
         const reason: unknown = controller.signal.aborted ? controller.signal.reason : undefined;
@@ -98,12 +92,11 @@ export function createJobRunner(parts: RunnerParts): JobRunner {
       }
       // The scope goes before the settlement: a job service that commits or flushes on dispose finishes before
       // the queue forgets the job.
-      if (state && state.stack.size > 0) {
-        await state.stack.disposeAll((error) => (state?.log() ?? logger).error({ err: error, code: error.code }, error.message));
-      }
-      const known = state;
-      const jobLog = known ? () => known.log() : () => logger.child({ jobId: job.id, queue: job.queue, attempt: job.attempt });
-      const outcome = report(jobLog, settlement, started);
+      const known = scope;
+      if (known) await known.dispose((error) => known.log.error({ err: error, code: error.code }, error.message));
+      const jobLog = known ? () => known.log : () => logger.child({ jobId: job.id, queue: job.queue, attempt: job.attempt });
+      const finished = performance.now();
+      const outcome = report(jobLog, settlement, finished - started);
       try {
         await settle(settlement);
       } catch (error) {
@@ -126,8 +119,8 @@ export function createJobRunner(parts: RunnerParts): JobRunner {
     },
   };
 
-  function report(log: () => Logger, settlement: Settlement, started: number): Outcome {
-    const durationMs = Math.round(performance.now() - started);
+  function report(log: () => Logger, settlement: Settlement, elapsedMs: number): Outcome {
+    const durationMs = Math.round(elapsedMs);
     if (settlement.kind === 'ack') {
       if (logger.isLevelEnabled('debug')) log().debug({ durationMs }, 'job completed');
       return 'completed';
@@ -142,23 +135,9 @@ export function createJobRunner(parts: RunnerParts): JobRunner {
   }
 }
 
-/** The handler's second argument. `log` and the job scope are created only if the handler uses them. */
-function createTools(container: WorkerContainer, state: JobState): JobTools {
-  let scope: ReturnType<WorkerContainer['createJobScope']> | undefined;
-  return {
-    ctx: state.ctx,
-    signal: state.signal,
-    get log() {
-      return state.log();
-    },
-    resolve: ((name: string) => container.resolve((scope ??= container.createJobScope(state)), name)) as JobTools['resolve'],
-  };
-}
-
 function createContext(job: Job, extra: Record<string, unknown> | undefined, signal: AbortSignal, maxAttempts: number): JobContext {
   const workspaceId = extra?.workspaceId;
-  return {
-    ...extra,
+  const ctx: JobContext = {
     jobId: job.id,
     queue: job.queue,
     attempt: job.attempt,
@@ -168,12 +147,8 @@ function createContext(job: Job, extra: Record<string, unknown> | undefined, sig
     enqueuedAt: job.enqueuedAt,
     signal,
   };
-}
-
-function bindingsOf(ctx: JobContext): Record<string, unknown> {
-  const bindings: Record<string, unknown> = { jobId: ctx.jobId, queue: ctx.queue, attempt: ctx.attempt, trigger: ctx.trigger };
-  if (ctx.workspaceId !== undefined) bindings.workspaceId = ctx.workspaceId;
-  return bindings;
+  // Extra fields from `context(job)` come along, but never replace the SDK's own.
+  return extra === undefined ? ctx : { ...extra, ...ctx };
 }
 
 function timeoutError(job: Job, ms: number): WorkerError {

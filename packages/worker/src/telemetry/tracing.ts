@@ -28,8 +28,13 @@ const TRACER_NAME = '@nightshift/worker';
 const SPAN_KIND_CONSUMER = 4;
 const STATUS_ERROR = 2;
 
-/** Runs a job's handler inside a span. */
-export type TraceJob = <T>(job: Job, run: () => Promise<T>) => Promise<T>;
+/** Runs handlers inside spans. */
+export interface TraceJob {
+  /** Whether a span would be recorded now (an SDK is registered); checked per job, before building anything. */
+  enabled(): boolean;
+  /** Runs `run` inside a CONSUMER span for `job`. */
+  span(job: Job, run: () => unknown): Promise<unknown>;
+}
 
 /** Loads OpenTelemetry if it is installed and `enabled`; `undefined` otherwise. */
 export async function loadTracing(enabled: boolean): Promise<TraceJob | undefined> {
@@ -49,31 +54,31 @@ export async function loadTracing(enabled: boolean): Promise<TraceJob | undefine
   let tracer: Tracer | undefined;
   const current = (): Tracer | undefined =>
     (tracer ??= typeof provider.getDelegateTracer === 'function' ? provider.getDelegateTracer(TRACER_NAME) : api.trace.getTracer(TRACER_NAME));
-  return (job, run) => {
-    const active = current();
-    if (!active) return run();
-    return active.startActiveSpan(
-      `${job.queue} process`,
-      {
-        kind: SPAN_KIND_CONSUMER,
-        attributes: {
-          'messaging.destination.name': job.queue,
-          'messaging.message.id': job.id,
-          'nightshift.job.attempt': job.attempt,
-          'nightshift.job.trigger': job.trigger,
+  return {
+    enabled: () => current() !== undefined,
+    span: (job, run) =>
+      current()!.startActiveSpan(
+        `${job.queue} process`,
+        {
+          kind: SPAN_KIND_CONSUMER,
+          attributes: {
+            'messaging.destination.name': job.queue,
+            'messaging.message.id': job.id,
+            'nightshift.job.attempt': job.attempt,
+            'nightshift.job.trigger': job.trigger,
+          },
         },
-      },
-      async (span) => {
-        try {
-          return await run();
-        } catch (error) {
-          span.recordException(error instanceof Error ? error : String(error));
-          span.setStatus({ code: STATUS_ERROR, message: error instanceof Error ? error.message : String(error) });
-          throw error;
-        } finally {
-          span.end();
-        }
-      },
-    );
+        async (span) => {
+          try {
+            return await run();
+          } catch (error) {
+            span.recordException(error instanceof Error ? error : String(error));
+            span.setStatus({ code: STATUS_ERROR, message: error instanceof Error ? error.message : String(error) });
+            throw error;
+          } finally {
+            span.end();
+          }
+        },
+      ),
   };
 }
