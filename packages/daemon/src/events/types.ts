@@ -33,6 +33,56 @@ export interface EventMap {
   'config:changed': { names: string[]; action: 'set' | 'unset'; restart: EnvChangeRestart };
   /** Fingerprints are derived one way from the keys; they name a key without revealing it. */
   'secrets:key-rotated': { secrets: number; fingerprint: string; previous: string };
+  /** At daemon start: a secret of the live release fails to decrypt, so the app is not started. */
+  'secrets:unreadable': { code: string; error: string };
+  /** Cron (scheduler/): jobs follow the live manifest; a renamed job is a new job, reported as a warning. */
+  'cron:job:added': { job: string; schedule: string; nextSlot: string | null };
+  'cron:job:changed': { job: string; from: string; to: string; nextSlot: string | null };
+  'cron:job:renamed': { job: string; from: string };
+  'cron:job:removed': { job: string };
+  'cron:job:suspended': { job: string };
+  'cron:job:resumed': { job: string; nextSlot: string | null };
+  /** A slot claimed: `coalesced` earlier slots fold into it; `lateMs` is claim time − slot (fire lateness). */
+  'cron:slot:fired': CronSlotFired;
+  /** A slot or a Run now that did not run; every skip is one, never silent. */
+  'cron:slot:skipped': {
+    job: string;
+    runId: number | null;
+    trigger: 'schedule' | 'manual';
+    slot: string | null;
+    reason: 'overlap' | 'suspended' | 'queued';
+    coalesced: number;
+  };
+  'cron:run:started': { job: string; runId: number; trigger: 'schedule' | 'manual'; slot: string | null; pid: number; release: string; lateMs: number | null };
+  'cron:run:finished': CronRunFinished;
+  'cron:run:timed-out': { job: string; runId: number; timeoutMs: number };
+  'cron:run:cancelled': { job: string; runId: number; reason: string };
+  'cron:run:interrupted': { job: string; runId: number; reason: string };
+  /** The clock stands before a job's cursor: its slots wait until the clock passes it again (none re-fires). */
+  'cron:clock:backwards': { job: string; behindMs: number };
+}
+
+export interface CronSlotFired {
+  job: string;
+  runId: number;
+  slot: string;
+  coalesced: number;
+  /** True when `coalesced` reached the counting cap (the real number is at least that). */
+  coalescedCapped: boolean;
+  lateMs: number;
+  /** started now; queued behind a running run; merged into the queued run; replacing the running run. */
+  outcome: 'started' | 'queued' | 'merged' | 'replacing';
+}
+
+export interface CronRunFinished {
+  job: string;
+  runId: number;
+  trigger: 'schedule' | 'manual';
+  status: 'succeeded' | 'failed' | 'timed_out' | 'interrupted' | 'cancelled';
+  reason: string | null;
+  exitCode: number | null;
+  signal: string | null;
+  durationMs: number | null;
 }
 
 /** What a config or secret change did to the app's processes. */

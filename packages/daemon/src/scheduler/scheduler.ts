@@ -1,0 +1,281 @@
+import type { CronJobEntry, CronRunEntry } from '@nightshift/protocol';
+import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
+import * as cron from '../store/cron.js';
+import type { LiveRelease } from '../supervisor/supervisor.js';
+import { claimManual, claimSlot, type SlotClaim } from './claim.js';
+import { toJobEntry, toRunEntry } from './entries.js';
+import { jobNotFound, overlapRefused, runNotFound } from './errors.js';
+import { syncJobs, type JobState } from './jobs.js';
+import type { Granularity } from './pure/schedule.js';
+import { clockBehind, dueSlot, nextSlot, wakeAt, type DueSlot } from './pure/slots.js';
+import { CronRuns, type RunsDeps } from './runs.js';
+
+/** The scheduler's settings; `parseSchedulerOptions` applies the defaults. */
+export interface SchedulerOptions {
+  /** `minutes` (the manifest's 5 fields) unless a library user needs seconds. */
+  readonly granularity?: Granularity;
+  /** SIGTERM → SIGKILL for timeouts, replacement and stop; default 10 s. */
+  readonly killGraceMs?: number;
+  /** The loop wakes at least this often, whatever the next slot; default 1 s. */
+  readonly tickMaxMs?: number;
+}
+
+export interface SchedulerConfig {
+  readonly granularity: Granularity;
+  readonly killGraceMs: number;
+  readonly tickMaxMs: number;
+}
+
+export function parseSchedulerOptions(o: SchedulerOptions = {}): SchedulerConfig {
+  const config = { granularity: o.granularity ?? 'minutes', killGraceMs: o.killGraceMs ?? 10_000, tickMaxMs: o.tickMaxMs ?? 1_000 };
+  if (config.granularity !== 'minutes' && config.granularity !== 'seconds') throw new TypeError(`granularity ${String(config.granularity)}`);
+  if (!(config.killGraceMs >= 0) || !(config.tickMaxMs > 0)) throw new TypeError('killGraceMs ≥ 0 and tickMaxMs > 0 are required');
+  return config;
+}
+
+export type SchedulerDeps = Omit<RunsDeps, 'killGraceMs'>;
+
+/**
+ * Fires cron jobs from the durable cursor (DESIGN §5). The loop sleeps until the next slot of any job (at most
+ * `tickMaxMs`), then, per job, fires only the newest due slot through one claim transaction; croner computes
+ * slots, its timer never runs. States: created → running (`start`) → stopped (`shutdown`).
+ */
+export class Scheduler {
+  #deps: SchedulerDeps;
+  #config: SchedulerConfig;
+  #runs: CronRuns;
+  #apps = new Map<string, Map<string, JobState>>();
+  #timer: NodeJS.Timeout | null = null;
+  #state: 'created' | 'running' | 'stopped' = 'created';
+
+  constructor(deps: SchedulerDeps, options?: SchedulerOptions) {
+    this.#deps = deps;
+    this.#config = parseSchedulerOptions(options);
+    this.#runs = new CronRuns({ ...deps, killGraceMs: this.#config.killGraceMs });
+  }
+
+  /** Learns an app's live release (at start and after every deploy or rollback) and syncs its jobs. */
+  activate(app: string, release: LiveRelease): void {
+    if (this.#state === 'stopped') return;
+    const states = syncJobs(this.#deps.db, this.#deps.bus, release.spec, this.#deps.clock.now(), this.#config.granularity);
+    this.#apps.set(app, states);
+    for (const s of states.values()) this.#runs.prune(app, s.spec.name, s.spec.history, true);
+    this.#reschedule();
+  }
+
+  /** Starts the loop. */
+  start(): void {
+    if (this.#state !== 'created') return;
+    this.#state = 'running';
+    this.#reschedule();
+  }
+
+  /** One pass over every job at the clock's now; the loop calls it, tests may too. */
+  tick(): void {
+    const now = this.#deps.clock.now();
+    for (const jobs of this.#apps.values()) {
+      for (const job of jobs.values()) {
+        try {
+          this.#tickJob(job, now);
+        } catch (err) {
+          this.#deps.onError(err);
+        }
+      }
+    }
+  }
+
+  /** `nightshift cron run NAME`: a manual run now, by the overlap rule unless forced; the cursor never moves. */
+  runNow(app: string, name: string, force: boolean): CronRunEntry {
+    const job = this.#job(app, name);
+    if (!this.#deps.liveRelease(app)) {
+      throw new NightshiftError(ErrorCodes.noRelease, `app "${app}" has no live release to run in`, 'deploy it first with `nightshift up`');
+    }
+    const claim = claimManual(this.#deps.db, { app, name, overlap: job.spec.overlap }, force, this.#deps.clock.now());
+    if (claim.kind === 'refuse') {
+      this.#deps.bus.emit({
+        type: 'cron:slot:skipped',
+        app,
+        message: `cron ${name}: Run now refused (${claim.reason === 'overlap' ? `run ${claim.active.join(', ')} still running, overlap forbid` : 'a run already waits'})`,
+        data: { job: name, runId: null, trigger: 'manual', slot: null, reason: claim.reason, coalesced: 0 },
+      });
+      throw overlapRefused(app, name, claim.reason, claim.active);
+    }
+    if (claim.kind === 'replace') this.#runs.cancel(claim.cancel, `replaced by run ${claim.runId}`);
+    if (claim.kind === 'start') this.#runs.launch(claim.runId);
+    return toRunEntry(cron.getRun(this.#deps.db, claim.runId)!);
+  }
+
+  suspend(app: string, name: string): CronJobEntry {
+    return this.#setSuspended(app, name, true);
+  }
+
+  resume(app: string, name: string): CronJobEntry {
+    return this.#setSuspended(app, name, false);
+  }
+
+  /** The live release's jobs with their next slot and last run. */
+  list(app: string): CronJobEntry[] {
+    const jobs = this.#apps.get(app);
+    if (!jobs) return [];
+    const last = cron.lastRuns(this.#deps.db, app);
+    const now = this.#deps.clock.now();
+    return [...jobs.values()].map((j) =>
+      toJobEntry(j.spec, { suspended: j.suspended, nextSlot: nextSlot(j.schedule, j.cursor, now), running: this.#runs.running(app, j.spec.name) }, last.get(j.spec.name) ?? null),
+    );
+  }
+
+  /** Newest first. Works for jobs no longer in the manifest too, as long as their runs are kept. */
+  history(app: string, name: string, limit: number): CronRunEntry[] {
+    const rows = cron.listRuns(this.#deps.db, app, name, limit);
+    if (rows.length === 0 && !this.#apps.get(app)?.has(name) && !cron.getCronJob(this.#deps.db, app, name)) {
+      throw jobNotFound(app, name, [...(this.#apps.get(app)?.keys() ?? [])]);
+    }
+    return rows.map(toRunEntry);
+  }
+
+  /** A run of the app, with its log file; throws NS_CRON_RUN_NOT_FOUND. */
+  run(app: string, id: string): cron.CronRunRow {
+    const n = /^\d{1,15}$/.test(id) ? Number(id) : NaN;
+    const row = Number.isNaN(n) ? null : cron.getRun(this.#deps.db, n);
+    if (!row || row.app !== app) throw runNotFound(app, id);
+    return row;
+  }
+
+  /** Resolves when the run has a final status. */
+  waitForRun(id: number): Promise<void> {
+    return this.#runs.waitFor(id);
+  }
+
+  /** True while a run executes from that release's folder. */
+  releaseInUse(app: string, version: number): boolean {
+    return this.#runs.inUse(app, version);
+  }
+
+  /** Forgets an app (destroy): its runs end `cancelled`; its rows go with the app's. */
+  async removeApp(app: string): Promise<void> {
+    this.#apps.delete(app);
+    await this.#runs.removeApp(app);
+  }
+
+  /** Stops the loop, ends every run (`interrupted`) and waits for them. */
+  async shutdown(): Promise<void> {
+    this.#state = 'stopped';
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    await this.#runs.shutdown();
+  }
+
+  #tickJob(job: JobState, now: number): void {
+    if (job.wake === null) return;
+    if (now < job.wake) {
+      this.#checkClock(job, now);
+      return;
+    }
+    const due = dueSlot(job.schedule, job.cursor, now);
+    if (!due) {
+      job.wake = wakeAt(job.schedule, job.cursor);
+      return;
+    }
+    const claim = claimSlot(this.#deps.db, { app: job.app, name: job.spec.name, cursor: job.cursor, overlap: job.spec.overlap }, due, now);
+    if (claim.kind === 'lost') {
+      this.#reload(job);
+      return;
+    }
+    job.cursor = due.slot;
+    job.wake = wakeAt(job.schedule, due.slot);
+    job.behindReported = false;
+    this.#act(job, due, claim);
+  }
+
+  #act(job: JobState, due: DueSlot, claim: Exclude<SlotClaim, { kind: 'lost' }>): void {
+    const { bus } = this.#deps;
+    const name = job.spec.name;
+    const slot = new Date(due.slot).toISOString();
+    if (claim.kind === 'skip') {
+      const why = claim.reason === 'suspended' ? 'the job is suspended' : `run ${claim.active.join(', ')} still running (overlap forbid)`;
+      bus.emit({
+        type: 'cron:slot:skipped',
+        app: job.app,
+        message: `cron ${name} slot ${slot} skipped: ${why}`,
+        data: { job: name, runId: claim.runId, trigger: 'schedule', slot, reason: claim.reason, coalesced: due.coalesced },
+      });
+      this.#runs.prune(job.app, name, job.spec.history);
+      return;
+    }
+    const outcome = ({ start: 'started', queue: 'queued', merge: 'merged', replace: 'replacing' } as const)[claim.kind];
+    const late = due.coalesced > 0 ? `, late by ${due.lateMs} ms for ${due.coalesced}${due.capped ? '+' : ''} missed slot${due.coalesced === 1 ? '' : 's'}` : '';
+    bus.emit({
+      type: 'cron:slot:fired',
+      app: job.app,
+      message: `cron ${name} slot ${slot} → run ${claim.runId} ${outcome}${late}`,
+      data: { job: name, runId: claim.runId, slot, coalesced: due.coalesced, coalescedCapped: due.capped, lateMs: due.lateMs, outcome },
+    });
+    if (claim.kind === 'replace') this.#runs.cancel(claim.cancel, `replaced by run ${claim.runId}`);
+    if (claim.kind === 'start') this.#runs.launch(claim.runId);
+  }
+
+  /** After a lost claim: another instance moved the cursor; take its value (or drop a job it disabled). */
+  #reload(job: JobState): void {
+    const row = cron.getCronJob(this.#deps.db, job.app, job.spec.name);
+    if (!row || !row.enabled) {
+      this.#apps.get(job.app)?.delete(job.spec.name);
+      return;
+    }
+    job.cursor = row.cursor;
+    job.suspended = row.suspended;
+    job.wake = wakeAt(job.schedule, row.cursor);
+  }
+
+  #checkClock(job: JobState, now: number): void {
+    const behind = clockBehind(job.cursor, now);
+    if (behind === 0 || job.behindReported) return;
+    job.behindReported = true;
+    this.#deps.bus.emit({
+      type: 'cron:clock:backwards',
+      app: job.app,
+      message: `cron ${job.spec.name}: the clock stands ${behind} ms before the last slot decided; slots wait until it passes (none fires twice)`,
+      data: { job: job.spec.name, behindMs: behind },
+    });
+  }
+
+  #setSuspended(app: string, name: string, suspended: boolean): CronJobEntry {
+    const job = this.#job(app, name);
+    const now = this.#deps.clock.now();
+    cron.setCronSuspended(this.#deps.db, app, name, suspended, now);
+    this.#reload(job);
+    const next = nextSlot(job.schedule, job.cursor, now);
+    this.#deps.bus.emit(
+      suspended
+        ? { type: 'cron:job:suspended', app, message: `cron ${name} suspended: its slots are recorded as skipped`, data: { job: name } }
+        : {
+            type: 'cron:job:resumed',
+            app,
+            message: `cron ${name} resumed; next slot ${next === null ? 'none' : new Date(next).toISOString()} (nothing from the pause fires)`,
+            data: { job: name, nextSlot: next === null ? null : new Date(next).toISOString() },
+          },
+    );
+    this.#reschedule();
+    return this.list(app).find((j) => j.name === name)!;
+  }
+
+  #job(app: string, name: string): JobState {
+    const jobs = this.#apps.get(app);
+    const job = jobs?.get(name);
+    if (!job) throw jobNotFound(app, name, [...(jobs?.keys() ?? [])]);
+    return job;
+  }
+
+  /** Sleeps until the earliest wake-up of any job, at most `tickMaxMs`; each wake re-reads the clock. */
+  #reschedule(): void {
+    if (this.#state !== 'running') return;
+    if (this.#timer) clearTimeout(this.#timer);
+    const now = this.#deps.clock.now();
+    let wake = now + this.#config.tickMaxMs;
+    for (const jobs of this.#apps.values()) for (const j of jobs.values()) if (j.wake !== null && j.wake < wake) wake = j.wake;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.tick();
+      this.#reschedule();
+    }, Math.max(0, wake - now));
+  }
+}
