@@ -117,7 +117,8 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
   for (const app of store.listApps(db)) {
     if (app.liveRelease === null) continue;
     const live = releases.load(app.name, app.liveRelease);
-    if (live) await supervisor.activate(app.name, live);
+    // An app whose secrets no longer decrypt stays down, loudly, rather than run without them.
+    if (live && secrets.readable(live.spec)) await supervisor.activate(app.name, live);
   }
 
   const startedAt = new Date(clock.now()).toISOString();

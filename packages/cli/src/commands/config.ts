@@ -3,7 +3,7 @@ import { ErrorCodes, NightshiftError, type ConfigEntry, type VarsChangeResponse 
 import { appOf, cliContext } from '../lib/context.js';
 import { table } from '../lib/format.js';
 import { printJson } from '../output.js';
-import { reportChange } from './secrets.js';
+import { reportChange, startDaemonIfNeeded } from './secrets.js';
 
 export function registerConfig(program: Command): void {
   const config = program.command('config').description("the app's plain config vars (values shown; use `secrets` for credentials)");
@@ -24,7 +24,9 @@ export function registerConfig(program: Command): void {
         }
         values[pair.slice(0, eq)] = pair.slice(eq + 1);
       }
-      const result = await cliContext().client.post<VarsChangeResponse>(`/apps/${app}/config`, { values, restart: opts.restart });
+      const ctx = cliContext();
+      await startDaemonIfNeeded(ctx);
+      const result = await ctx.client.post<VarsChangeResponse>(`/apps/${app}/config`, { values, restart: opts.restart });
       reportChange(result, 'set', opts.json);
     });
 

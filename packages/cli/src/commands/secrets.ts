@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from '@commander-js/extra-typings';
 import { ErrorCodes, NightshiftError, type RotateKeyResponse, type SecretEntry, type VarsChangeResponse } from '@nightshift/protocol';
-import { appOf, cliContext } from '../lib/context.js';
+import { appOf, cliContext, type CliContext } from '../lib/context.js';
+import { ensureDaemon } from '../lib/daemon-process.js';
 import { table } from '../lib/format.js';
 import { CliError, printJson } from '../output.js';
 
@@ -20,8 +21,11 @@ export function registerSecrets(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (args, opts, cmd) => {
       const app = appOf(cmd);
+      // Secrets come before the first deploy (which fails without them), so this may be the daemon's first use.
+      const ctx = cliContext();
+      await startDaemonIfNeeded(ctx);
       const values = await valuesFrom(args, opts.fromFile);
-      const result = await cliContext().client.post<VarsChangeResponse>(`/apps/${app}/secrets`, { values, restart: opts.restart });
+      const result = await ctx.client.post<VarsChangeResponse>(`/apps/${app}/secrets`, { values, restart: opts.restart });
       reportChange(result, 'set', opts.json);
     });
 
@@ -63,6 +67,12 @@ export function registerSecrets(program: Command): void {
       if (opts.json) return printJson(result);
       process.stderr.write(`master key rotated (${result.previous} → ${result.fingerprint}); ${result.secrets} secret${result.secrets === 1 ? '' : 's'} re-encrypted\n`);
     });
+}
+
+/** Starts the daemon in the background when none answers, like `up`. */
+export async function startDaemonIfNeeded(ctx: CliContext): Promise<void> {
+  const { started } = await ensureDaemon(ctx);
+  if (started) process.stderr.write(`started the daemon (home ${ctx.paths.home})\n`);
 }
 
 /** Prints what a config or secret change did (stderr), or the result as JSON (stdout); warnings always on stderr. */

@@ -90,6 +90,28 @@ export class SecretsService {
     return out;
   }
 
+  /**
+   * At daemon start, before an app's processes start: true when every secret its release lists decrypts (a
+   * missing one is not checked here: only `secrets rm --force` removes one, and deploys refuse it). Otherwise
+   * the failure goes to the daemon's log and a `secrets:unreadable` event, and the app is not started.
+   */
+  readable(spec: AppSpec): boolean {
+    try {
+      this.values(spec.name, spec.secrets);
+      return true;
+    } catch (err) {
+      this.#deps.onError(err);
+      const message = err instanceof Error ? err.message : String(err);
+      this.#deps.bus.emit({
+        type: 'secrets:unreadable',
+        app: spec.name,
+        message: `${spec.name} not started: ${message}`,
+        data: { code: (err as { code?: string }).code ?? 'NS_INTERNAL', error: message },
+      });
+      return false;
+    }
+  }
+
   /** An app's config vars as its processes get them. */
   configVars(app: string): Record<string, string> {
     return Object.fromEntries(store.listConfigVars(this.#deps.db, app).map((row) => [row.name, row.value]));

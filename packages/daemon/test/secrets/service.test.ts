@@ -219,6 +219,23 @@ describe('the deploy check', () => {
 });
 
 /** What the releases and the restart route emit on the daemon's bus, which the service listens to. */
+describe('at daemon start', () => {
+  it('keeps an app whose listed secret fails authentication down, with an event saying why', () =>
+    withWorld(async (w) => {
+      const spec = specOf('shop', 'secrets: [DATABASE_URL]\nworkers: [{ name: w, start: sleep 1 }]\n');
+      await w.secrets.set('shop', { DATABASE_URL: URL_VALUE }, true);
+      expect(w.secrets.readable(spec)).toBe(true);
+      w.db.prepare("UPDATE secrets SET nonce = zeroblob(12) WHERE name = 'DATABASE_URL'").run();
+      expect(w.secrets.readable(spec)).toBe(false);
+      const event = w.events.at(-1)!;
+      expect(event).toMatchObject({ type: 'secrets:unreadable', app: 'shop', data: { code: 'NS_SECRET_DECRYPT_FAILED' } });
+      expect(event.message).toMatch(/^shop not started: secret DATABASE_URL of shop fails authentication/);
+      // A secret removed with --force is not a reason to keep the app down.
+      w.db.prepare("DELETE FROM secrets WHERE name = 'DATABASE_URL'").run();
+      expect(w.secrets.readable(spec)).toBe(true);
+    }));
+});
+
 function emit(w: World, type: 'deploy:finished' | 'process:restarted', process?: string): void {
   if (type === 'deploy:finished') {
     w.bus.emit({ type, app: 'shop', message: 'v2 is live', data: { release: 'v2', previous: 'v1' } });
