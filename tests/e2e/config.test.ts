@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { procEnv, Sandbox, waitFor } from './helpers.js';
 
 async function leader(sb: Sandbox, replica: string): Promise<{ pid: number; env: Record<string, string> }> {
-  const pid = await waitFor(() => sb.replicaLeaders().get(replica)?.[0], 15_000, `${replica} running`);
+  const pid = await waitFor(() => sb.replicaLeaders().get(replica)?.[0] ?? 0, 15_000, `${replica} running`);
   return { pid, env: procEnv(pid) ?? {} };
 }
 
@@ -30,7 +30,12 @@ workers:
     const after = await leader(sb, 'emails.1');
     expect(after.pid).not.toBe(before.pid);
     // DESIGN §3: manifest env → process env → config vars (later wins).
-    expect(after.env).toMatchObject({ LOG_LEVEL: 'debug', REGION_NAME: 'from-config', QUEUE_NAME: 'emails', EXTRA: 'a=b' });
+    expect(after.env).toMatchObject({
+      LOG_LEVEL: 'debug',
+      REGION_NAME: 'from-config',
+      QUEUE_NAME: 'emails',
+      EXTRA: 'a=b',
+    });
 
     const ls = await sb.cliOk(['config', 'ls']);
     expect(ls.stdout).toMatch(/^NAME\s+VALUE\s+UPDATED\s+STATUS\n/);
@@ -40,8 +45,14 @@ workers:
     const staged = await leader(sb, 'emails.1');
     expect(staged.pid).toBe(after.pid);
     expect(staged.env.EXTRA).toBe('a=b');
-    const json = JSON.parse((await sb.cliOk(['config', 'ls', '--json'])).stdout) as { name: string; value: string }[];
-    expect(json.map((v) => [v.name, v.value])).toEqual([['LOG_LEVEL', 'debug'], ['REGION_NAME', 'from-config']]);
+    const json = JSON.parse((await sb.cliOk(['config', 'ls', '--json'])).stdout) as {
+      name: string;
+      value: string;
+    }[];
+    expect(json.map((v) => [v.name, v.value])).toEqual([
+      ['LOG_LEVEL', 'debug'],
+      ['REGION_NAME', 'from-config'],
+    ]);
     await sb.cliOk(['restart']);
     const restarted = await leader(sb, 'emails.1');
     expect(restarted.pid).not.toBe(after.pid);

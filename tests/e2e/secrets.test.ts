@@ -5,9 +5,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, procEnv, Sandbox, waitFor, type CliResult } from './helpers.js';
 
 /** Runs the CLI with `input` on its stdin (a pipe, not a terminal). */
-function cliIn(sb: Sandbox, args: string[], input: string, env: Record<string, string> = {}): Promise<CliResult> {
+function cliIn(
+  sb: Sandbox,
+  args: string[],
+  input: string,
+  env: Record<string, string> = {},
+): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: sb.appDir, env: { ...process.env, ...sb.daemonEnv, ...env } });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: sb.appDir,
+      env: { ...process.env, ...sb.daemonEnv, ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -20,7 +28,9 @@ function cliIn(sb: Sandbox, args: string[], input: string, env: Record<string, s
 /** grep -r of a folder: the files holding `text`, binary ones included. */
 function grepR(dir: string, text: string): string[] {
   try {
-    return execFileSync('grep', ['-r', '-l', '-a', '-F', '--', text, dir], { encoding: 'utf8' }).trim().split('\n');
+    return execFileSync('grep', ['-r', '-l', '-a', '-F', '--', text, dir], { encoding: 'utf8' })
+      .trim()
+      .split('\n');
   } catch (err) {
     if ((err as { status?: number }).status === 1) return [];
     throw err;
@@ -42,11 +52,20 @@ function cmdlinesWith(text: string): string[] {
   return out;
 }
 
-const parseLines = <T>(text: string) => text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as T);
+const parseLines = <T>(text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as T);
 
 /** The only replica of `process` once it runs, and the value of `name` in its environment. */
-async function replicaEnv(sb: Sandbox, replica: string, name: string): Promise<{ pid: number; value: string | undefined }> {
-  const pid = await waitFor(() => sb.replicaLeaders().get(replica)?.[0], 15_000, `${replica} running`);
+async function replicaEnv(
+  sb: Sandbox,
+  replica: string,
+  name: string,
+): Promise<{ pid: number; value: string | undefined }> {
+  const pid = await waitFor(() => sb.replicaLeaders().get(replica)?.[0] ?? 0, 15_000, `${replica} running`);
   return { pid, value: procEnv(pid)?.[name] };
 }
 
@@ -77,8 +96,14 @@ describe('secrets end to end', () => {
     // The process really has the value (from stdin, less the trailing newline)…
     expect((await replicaEnv(sb, 'printer.1', 'DATABASE_URL')).value).toBe(value);
     // …and every way out of the daemon shows the name instead.
-    await waitFor(async () => (await sb.cliOk(['logs', '-n', '20'])).stdout.includes('url=[secret:DATABASE_URL]'), 10_000, 'a redacted line');
-    const json = parseLines<{ message: string; fields?: Record<string, unknown> }>((await sb.cliOk(['logs', '--json', '-n', '50'])).stdout);
+    await waitFor(
+      async () => (await sb.cliOk(['logs', '-n', '20'])).stdout.includes('url=[secret:DATABASE_URL]'),
+      10_000,
+      'a redacted line',
+    );
+    const json = parseLines<{ message: string; fields?: Record<string, unknown> }>(
+      (await sb.cliOk(['logs', '--json', '-n', '50'])).stdout,
+    );
     expect(json.some((l) => l.message === 'url=[secret:DATABASE_URL]')).toBe(true);
     expect(json.some((l) => l.fields?.url === '[secret:DATABASE_URL]')).toBe(true);
     const buildLog = readFileSync(join(sb.home, 'apps', sb.app, 'releases', 'v1.build.log'), 'utf8');
@@ -92,7 +117,13 @@ describe('secrets end to end', () => {
     ];
     for (const text of outputs) expect(text).not.toContain(value);
     const listed = JSON.parse(outputs[2]!) as { name: string; digest: string; status: string }[];
-    expect(listed).toEqual([expect.objectContaining({ name: 'DATABASE_URL', digest: expect.stringMatching(/^[0-9a-f]{16}$/), status: 'deployed' })]);
+    expect(listed).toEqual([
+      expect.objectContaining({
+        name: 'DATABASE_URL',
+        digest: expect.stringMatching(/^[0-9a-f]{16}$/),
+        status: 'deployed',
+      }),
+    ]);
     expect(cmdlinesWith(value)).toEqual([]);
 
     // `run` (the local admin on the socket) is the one way a value reaches a process outside replicas.
@@ -140,18 +171,28 @@ workers:
     expect(second2.value).toBe('postgres://second-value');
 
     // --no-restart: same process, old value, status staged.
-    const staged = await cliIn(sb, ['secrets', 'set', 'DATABASE_URL', '--no-restart', '--json'], 'postgres://third-value');
+    const staged = await cliIn(
+      sb,
+      ['secrets', 'set', 'DATABASE_URL', '--no-restart', '--json'],
+      'postgres://third-value',
+    );
     expect(JSON.parse(staged.stdout)).toMatchObject({ names: ['DATABASE_URL'], restart: 'staged' });
     const still = await replicaEnv(sb, 'printer.1', 'DATABASE_URL');
     expect(still).toEqual(second2);
-    const ls = JSON.parse((await sb.cliOk(['secrets', 'ls', '--json'])).stdout) as { name: string; status: string }[];
+    const ls = JSON.parse((await sb.cliOk(['secrets', 'ls', '--json'])).stdout) as {
+      name: string;
+      status: string;
+    }[];
     expect(ls.find((s) => s.name === 'DATABASE_URL')?.status).toBe('staged');
 
     await sb.cliOk(['restart']);
     const after = await replicaEnv(sb, 'printer.1', 'DATABASE_URL');
     expect(after.pid).not.toBe(second2.pid);
     expect(after.value).toBe('postgres://third-value');
-    const ls2 = JSON.parse((await sb.cliOk(['secrets', 'ls', '--json'])).stdout) as { name: string; status: string }[];
+    const ls2 = JSON.parse((await sb.cliOk(['secrets', 'ls', '--json'])).stdout) as {
+      name: string;
+      status: string;
+    }[];
     expect(ls2.find((s) => s.name === 'DATABASE_URL')?.status).toBe('deployed');
 
     // rm of a listed secret needs --force; the events name what changed, never values.
@@ -159,7 +200,8 @@ workers:
     expect([rm.code, rm.stderr.includes('NS_SECRET_IN_USE')]).toEqual([1, true]);
     const events = (await sb.cliOk(['events', '--json'])).stdout;
     expect(events).toContain('secrets:changed');
-    for (const v of ['first-value', 'second-value', 'third-value', 'smtp-pass-one']) expect(events).not.toContain(v);
+    for (const v of ['first-value', 'second-value', 'third-value', 'smtp-pass-one'])
+      expect(events).not.toContain(v);
   });
 
   it('the master key: 0600, a loose mode refuses the start, rotate-key re-encrypts and the old key is refused; tampering fails loudly', async () => {
@@ -176,7 +218,11 @@ workers:
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
     const oldKey = readFileSync(keyFile, 'utf8').trim();
 
-    const rotated = JSON.parse((await sb.cliOk(['secrets', 'rotate-key', '--json'])).stdout) as { previous: string; fingerprint: string; secrets: number };
+    const rotated = JSON.parse((await sb.cliOk(['secrets', 'rotate-key', '--json'])).stdout) as {
+      previous: string;
+      fingerprint: string;
+      secrets: number;
+    };
     expect(rotated.secrets).toBe(1);
     expect(rotated.fingerprint).not.toBe(rotated.previous);
     expect(readFileSync(keyFile, 'utf8').trim()).not.toBe(oldKey);
@@ -205,8 +251,13 @@ workers:
     const deploy = await sb.cli(['up']);
     expect(deploy.code).toBe(1);
     expect(deploy.stderr).toContain('NS_SECRET_DECRYPT_FAILED');
-    const events = JSON.parse((await sb.cliOk(['events', '--json'])).stdout) as { type: string; message: string }[];
-    expect(events.find((e) => e.type === 'secrets:unreadable')?.message).toMatch(/not started: secret API_TOKEN of .* fails authentication/);
+    const events = JSON.parse((await sb.cliOk(['events', '--json'])).stdout) as {
+      type: string;
+      message: string;
+    }[];
+    expect(events.find((e) => e.type === 'secrets:unreadable')?.message).toMatch(
+      /not started: secret API_TOKEN of .* fails authentication/,
+    );
     expect(sb.userPids()).toEqual([]);
     // Setting the value again repairs it.
     await cliIn(sb, ['secrets', 'set', 'API_TOKEN'], 'api-token-value-43');
@@ -218,8 +269,13 @@ workers:
     sb = new Sandbox('sec');
     sb.writeApp('workers: [{ name: w, start: sleep 1000 }]\n');
     const value = 'typed-on-a-tty-31337';
-    const command = [process.execPath, BIN, 'secrets', 'set', 'TYPED_SECRET', '--app', sb.app].map((a) => `'${a}'`).join(' ');
-    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: sb.appDir, env: { ...process.env, ...sb.daemonEnv } });
+    const command = [process.execPath, BIN, 'secrets', 'set', 'TYPED_SECRET', '--app', sb.app]
+      .map((a) => `'${a}'`)
+      .join(' ');
+    const child = spawn('script', ['-qec', command, '/dev/null'], {
+      cwd: sb.appDir,
+      env: { ...process.env, ...sb.daemonEnv },
+    });
     let screen = '';
     child.stdout.on('data', (c: Buffer) => (screen += c.toString()));
     const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)));
@@ -234,7 +290,10 @@ workers:
 });
 
 /** Starts `nightshift daemon` in the foreground and waits for it to exit or to answer; returns its exit and log. */
-async function startAndWait(sb: Sandbox, env: Record<string, string> = {}): Promise<{ code: number | null; log: string }> {
+async function startAndWait(
+  sb: Sandbox,
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; log: string }> {
   sb.daemonLog = '';
   const child = sb.startDaemon(env);
   const code = await new Promise<number | null>((resolve) => {

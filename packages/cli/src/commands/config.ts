@@ -6,13 +6,18 @@ import { printJson } from '../output.js';
 import { reportChange, startDaemonIfNeeded } from './secrets.js';
 
 export function registerConfig(program: Command): void {
-  const config = program.command('config').description("the app's plain config vars (values shown; use `secrets` for credentials)");
+  const config = program
+    .command('config')
+    .description("the app's plain config vars (values shown; use `secrets` for credentials)");
 
   config
     .command('set')
     .description('set config vars, e.g. `config set LOG_LEVEL=debug WORKER_CONCURRENCY=8`')
     .argument('<pairs...>', 'NAME=VALUE pairs')
-    .option('--no-restart', 'stage the change: processes keep the old values until the next deploy or restart')
+    .option(
+      '--no-restart',
+      'stage the change: processes keep the old values until the next deploy or restart',
+    )
     .option('--json', 'print the result as JSON')
     .action(async (pairs, opts, cmd) => {
       const app = appOf(cmd);
@@ -20,13 +25,20 @@ export function registerConfig(program: Command): void {
       for (const pair of pairs) {
         const eq = pair.indexOf('=');
         if (eq <= 0) {
-          throw new NightshiftError(ErrorCodes.usage, `"${pair}" is not NAME=VALUE`, 'e.g. `nightshift config set LOG_LEVEL=debug` (an empty value: `NAME=`)');
+          throw new NightshiftError(
+            ErrorCodes.usage,
+            `"${pair}" is not NAME=VALUE`,
+            'e.g. `nightshift config set LOG_LEVEL=debug` (an empty value: `NAME=`)',
+          );
         }
         values[pair.slice(0, eq)] = pair.slice(eq + 1);
       }
       const ctx = cliContext();
       await startDaemonIfNeeded(ctx);
-      const result = await ctx.client.post<VarsChangeResponse>(`/apps/${app}/config`, { values, restart: opts.restart });
+      const result = await ctx.client.post<VarsChangeResponse>(`/apps/${app}/config`, {
+        values,
+        restart: opts.restart,
+      });
       reportChange(result, 'set', opts.json);
     });
 
@@ -39,7 +51,12 @@ export function registerConfig(program: Command): void {
       const list = await cliContext().client.get<ConfigEntry[]>(`/apps/${app}/config`);
       if (opts.json) return printJson(list);
       if (list.length === 0) return void process.stderr.write(`${app} has no config vars\n`);
-      process.stdout.write(table(['NAME', 'VALUE', 'UPDATED', 'STATUS'], list.map((v) => [v.name, v.value, v.updatedAt, v.status])));
+      process.stdout.write(
+        table(
+          ['NAME', 'VALUE', 'UPDATED', 'STATUS'],
+          list.map((v) => [v.name, v.value, v.updatedAt, v.status]),
+        ),
+      );
     });
 
   config
@@ -50,7 +67,10 @@ export function registerConfig(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (names, opts, cmd) => {
       const app = appOf(cmd);
-      const result = await cliContext().client.post<VarsChangeResponse>(`/apps/${app}/config/unset`, { names, restart: opts.restart });
+      const result = await cliContext().client.post<VarsChangeResponse>(`/apps/${app}/config/unset`, {
+        names,
+        restart: opts.restart,
+      });
       reportChange(result, 'unset', opts.json);
     });
 }

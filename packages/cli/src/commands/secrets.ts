@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from '@commander-js/extra-typings';
-import { ErrorCodes, NightshiftError, type RotateKeyResponse, type SecretEntry, type VarsChangeResponse } from '@nightshift/protocol';
+import {
+  ErrorCodes,
+  NightshiftError,
+  type RotateKeyResponse,
+  type SecretEntry,
+  type VarsChangeResponse,
+} from '@nightshift/protocol';
 import { appOf, cliContext, type CliContext } from '../lib/context.js';
 import { ensureDaemon } from '../lib/daemon-process.js';
 import { table } from '../lib/format.js';
@@ -10,11 +16,15 @@ const HISTORY_WARNING =
   'warning: a value on the command line stays in your shell history and shows in `ps` while the command runs; prefer `nightshift secrets set NAME` with the value on stdin\n';
 
 export function registerSecrets(program: Command): void {
-  const secrets = program.command('secrets').description("the app's encrypted secrets: values go in, never come out");
+  const secrets = program
+    .command('secrets')
+    .description("the app's encrypted secrets: values go in, never come out");
 
   secrets
     .command('set')
-    .description('set a secret from stdin (hidden prompt on a terminal) or --from-file; NAME=VALUE works but is logged by your shell')
+    .description(
+      'set a secret from stdin (hidden prompt on a terminal) or --from-file; NAME=VALUE works but is logged by your shell',
+    )
     .argument('<name...>', 'NAME (value from stdin or --from-file), or NAME=VALUE pairs')
     .option('--from-file <file>', 'take the value from this file, byte for byte')
     .option('--no-restart', 'stage the change: processes keep the old value until the next deploy or restart')
@@ -25,7 +35,10 @@ export function registerSecrets(program: Command): void {
       const ctx = cliContext();
       await startDaemonIfNeeded(ctx);
       const values = await valuesFrom(args, opts.fromFile);
-      const result = await ctx.client.post<VarsChangeResponse>(`/apps/${app}/secrets`, { values, restart: opts.restart });
+      const result = await ctx.client.post<VarsChangeResponse>(`/apps/${app}/secrets`, {
+        values,
+        restart: opts.restart,
+      });
       reportChange(result, 'set', opts.json);
     });
 
@@ -38,7 +51,12 @@ export function registerSecrets(program: Command): void {
       const list = await cliContext().client.get<SecretEntry[]>(`/apps/${app}/secrets`);
       if (opts.json) return printJson(list);
       if (list.length === 0) return void process.stderr.write(`${app} has no secrets\n`);
-      process.stdout.write(table(['NAME', 'DIGEST', 'CREATED', 'UPDATED', 'STATUS'], list.map((s) => [s.name, s.digest, s.createdAt, s.updatedAt, s.status])));
+      process.stdout.write(
+        table(
+          ['NAME', 'DIGEST', 'CREATED', 'UPDATED', 'STATUS'],
+          list.map((s) => [s.name, s.digest, s.createdAt, s.updatedAt, s.status]),
+        ),
+      );
     });
 
   secrets
@@ -65,7 +83,9 @@ export function registerSecrets(program: Command): void {
     .action(async (opts) => {
       const result = await cliContext().client.post<RotateKeyResponse>('/secrets/rotate-key');
       if (opts.json) return printJson(result);
-      process.stderr.write(`master key rotated (${result.previous} → ${result.fingerprint}); ${result.secrets} secret${result.secrets === 1 ? '' : 's'} re-encrypted\n`);
+      process.stderr.write(
+        `master key rotated (${result.previous} → ${result.fingerprint}); ${result.secrets} secret${result.secrets === 1 ? '' : 's'} re-encrypted\n`,
+      );
     });
 }
 
@@ -80,7 +100,7 @@ export function reportChange(result: VarsChangeResponse, verb: string, json: boo
   for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
   if (json) return printJson(result);
   const effect = {
-    rolling: "its processes were restarted one replica at a time",
+    rolling: 'its processes were restarted one replica at a time',
     staged: 'staged: processes keep the old values until the next deploy or `nightshift restart`',
     'not-running': 'it applies when the app is deployed',
     'not-injected': 'no running process receives it, so nothing was restarted',
@@ -93,7 +113,11 @@ async function valuesFrom(args: string[], fromFile: string | undefined): Promise
   const pairs = args.filter((arg) => arg.includes('='));
   if (pairs.length > 0) {
     if (pairs.length !== args.length || fromFile !== undefined) {
-      throw new NightshiftError(ErrorCodes.usage, 'give either NAME=VALUE pairs or a single NAME (value on stdin or --from-file)', 'e.g. `printf %s "$URL" | nightshift secrets set DATABASE_URL`');
+      throw new NightshiftError(
+        ErrorCodes.usage,
+        'give either NAME=VALUE pairs or a single NAME (value on stdin or --from-file)',
+        'e.g. `printf %s "$URL" | nightshift secrets set DATABASE_URL`',
+      );
     }
     process.stderr.write(HISTORY_WARNING);
     const values: Record<string, string> = {};
@@ -104,7 +128,11 @@ async function valuesFrom(args: string[], fromFile: string | undefined): Promise
     return values;
   }
   if (args.length !== 1) {
-    throw new NightshiftError(ErrorCodes.usage, 'one secret at a time from stdin or --from-file', 'set them one by one, e.g. `nightshift secrets set DATABASE_URL < url.txt`');
+    throw new NightshiftError(
+      ErrorCodes.usage,
+      'one secret at a time from stdin or --from-file',
+      'set them one by one, e.g. `nightshift secrets set DATABASE_URL < url.txt`',
+    );
   }
   const name = args[0]!;
   return { [name]: fromFile !== undefined ? readValueFile(fromFile) : await readStdinValue(name) };
@@ -114,7 +142,11 @@ function readValueFile(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
-    throw new NightshiftError(ErrorCodes.usage, `cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'check the path and its permissions');
+    throw new NightshiftError(
+      ErrorCodes.usage,
+      `cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      'check the path and its permissions',
+    );
   }
 }
 
@@ -126,7 +158,9 @@ async function readStdinValue(name: string): Promise<string> {
   if (process.stdin.isTTY) return readHidden(`value of ${name} (input hidden): `);
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 function readHidden(prompt: string): Promise<string> {

@@ -30,8 +30,10 @@ export interface Sealed {
 }
 
 export function deriveKeys(master: Buffer): SecretKeys {
-  if (master.length !== KEY_BYTES) throw new Error(`a master key has ${KEY_BYTES} bytes, not ${master.length}`);
-  const sub = (info: string, length: number) => Buffer.from(hkdfSync('sha256', master, HKDF_SALT, info, length));
+  if (master.length !== KEY_BYTES)
+    throw new Error(`a master key has ${KEY_BYTES} bytes, not ${master.length}`);
+  const sub = (info: string, length: number) =>
+    Buffer.from(hkdfSync('sha256', master, HKDF_SALT, info, length));
   return {
     encryption: sub('nightshift/secrets/aes-256-gcm', KEY_BYTES),
     digest: sub('nightshift/secrets/digest', KEY_BYTES),
@@ -62,8 +64,11 @@ export function seal(keys: SecretKeys, app: string, name: string, value: string)
  */
 export function open(keys: SecretKeys, app: string, name: string, sealed: Sealed): string {
   try {
-    if (sealed.nonce.length !== NONCE_BYTES || sealed.tag.length !== TAG_BYTES) throw new Error('malformed nonce or tag');
-    const decipher = createDecipheriv('aes-256-gcm', keys.encryption, sealed.nonce, { authTagLength: TAG_BYTES });
+    if (sealed.nonce.length !== NONCE_BYTES || sealed.tag.length !== TAG_BYTES)
+      throw new Error('malformed nonce or tag');
+    const decipher = createDecipheriv('aes-256-gcm', keys.encryption, sealed.nonce, {
+      authTagLength: TAG_BYTES,
+    });
     decipher.setAAD(associatedData(app, name));
     decipher.setAuthTag(sealed.tag);
     const plain = Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]);

@@ -86,7 +86,12 @@ export function rotateKeyring(
       const rows = store.listSecrets(db);
       for (const row of rows) {
         const value = open(current.keys, row.app, row.name, row);
-        store.replaceSecretCiphertext(db, { app: row.app, name: row.name, ...seal(keys, row.app, row.name, value), digest: digestOf(keys, value) });
+        store.replaceSecretCiphertext(db, {
+          app: row.app,
+          name: row.name,
+          ...seal(keys, row.app, row.name, value),
+          digest: digestOf(keys, value),
+        });
       }
       store.setKeyFingerprint(db, keys.fingerprint, now, true);
       return rows.length;

@@ -1,5 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
 import { KEY_BYTES } from './crypto.js';
@@ -38,14 +48,24 @@ export function parseMasterKey(text: string, where: string): Buffer {
 export function checkKeyFile(file: string): void {
   const info = statSync(file);
   if (!info.isFile()) {
-    throw new NightshiftError(ErrorCodes.secretsKeyUnsafe, `${file} is not a regular file`, 'replace it with the key file (base64 of 32 bytes, mode 0600)');
+    throw new NightshiftError(
+      ErrorCodes.secretsKeyUnsafe,
+      `${file} is not a regular file`,
+      'replace it with the key file (base64 of 32 bytes, mode 0600)',
+    );
   }
   if (typeof process.getuid === 'function' && info.uid !== process.getuid()) {
-    throw new NightshiftError(ErrorCodes.secretsKeyUnsafe, `${file} belongs to another user (uid ${info.uid})`, "the master key must belong to the daemon's user: chown it, or use a NIGHTSHIFT_HOME of your own");
+    throw new NightshiftError(
+      ErrorCodes.secretsKeyUnsafe,
+      `${file} belongs to another user (uid ${info.uid})`,
+      "the master key must belong to the daemon's user: chown it, or use a NIGHTSHIFT_HOME of your own",
+    );
   }
   const loose = info.mode & 0o077;
   if (loose !== 0) {
-    const who = [loose & 0o070 ? 'its group' : '', loose & 0o007 ? 'other users' : ''].filter(Boolean).join(' and ');
+    const who = [loose & 0o070 ? 'its group' : '', loose & 0o007 ? 'other users' : '']
+      .filter(Boolean)
+      .join(' and ');
     throw new NightshiftError(
       ErrorCodes.secretsKeyUnsafe,
       `${file} has mode 0${(info.mode & 0o777).toString(8)}: ${who} can reach the master key`,
@@ -65,7 +85,8 @@ export function readKeyFile(file: string): Buffer | null {
 export function loadMasterKey(file: string, envValue: string | undefined): LoadedKey | null {
   // The file is checked even when the environment wins: a readable key file on disk is a leak either way.
   const fromFile = readKeyFile(file);
-  if (envValue !== undefined && envValue !== '') return { master: parseMasterKey(envValue, MASTER_KEY_ENV), source: 'env' };
+  if (envValue !== undefined && envValue !== '')
+    return { master: parseMasterKey(envValue, MASTER_KEY_ENV), source: 'env' };
   return fromFile === null ? null : { master: fromFile, source: 'file' };
 }
 
@@ -104,7 +125,11 @@ export function discardNextKey(file: string): void {
  * Finishes or undoes a rotation a crash interrupted. The database says which key won: when it records the new
  * key's fingerprint the commit happened and the new key takes the file's place; otherwise the new key is dropped.
  */
-export function recoverRotation(file: string, storedFingerprint: string | null, fingerprintOf: (key: Buffer) => string): void {
+export function recoverRotation(
+  file: string,
+  storedFingerprint: string | null,
+  fingerprintOf: (key: Buffer) => string,
+): void {
   const next = nextKeyPath(file);
   if (!existsSync(next)) return;
   checkKeyFile(next);

@@ -54,7 +54,10 @@ export class SecretsService {
     this.#keyring = deps.keyring;
     // Every process of an app starts again with the current values on these.
     this.#unsubscribe = deps.bus.subscribe((event) => {
-      const whole = event.type === 'deploy:finished' || event.type === 'rollback' || (event.type === 'process:restarted' && event.process === undefined);
+      const whole =
+        event.type === 'deploy:finished' ||
+        event.type === 'rollback' ||
+        (event.type === 'process:restarted' && event.process === undefined);
       if (whole) this.#staged.clear(event.app);
     });
     for (const app of store.listSecretApps(deps.db)) this.#refreshRedactor(app);
@@ -72,7 +75,10 @@ export class SecretsService {
       digest: row.digest,
       createdAt: new Date(row.createdAt).toISOString(),
       updatedAt: new Date(row.updatedAt).toISOString(),
-      status: spec !== null && !spec.secrets.includes(row.name) ? 'unused' : this.#status(app, 'secret', spec, row.name),
+      status:
+        spec !== null && !spec.secrets.includes(row.name)
+          ? 'unused'
+          : this.#status(app, 'secret', spec, row.name),
     }));
   }
 
@@ -151,7 +157,11 @@ export class SecretsService {
   }
 
   /** Sets secrets (validated, encrypted), then restarts the processes that receive them or stages the change. */
-  async set(app: string, values: Readonly<Record<string, string>>, restart: boolean): Promise<VarsChangeResponse> {
+  async set(
+    app: string,
+    values: Readonly<Record<string, string>>,
+    restart: boolean,
+  ): Promise<VarsChangeResponse> {
     const spec = this.#deps.liveSpec(app);
     const names = Object.keys(values).sort();
     const config = new Set(store.listConfigVars(this.#deps.db, app).map((row) => row.name));
@@ -167,17 +177,29 @@ export class SecretsService {
     store.transaction(this.#deps.db, () => {
       for (const name of names) {
         const value = values[name]!;
-        store.upsertSecret(this.#deps.db, { app, name, ...seal(keys, app, name, value), digest: digestOf(keys, value) }, now);
+        store.upsertSecret(
+          this.#deps.db,
+          { app, name, ...seal(keys, app, name, value), digest: digestOf(keys, value) },
+          now,
+        );
       }
     });
-    this.#retire(app, replaced.filter(([name, old]) => old !== values[name]));
+    this.#retire(
+      app,
+      replaced.filter(([name, old]) => old !== values[name]),
+    );
     this.#refreshRedactor(app);
     const warnings = names
       .filter((name) => values[name]!.length < REDACT_MIN_LENGTH)
-      .map((name) => `${name} has fewer than ${REDACT_MIN_LENGTH} characters: logs cannot redact a value that short`);
+      .map(
+        (name) =>
+          `${name} has fewer than ${REDACT_MIN_LENGTH} characters: logs cannot redact a value that short`,
+      );
     if (spec !== null) {
       for (const name of names.filter((n) => !spec.secrets.includes(n))) {
-        warnings.push(`${name} is not listed in the \`secrets:\` of ${app}'s manifest, so no process receives it: add it there and deploy`);
+        warnings.push(
+          `${name} is not listed in the \`secrets:\` of ${app}'s manifest, so no process receives it: add it there and deploy`,
+        );
       }
     }
     const injected = spec === null ? [] : names.filter((name) => spec.secrets.includes(name));
@@ -185,7 +207,11 @@ export class SecretsService {
   }
 
   /** Removes secrets; one the live release lists needs `force` (its processes lose it, the next deploy fails). */
-  async remove(app: string, names: readonly string[], opts: { restart: boolean; force: boolean }): Promise<VarsChangeResponse> {
+  async remove(
+    app: string,
+    names: readonly string[],
+    opts: { restart: boolean; force: boolean },
+  ): Promise<VarsChangeResponse> {
     const spec = this.#deps.liveSpec(app);
     const stored = new Set(store.listSecrets(this.#deps.db, app).map((row) => row.name));
     const unknown = names.filter((name) => !stored.has(name));
@@ -213,10 +239,17 @@ export class SecretsService {
     return this.#apply(app, 'secret', 'removed', [...names].sort(), listed, opts.restart, []);
   }
 
-  async setConfig(app: string, values: Readonly<Record<string, string>>, restart: boolean): Promise<VarsChangeResponse> {
+  async setConfig(
+    app: string,
+    values: Readonly<Record<string, string>>,
+    restart: boolean,
+  ): Promise<VarsChangeResponse> {
     const spec = this.#deps.liveSpec(app);
     const names = Object.keys(values).sort();
-    const secrets = new Set([...store.listSecrets(this.#deps.db, app).map((row) => row.name), ...(spec?.secrets ?? [])]);
+    const secrets = new Set([
+      ...store.listSecrets(this.#deps.db, app).map((row) => row.name),
+      ...(spec?.secrets ?? []),
+    ]);
     for (const name of names) {
       checkName('config', name, spec?.redis ?? false);
       checkValue('config', name, values[name]!);
@@ -250,7 +283,12 @@ export class SecretsService {
   /** Re-encrypts every secret of every app under a new master key (see `rotateKeyring`). */
   rotateKey(): RotateKeyResponse {
     const previous = this.#keyring.keys.fingerprint;
-    const { keyring, count, renameError } = rotateKeyring(this.#deps.db, this.#deps.keyFile, this.#keyring, this.#deps.clock.now());
+    const { keyring, count, renameError } = rotateKeyring(
+      this.#deps.db,
+      this.#deps.keyFile,
+      this.#keyring,
+      this.#deps.clock.now(),
+    );
     this.#keyring = keyring;
     if (renameError !== null) this.#deps.onError(renameError);
     const fingerprint = keyring.keys.fingerprint;
@@ -288,23 +326,54 @@ export class SecretsService {
   ): Promise<VarsChangeResponse> {
     const running = this.#deps.liveSpec(app) !== null;
     if (!running && store.getApp(this.#deps.db, app) === null) {
-      warnings.push(`no app ${app} has been deployed on this daemon yet: the change applies at its first deploy (check the name if that is unexpected)`);
+      warnings.push(
+        `no app ${app} has been deployed on this daemon yet: the change applies at its first deploy (check the name if that is unexpected)`,
+      );
     }
-    const outcome: VarsChangeResponse['restart'] = !running ? 'not-running' : injected.length === 0 ? 'not-injected' : restart ? 'rolling' : 'staged';
+    const outcome: VarsChangeResponse['restart'] = !running
+      ? 'not-running'
+      : injected.length === 0
+        ? 'not-injected'
+        : restart
+          ? 'rolling'
+          : 'staged';
     if (outcome === 'staged') this.#staged.add(app, kind, injected);
-    const what = kind === 'secret' ? `secret${names.length === 1 ? '' : 's'}` : `config var${names.length === 1 ? '' : 's'}`;
-    const tail = { rolling: 'restarting processes', staged: 'staged until the next deploy or restart', 'not-running': 'applies at the first deploy', 'not-injected': 'no process receives it' }[outcome];
+    const what =
+      kind === 'secret'
+        ? `secret${names.length === 1 ? '' : 's'}`
+        : `config var${names.length === 1 ? '' : 's'}`;
+    const tail = {
+      rolling: 'restarting processes',
+      staged: 'staged until the next deploy or restart',
+      'not-running': 'applies at the first deploy',
+      'not-injected': 'no process receives it',
+    }[outcome];
     const message = `${what} ${names.join(', ')} ${action}; ${tail}`;
     if (kind === 'secret') {
-      this.#deps.bus.emit({ type: 'secrets:changed', app, message, data: { names, action: action === 'set' ? 'set' : 'removed', restart: outcome } });
+      this.#deps.bus.emit({
+        type: 'secrets:changed',
+        app,
+        message,
+        data: { names, action: action === 'set' ? 'set' : 'removed', restart: outcome },
+      });
     } else {
-      this.#deps.bus.emit({ type: 'config:changed', app, message, data: { names, action: action === 'set' ? 'set' : 'unset', restart: outcome } });
+      this.#deps.bus.emit({
+        type: 'config:changed',
+        app,
+        message,
+        data: { names, action: action === 'set' ? 'set' : 'unset', restart: outcome },
+      });
     }
     if (outcome === 'rolling') {
       const before = this.#staged.snapshot(app);
       await this.#deps.restart(app);
       this.#staged.clear(app, before);
-      this.#deps.bus.emit({ type: 'process:restarted', app, message: `all processes restarted (${what} changed)`, data: {} });
+      this.#deps.bus.emit({
+        type: 'process:restarted',
+        app,
+        message: `all processes restarted (${what} changed)`,
+        data: {},
+      });
     }
     return { app, names, restart: outcome, warnings };
   }
@@ -336,7 +405,10 @@ export class SecretsService {
 
   /** Every value of the app (listed in its manifest or not) and its retired values go into its log redactor. */
   #refreshRedactor(app: string): void {
-    const current = this.#decryptable(app, store.listSecrets(this.#deps.db, app).map((row) => row.name));
+    const current = this.#decryptable(
+      app,
+      store.listSecrets(this.#deps.db, app).map((row) => row.name),
+    );
     this.#deps.logs.setRedactor(app, secretRedactor([...current, ...(this.#retired.get(app) ?? [])]));
   }
 }

@@ -23,7 +23,11 @@ export function checkName(kind: VarKind, name: string, redis: boolean): void {
     throw new NightshiftError(code, `${shown} is not a valid environment variable name`, NAME_HINT);
   }
   if (isReservedEnvName(name, redis)) {
-    throw new NightshiftError(code, `${name} is set by Nightshift itself and cannot be a ${kind === 'secret' ? 'secret' : 'config var'}`, NAME_HINT);
+    throw new NightshiftError(
+      code,
+      `${name} is set by Nightshift itself and cannot be a ${kind === 'secret' ? 'secret' : 'config var'}`,
+      NAME_HINT,
+    );
   }
 }
 
@@ -31,13 +35,25 @@ export function checkName(kind: VarKind, name: string, redis: boolean): void {
 export function checkValue(kind: VarKind, name: string, value: string): void {
   const code = kind === 'secret' ? ErrorCodes.secretValueInvalid : ErrorCodes.configValueInvalid;
   if (kind === 'secret' && value === '') {
-    throw new NightshiftError(code, `the value given for secret ${name} is empty`, `pipe the value in (\`printf %s "$VALUE" | nightshift secrets set ${name}\`); to delete it, \`nightshift secrets rm ${name}\``);
+    throw new NightshiftError(
+      code,
+      `the value given for secret ${name} is empty`,
+      `pipe the value in (\`printf %s "$VALUE" | nightshift secrets set ${name}\`); to delete it, \`nightshift secrets rm ${name}\``,
+    );
   }
   if (value.includes('\0')) {
-    throw new NightshiftError(code, `the value of ${name} contains a NUL character, which no environment variable can hold`, 'remove it (binary data: store it base64-encoded)');
+    throw new NightshiftError(
+      code,
+      `the value of ${name} contains a NUL character, which no environment variable can hold`,
+      'remove it (binary data: store it base64-encoded)',
+    );
   }
   const bytes = Buffer.byteLength(value);
   if (bytes > MAX_VALUE_BYTES) {
-    throw new NightshiftError(code, `the value of ${name} has ${bytes} bytes; the limit is ${MAX_VALUE_BYTES}`, 'keep large data in a file of the release or a store the app reads; keep its location or key here');
+    throw new NightshiftError(
+      code,
+      `the value of ${name} has ${bytes} bytes; the limit is ${MAX_VALUE_BYTES}`,
+      'keep large data in a file of the release or a store the app reads; keep its location or key here',
+    );
   }
 }

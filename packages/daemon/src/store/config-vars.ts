@@ -18,7 +18,9 @@ interface RawConfigVar {
 }
 
 export function listConfigVars(db: Db, app: string): ConfigVarRow[] {
-  return (db.prepare('SELECT * FROM config_vars WHERE app = ? ORDER BY name').all(app) as unknown as RawConfigVar[]).map((r) => ({
+  return (
+    db.prepare('SELECT * FROM config_vars WHERE app = ? ORDER BY name').all(app) as unknown as RawConfigVar[]
+  ).map((r) => ({
     app: r.app,
     name: r.name,
     value: r.value,

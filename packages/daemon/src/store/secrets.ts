@@ -37,15 +37,18 @@ const toSecret = (r: RawSecret): SecretRow => ({
 
 /** An app's secrets by name; every app's when `app` is omitted (key rotation). */
 export function listSecrets(db: Db, app?: string): SecretRow[] {
-  const rows = app === undefined
-    ? db.prepare('SELECT * FROM secrets ORDER BY app, name').all()
-    : db.prepare('SELECT * FROM secrets WHERE app = ? ORDER BY name').all(app);
+  const rows =
+    app === undefined
+      ? db.prepare('SELECT * FROM secrets ORDER BY app, name').all()
+      : db.prepare('SELECT * FROM secrets WHERE app = ? ORDER BY name').all(app);
   return (rows as unknown as RawSecret[]).map(toSecret);
 }
 
 /** Apps that hold at least one secret (some may not be deployed yet). */
 export function listSecretApps(db: Db): string[] {
-  return (db.prepare('SELECT DISTINCT app FROM secrets ORDER BY app').all() as { app: string }[]).map((r) => r.app);
+  return (db.prepare('SELECT DISTINCT app FROM secrets ORDER BY app').all() as { app: string }[]).map(
+    (r) => r.app,
+  );
 }
 
 /** Inserts or replaces a secret's ciphertext; `createdAt` of an existing secret is kept. */
@@ -58,15 +61,13 @@ export function upsertSecret(db: Db, row: Omit<SecretRow, 'createdAt' | 'updated
 }
 
 /** Re-encryption under a new key: same value, times untouched. */
-export function replaceSecretCiphertext(db: Db, row: Pick<SecretRow, 'app' | 'name' | 'nonce' | 'ciphertext' | 'tag' | 'digest'>): void {
-  db.prepare('UPDATE secrets SET nonce = ?, ciphertext = ?, tag = ?, digest = ? WHERE app = ? AND name = ?').run(
-    row.nonce,
-    row.ciphertext,
-    row.tag,
-    row.digest,
-    row.app,
-    row.name,
-  );
+export function replaceSecretCiphertext(
+  db: Db,
+  row: Pick<SecretRow, 'app' | 'name' | 'nonce' | 'ciphertext' | 'tag' | 'digest'>,
+): void {
+  db.prepare(
+    'UPDATE secrets SET nonce = ?, ciphertext = ?, tag = ?, digest = ? WHERE app = ? AND name = ?',
+  ).run(row.nonce, row.ciphertext, row.tag, row.digest, row.app, row.name);
 }
 
 export function deleteSecret(db: Db, app: string, name: string): void {
@@ -79,7 +80,8 @@ export function deleteAppSecrets(db: Db, app: string): void {
 
 /** The fingerprint of the master key the secrets are encrypted under, or null before the first start. */
 export function getKeyFingerprint(db: Db): string | null {
-  const row = db.prepare('SELECT fingerprint FROM secrets_key WHERE id = 1').get() as { fingerprint: string } | undefined;
+  const row = db.prepare('SELECT fingerprint FROM secrets_key WHERE id = 1').get() as
+    { fingerprint: string } | undefined;
   return row?.fingerprint ?? null;
 }
 

@@ -37,10 +37,16 @@ describe('AES-256-GCM sealing of one secret', () => {
   it('fails loudly with NS_SECRET_DECRYPT_FAILED when ciphertext, nonce, tag or associated data change', () => {
     const sealed = seal(keys, 'shop', 'DATABASE_URL', VALUE);
     const cases: [string, () => string][] = [
-      ['ciphertext', () => open(keys, 'shop', 'DATABASE_URL', { ...sealed, ciphertext: flipByte(sealed.ciphertext, 7) })],
+      [
+        'ciphertext',
+        () => open(keys, 'shop', 'DATABASE_URL', { ...sealed, ciphertext: flipByte(sealed.ciphertext, 7) }),
+      ],
       ['nonce', () => open(keys, 'shop', 'DATABASE_URL', { ...sealed, nonce: flipByte(sealed.nonce) })],
       ['tag', () => open(keys, 'shop', 'DATABASE_URL', { ...sealed, tag: flipByte(sealed.tag, 15) })],
-      ['truncated tag', () => open(keys, 'shop', 'DATABASE_URL', { ...sealed, tag: sealed.tag.subarray(0, 12) })],
+      [
+        'truncated tag',
+        () => open(keys, 'shop', 'DATABASE_URL', { ...sealed, tag: sealed.tag.subarray(0, 12) }),
+      ],
       ['moved to another app', () => open(keys, 'shop2', 'DATABASE_URL', sealed)],
       ['moved to another name', () => open(keys, 'shop', 'REDIS_PASSWORD', sealed)],
       ['another key', () => open(deriveKeys(randomBytes(32)), 'shop', 'DATABASE_URL', sealed)],

@@ -23,7 +23,15 @@ describe('a drain of an app with secrets', () => {
       const pipe = new PassThrough();
       pipe.end(`worker connects to ${url}\nplain line\n`);
       await w.logs.capture({ app: 'shop', process: 'emails', source: 'emails.1' }, 'out', pipe);
-      await waitFor(() => receiver.received.map((r) => r.body).join('').includes('plain line'), 10_000, 'the drained batch');
+      await waitFor(
+        () =>
+          receiver.received
+            .map((r) => r.body)
+            .join('')
+            .includes('plain line'),
+        10_000,
+        'the drained batch',
+      );
       stop();
       const bodies = receiver.received.map((r) => r.body).join('\n');
       expect(bodies).toContain('worker connects to [secret:DATABASE_URL]');

@@ -48,16 +48,23 @@ export interface World {
 export function makeWorld(home: string, envKey?: string): World {
   const keyFile = join(home, 'master.key');
   const db = store.openDb(join(home, 'state.db'));
-  const logs = createLogService({ dir: join(home, 'apps'), clock: () => Date.now(), onError: (err) => errors.push(err) });
+  const logs = createLogService({
+    dir: join(home, 'apps'),
+    clock: () => Date.now(),
+    onError: (err) => errors.push(err),
+  });
   const events: DaemonEvent[] = [];
   const restarts: string[] = [];
   const errors: unknown[] = [];
   const live = new Map<string, AppSpec>();
   let id = 0;
-  const bus = new EventBus((e) => {
-    events.push(e);
-    return ++id;
-  }, (err) => errors.push(err));
+  const bus = new EventBus(
+    (e) => {
+      events.push(e);
+      return ++id;
+    },
+    (err) => errors.push(err),
+  );
   const build = (key: string | undefined) =>
     new SecretsService({
       db,

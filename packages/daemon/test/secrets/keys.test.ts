@@ -31,14 +31,25 @@ function withDb<T>(home: string, fn: (db: store.Db) => T): T {
 describe('parseMasterKey', () => {
   it('takes base64 or base64url of exactly 32 bytes, with or without padding and a newline', () => {
     const key = randomBytes(32);
-    for (const text of [key.toString('base64'), `${key.toString('base64')}\n`, key.toString('base64url'), key.toString('base64').replace(/=+$/, '')]) {
+    for (const text of [
+      key.toString('base64'),
+      `${key.toString('base64')}\n`,
+      key.toString('base64url'),
+      key.toString('base64').replace(/=+$/, ''),
+    ]) {
       expect(parseMasterKey(text, 'K').equals(key)).toBe(true);
     }
   });
 
   it('refuses other lengths and junk without repeating the text', () => {
     const short = randomBytes(16).toString('base64');
-    for (const text of [short, randomBytes(33).toString('base64'), '', 'not a key at all, clearly not base64!!', `${randomBytes(32).toString('base64')}#`]) {
+    for (const text of [
+      short,
+      randomBytes(33).toString('base64'),
+      '',
+      'not a key at all, clearly not base64!!',
+      `${randomBytes(32).toString('base64')}#`,
+    ]) {
       try {
         parseMasterKey(text, 'NIGHTSHIFT_MASTER_KEY');
         throw new Error(`accepted ${JSON.stringify(text)}`);
@@ -60,7 +71,9 @@ describe('openKeyring', () => {
     expect(ring.source).toBe('file');
     expect(withDb(home, (db) => store.getKeyFingerprint(db))).toBe(ring.keys.fingerprint);
     // Same key again on the next start.
-    expect(withDb(home, (db) => openKeyring(db, join(home, 'master.key'), undefined, 2)).keys.fingerprint).toBe(ring.keys.fingerprint);
+    expect(
+      withDb(home, (db) => openKeyring(db, join(home, 'master.key'), undefined, 2)).keys.fingerprint,
+    ).toBe(ring.keys.fingerprint);
   });
 
   it('refuses a key file its group or other users can read or write', () => {
@@ -68,10 +81,14 @@ describe('openKeyring', () => {
     withDb(home, (db) => openKeyring(db, join(home, 'master.key'), undefined, 1));
     for (const mode of [0o640, 0o604, 0o620, 0o666]) {
       chmodSync(join(home, 'master.key'), mode);
-      expect(withDb(home, (db) => codeOf(() => openKeyring(db, join(home, 'master.key'), undefined, 2)))).toBe('NS_SECRETS_KEY_UNSAFE');
+      expect(
+        withDb(home, (db) => codeOf(() => openKeyring(db, join(home, 'master.key'), undefined, 2))),
+      ).toBe('NS_SECRETS_KEY_UNSAFE');
     }
     chmodSync(join(home, 'master.key'), 0o400);
-    expect(withDb(home, (db) => codeOf(() => openKeyring(db, join(home, 'master.key'), undefined, 2)))).toBeUndefined();
+    expect(
+      withDb(home, (db) => codeOf(() => openKeyring(db, join(home, 'master.key'), undefined, 2))),
+    ).toBeUndefined();
   });
 
   it('prefers NIGHTSHIFT_MASTER_KEY, and refuses a key that is not the store’s', () => {
@@ -80,11 +97,19 @@ describe('openKeyring', () => {
     const ring = withDb(home, (db) => openKeyring(db, join(home, 'master.key'), envKey, 1));
     expect(ring.source).toBe('env');
     expect(existsSync(join(home, 'master.key'))).toBe(false);
-    expect(withDb(home, (db) => codeOf(() => openKeyring(db, join(home, 'master.key'), randomBytes(32).toString('base64'), 2)))).toBe('NS_SECRETS_KEY_MISMATCH');
+    expect(
+      withDb(home, (db) =>
+        codeOf(() => openKeyring(db, join(home, 'master.key'), randomBytes(32).toString('base64'), 2)),
+      ),
+    ).toBe('NS_SECRETS_KEY_MISMATCH');
     // Neither the variable nor a file: a new key would not decrypt the store, so no key is made up.
-    expect(withDb(home, (db) => codeOf(() => openKeyring(db, join(home, 'master.key'), undefined, 2)))).toBe('NS_SECRETS_KEY_MISMATCH');
+    expect(withDb(home, (db) => codeOf(() => openKeyring(db, join(home, 'master.key'), undefined, 2)))).toBe(
+      'NS_SECRETS_KEY_MISMATCH',
+    );
     expect(existsSync(join(home, 'master.key'))).toBe(false);
-    expect(withDb(home, (db) => codeOf(() => openKeyring(db, join(home, 'master.key'), envKey, 3)))).toBeUndefined();
+    expect(
+      withDb(home, (db) => codeOf(() => openKeyring(db, join(home, 'master.key'), envKey, 3))),
+    ).toBeUndefined();
   });
 });
 
@@ -92,7 +117,11 @@ describe('rotate-key', () => {
   it('re-encrypts every secret of every app: all decrypt under the new key, none under the old one', async () => {
     const home = temp();
     const world = makeWorld(home);
-    await world.secrets.set('shop', { DATABASE_URL: 'postgres://u:pw-one-111@db/shop', SMTP_PASS: 'smtp-pass-222' }, true);
+    await world.secrets.set(
+      'shop',
+      { DATABASE_URL: 'postgres://u:pw-one-111@db/shop', SMTP_PASS: 'smtp-pass-222' },
+      true,
+    );
     await world.secrets.set('blog', { API_TOKEN: 'token-blog-333' }, true);
     const oldKey = parseMasterKey(readFileSync(join(home, 'master.key'), 'utf8'), 'old');
     const before = store.listSecrets(world.db);
@@ -111,8 +140,14 @@ describe('rotate-key', () => {
       expect(row.createdAt).toBe(was.createdAt);
       expect(row.digest).not.toBe(was.digest);
     }
-    expect(world.secrets.values('shop', ['DATABASE_URL', 'SMTP_PASS'])).toEqual({ DATABASE_URL: 'postgres://u:pw-one-111@db/shop', SMTP_PASS: 'smtp-pass-222' });
-    expect(world.events.at(-1)).toMatchObject({ type: 'secrets:key-rotated', data: { secrets: 3, fingerprint: result.fingerprint } });
+    expect(world.secrets.values('shop', ['DATABASE_URL', 'SMTP_PASS'])).toEqual({
+      DATABASE_URL: 'postgres://u:pw-one-111@db/shop',
+      SMTP_PASS: 'smtp-pass-222',
+    });
+    expect(world.events.at(-1)).toMatchObject({
+      type: 'secrets:key-rotated',
+      data: { secrets: 3, fingerprint: result.fingerprint },
+    });
 
     // The next start opens with the new file; the old key is refused.
     world.reopen();
@@ -125,7 +160,9 @@ describe('rotate-key', () => {
     const home = temp();
     const world = makeWorld(home);
     await world.secrets.set('shop', { A_SECRET: 'value-aaaaaa', B_SECRET: 'value-bbbbbb' }, true);
-    world.db.prepare("UPDATE secrets SET ciphertext = zeroblob(length(ciphertext)) WHERE name = 'B_SECRET'").run();
+    world.db
+      .prepare("UPDATE secrets SET ciphertext = zeroblob(length(ciphertext)) WHERE name = 'B_SECRET'")
+      .run();
     const keyBefore = readFileSync(join(home, 'master.key'), 'utf8');
     const rowsBefore = store.listSecrets(world.db);
     expect(codeOf(() => world.secrets.rotateKey())).toBe('NS_SECRET_DECRYPT_FAILED');
@@ -157,7 +194,9 @@ describe('rotate-key', () => {
     world.reopen();
     expect(readFileSync(keyFile, 'utf8')).toBe(newText);
     expect(existsSync(nextKeyPath(keyFile))).toBe(false);
-    expect(world.secrets.values('shop', ['DATABASE_URL'])).toEqual({ DATABASE_URL: 'postgres://crash-test-url' });
+    expect(world.secrets.values('shop', ['DATABASE_URL'])).toEqual({
+      DATABASE_URL: 'postgres://crash-test-url',
+    });
     await world.close();
   });
 
@@ -171,7 +210,9 @@ describe('rotate-key', () => {
     world.reopen();
     expect(readFileSync(keyFile, 'utf8')).toBe(keyBefore);
     expect(existsSync(nextKeyPath(keyFile))).toBe(false);
-    expect(world.secrets.values('shop', ['DATABASE_URL'])).toEqual({ DATABASE_URL: 'postgres://crash-test-url' });
+    expect(world.secrets.values('shop', ['DATABASE_URL'])).toEqual({
+      DATABASE_URL: 'postgres://crash-test-url',
+    });
     await world.close();
   });
 });

@@ -19,7 +19,9 @@ function pipeOf(...chunks: string[]): PassThrough {
 /** grep -r of a folder, as the acceptance asks: the paths of files containing `text` (binary files too). */
 function grepR(dir: string, text: string): string[] {
   try {
-    return execFileSync('grep', ['-r', '-l', '-a', '-F', '--', text, dir], { encoding: 'utf8' }).trim().split('\n');
+    return execFileSync('grep', ['-r', '-l', '-a', '-F', '--', text, dir], { encoding: 'utf8' })
+      .trim()
+      .split('\n');
   } catch (err) {
     if ((err as { status?: number }).status === 1) return [];
     throw err;
@@ -32,10 +34,18 @@ describe('secretRedactor', () => {
   it('replaces each value, each line of a multi-line value and the JSON-escaped form by the name', () => {
     const pem = '-----BEGIN KEY-----\nMIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX\n-----END KEY-----';
     const quoted = 'pa"ss\\word-9';
-    const redact = secretRedactor([['TLS_KEY', pem], ['DB_PASS', quoted], ['PIN', '1234']])!;
-    expect(redact('key line MIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX here')).toBe('key line [secret:TLS_KEY] here');
+    const redact = secretRedactor([
+      ['TLS_KEY', pem],
+      ['DB_PASS', quoted],
+      ['PIN', '1234'],
+    ])!;
+    expect(redact('key line MIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX here')).toBe(
+      'key line [secret:TLS_KEY] here',
+    );
     expect(redact(JSON.stringify({ key: pem }))).toBe('{"key":"[secret:TLS_KEY]"}');
-    expect(redact(`raw ${quoted} and json ${JSON.stringify(quoted)}`)).toBe('raw [secret:DB_PASS] and json "[secret:DB_PASS]"');
+    expect(redact(`raw ${quoted} and json ${JSON.stringify(quoted)}`)).toBe(
+      'raw [secret:DB_PASS] and json "[secret:DB_PASS]"',
+    );
     // Too short to redact: left as is (and `secrets set` warned).
     const clean = 'pin 1234';
     expect(redact(clean)).toBe(clean);
@@ -44,7 +54,10 @@ describe('secretRedactor', () => {
   });
 
   it('prefers the longer of two overlapping values and returns the very same string when clean', () => {
-    const redact = secretRedactor([['SHORT', 'abcdef'], ['LONG', 'abcdef-ghijkl']])!;
+    const redact = secretRedactor([
+      ['SHORT', 'abcdef'],
+      ['LONG', 'abcdef-ghijkl'],
+    ])!;
     expect(redact('x abcdef-ghijkl y abcdef')).toBe('x [secret:LONG] y [secret:SHORT]');
     const line = 'nothing secret\nat all';
     expect(redact(line)).toBe(line);
@@ -69,15 +82,30 @@ describe('redaction through the log pipeline', () => {
       await w.secrets.set('shop', { DATABASE_URL: url }, true);
       const live: string[] = [];
       const stop = w.logs.subscribe({ app: 'shop' }, (line) => live.push(line.message));
-      await w.logs.capture(replica, 'out', pipeOf(`DATABASE_URL=${url}\n`, `{"msg":"connect","url":${JSON.stringify(url)}}\n`));
+      await w.logs.capture(
+        replica,
+        'out',
+        pipeOf(`DATABASE_URL=${url}\n`, `{"msg":"connect","url":${JSON.stringify(url)}}\n`),
+      );
       const runLog = join(home, 'apps', 'shop', 'runs', '7.log');
       mkdirSync(join(home, 'apps', 'shop', 'runs'), { recursive: true });
-      await w.logs.capture({ app: 'shop', process: 'cron', source: 'cron:nightly#7', runLog }, 'err', pipeOf(`run sees ${url}\n`));
+      await w.logs.capture(
+        { app: 'shop', process: 'cron', source: 'cron:nightly#7', runLog },
+        'err',
+        pipeOf(`run sees ${url}\n`),
+      );
       stop();
 
-      const expected = ['DATABASE_URL=[secret:DATABASE_URL]', '{"msg":"connect","url":"[secret:DATABASE_URL]"}'];
-      expect((await w.logs.query({ app: 'shop', process: 'emails' })).map((l) => l.message)).toEqual(expected);
-      expect((await w.logs.readRunLog(runLog)).map((l) => l.message)).toEqual(['run sees [secret:DATABASE_URL]']);
+      const expected = [
+        'DATABASE_URL=[secret:DATABASE_URL]',
+        '{"msg":"connect","url":"[secret:DATABASE_URL]"}',
+      ];
+      expect((await w.logs.query({ app: 'shop', process: 'emails' })).map((l) => l.message)).toEqual(
+        expected,
+      );
+      expect((await w.logs.readRunLog(runLog)).map((l) => l.message)).toEqual([
+        'run sees [secret:DATABASE_URL]',
+      ]);
       expect(live).toEqual([...expected, 'run sees [secret:DATABASE_URL]']);
       expect(w.logs.lastLines('shop', 'emails.1').map((l) => l.message)).toEqual(expected);
       await w.logs.close();
@@ -91,7 +119,10 @@ describe('redaction through the log pipeline', () => {
       await w.secrets.set('shop', { API_TOKEN: 'token-one-111111' }, true);
       w.reopen(); // a daemon start: redactors come from the store
       await w.logs.capture(replica, 'out', pipeOf('a token-one-111111\n'));
-      w.live.set('shop', specOf('shop', 'secrets: [API_TOKEN]\nworkers: [{ name: emails, start: sleep 1 }]\n'));
+      w.live.set(
+        'shop',
+        specOf('shop', 'secrets: [API_TOKEN]\nworkers: [{ name: emails, start: sleep 1 }]\n'),
+      );
       await w.secrets.set('shop', { API_TOKEN: 'token-two-222222' }, false);
       // Staged: the running process still holds the old value and may print it.
       await w.logs.capture(replica, 'out', pipeOf('b token-one-111111 token-two-222222\n'));

@@ -8,11 +8,20 @@ const VALUE = 'sk_live_route-test-secret-9f8e7d';
 
 /** The API with the services these routes use; the others are not reached. */
 function apiOf(w: World) {
-  const services = { db: w.db, bus: w.bus, secrets: w.secrets, clock: { now: () => Date.now() } } as unknown as ApiServices;
+  const services = {
+    db: w.db,
+    bus: w.bus,
+    secrets: w.secrets,
+    clock: { now: () => Date.now() },
+  } as unknown as ApiServices;
   return createApi(services);
 }
 
-const post = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = (body: unknown) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
 async function withApi(fn: (api: ReturnType<typeof apiOf>, w: World) => Promise<void>): Promise<void> {
   const w = makeWorld(temp());
@@ -26,36 +35,64 @@ async function withApi(fn: (api: ReturnType<typeof apiOf>, w: World) => Promise<
 describe('secrets routes', () => {
   it('take values in and never give them back', () =>
     withApi(async (api) => {
-      const set = await api.request('/api/v1/apps/shop/secrets', post({ values: { STRIPE_KEY: VALUE }, restart: false }));
+      const set = await api.request(
+        '/api/v1/apps/shop/secrets',
+        post({ values: { STRIPE_KEY: VALUE }, restart: false }),
+      );
       expect(set.status).toBe(200);
       const setText = await set.text();
-      expect(JSON.parse(setText)).toMatchObject({ app: 'shop', names: ['STRIPE_KEY'], restart: 'not-running' });
+      expect(JSON.parse(setText)).toMatchObject({
+        app: 'shop',
+        names: ['STRIPE_KEY'],
+        restart: 'not-running',
+      });
       const list = await api.request('/api/v1/apps/shop/secrets');
       const listText = await list.text();
-      expect(JSON.parse(listText)).toEqual([expect.objectContaining({ name: 'STRIPE_KEY', digest: expect.stringMatching(/^[0-9a-f]{16}$/) })]);
+      expect(JSON.parse(listText)).toEqual([
+        expect.objectContaining({ name: 'STRIPE_KEY', digest: expect.stringMatching(/^[0-9a-f]{16}$/) }),
+      ]);
       const rotated = await api.request('/api/v1/secrets/rotate-key', { method: 'POST' });
       const rotatedText = await rotated.text();
       expect(JSON.parse(rotatedText)).toMatchObject({ secrets: 1 });
       const removed = await api.request('/api/v1/apps/shop/secrets/remove', post({ names: ['STRIPE_KEY'] }));
       const removedText = await removed.text();
       expect(removed.status).toBe(200);
-      for (const text of [setText, listText, rotatedText, removedText]) expect(text).not.toContain('route-test-secret');
+      for (const text of [setText, listText, rotatedText, removedText])
+        expect(text).not.toContain('route-test-secret');
     }));
 
   it('answer errors without the value: bad shapes, a value pasted as the name, an unknown name', () =>
     withApi(async (api) => {
       const cases: [string, RequestInit, number, string][] = [
-        ['/api/v1/apps/shop/secrets', post({ values: { STRIPE_KEY: VALUE }, restart: 'yes' }), 400, 'NS_API_BAD_REQUEST'],
-        ['/api/v1/apps/shop/secrets', { method: 'POST', body: `{"values":{"STRIPE_KEY":"${VALUE}"` }, 400, 'NS_API_BAD_REQUEST'],
+        [
+          '/api/v1/apps/shop/secrets',
+          post({ values: { STRIPE_KEY: VALUE }, restart: 'yes' }),
+          400,
+          'NS_API_BAD_REQUEST',
+        ],
+        [
+          '/api/v1/apps/shop/secrets',
+          { method: 'POST', body: `{"values":{"STRIPE_KEY":"${VALUE}"` },
+          400,
+          'NS_API_BAD_REQUEST',
+        ],
         ['/api/v1/apps/shop/secrets', post({ values: { [VALUE]: 'x' } }), 400, 'NS_SECRET_NAME_INVALID'],
-        ['/api/v1/apps/shop/secrets', post({ values: { A_KEY: `${VALUE}\0` } }), 400, 'NS_SECRET_VALUE_INVALID'],
+        [
+          '/api/v1/apps/shop/secrets',
+          post({ values: { A_KEY: `${VALUE}\0` } }),
+          400,
+          'NS_SECRET_VALUE_INVALID',
+        ],
         ['/api/v1/apps/Shop!/secrets', post({ values: { A_KEY: VALUE } }), 400, 'NS_API_BAD_REQUEST'],
         ['/api/v1/apps/shop/secrets/remove', post({ names: ['NOPE'] }), 404, 'NS_SECRET_NOT_FOUND'],
       ];
       for (const [path, init, status, code] of cases) {
         const res = await api.request(path, init);
         const text = await res.text();
-        expect([res.status, (JSON.parse(text) as { error: { code: string } }).error.code], path).toEqual([status, code]);
+        expect([res.status, (JSON.parse(text) as { error: { code: string } }).error.code], path).toEqual([
+          status,
+          code,
+        ]);
         expect(text).not.toContain('route-test-secret');
       }
     }));
@@ -64,9 +101,16 @@ describe('secrets routes', () => {
 describe('config routes', () => {
   it('set, list with values, unset', () =>
     withApi(async (api) => {
-      expect((await api.request('/api/v1/apps/shop/config', post({ values: { LOG_LEVEL: 'debug' } }))).status).toBe(200);
-      expect(await (await api.request('/api/v1/apps/shop/config')).json()).toEqual([expect.objectContaining({ name: 'LOG_LEVEL', value: 'debug', status: 'staged' })]);
-      const unset = await api.request('/api/v1/apps/shop/config/unset', post({ names: ['LOG_LEVEL'], restart: false }));
+      expect(
+        (await api.request('/api/v1/apps/shop/config', post({ values: { LOG_LEVEL: 'debug' } }))).status,
+      ).toBe(200);
+      expect(await (await api.request('/api/v1/apps/shop/config')).json()).toEqual([
+        expect.objectContaining({ name: 'LOG_LEVEL', value: 'debug', status: 'staged' }),
+      ]);
+      const unset = await api.request(
+        '/api/v1/apps/shop/config/unset',
+        post({ names: ['LOG_LEVEL'], restart: false }),
+      );
       expect(await unset.json()).toMatchObject({ names: ['LOG_LEVEL'] });
       expect(await (await api.request('/api/v1/apps/shop/config')).json()).toEqual([]);
     }));
@@ -77,10 +121,18 @@ describe('the TCP listener (token holders, the dashboard)', () => {
     withApi(async (api) => {
       const tcp = withToken(api, 'tok');
       const auth = { authorization: 'Bearer tok', 'content-type': 'application/json' };
-      const set = await tcp.request('/api/v1/apps/shop/secrets', { method: 'POST', headers: auth, body: JSON.stringify({ values: { A_KEY: VALUE } }) });
+      const set = await tcp.request('/api/v1/apps/shop/secrets', {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ values: { A_KEY: VALUE } }),
+      });
       expect(set.status).toBe(200);
       for (const path of ['/api/v1/apps/shop/run', '/api/v1/apps/shop/run/']) {
-        const run = await tcp.request(path, { method: 'POST', headers: auth, body: JSON.stringify({ argv: ['env'] }) });
+        const run = await tcp.request(path, {
+          method: 'POST',
+          headers: auth,
+          body: JSON.stringify({ argv: ['env'] }),
+        });
         expect(run.status).toBe(403);
         expect(((await run.json()) as { error: { code: string } }).error.code).toBe('NS_API_LOCAL_ONLY');
       }

@@ -35,7 +35,11 @@ async function withWorld(fn: (w: World) => Promise<void>): Promise<void> {
 describe('secrets: set, list, remove', () => {
   it('lists names, keyed digests and times, never a value', () =>
     withWorld(async (w) => {
-      await w.secrets.set('shop', { DATABASE_URL: URL_VALUE, COPY_OF_URL: URL_VALUE, SMTP_PASS: 'smtp-secret-1' }, true);
+      await w.secrets.set(
+        'shop',
+        { DATABASE_URL: URL_VALUE, COPY_OF_URL: URL_VALUE, SMTP_PASS: 'smtp-secret-1' },
+        true,
+      );
       const list = w.secrets.list('shop');
       expect(list.map((s) => s.name)).toEqual(['COPY_OF_URL', 'DATABASE_URL', 'SMTP_PASS']);
       expect(list[0]!.digest).toBe(list[1]!.digest);
@@ -97,14 +101,22 @@ describe('secrets: set, list, remove', () => {
     withWorld(async (w) => {
       w.live.set('shop', specOf('shop', 'secrets: [DATABASE_URL]\nworkers: [{ name: w, start: sleep 1 }]\n'));
       await w.secrets.set('shop', { DATABASE_URL: URL_VALUE, OLD_TOKEN: 'old-token-1' }, false);
-      const missing = await rejection(w.secrets.remove('shop', ['OLD_TOKEN', 'NOPE'], { restart: true, force: false }));
+      const missing = await rejection(
+        w.secrets.remove('shop', ['OLD_TOKEN', 'NOPE'], { restart: true, force: false }),
+      );
       expect(missing.code).toBe('NS_SECRET_NOT_FOUND');
       expect(missing.message).toContain('NOPE');
       expect(w.secrets.list('shop')).toHaveLength(2);
-      const inUse = await rejection(w.secrets.remove('shop', ['DATABASE_URL'], { restart: true, force: false }));
+      const inUse = await rejection(
+        w.secrets.remove('shop', ['DATABASE_URL'], { restart: true, force: false }),
+      );
       expect(inUse.code).toBe('NS_SECRET_IN_USE');
-      expect((await w.secrets.remove('shop', ['OLD_TOKEN'], { restart: true, force: false })).restart).toBe('not-injected');
-      expect((await w.secrets.remove('shop', ['DATABASE_URL'], { restart: true, force: true })).restart).toBe('rolling');
+      expect((await w.secrets.remove('shop', ['OLD_TOKEN'], { restart: true, force: false })).restart).toBe(
+        'not-injected',
+      );
+      expect((await w.secrets.remove('shop', ['DATABASE_URL'], { restart: true, force: true })).restart).toBe(
+        'rolling',
+      );
       expect(w.restarts).toEqual(['shop']);
       expect(w.secrets.list('shop')).toEqual([]);
     }));
@@ -115,12 +127,16 @@ describe('secrets: set, list, remove', () => {
       expect(pasted.code).toBe('NS_SECRET_NAME_INVALID');
       expect(`${pasted.message} ${pasted.hint}`).not.toContain('hunter22');
       for (const name of ['PORT', 'NIGHTSHIFT_APP', 'HEALTH_PORT', '1ABC', 'A-B']) {
-        expect((await rejection(w.secrets.set('shop', { [name]: 'value-123456' }, true))).code).toBe('NS_SECRET_NAME_INVALID');
+        expect((await rejection(w.secrets.set('shop', { [name]: 'value-123456' }, true))).code).toBe(
+          'NS_SECRET_NAME_INVALID',
+        );
       }
       // REDIS_URL is the platform's only for an app with `redis: true`.
       await w.secrets.set('shop', { REDIS_URL: 'redis://external-host:6379' }, true);
       w.live.set('cache', specOf('cache', 'redis: true\nworkers: [{ name: w, start: sleep 1 }]\n'));
-      expect((await rejection(w.secrets.set('cache', { REDIS_URL: 'redis://x-host:6379' }, true))).code).toBe('NS_SECRET_NAME_INVALID');
+      expect((await rejection(w.secrets.set('cache', { REDIS_URL: 'redis://x-host:6379' }, true))).code).toBe(
+        'NS_SECRET_NAME_INVALID',
+      );
 
       const empty = await rejection(w.secrets.set('shop', { EMPTY: '' }, true));
       expect(empty.code).toBe('NS_SECRET_VALUE_INVALID');
@@ -153,8 +169,13 @@ describe('secrets: set, list, remove', () => {
 describe('config vars', () => {
   it('sets, lists with values, unsets; restarts the live app or stages', () =>
     withWorld(async (w) => {
-      w.live.set('shop', specOf('shop', 'env: { LOG_LEVEL: info }\nworkers: [{ name: w, start: sleep 1 }]\n'));
-      expect((await w.secrets.setConfig('shop', { LOG_LEVEL: 'debug', EMPTY_OK: '' }, true)).restart).toBe('rolling');
+      w.live.set(
+        'shop',
+        specOf('shop', 'env: { LOG_LEVEL: info }\nworkers: [{ name: w, start: sleep 1 }]\n'),
+      );
+      expect((await w.secrets.setConfig('shop', { LOG_LEVEL: 'debug', EMPTY_OK: '' }, true)).restart).toBe(
+        'rolling',
+      );
       expect(w.secrets.configVars('shop')).toEqual({ LOG_LEVEL: 'debug', EMPTY_OK: '' });
       expect(w.secrets.listConfig('shop').map((c) => [c.name, c.value, c.status])).toEqual([
         ['EMPTY_OK', '', 'deployed'],
@@ -164,7 +185,9 @@ describe('config vars', () => {
       expect(w.restarts).toEqual(['shop']);
       const unknown = await rejection(w.secrets.unsetConfig('shop', ['NOPE'], true));
       expect(unknown.code).toBe('NS_CONFIG_NOT_FOUND');
-      expect((await rejection(w.secrets.setConfig('shop', { PORT: '80' }, true))).code).toBe('NS_CONFIG_NAME_INVALID');
+      expect((await rejection(w.secrets.setConfig('shop', { PORT: '80' }, true))).code).toBe(
+        'NS_CONFIG_NAME_INVALID',
+      );
       expect(w.events.filter((e) => e.type === 'config:changed').map((e) => e.data)).toEqual([
         { names: ['EMPTY_OK', 'LOG_LEVEL'], action: 'set', restart: 'rolling' },
         { names: ['EMPTY_OK'], action: 'unset', restart: 'staged' },
@@ -175,11 +198,17 @@ describe('config vars', () => {
     withWorld(async (w) => {
       await w.secrets.set('shop', { API_KEY: 'api-key-value-1' }, true);
       await w.secrets.setConfig('shop', { LOG_LEVEL: 'info' }, true);
-      expect((await rejection(w.secrets.setConfig('shop', { API_KEY: 'plain' }, true))).code).toBe('NS_SECRET_CONFIG_CONFLICT');
-      expect((await rejection(w.secrets.set('shop', { LOG_LEVEL: 'now-secret' }, true))).code).toBe('NS_SECRET_CONFIG_CONFLICT');
+      expect((await rejection(w.secrets.setConfig('shop', { API_KEY: 'plain' }, true))).code).toBe(
+        'NS_SECRET_CONFIG_CONFLICT',
+      );
+      expect((await rejection(w.secrets.set('shop', { LOG_LEVEL: 'now-secret' }, true))).code).toBe(
+        'NS_SECRET_CONFIG_CONFLICT',
+      );
       // Listed in the live manifest's secrets but not set yet: still not a config var.
       w.live.set('shop', specOf('shop', 'secrets: [DATABASE_URL]\nworkers: [{ name: w, start: sleep 1 }]\n'));
-      expect((await rejection(w.secrets.setConfig('shop', { DATABASE_URL: 'x' }, true))).code).toBe('NS_SECRET_CONFIG_CONFLICT');
+      expect((await rejection(w.secrets.setConfig('shop', { DATABASE_URL: 'x' }, true))).code).toBe(
+        'NS_SECRET_CONFIG_CONFLICT',
+      );
     }));
 });
 
@@ -187,10 +216,15 @@ describe('the deploy check', () => {
   it('names every missing secret at once', () =>
     withWorld(async (w) => {
       await w.secrets.set('shop', { SMTP_PASS: 'smtp-pass-1' }, true);
-      const spec = specOf('shop', 'secrets: [DATABASE_URL, SMTP_PASS, STRIPE_KEY]\nworkers: [{ name: w, start: sleep 1 }]\n');
+      const spec = specOf(
+        'shop',
+        'secrets: [DATABASE_URL, SMTP_PASS, STRIPE_KEY]\nworkers: [{ name: w, start: sleep 1 }]\n',
+      );
       const err = thrown(() => w.secrets.preflight(spec));
       expect(err.code).toBe('NS_DEPLOY_SECRETS_MISSING');
-      expect(err.message).toBe("shop's manifest lists secrets the store does not have: DATABASE_URL, STRIPE_KEY");
+      expect(err.message).toBe(
+        "shop's manifest lists secrets the store does not have: DATABASE_URL, STRIPE_KEY",
+      );
       await w.secrets.set('shop', { DATABASE_URL: URL_VALUE, STRIPE_KEY: 'sk_test_123456' }, true);
       expect(() => w.secrets.preflight(spec)).not.toThrow();
     }));
@@ -208,9 +242,11 @@ describe('the deploy check', () => {
       store.deleteConfigVar(w.db, 'shop', 'DATABASE_URL');
       // Another app's ciphertext copied over shop's: a valid ciphertext, in the wrong place.
       await w.secrets.set('other', { DATABASE_URL: 'postgres://other-app-url' }, true);
-      w.db.prepare(
-        "UPDATE secrets SET (nonce, ciphertext, tag) = (SELECT nonce, ciphertext, tag FROM secrets WHERE app = 'other') WHERE app = 'shop'",
-      ).run();
+      w.db
+        .prepare(
+          "UPDATE secrets SET (nonce, ciphertext, tag) = (SELECT nonce, ciphertext, tag FROM secrets WHERE app = 'other') WHERE app = 'shop'",
+        )
+        .run();
       const moved = thrown(() => w.secrets.preflight(spec));
       expect(moved.code).toBe('NS_SECRET_DECRYPT_FAILED');
       expect(moved.message).not.toContain('pa55-w0rd');
@@ -228,7 +264,11 @@ describe('at daemon start', () => {
       w.db.prepare("UPDATE secrets SET nonce = zeroblob(12) WHERE name = 'DATABASE_URL'").run();
       expect(w.secrets.readable(spec)).toBe(false);
       const event = w.events.at(-1)!;
-      expect(event).toMatchObject({ type: 'secrets:unreadable', app: 'shop', data: { code: 'NS_SECRET_DECRYPT_FAILED' } });
+      expect(event).toMatchObject({
+        type: 'secrets:unreadable',
+        app: 'shop',
+        data: { code: 'NS_SECRET_DECRYPT_FAILED' },
+      });
       expect(event.message).toMatch(/^shop not started: secret DATABASE_URL of shop fails authentication/);
       // A secret removed with --force is not a reason to keep the app down.
       w.db.prepare("DELETE FROM secrets WHERE name = 'DATABASE_URL'").run();

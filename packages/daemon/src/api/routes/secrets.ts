@@ -1,6 +1,11 @@
 import { Hono } from 'hono';
 import { NAME_PATTERN } from '@nightshift/manifest';
-import { ErrorCodes, NightshiftError, type RemoveVarsRequest, type SetVarsRequest } from '@nightshift/protocol';
+import {
+  ErrorCodes,
+  NightshiftError,
+  type RemoveVarsRequest,
+  type SetVarsRequest,
+} from '@nightshift/protocol';
 import type { ApiServices } from '../services.js';
 import { readJson } from '../validate.js';
 
@@ -27,10 +32,15 @@ export function secretRoutes(s: ApiServices): Hono {
     const app = appParam(c.req.param('app'));
     const body = await readJson<RemoveVarsRequest>(
       c,
-      (b) => isNameList(b.names) && (b.restart === undefined || typeof b.restart === 'boolean') && (b.force === undefined || typeof b.force === 'boolean'),
+      (b) =>
+        isNameList(b.names) &&
+        (b.restart === undefined || typeof b.restart === 'boolean') &&
+        (b.force === undefined || typeof b.force === 'boolean'),
       '{ "names": ["DATABASE_URL"], "restart": true, "force": false }',
     );
-    return c.json(await s.secrets.remove(app, body.names, { restart: body.restart ?? true, force: body.force ?? false }));
+    return c.json(
+      await s.secrets.remove(app, body.names, { restart: body.restart ?? true, force: body.force ?? false }),
+    );
   });
 
   r.post('/secrets/rotate-key', (c) => c.json(s.secrets.rotateKey()));
@@ -44,7 +54,11 @@ export function secretRoutes(s: ApiServices): Hono {
  */
 export function appParam(app: string): string {
   if (!NAME_PATTERN.test(app)) {
-    throw new NightshiftError(ErrorCodes.badRequest, `"${app}" is not an app name`, 'app names match [a-z][a-z0-9-]{0,39}');
+    throw new NightshiftError(
+      ErrorCodes.badRequest,
+      `"${app}" is not an app name`,
+      'app names match [a-z][a-z0-9-]{0,39}',
+    );
   }
   return app;
 }
@@ -58,5 +72,10 @@ export function isStringRecord(value: unknown): value is Record<string, string> 
 
 /** A non-empty list of names without repeats. */
 export function isNameList(value: unknown): value is string[] {
-  return Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string') && new Set(value).size === value.length;
+  return (
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every((v) => typeof v === 'string') &&
+    new Set(value).size === value.length
+  );
 }
