@@ -119,6 +119,20 @@ export class World {
     return out;
   }
 
+  /** Distinct runs (NIGHTSHIFT_RUN_ID) among this test's live processes. */
+  liveRuns(): string[] {
+    const ids = new Set<string>();
+    for (const pid of this.userPids()) {
+      try {
+        const entry = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').find((e) => e.startsWith('NIGHTSHIFT_RUN_ID='));
+        if (entry) ids.add(entry.slice('NIGHTSHIFT_RUN_ID='.length));
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return [...ids];
+  }
+
   /** Shuts every scheduler down, closes logs and database, removes the folder; returns leaked pids (killed). */
   async close(): Promise<number[]> {
     for (const s of this.schedulers) await s.shutdown();
