@@ -14,7 +14,9 @@ import * as store from '../store/index.js';
 import { digestOf, open, seal } from './crypto.js';
 import { rotateKeyring, type Keyring } from './keyring.js';
 import { REDACT_MIN_LENGTH, secretRedactor } from './redactor.js';
-import { StagedChanges, type StagedKind } from './staged.js';
+import { applyChange, conflict, statusOf, type ChangeContext } from './changes.js';
+import { configVars, listConfig, setConfig, unsetConfig } from './config-vars.js';
+import { StagedChanges } from './staged.js';
 import { checkName, checkValue } from './validate.js';
 
 export interface SecretsDeps {
@@ -48,10 +50,18 @@ export class SecretsService {
   readonly #staged = new StagedChanges();
   readonly #retired = new Map<string, [name: string, value: string][]>();
   readonly #unsubscribe: () => void;
+  readonly #changes: ChangeContext;
 
   constructor(deps: SecretsDeps) {
     this.#deps = deps;
     this.#keyring = deps.keyring;
+    this.#changes = {
+      db: deps.db,
+      bus: deps.bus,
+      liveSpec: deps.liveSpec,
+      restart: deps.restart,
+      staged: this.#staged,
+    };
     // Every process of an app starts again with the current values on these.
     this.#unsubscribe = deps.bus.subscribe((event) => {
       const whole =
@@ -78,7 +88,7 @@ export class SecretsService {
       status:
         spec !== null && !spec.secrets.includes(row.name)
           ? 'unused'
-          : this.#status(app, 'secret', spec, row.name),
+          : statusOf(this.#staged, app, 'secret', spec, row.name),
     }));
   }
 
@@ -120,18 +130,23 @@ export class SecretsService {
 
   /** An app's config vars as its processes get them. */
   configVars(app: string): Record<string, string> {
-    return Object.fromEntries(store.listConfigVars(this.#deps.db, app).map((row) => [row.name, row.value]));
+    return configVars(this.#deps.db, app);
   }
 
   listConfig(app: string): ConfigEntry[] {
-    const spec = this.#deps.liveSpec(app);
-    return store.listConfigVars(this.#deps.db, app).map((row) => ({
-      name: row.name,
-      value: row.value,
-      createdAt: new Date(row.createdAt).toISOString(),
-      updatedAt: new Date(row.updatedAt).toISOString(),
-      status: this.#status(app, 'config', spec, row.name),
-    }));
+    return listConfig(this.#changes, app);
+  }
+
+  setConfig(
+    app: string,
+    values: Readonly<Record<string, string>>,
+    restart: boolean,
+  ): Promise<VarsChangeResponse> {
+    return setConfig({ ...this.#changes, clock: this.#deps.clock }, app, values, restart);
+  }
+
+  unsetConfig(app: string, names: readonly string[], restart: boolean): Promise<VarsChangeResponse> {
+    return unsetConfig(this.#changes, app, names, restart);
   }
 
   /**
@@ -203,7 +218,15 @@ export class SecretsService {
       }
     }
     const injected = spec === null ? [] : names.filter((name) => spec.secrets.includes(name));
-    return this.#apply(app, 'secret', 'set', names, injected, restart, warnings);
+    return applyChange(this.#changes, {
+      app,
+      kind: 'secret',
+      action: 'set',
+      names,
+      injected,
+      restart,
+      warnings,
+    });
   }
 
   /** Removes secrets; one the live release lists needs `force` (its processes lose it, the next deploy fails). */
@@ -236,48 +259,15 @@ export class SecretsService {
     });
     this.#retire(app, removed);
     this.#refreshRedactor(app);
-    return this.#apply(app, 'secret', 'removed', [...names].sort(), listed, opts.restart, []);
-  }
-
-  async setConfig(
-    app: string,
-    values: Readonly<Record<string, string>>,
-    restart: boolean,
-  ): Promise<VarsChangeResponse> {
-    const spec = this.#deps.liveSpec(app);
-    const names = Object.keys(values).sort();
-    const secrets = new Set([
-      ...store.listSecrets(this.#deps.db, app).map((row) => row.name),
-      ...(spec?.secrets ?? []),
-    ]);
-    for (const name of names) {
-      checkName('config', name, spec?.redis ?? false);
-      checkValue('config', name, values[name]!);
-    }
-    const both = names.filter((name) => secrets.has(name));
-    if (both.length > 0) throw conflict(app, both, 'config');
-    const now = this.#deps.clock.now();
-    store.transaction(this.#deps.db, () => {
-      for (const name of names) store.upsertConfigVar(this.#deps.db, app, name, values[name]!, now);
+    return applyChange(this.#changes, {
+      app,
+      kind: 'secret',
+      action: 'removed',
+      names: [...names].sort(),
+      injected: listed,
+      restart: opts.restart,
+      warnings: [],
     });
-    return this.#apply(app, 'config', 'set', names, names, restart, []);
-  }
-
-  async unsetConfig(app: string, names: readonly string[], restart: boolean): Promise<VarsChangeResponse> {
-    const stored = new Set(store.listConfigVars(this.#deps.db, app).map((row) => row.name));
-    const unknown = names.filter((name) => !stored.has(name));
-    if (unknown.length > 0) {
-      throw new NightshiftError(
-        ErrorCodes.configNotFound,
-        `${app} has no config var ${unknown.join(', ')}; nothing was unset`,
-        stored.size > 0 ? `its config vars are: ${[...stored].join(', ')}` : `${app} has no config vars`,
-      );
-    }
-    store.transaction(this.#deps.db, () => {
-      for (const name of names) store.deleteConfigVar(this.#deps.db, app, name);
-    });
-    const sorted = [...names].sort();
-    return this.#apply(app, 'config', 'unset', sorted, sorted, restart, []);
   }
 
   /** Re-encrypts every secret of every app under a new master key (see `rotateKeyring`). */
@@ -311,77 +301,6 @@ export class SecretsService {
     this.#retired.delete(app);
   }
 
-  /**
-   * After a write: restart the processes (rolling) when the change reaches them, or stage it; then one event
-   * naming what changed. The event goes out before the restart, which can take a while.
-   */
-  async #apply(
-    app: string,
-    kind: StagedKind,
-    action: 'set' | 'removed' | 'unset',
-    names: string[],
-    injected: readonly string[],
-    restart: boolean,
-    warnings: string[],
-  ): Promise<VarsChangeResponse> {
-    const running = this.#deps.liveSpec(app) !== null;
-    if (!running && store.getApp(this.#deps.db, app) === null) {
-      warnings.push(
-        `no app ${app} has been deployed on this daemon yet: the change applies at its first deploy (check the name if that is unexpected)`,
-      );
-    }
-    const outcome: VarsChangeResponse['restart'] = !running
-      ? 'not-running'
-      : injected.length === 0
-        ? 'not-injected'
-        : restart
-          ? 'rolling'
-          : 'staged';
-    if (outcome === 'staged') this.#staged.add(app, kind, injected);
-    const what =
-      kind === 'secret'
-        ? `secret${names.length === 1 ? '' : 's'}`
-        : `config var${names.length === 1 ? '' : 's'}`;
-    const tail = {
-      rolling: 'restarting processes',
-      staged: 'staged until the next deploy or restart',
-      'not-running': 'applies at the first deploy',
-      'not-injected': 'no process receives it',
-    }[outcome];
-    const message = `${what} ${names.join(', ')} ${action}; ${tail}`;
-    if (kind === 'secret') {
-      this.#deps.bus.emit({
-        type: 'secrets:changed',
-        app,
-        message,
-        data: { names, action: action === 'set' ? 'set' : 'removed', restart: outcome },
-      });
-    } else {
-      this.#deps.bus.emit({
-        type: 'config:changed',
-        app,
-        message,
-        data: { names, action: action === 'set' ? 'set' : 'unset', restart: outcome },
-      });
-    }
-    if (outcome === 'rolling') {
-      const before = this.#staged.snapshot(app);
-      await this.#deps.restart(app);
-      this.#staged.clear(app, before);
-      this.#deps.bus.emit({
-        type: 'process:restarted',
-        app,
-        message: `all processes restarted (${what} changed)`,
-        data: {},
-      });
-    }
-    return { app, names, restart: outcome, warnings };
-  }
-
-  #status(app: string, kind: StagedKind, spec: AppSpec | null, name: string): 'deployed' | 'staged' {
-    return spec === null || this.#staged.has(app, kind, name) ? 'staged' : 'deployed';
-  }
-
   /** The current values of the named secrets that exist and decrypt (for redaction; failures are reported). */
   #decryptable(app: string, names: readonly string[]): [string, string][] {
     const wanted = new Set(names);
@@ -411,15 +330,4 @@ export class SecretsService {
     );
     this.#deps.logs.setRedactor(app, secretRedactor([...current, ...(this.#retired.get(app) ?? [])]));
   }
-}
-
-function conflict(app: string, names: readonly string[], setting: 'secret' | 'config'): NightshiftError {
-  const list = names.join(', ');
-  return new NightshiftError(
-    ErrorCodes.secretConfigConflict,
-    `${list} of ${app} would be both a secret and a config var`,
-    setting === 'secret'
-      ? `keep each name in one place: \`nightshift config unset ${list}\` first to make it a secret`
-      : `keep each name in one place: remove it from the secrets (\`nightshift secrets rm\`, and from the manifest's \`secrets:\`) to make it a plain config var`,
-  );
 }
