@@ -27,7 +27,7 @@ export { WorkerError, isWorkerError } from './errors.js';
 export type { WorkerErrorCode } from './errors.js';
 export type { BackoffOptions, RetryOptions, RetryPolicy, Settlement } from './retry.js';
 export type { Job, JobContext, Trigger } from './job/types.js';
-export { bullmq } from './sources/bullmq.js';
+export { bullmq, bullmqPrefix } from './sources/bullmq.js';
 export type { BullmqSourceOptions } from './sources/bullmq.js';
 export { rabbitmq } from './sources/rabbitmq.js';
 export type { RabbitmqSourceOptions } from './sources/rabbitmq.js';

@@ -117,3 +117,11 @@ describe('RabbitMQ delay buckets', () => {
     expect([0, 40, 100, 123, 999, 1001, 12_345, 300_000].map(delayBucket)).toEqual([1, 40, 100, 130, 1000, 1100, 13_000, 300_000]);
   });
 });
+
+describe('bullmqPrefix', () => {
+  it('gives producers the prefix the worker uses', async () => {
+    const { bullmqPrefix } = await import('../src/sources/bullmq.js');
+    expect(bullmqPrefix({ NIGHTSHIFT_REDIS_PREFIX: 'shop:' })).toBe('shop:bull');
+    expect(bullmqPrefix({})).toBe('bull');
+  });
+});

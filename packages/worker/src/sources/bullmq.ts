@@ -103,6 +103,18 @@ export function bullmq(options: BullmqSourceOptions = {}): SourceSpec {
   };
 }
 
+/**
+ * The BullMQ prefix for this app, for producers: `<app>:bull` from `NIGHTSHIFT_REDIS_PREFIX`, else `bull`. Use it
+ * where the web process enqueues, so producer and worker agree under the app's Redis ACL user.
+ *
+ * @example
+ * const queue = new Queue('emails', { connection: { url: process.env.REDIS_URL }, prefix: bullmqPrefix() });
+ */
+export function bullmqPrefix(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  const prefix = env.NIGHTSHIFT_REDIS_PREFIX?.trim();
+  return bullPrefix(prefix === '' ? undefined : prefix);
+}
+
 function toJob(job: BullMQ.Job, queue: string): Job {
   return {
     id: job.id ?? `${queue}:unknown`,
