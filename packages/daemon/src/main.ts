@@ -16,6 +16,7 @@ import { createLogService } from './logs/index.js';
 import type { OutputSink } from './runtime/output.js';
 import * as store from './store/index.js';
 import { reapPrevious } from './supervisor/reap.js';
+import { recoverRuns, Scheduler } from './scheduler/index.js';
 import { MASTER_KEY_ENV, openKeyring, SecretsService } from './secrets/index.js';
 import { type LiveRelease, Supervisor } from './supervisor/supervisor.js';
 import { version } from './version.js';
@@ -97,6 +98,23 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
       target,
     );
   const supervisor = new Supervisor({ db, bus, driver, output, clock, environment, onError });
+  const scheduler = new Scheduler({
+    db,
+    bus,
+    clock,
+    driver,
+    output,
+    environment,
+    onError,
+    liveRelease: (app) => supervisor.liveRelease(app),
+    runsDir: (app) => join(paths.apps, app, 'runs'),
+  });
+  // Cron jobs follow the live release: every deploy and rollback syncs them (new/changed → start at now).
+  bus.subscribe((e) => {
+    if (e.type !== 'deploy:finished' && e.type !== 'rollback') return;
+    const live = supervisor.liveRelease(e.app);
+    if (live) scheduler.activate(e.app, live);
+  });
   const releases = new Releases({
     db,
     bus,
@@ -111,15 +129,22 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     predeployEnv: (release) => environment(release, { kind: 'one-off', process: null }),
     preflight: (spec) => secrets.preflight(spec),
     keepReleases: 5,
+    inUse: (app, version) => scheduler.releaseInUse(app, version),
   });
 
   const reaped = await reapPrevious(db, driver, bus);
+  // Runs the previous incarnation left running end `interrupted` (their slots are consumed: never re-run).
+  await recoverRuns(db, driver, bus, clock);
   for (const app of store.listApps(db)) {
     if (app.liveRelease === null) continue;
     const live = releases.load(app.name, app.liveRelease);
     // An app whose secrets no longer decrypt stays down, loudly, rather than run without them.
-    if (live && secrets.readable(live.spec)) await supervisor.activate(app.name, live);
+    if (live && secrets.readable(live.spec)) {
+      await supervisor.activate(app.name, live);
+      scheduler.activate(app.name, live);
+    }
   }
+  scheduler.start();
 
   const startedAt = new Date(clock.now()).toISOString();
   let httpPort = 0;
@@ -136,6 +161,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     releases,
     logs,
     secrets,
+    scheduler,
     info,
     oneOffEnv: (release, proc) =>
       environment(
@@ -146,7 +172,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
       ),
     requestStop: () => void stop(),
     destroyApp: async (app) => {
-      await supervisor.remove(app);
+      await Promise.all([supervisor.remove(app), scheduler.removeApp(app)]);
       await logs.removeApp(app);
       store.deleteApp(db, app);
       secrets.forgetApp(app);
@@ -169,7 +195,8 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     stopping ??= (async () => {
       log('stopping: every replica gets SIGTERM');
       bus.emit({ type: 'daemon:stopping', app: '', message: 'daemon stopping', data: {} });
-      await supervisor.shutdown();
+      // Cron runs in flight get SIGTERM like replicas (SIGKILL after 10 s) and end `interrupted`.
+      await Promise.all([supervisor.shutdown(), scheduler.shutdown()]);
       await Promise.all([closeServer(unixServer), closeServer(tcpServer)]);
       await logs.close();
       secrets.close();

@@ -1,6 +1,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { registerApps } from './apps.js';
 import { registerConfig } from './config.js';
+import { registerCron } from './cron.js';
 import { registerDaemon } from './daemon.js';
 import { registerEvents } from './events.js';
 import { registerLifecycle } from './lifecycle.js';
@@ -26,6 +27,7 @@ export const commands: RegisterCommand[] = [
   registerLifecycle,
   registerLogs,
   registerEvents,
+  registerCron,
   registerConfig,
   registerSecrets,
   registerApps,

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { API_PREFIX, ErrorCodes, NightshiftError, statusOf, toErrorBody } from '@nightshift/protocol';
 import type { ApiServices } from './services.js';
 import { appRoutes } from './routes/apps.js';
+import { cronRoutes } from './routes/cron.js';
 import { eventRoutes } from './routes/events.js';
 import { daemonRoutes } from './routes/daemon.js';
 import { logRoutes } from './routes/logs.js';
@@ -17,6 +18,7 @@ export function createApi(services: ApiServices): Hono {
   app.route(API_PREFIX, eventRoutes(services));
   app.route(API_PREFIX, logRoutes(services));
   app.route(API_PREFIX, runRoutes(services));
+  app.route(API_PREFIX, cronRoutes(services));
   app.route(API_PREFIX, configRoutes(services));
   app.route(API_PREFIX, secretRoutes(services));
   app.notFound((c) =>

@@ -2,6 +2,7 @@ import type { DaemonInfo } from '@nightshift/protocol';
 import type { EventBus } from '../events/index.js';
 import type { LogService } from '../logs/index.js';
 import type { Releases } from '../releases/deploy.js';
+import type { Scheduler } from '../scheduler/index.js';
 import type { SecretsService } from '../secrets/index.js';
 import type { Clock } from '../runtime/clock.js';
 import type { Db } from '../store/index.js';
@@ -17,6 +18,8 @@ export interface ApiServices {
   readonly logs: LogService;
   /** Config vars and secrets: writes, listings (never a secret's value), key rotation. */
   readonly secrets: SecretsService;
+  /** Cron: jobs, history, Run now, suspend/resume, run logs. */
+  readonly scheduler: Scheduler;
   readonly info: () => DaemonInfo;
   /** The environment of a one-off command: a process type's (web's PORT included), or the app's without PORT. */
   readonly oneOffEnv: (release: LiveRelease, process: string | null) => Record<string, string>;
