@@ -204,6 +204,26 @@ workers:
       expect(events).not.toContain(v);
   });
 
+  it('a rollback to a release that lists a secret removed since fails like a deploy', async () => {
+    sb = new Sandbox('sec');
+    const worker = 'workers:\n  - name: w\n    start: sleep 1000\n    stop_grace: 1s\n';
+    sb.writeApp(`secrets: [OLD_TOKEN]\n${worker}`);
+    await sb.cliOk(['secrets', 'set', 'OLD_TOKEN=old-token-value']);
+    await sb.cliOk(['up']);
+    sb.writeApp(worker);
+    await sb.cliOk(['up']);
+    await sb.cliOk(['secrets', 'rm', 'OLD_TOKEN']); // v2 does not list it: no --force needed
+    const rollback = await sb.cli(['rollback']);
+    expect(rollback.code).toBe(1);
+    expect(rollback.stderr).toContain('NS_DEPLOY_SECRETS_MISSING');
+    expect(rollback.stderr).toContain('OLD_TOKEN');
+    const releases = JSON.parse((await sb.cliOk(['releases', '--json'])).stdout) as {
+      version: string;
+      live: boolean;
+    }[];
+    expect(releases.find((r) => r.live)?.version).toBe('v2');
+  });
+
   it('the master key: 0600, a loose mode refuses the start, rotate-key re-encrypts and the old key is refused; tampering fails loudly', async () => {
     sb = new Sandbox('sec');
     sb.writeApp(`secrets: [API_TOKEN]

@@ -255,6 +255,18 @@ describe('the deploy check', () => {
 });
 
 /** What the releases and the restart route emit on the daemon's bus, which the service listens to. */
+describe('apps destroy', () => {
+  it('forgets the app’s secrets and config vars, and nothing of other apps', () =>
+    withWorld(async (w) => {
+      await w.secrets.set('shop', { A_SECRET: 'value-aaaaaa' }, true);
+      await w.secrets.setConfig('shop', { LOG_LEVEL: 'debug' }, true);
+      await w.secrets.set('blog', { B_SECRET: 'value-bbbbbb' }, true);
+      w.secrets.forgetApp('shop');
+      expect([w.secrets.list('shop'), w.secrets.listConfig('shop')]).toEqual([[], []]);
+      expect(w.secrets.values('blog', ['B_SECRET'])).toEqual({ B_SECRET: 'value-bbbbbb' });
+    }));
+});
+
 describe('at daemon start', () => {
   it('keeps an app whose listed secret fails authentication down, with an event saying why', () =>
     withWorld(async (w) => {
