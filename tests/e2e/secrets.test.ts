@@ -75,6 +75,10 @@ workers:
   - name: printer
     start: sh -c 'while :; do echo "url=$DATABASE_URL"; echo "{\\"msg\\":\\"db\\",\\"url\\":\\"$DATABASE_URL\\"}"; sleep 0.2; done'
     stop_grace: 1s
+cron:
+  - name: dumper
+    schedule: "0 3 * * *"
+    command: sh -c 'echo "cron run sees $DATABASE_URL"'
 `;
 
 describe('secrets end to end', () => {
@@ -83,7 +87,7 @@ describe('secrets end to end', () => {
     expect(await sb.cleanup()).toEqual([]);
   });
 
-  it('a worker printing its DATABASE_URL: logs, --json, the build run log, events and ps show [secret:DATABASE_URL]; the home holds no value', async () => {
+  it('a worker printing its DATABASE_URL: logs, --json, the build and cron run logs, events and ps show [secret:DATABASE_URL]; the home holds no value', async () => {
     sb = new Sandbox('sec');
     const value = `postgres://shop:e2e-${Math.random().toString(36).slice(2, 12)}@db.internal/shop`;
     sb.writeApp(PRINTER);
@@ -108,12 +112,22 @@ describe('secrets end to end', () => {
     expect(json.some((l) => l.fields?.url === '[secret:DATABASE_URL]')).toBe(true);
     const buildLog = readFileSync(join(sb.home, 'apps', sb.app, 'releases', 'v1.build.log'), 'utf8');
     expect(buildLog).toContain('predeploy sees [secret:DATABASE_URL]');
+    // A cron run gets the secret too; its run log (stored, and streamed by --wait) shows the name.
+    const cronRun = await sb.cliOk(['cron', 'run', 'dumper', '--wait']);
+    expect(cronRun.stdout).toContain('cron run sees [secret:DATABASE_URL]');
+    const [last] = JSON.parse((await sb.cliOk(['cron', 'history', 'dumper', '--json'])).stdout) as {
+      id: number;
+    }[];
+    const runLog = (await sb.cliOk(['cron', 'logs', String(last!.id)])).stdout;
+    expect(runLog).toContain('cron run sees [secret:DATABASE_URL]');
     const outputs = [
       JSON.stringify(json),
       (await sb.cliOk(['events', '--json', '-n', '100'])).stdout,
       (await sb.cliOk(['secrets', 'ls', '--json'])).stdout,
       (await sb.cliOk(['ps', '--json'])).stdout,
       buildLog,
+      cronRun.stdout,
+      runLog,
     ];
     for (const text of outputs) expect(text).not.toContain(value);
     const listed = JSON.parse(outputs[2]!) as { name: string; digest: string; status: string }[];
