@@ -1,0 +1,63 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Sandbox, waitFor } from './helpers.js';
+
+const MIN = 60_000;
+
+interface RunJson {
+  id: number;
+  trigger: string;
+  slot: string | null;
+  coalesced: number;
+  status: string;
+  exitCode: number | null;
+  startedAt: string | null;
+  durationMs: number | null;
+  release: string | null;
+}
+
+/**
+ * A `* * * * *` job on the real clock for three minute boundaries. The daemon's clock is shifted so the first
+ * boundary comes 3 s after the deploy (the shift is constant, so slot spacing and lateness are real time).
+ */
+describe('cron on the real clock', () => {
+  let sb: Sandbox;
+  afterEach(async () => {
+    expect(await sb.cleanup()).toEqual([]);
+  });
+
+  it('an every-minute job fires within 1 s of each minute, three times; history and logs show each run', async () => {
+    sb = new Sandbox('cronreal');
+    sb.writeApp(`cron:\n  - name: minutely\n    schedule: "* * * * *"\n    command: sh -c 'echo "run $NIGHTSHIFT_RUN_ID for $NIGHTSHIFT_SCHEDULED_AT"; sleep 0.2'\n`);
+    const now = Date.now();
+    let boundary = Math.ceil(now / MIN) * MIN;
+    if (boundary - now < 1_000) boundary += MIN;
+    const env = { NIGHTSHIFT_CLOCK_OFFSET_MS: String(boundary - 3_000 - now) };
+    await sb.cliOk(['up'], { env });
+    const runs = await waitFor(
+      async () => {
+        const h = JSON.parse((await sb.cliOk(['cron', 'history', 'minutely', '--json'])).stdout) as RunJson[];
+        return h.length >= 3 && h.every((r) => r.status === 'succeeded') ? h : null;
+      },
+      2 * MIN + 15_000,
+      'three finished runs',
+      1_000,
+    );
+    expect(runs).toHaveLength(3);
+    const slots = runs.map((r) => Date.parse(r.slot!)).reverse();
+    expect(slots[1]! - slots[0]!).toBe(MIN);
+    expect(slots[2]! - slots[1]!).toBe(MIN);
+    for (const r of runs) {
+      expect(r).toMatchObject({ trigger: 'schedule', status: 'succeeded', exitCode: 0, coalesced: 0, release: 'v1' });
+      const late = Date.parse(r.startedAt!) - Date.parse(r.slot!);
+      expect(late).toBeGreaterThanOrEqual(0);
+      expect(late).toBeLessThan(1_000);
+      expect(r.durationMs!).toBeGreaterThanOrEqual(150);
+      const logs = (await sb.cliOk(['cron', 'logs', String(r.id)])).stdout;
+      expect(logs).toContain(`cron:minutely#${r.id}: run ${r.id} for ${r.slot}`);
+    }
+    const events = JSON.parse((await sb.cliOk(['events', '--json', '-n', '200'])).stdout) as { type: string; data: { lateMs: number } }[];
+    const fired = events.filter((e) => e.type === 'cron:slot:fired');
+    expect(fired).toHaveLength(3);
+    for (const e of fired) expect(e.data.lateMs).toBeLessThan(1_000);
+  }, 200_000);
+});
