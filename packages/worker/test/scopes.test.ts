@@ -222,6 +222,33 @@ describe('signals', () => {
     expect(isWorkerError(result.error, 'NS_WORKER_SHUTDOWN')).toBe(true);
   });
 
+  it('releases a job that fails after the shutdown grace even if it never read its signal', async () => {
+    const worker = defineWorker({
+      name: 'unaware',
+      source,
+      handle: () => new Promise((_, reject) => setTimeout(() => reject(new Error('late failure')), 20)),
+    });
+    const run = startTestJob(worker, { data: {}, attempt: 3 });
+    run.abort();
+    expect(await run.done).toMatchObject({ outcome: 'retried', retryDelayMs: 0 });
+  });
+
+  it('hands out a signal that is already aborted when the job was aborted before reading it', async () => {
+    const gate = Promise.withResolvers<void>();
+    const worker = defineWorker({
+      name: 'late-reader',
+      source,
+      handle: async (_job, tools) => {
+        await gate.promise;
+        return { aborted: tools.signal.aborted, sameAsCtx: tools.signal === tools.ctx.signal };
+      },
+    });
+    const run = startTestJob(worker, { data: {} });
+    run.abort('custom reason');
+    gate.resolve();
+    expect((await run.done).value).toEqual({ aborted: true, sameAsCtx: true });
+  });
+
   it('fires the signal on timeout and counts the attempt as failed', async () => {
     const worker = defineWorker({
       name: 'slow',

@@ -12,8 +12,10 @@ import { classifyFailure, type Settlement } from '../retry.js';
 import type { Settle } from '../sources/types.js';
 import type { Outcome, QueueMetrics } from '../telemetry/metrics.js';
 import type { TraceJob } from '../telemetry/tracing.js';
+import { JobAbort } from './abort.js';
+import { createContext } from './context.js';
 import { JobScope } from './scope.js';
-import type { Job, JobContext } from './types.js';
+import type { Job } from './types.js';
 
 /** What the runner is built from. */
 export interface RunnerParts {
@@ -50,12 +52,12 @@ export interface JobRunner {
  */
 export function createJobRunner(parts: RunnerParts): JobRunner {
   const { def, config, container, logger, metrics, trace, random } = parts;
-  const running = new Set<AbortController>();
+  const running = new Set<JobAbort>();
   let idleWaiters: (() => void)[] = [];
   let aborted: { reason: unknown } | undefined;
 
-  const finish = (controller: AbortController): void => {
-    running.delete(controller);
+  const finish = (abort: JobAbort): void => {
+    running.delete(abort);
     if (running.size === 0 && idleWaiters.length > 0) {
       const waiters = idleWaiters;
       idleWaiters = [];
@@ -64,46 +66,46 @@ export function createJobRunner(parts: RunnerParts): JobRunner {
   };
 
   const handle = def.handle as (job: Job, tools: JobTools) => unknown;
+  // Completed jobs are logged at debug only: without it, a completion costs no logger at all.
+  const debug = logger.isLevelEnabled('debug');
   const attempts = config.retry.attempts;
   const timeoutMs = config.timeoutMs;
+  const reportDisposeFailure = (scope: JobScope) => (error: WorkerError) => scope.log.error({ err: error, code: error.code }, error.message);
 
   return {
     async process(job, settle) {
-      const controller = new AbortController();
-      running.add(controller);
-      if (aborted) controller.abort(aborted.reason);
+      const abort = new JobAbort();
+      running.add(abort);
+      if (aborted) abort.abort(aborted.reason);
       metrics.started();
       const started = performance.now();
-      const timer = timeoutMs === undefined ? undefined : setTimeout(() => controller.abort(timeoutError(job, timeoutMs)), timeoutMs);
+      const timer = timeoutMs === undefined ? undefined : setTimeout(() => abort.abort(timeoutError(job, timeoutMs)), timeoutMs);
       let scope: JobScope | undefined;
       let settlement: Settlement;
       try {
         const extra = def.context ? (def.context(job) as Record<string, unknown> | undefined) : undefined;
-        const jobScope = new JobScope(job, createContext(job, extra, controller.signal, attempts), controller.signal, container, logger);
+        const jobScope = new JobScope(job, createContext(job, extra, abort, attempts), container, logger);
         scope = jobScope;
         const value: unknown = trace?.enabled() ? await trace.span(job, () => handle(job, jobScope)) : await handle(job, jobScope);
         settlement = { kind: 'ack', value };
       } catch (error) {
-        const reason: unknown = controller.signal.aborted ? controller.signal.reason : undefined;
-        const released = isWorkerError(reason, 'NS_WORKER_SHUTDOWN');
+        // A job that fails once the shutdown grace is over is released, not judged (whether it read the signal or not).
+        const released = isWorkerError(abort.reason, 'NS_WORKER_SHUTDOWN');
         settlement = classifyFailure(error, job.attempt, config.retry, random(), released);
       } finally {
         if (timer !== undefined) clearTimeout(timer);
       }
       // The scope goes before the settlement: a job service that commits or flushes on dispose finishes before
       // the queue forgets the job.
-      const known = scope;
-      if (known) await known.dispose((error) => known.log.error({ err: error, code: error.code }, error.message));
-      const jobLog = known ? () => known.log : () => logger.child({ jobId: job.id, queue: job.queue, attempt: job.attempt });
-      const finished = performance.now();
-      const outcome = report(jobLog, settlement, finished - started);
+      if (scope?.hasDisposables) await scope.dispose(reportDisposeFailure(scope));
+      const outcome = settlement.kind === 'ack' && !debug ? 'completed' : report(scope, job, settlement, performance.now() - started);
       try {
         await settle(settlement);
       } catch (error) {
         logger.error({ err: error, jobId: job.id, queue: job.queue }, `settling job ${job.id} (${settlement.kind}) failed: ${describeError(error)}; the queue will deliver it again`);
       } finally {
         metrics.finished(outcome, (performance.now() - started) / 1000);
-        finish(controller);
+        finish(abort);
       }
     },
     get inFlight() {
@@ -111,7 +113,7 @@ export function createJobRunner(parts: RunnerParts): JobRunner {
     },
     abortAll(reason) {
       aborted = { reason };
-      for (const controller of running) controller.abort(reason);
+      for (const abort of running) abort.abort(reason);
     },
     idle() {
       if (running.size === 0) return Promise.resolve();
@@ -119,10 +121,11 @@ export function createJobRunner(parts: RunnerParts): JobRunner {
     },
   };
 
-  function report(log: () => Logger, settlement: Settlement, elapsedMs: number): Outcome {
+  function report(scope: JobScope | undefined, job: Job, settlement: Settlement, elapsedMs: number): Outcome {
     const durationMs = Math.round(elapsedMs);
+    const log = (): Logger => scope?.log ?? logger.child({ jobId: job.id, queue: job.queue, attempt: job.attempt });
     if (settlement.kind === 'ack') {
-      if (logger.isLevelEnabled('debug')) log().debug({ durationMs }, 'job completed');
+      log().debug({ durationMs }, 'job completed');
       return 'completed';
     }
     if (settlement.kind === 'retry') {
@@ -133,22 +136,6 @@ export function createJobRunner(parts: RunnerParts): JobRunner {
     log().error({ err: settlement.error, durationMs, reason: settlement.reason }, `job failed for good (${why}): ${describeError(settlement.error)}`);
     return 'failed';
   }
-}
-
-function createContext(job: Job, extra: Record<string, unknown> | undefined, signal: AbortSignal, maxAttempts: number): JobContext {
-  const workspaceId = extra?.workspaceId;
-  const ctx: JobContext = {
-    jobId: job.id,
-    queue: job.queue,
-    attempt: job.attempt,
-    maxAttempts,
-    trigger: job.trigger,
-    workspaceId: typeof workspaceId === 'string' ? workspaceId : typeof workspaceId === 'number' ? String(workspaceId) : undefined,
-    enqueuedAt: job.enqueuedAt,
-    signal,
-  };
-  // Extra fields from `context(job)` come along, but never replace the SDK's own.
-  return extra === undefined ? ctx : { ...extra, ...ctx };
 }
 
 function timeoutError(job: Job, ms: number): WorkerError {

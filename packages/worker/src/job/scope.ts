@@ -15,7 +15,6 @@ import type { Job, JobContext } from './types.js';
 export class JobScope implements JobState, JobTools {
   readonly job: Job;
   readonly ctx: JobContext;
-  readonly signal: AbortSignal;
   /** An own property (not a method) so handlers can destructure it. */
   readonly resolve: JobTools['resolve'];
   #root: Logger;
@@ -23,12 +22,16 @@ export class JobScope implements JobState, JobTools {
   #stack: DisposalStack | undefined;
   #container: AwilixContainer | undefined;
 
-  constructor(job: Job, ctx: JobContext, signal: AbortSignal, container: WorkerContainer, root: Logger) {
+  constructor(job: Job, ctx: JobContext, container: WorkerContainer, root: Logger) {
     this.job = job;
     this.ctx = ctx;
-    this.signal = signal;
     this.#root = root;
     this.resolve = ((name: string) => container.resolve((this.#container ??= container.createJobScope(this)), name)) as JobTools['resolve'];
+  }
+
+  /** The job's signal (the context's, created on first read). */
+  get signal(): AbortSignal {
+    return this.ctx.signal;
   }
 
   get log(): Logger {
@@ -37,6 +40,11 @@ export class JobScope implements JobState, JobTools {
 
   get stack(): DisposalStack {
     return (this.#stack ??= createDisposalStack());
+  }
+
+  /** Whether any job service with a disposer was created (checked first, so most jobs skip `dispose`). */
+  get hasDisposables(): boolean {
+    return this.#stack !== undefined && this.#stack.size > 0;
   }
 
   /** Disposes the job services created in this scope, newest first. */

@@ -13,6 +13,9 @@ import { connectOrFail } from './connect.js';
 import { importPeer, queueName } from './peer.js';
 import type { AdapterConsumer, QueueAdapter, SourceSpec } from './types.js';
 
+/** Acks and dead-letters happen when the processor returns or throws: nothing to wait for in `settle`. */
+const SETTLED = Promise.resolve();
+
 /** Options of {@link bullmq}. */
 export interface BullmqSourceOptions {
   /** Queue name (`QUEUE_NAME` overrides it). */
@@ -49,10 +52,10 @@ export function bullmq(options: BullmqSourceOptions = {}): SourceSpec {
 
       const processor = (consumer: AdapterConsumer) => async (job: BullMQ.Job, token?: string): Promise<unknown> => {
         let settlement: Settlement | undefined;
-        await consumer.process(toJob(job, queue), async (decided) => {
+        await consumer.process(toJob(job, queue), (decided) => {
           settlement = decided;
           // Inside `settle` so the move counts as part of the job: shutdown waits for it.
-          if (decided.kind === 'retry') await job.moveToDelayed(Date.now() + decided.delayMs, token);
+          return decided.kind === 'retry' ? job.moveToDelayed(Date.now() + decided.delayMs, token) : SETTLED;
         });
         if (!settlement) throw new Error('job was not settled');
         if (settlement.kind === 'ack') return settlement.value;
