@@ -76,6 +76,8 @@ export function redisStream(options: RedisStreamSourceOptions = {}): SourceSpec 
       const clientOptions = { lazyConnect: true, connectionName: `nightshift-worker:${me}` };
       const commands = new Redis(url, clientOptions);
       const blocking = new Redis(url, clientOptions);
+      // ioredis reconnects by itself; without a listener its errors would be printed as "unhandled error event".
+      for (const client of [commands, blocking]) client.on('error', (error: Error) => log.warn({ err: error, stream: key }, `Redis (streams): ${error.message}`));
       const inFlight = new Set<string>();
       const timers: NodeJS.Timeout[] = [];
       let stopping = false;
