@@ -21,7 +21,11 @@ function quantile(sorted, p) {
 
 function latenessMetrics(prefix, samples) {
   const s = [...samples].sort((a, b) => a - b);
-  return { [`${prefix} median ms`]: quantile(s, 0.5), [`${prefix} p99 ms`]: quantile(s, 0.99), [`${prefix} max ms`]: s.at(-1) };
+  return {
+    [`${prefix} median ms`]: quantile(s, 0.5),
+    [`${prefix} p99 ms`]: quantile(s, 0.99),
+    [`${prefix} max ms`]: s.at(-1),
+  };
 }
 
 export default {
@@ -41,10 +45,13 @@ export default {
     const release = join(dir, 'release');
     mkdirSync(release);
     ensureApp(db, app, release, Date.now());
-    const parsed = parseManifest(`name: ${app}\ncron:\n  - { name: tick, schedule: "* * * * *", command: "true", overlap: allow, history: { keep: 10000 } }\n`, {
-      file: 'app.yaml',
-      now: new Date(),
-    });
+    const parsed = parseManifest(
+      `name: ${app}\ncron:\n  - { name: tick, schedule: "* * * * *", command: "true", overlap: allow, history: { keep: 10000 } }\n`,
+      {
+        file: 'app.yaml',
+        now: new Date(),
+      },
+    );
     const spec = { ...parsed.spec, cron: parsed.spec.cron.map((c) => ({ ...c, schedule: '* * * * * *' })) };
     const listeners = new Set();
     const bus = new EventBus(
@@ -57,7 +64,18 @@ export default {
     );
     const logs = createLogService({ dir: join(dir, 'apps') });
     const base = pickBase(process.env);
-    return { dir, db, app, bus, listeners, logs, release: { version: 1, path: release, spec }, driver: createLocalDriver(), buildEnvironment, base };
+    return {
+      dir,
+      db,
+      app,
+      bus,
+      listeners,
+      logs,
+      release: { version: 1, path: release, spec },
+      driver: createLocalDriver(),
+      buildEnvironment,
+      base,
+    };
   },
   async teardown(ctx) {
     await ctx.logs.close();
@@ -110,7 +128,18 @@ export default {
             output: { capture: (t, s, r) => ctx.logs.capture(t, s, r), lastLines: () => [] },
             liveRelease: () => ctx.release,
             environment: (rel, target) =>
-              ctx.buildEnvironment({ spec: rel.spec, release: 'v1', region: 'local', base: ctx.base, configVars: {}, secrets: {}, redis: null }, target),
+              ctx.buildEnvironment(
+                {
+                  spec: rel.spec,
+                  release: 'v1',
+                  region: 'local',
+                  base: ctx.base,
+                  configVars: {},
+                  secrets: {},
+                  redis: null,
+                },
+                target,
+              ),
             runsDir: (app) => join(ctx.dir, 'apps', app, 'runs'),
             onError: (err) => console.error(err),
           },
@@ -121,7 +150,12 @@ export default {
         await finished;
         await scheduler.shutdown();
         ctx.listeners.delete(listener);
-        return { metrics: { ...latenessMetrics('fire', fireLate.slice(0, FIRES)), ...latenessMetrics('spawn extra', spawnExtra) } };
+        return {
+          metrics: {
+            ...latenessMetrics('fire', fireLate.slice(0, FIRES)),
+            ...latenessMetrics('spawn extra', spawnExtra),
+          },
+        };
       },
     },
   ],

@@ -27,7 +27,9 @@ describe('cron on the real clock', () => {
 
   it('an every-minute job fires within 1 s of each minute, three times; history and logs show each run', async () => {
     sb = new Sandbox('cronreal');
-    sb.writeApp(`cron:\n  - name: minutely\n    schedule: "* * * * *"\n    command: sh -c 'echo "run $NIGHTSHIFT_RUN_ID for $NIGHTSHIFT_SCHEDULED_AT"; sleep 0.2'\n`);
+    sb.writeApp(
+      `cron:\n  - name: minutely\n    schedule: "* * * * *"\n    command: sh -c 'echo "run $NIGHTSHIFT_RUN_ID for $NIGHTSHIFT_SCHEDULED_AT"; sleep 0.2'\n`,
+    );
     const now = Date.now();
     let boundary = Math.ceil(now / MIN) * MIN;
     if (boundary - now < 1_000) boundary += MIN;
@@ -47,7 +49,13 @@ describe('cron on the real clock', () => {
     expect(slots[1]! - slots[0]!).toBe(MIN);
     expect(slots[2]! - slots[1]!).toBe(MIN);
     for (const r of runs) {
-      expect(r).toMatchObject({ trigger: 'schedule', status: 'succeeded', exitCode: 0, coalesced: 0, release: 'v1' });
+      expect(r).toMatchObject({
+        trigger: 'schedule',
+        status: 'succeeded',
+        exitCode: 0,
+        coalesced: 0,
+        release: 'v1',
+      });
       const late = Date.parse(r.startedAt!) - Date.parse(r.slot!);
       expect(late).toBeGreaterThanOrEqual(0);
       expect(late).toBeLessThan(1_000);
@@ -55,7 +63,10 @@ describe('cron on the real clock', () => {
       const logs = (await sb.cliOk(['cron', 'logs', String(r.id)])).stdout;
       expect(logs).toContain(`cron:minutely#${r.id}: run ${r.id} for ${r.slot}`);
     }
-    const events = JSON.parse((await sb.cliOk(['events', '--json', '-n', '200'])).stdout) as { type: string; data: { lateMs: number } }[];
+    const events = JSON.parse((await sb.cliOk(['events', '--json', '-n', '200'])).stdout) as {
+      type: string;
+      data: { lateMs: number };
+    }[];
     const fired = events.filter((e) => e.type === 'cron:slot:fired');
     expect(fired).toHaveLength(3);
     for (const e of fired) expect(e.data.lateMs).toBeLessThan(1_000);

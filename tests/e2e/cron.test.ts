@@ -30,11 +30,19 @@ function offsetBeforeMinute(leadMs: number): number {
 }
 
 async function history(sb: Sandbox, job: string): Promise<RunJson[]> {
-  return JSON.parse((await sb.cliOk(['cron', 'history', job, '--json', '-n', '100', '--app', sb.app])).stdout) as RunJson[];
+  return JSON.parse(
+    (await sb.cliOk(['cron', 'history', job, '--json', '-n', '100', '--app', sb.app])).stdout,
+  ) as RunJson[];
 }
 
-async function eventsOf(sb: Sandbox, type: string): Promise<{ type: string; data: Record<string, unknown> }[]> {
-  const all = JSON.parse((await sb.cliOk(['events', '--json', '-n', '1000', '--app', sb.app])).stdout) as { type: string; data: Record<string, unknown> }[];
+async function eventsOf(
+  sb: Sandbox,
+  type: string,
+): Promise<{ type: string; data: Record<string, unknown> }[]> {
+  const all = JSON.parse((await sb.cliOk(['events', '--json', '-n', '1000', '--app', sb.app])).stdout) as {
+    type: string;
+    data: Record<string, unknown>;
+  }[];
   return all.filter((e) => e.type === type);
 }
 
@@ -52,7 +60,9 @@ describe('cron (built CLI and daemon, real processes)', () => {
 
   it('after a downtime across 3 slots: exactly one run on restart, coalesced ≥ 2; restarted again right after: no run', async () => {
     sb = new Sandbox('crondown');
-    sb.writeApp(`cron:\n  - name: hourly\n    schedule: "0 * * * *"\n    command: sh -c 'echo late run for $NIGHTSHIFT_SCHEDULED_AT'\n`);
+    sb.writeApp(
+      `cron:\n  - name: hourly\n    schedule: "0 * * * *"\n    command: sh -c 'echo late run for $NIGHTSHIFT_SCHEDULED_AT'\n`,
+    );
     await sb.cliOk(['up']);
     expect(await history(sb, 'hourly')).toEqual([]);
     await sb.cliOk(['daemon', 'stop']);
@@ -60,10 +70,14 @@ describe('cron (built CLI and daemon, real processes)', () => {
     // The daemon is down while its clock moves 3 h 5 min: at least three hourly slots pass.
     const later = { NIGHTSHIFT_CLOCK_OFFSET_MS: String(3 * HOUR + 5 * MIN) };
     await restartDaemon(sb, later);
-    const runs = await waitFor(async () => {
-      const h = await history(sb, 'hourly');
-      return h.length > 0 && h[0]!.status === 'succeeded' ? h : null;
-    }, 10_000, 'the late run');
+    const runs = await waitFor(
+      async () => {
+        const h = await history(sb, 'hourly');
+        return h.length > 0 && h[0]!.status === 'succeeded' ? h : null;
+      },
+      10_000,
+      'the late run',
+    );
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ trigger: 'schedule', status: 'succeeded', exitCode: 0, release: 'v1' });
     expect(runs[0]!.coalesced).toBeGreaterThanOrEqual(2);
@@ -83,13 +97,23 @@ describe('cron (built CLI and daemon, real processes)', () => {
     sb.writeApp(`cron:\n  - name: long\n    schedule: "* * * * *"\n    command: sh -c 'sleep 300 & wait'\n`);
     const env = { NIGHTSHIFT_CLOCK_OFFSET_MS: String(offsetBeforeMinute(2_500)) };
     await sb.cliOk(['up'], { env });
-    const [run] = await waitFor(async () => {
-      const h = await history(sb, 'long');
-      return h[0]?.status === 'running' && sb.userPids().length === 2 ? h : null;
-    }, 10_000, 'the run to be running');
+    const [run] = await waitFor(
+      async () => {
+        const h = await history(sb, 'long');
+        return h[0]?.status === 'running' && sb.userPids().length === 2 ? h : null;
+      },
+      10_000,
+      'the run to be running',
+    );
     const daemonPid = sb.daemonPid()!;
     process.kill(daemonPid, 'SIGKILL');
-    await waitFor(() => !existsSync(`/proc/${daemonPid}/status`) || readFileSync(`/proc/${daemonPid}/status`, 'utf8').includes('State:\tZ'), 5_000, 'the daemon gone');
+    await waitFor(
+      () =>
+        !existsSync(`/proc/${daemonPid}/status`) ||
+        readFileSync(`/proc/${daemonPid}/status`, 'utf8').includes('State:\tZ'),
+      5_000,
+      'the daemon gone',
+    );
     expect(sb.userPids()).toHaveLength(2); // the run's group outlived its daemon
 
     await restartDaemon(sb, env);
@@ -128,7 +152,11 @@ describe('cron (built CLI and daemon, real processes)', () => {
     expect(await eventsOf(sb, 'cron:slot:skipped')).toHaveLength(1);
 
     await sb.cliOk(['cron', 'suspend', 'quick']);
-    const jobs = JSON.parse((await sb.cliOk(['cron', 'ls', '--json'])).stdout) as { name: string; suspended: boolean; lastRun: RunJson | null }[];
+    const jobs = JSON.parse((await sb.cliOk(['cron', 'ls', '--json'])).stdout) as {
+      name: string;
+      suspended: boolean;
+      lastRun: RunJson | null;
+    }[];
     expect(jobs.map((j) => [j.name, j.suspended, j.lastRun?.status])).toEqual([
       ['blocker', false, 'failed'],
       ['quick', true, 'succeeded'],
@@ -141,6 +169,10 @@ describe('cron (built CLI and daemon, real processes)', () => {
     expect(sb.userPids()).toEqual([]);
     await restartDaemon(sb, {});
     const after = await history(sb, 'blocker');
-    expect(after[0]).toMatchObject({ status: 'interrupted', signal: 'SIGTERM', reason: 'the daemon stopped while it ran' });
+    expect(after[0]).toMatchObject({
+      status: 'interrupted',
+      signal: 'SIGTERM',
+      reason: 'the daemon stopped while it ran',
+    });
   });
 });

@@ -9,7 +9,9 @@ import { printJson } from '../output.js';
 const SIGNAL_EXIT_BASE = 128;
 
 export function registerCron(program: Command): void {
-  const cron = program.command('cron').description('cron jobs of the live release: list, history, Run now, logs, suspend');
+  const cron = program
+    .command('cron')
+    .description('cron jobs of the live release: list, history, Run now, logs, suspend');
 
   cron
     .command('ls')
@@ -26,10 +28,15 @@ export function registerCron(program: Command): void {
     .description("a job's runs and skipped slots, newest first")
     .argument('<name>', 'the cron job')
     .option('-n, --num <n>', 'how many', '20')
-    .option('--json', 'JSON: [{ id, job, trigger, slot, coalesced, status, exitCode, signal, startedAt, finishedAt, durationMs, release, reason }]')
+    .option(
+      '--json',
+      'JSON: [{ id, job, trigger, slot, coalesced, status, exitCode, signal, startedAt, finishedAt, durationMs, release, reason }]',
+    )
     .action(async (name, opts, cmd) => {
       const n = positive(opts.num, '-n');
-      const runs = await cliContext().client.get<CronRunEntry[]>(`/apps/${appOf(cmd)}/cron/jobs/${encodeURIComponent(name)}/history?n=${n}`);
+      const runs = await cliContext().client.get<CronRunEntry[]>(
+        `/apps/${appOf(cmd)}/cron/jobs/${encodeURIComponent(name)}/history?n=${n}`,
+      );
       if (opts.json) printJson(runs);
       else printRuns(runs);
     });
@@ -44,17 +51,32 @@ export function registerCron(program: Command): void {
     .action(async (name, opts, cmd) => {
       const app = appOf(cmd);
       const client = cliContext().client;
-      const run = await client.post<CronRunEntry>(`/apps/${app}/cron/jobs/${encodeURIComponent(name)}/run`, { force: opts.force ?? false });
+      const run = await client.post<CronRunEntry>(`/apps/${app}/cron/jobs/${encodeURIComponent(name)}/run`, {
+        force: opts.force ?? false,
+      });
       if (!opts.wait) {
         if (opts.json) printJson(run);
-        else process.stdout.write(`run ${run.id} of ${name} ${run.status === 'queued' ? 'queued behind the active run' : 'started'}\n`);
+        else
+          process.stdout.write(
+            `run ${run.id} of ${name} ${run.status === 'queued' ? 'queued behind the active run' : 'started'}\n`,
+          );
         return;
       }
-      process.stderr.write(`run ${run.id} of ${name} ${run.status === 'queued' ? 'queued; waiting for it to start' : 'started'}\n`);
+      process.stderr.write(
+        `run ${run.id} of ${name} ${run.status === 'queued' ? 'queued; waiting for it to start' : 'started'}\n`,
+      );
       const end = await followRun(app, run.id, !opts.json);
-      if (!end) throw new NightshiftError(ErrorCodes.internal, `the daemon closed the log stream of run ${run.id} before it ended`, `see \`nightshift cron history ${name}\``);
+      if (!end)
+        throw new NightshiftError(
+          ErrorCodes.internal,
+          `the daemon closed the log stream of run ${run.id} before it ended`,
+          `see \`nightshift cron history ${name}\``,
+        );
       if (opts.json) printJson(end);
-      else process.stderr.write(`run ${end.id} ${end.status}${end.signal ? ` (${end.signal})` : end.exitCode === null ? '' : ` (exit ${end.exitCode})`}${end.durationMs === null ? '' : ` after ${seconds(end.durationMs)}`}${end.reason ? `: ${end.reason}` : ''}\n`);
+      else
+        process.stderr.write(
+          `run ${end.id} ${end.status}${end.signal ? ` (${end.signal})` : end.exitCode === null ? '' : ` (exit ${end.exitCode})`}${end.durationMs === null ? '' : ` after ${seconds(end.durationMs)}`}${end.reason ? `: ${end.reason}` : ''}\n`,
+        );
       process.exitCode = exitCodeOf(end);
     });
 
@@ -85,15 +107,25 @@ export function registerCron(program: Command): void {
       .argument('<name>', 'the cron job')
       .option('--json', 'print the job as JSON')
       .action(async (name, opts, cmd) => {
-        const job = await cliContext().client.post<CronJobEntry>(`/apps/${appOf(cmd)}/cron/jobs/${encodeURIComponent(name)}/${verb}`);
+        const job = await cliContext().client.post<CronJobEntry>(
+          `/apps/${appOf(cmd)}/cron/jobs/${encodeURIComponent(name)}/${verb}`,
+        );
         if (opts.json) printJson(job);
-        else process.stdout.write(`${job.name} ${verb === 'suspend' ? 'suspended' : `resumed; next slot ${job.nextSlot ?? 'none'}`}\n`);
+        else
+          process.stdout.write(
+            `${job.name} ${verb === 'suspend' ? 'suspended' : `resumed; next slot ${job.nextSlot ?? 'none'}`}\n`,
+          );
       });
   }
 }
 
 /** Prints a run's lines (stored, then live) until it ends; returns the finished run. */
-async function followRun(app: string, id: number, print: boolean, json = false): Promise<CronRunEntry | null> {
+async function followRun(
+  app: string,
+  id: number,
+  print: boolean,
+  json = false,
+): Promise<CronRunEntry | null> {
   let end: CronRunEntry | null = null;
   await cliContext().client.stream(`/apps/${app}/cron/runs/${id}/logs/stream`, (ev) => {
     if (ev.event === 'line' && print) printLine(JSON.parse(ev.data) as LogEntry, json);
@@ -128,7 +160,9 @@ function printJobs(jobs: readonly CronJobEntry[], now = Date.now()): void {
     j.schedule,
     j.suspended ? 'suspended' : j.nextSlot ? utc(j.nextSlot) : '-',
     j.nextSlot && !j.suspended ? local(j.nextSlot) : '-',
-    j.lastRun ? `${j.lastRun.status} ${shortDuration(now - Date.parse(j.lastRun.startedAt ?? j.lastRun.finishedAt ?? new Date(now).toISOString()))} ago (run ${j.lastRun.id})` : '-',
+    j.lastRun
+      ? `${j.lastRun.status} ${shortDuration(now - Date.parse(j.lastRun.startedAt ?? j.lastRun.finishedAt ?? new Date(now).toISOString()))} ago (run ${j.lastRun.id})`
+      : '-',
     j.running > 0 ? `${j.running} running` : '',
   ]);
   process.stdout.write(table(['NAME', 'SCHEDULE (UTC)', 'NEXT (UTC)', 'NEXT (LOCAL)', 'LAST RUN', ''], rows));
@@ -146,7 +180,12 @@ function printRuns(runs: readonly CronRunEntry[]): void {
     r.release ?? '-',
     [r.coalesced > 0 ? `+${r.coalesced} coalesced` : '', r.reason ?? ''].filter(Boolean).join('; '),
   ]);
-  process.stdout.write(table(['ID', 'TRIGGER', 'SLOT (UTC)', 'STATUS', 'EXIT', 'STARTED (UTC)', 'DURATION', 'RELEASE', 'NOTE'], rows));
+  process.stdout.write(
+    table(
+      ['ID', 'TRIGGER', 'SLOT (UTC)', 'STATUS', 'EXIT', 'STARTED (UTC)', 'DURATION', 'RELEASE', 'NOTE'],
+      rows,
+    ),
+  );
 }
 
 function utc(iso: string, withSeconds = false): string {
@@ -174,6 +213,11 @@ function seconds(ms: number): string {
 
 function positive(text: string, what: string): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new NightshiftError(ErrorCodes.usage, `${what} "${text}" is not a positive whole number`, what === '-n' ? 'e.g. -n 50' : 'run ids are in `nightshift cron history NAME`');
+  if (!Number.isInteger(n) || n < 1)
+    throw new NightshiftError(
+      ErrorCodes.usage,
+      `${what} "${text}" is not a positive whole number`,
+      what === '-n' ? 'e.g. -n 50' : 'run ids are in `nightshift cron history NAME`',
+    );
   return n;
 }

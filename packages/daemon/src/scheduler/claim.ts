@@ -8,7 +8,12 @@ import type { DueSlot } from './pure/slots.js';
 export type SlotClaim =
   | { readonly kind: 'lost' }
   | { readonly kind: 'start'; readonly runId: number }
-  | { readonly kind: 'skip'; readonly runId: number; readonly reason: 'overlap' | 'suspended'; readonly active: readonly number[] }
+  | {
+      readonly kind: 'skip';
+      readonly runId: number;
+      readonly reason: 'overlap' | 'suspended';
+      readonly active: readonly number[];
+    }
   | { readonly kind: 'queue'; readonly runId: number }
   | { readonly kind: 'merge'; readonly runId: number }
   | { readonly kind: 'replace'; readonly runId: number; readonly cancel: readonly number[] };
@@ -39,7 +44,14 @@ export function claimSlot(db: Db, job: ClaimJob, due: DueSlot, now: number): Slo
     if (!row) return { kind: 'lost' };
     const active = activeOf(cron.activeRuns(db, job.app, job.name));
     const decision = decideSlot({ policy: job.overlap, suspended: row.suspended, active });
-    const base = { app: job.app, job: job.name, trigger: 'schedule' as const, slot: due.slot, coalesced: due.coalesced, now };
+    const base = {
+      app: job.app,
+      job: job.name,
+      trigger: 'schedule' as const,
+      slot: due.slot,
+      coalesced: due.coalesced,
+      now,
+    };
     switch (decision.kind) {
       case 'start':
         return { kind: 'start', runId: cron.insertRun(db, { ...base, status: 'running', reason: null }) };
@@ -74,14 +86,26 @@ export function claimManual(db: Db, job: Omit<ClaimJob, 'cursor'>, force: boolea
   return transaction(db, (): ManualClaim => {
     const rows = cron.activeRuns(db, job.app, job.name);
     const decision = decideManual({ policy: job.overlap, force, active: activeOf(rows) });
-    const base = { app: job.app, job: job.name, trigger: 'manual' as const, slot: null, coalesced: 0, reason: null, now };
+    const base = {
+      app: job.app,
+      job: job.name,
+      trigger: 'manual' as const,
+      slot: null,
+      coalesced: 0,
+      reason: null,
+      now,
+    };
     switch (decision.kind) {
       case 'start':
         return { kind: 'start', runId: cron.insertRun(db, { ...base, status: 'running' }) };
       case 'queue':
         return { kind: 'queue', runId: cron.insertRun(db, { ...base, status: 'queued' }) };
       case 'replace':
-        return { kind: 'replace', runId: cron.insertRun(db, { ...base, status: 'queued' }), cancel: decision.cancel };
+        return {
+          kind: 'replace',
+          runId: cron.insertRun(db, { ...base, status: 'queued' }),
+          cancel: decision.cancel,
+        };
       case 'refuse':
         return { kind: 'refuse', reason: decision.reason, active: rows.map((r) => r.id) };
       case 'skip':

@@ -1,13 +1,19 @@
 import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
 
 /** The codes the scheduler raises (docs/errors.md, section Cron). */
-export const CRON_ERROR_CODES = [ErrorCodes.cronJobNotFound, ErrorCodes.cronRunNotFound, ErrorCodes.cronOverlap] as const;
+export const CRON_ERROR_CODES = [
+  ErrorCodes.cronJobNotFound,
+  ErrorCodes.cronRunNotFound,
+  ErrorCodes.cronOverlap,
+] as const;
 
 export function jobNotFound(app: string, job: string, known: readonly string[]): NightshiftError {
   return new NightshiftError(
     ErrorCodes.cronJobNotFound,
     `app "${app}" has no cron job "${job}" in its live release`,
-    known.length ? `its cron jobs are: ${known.join(', ')} (\`nightshift cron ls\`)` : 'its manifest declares no `cron` jobs',
+    known.length
+      ? `its cron jobs are: ${known.join(', ')} (\`nightshift cron ls\`)`
+      : 'its manifest declares no `cron` jobs',
   );
 }
 
@@ -15,14 +21,23 @@ export function runNotFound(app: string, id: string): NightshiftError {
   return new NightshiftError(
     ErrorCodes.cronRunNotFound,
     `app "${app}" has no cron run ${id}`,
-    'run ids are in `nightshift cron history NAME`; old runs are removed by the job\'s `history` retention',
+    "run ids are in `nightshift cron history NAME`; old runs are removed by the job's `history` retention",
   );
 }
 
-export function overlapRefused(app: string, job: string, reason: 'overlap' | 'queued', active: readonly number[]): NightshiftError {
+export function overlapRefused(
+  app: string,
+  job: string,
+  reason: 'overlap' | 'queued',
+  active: readonly number[],
+): NightshiftError {
   const what =
     reason === 'overlap'
       ? `run ${active.join(', ')} of ${app}/${job} is still running and its overlap policy is forbid`
       : `run ${active.join(', ')} of ${app}/${job} already waits to start`;
-  return new NightshiftError(ErrorCodes.cronOverlap, `not started: ${what}`, 'wait for it to end, or start one anyway with `nightshift cron run NAME --force`');
+  return new NightshiftError(
+    ErrorCodes.cronOverlap,
+    `not started: ${what}`,
+    'wait for it to end, or start one anyway with `nightshift cron run NAME --force`',
+  );
 }

@@ -84,7 +84,14 @@ export class RunExecution {
     try {
       handle = await driver.spawn({ argv: l.argv, cwd: l.cwd, env: l.env });
     } catch (err) {
-      return { status: 'failed', reason: `could not start: ${(err as Error).message}`, exitCode: null, signal: null, startedAt: null, finishedAt: clock.now() };
+      return {
+        status: 'failed',
+        reason: `could not start: ${(err as Error).message}`,
+        exitCode: null,
+        signal: null,
+        startedAt: null,
+        finishedAt: clock.now(),
+      };
     }
     const startedAt = clock.now();
     this.#handle = handle;
@@ -94,14 +101,19 @@ export class RunExecution {
       this.#deps.onError(err);
     }
     const target = { app: l.app, process: 'cron', source: `cron:${l.job}#${l.id}`, runLog: l.logPath };
-    const captured = Promise.all([output.capture(target, 'out', handle.stdout), output.capture(target, 'err', handle.stderr)]).catch(
-      this.#deps.onError,
-    );
+    const captured = Promise.all([
+      output.capture(target, 'out', handle.stdout),
+      output.capture(target, 'err', handle.stderr),
+    ]).catch(this.#deps.onError);
     if (this.#cause) this.#terminate(handle.pid);
     const timeout =
       l.timeoutMs === null
         ? null
-        : setTimeout(() => this.stop({ status: 'timed_out', reason: `ran longer than its timeout of ${l.timeoutMs} ms` }), l.timeoutMs);
+        : setTimeout(
+            () =>
+              this.stop({ status: 'timed_out', reason: `ran longer than its timeout of ${l.timeoutMs} ms` }),
+            l.timeoutMs,
+          );
     const exit = await handle.exited;
     if (timeout) clearTimeout(timeout);
     if (this.#cause) {
@@ -129,7 +141,10 @@ export class RunExecution {
 
   #terminate(pid: number): void {
     this.#deps.driver.signalGroup(pid, 'SIGTERM');
-    this.#killTimer ??= setTimeout(() => this.#deps.driver.signalGroup(pid, 'SIGKILL'), this.#deps.killGraceMs);
+    this.#killTimer ??= setTimeout(
+      () => this.#deps.driver.signalGroup(pid, 'SIGKILL'),
+      this.#deps.killGraceMs,
+    );
   }
 
   async #groupGone(pid: number): Promise<void> {

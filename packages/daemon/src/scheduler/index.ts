@@ -3,7 +3,8 @@
  * against the durable cursor, the runs it executes as process groups, recovery at start and the metrics hook.
  * `main.ts` builds one `Scheduler`, calls `recoverRuns` before `start`, and `activate` for every live release.
  */
-export { Scheduler, parseSchedulerOptions, type SchedulerDeps, type SchedulerOptions, type SchedulerConfig } from './scheduler.js';
+export { Scheduler, type SchedulerDeps } from './scheduler.js';
+export { parseSchedulerOptions, type SchedulerOptions, type SchedulerConfig } from './options.js';
 export { recoverRuns } from './recover.js';
 export { countCronEvents, type CronCounters } from './metrics.js';
 export { CRON_ERROR_CODES } from './errors.js';

@@ -25,7 +25,13 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
  * Applies a release's cron jobs to the store (one transaction), reports each change as an event, and returns
  * the in-memory states of the app's jobs. Schedules are compiled once here, not on every tick.
  */
-export function syncJobs(db: Db, bus: EventBus, spec: AppSpec, now: number, granularity: Granularity): Map<string, JobState> {
+export function syncJobs(
+  db: Db,
+  bus: EventBus,
+  spec: AppSpec,
+  now: number,
+  granularity: Granularity,
+): Map<string, JobState> {
   const app = spec.name;
   const declared = spec.cron.map((c) => ({ name: c.name, schedule: c.schedule, command: c.command.source }));
   const actions = transaction(db, () => {
@@ -38,7 +44,15 @@ export function syncJobs(db: Db, bus: EventBus, spec: AppSpec, now: number, gran
     const row = cron.getCronJob(db, app, c.name);
     if (!row) continue;
     const schedule = compileSchedule(c.schedule, granularity);
-    states.set(c.name, { app, spec: c, schedule, cursor: row.cursor, suspended: row.suspended, wake: wakeAt(schedule, row.cursor), behindReported: false });
+    states.set(c.name, {
+      app,
+      spec: c,
+      schedule,
+      cursor: row.cursor,
+      suspended: row.suspended,
+      wake: wakeAt(schedule, row.cursor),
+      behindReported: false,
+    });
   }
   for (const a of actions) report(bus, app, a, states, now);
   return states;
@@ -47,13 +61,28 @@ export function syncJobs(db: Db, bus: EventBus, spec: AppSpec, now: number, gran
 function apply(db: Db, app: string, a: SyncAction, now: number): void {
   switch (a.kind) {
     case 'add':
-      cron.insertCronJob(db, { app, name: a.job.name, schedule: a.job.schedule, command: a.job.command, cursor: a.cursor, now });
+      cron.insertCronJob(db, {
+        app,
+        name: a.job.name,
+        schedule: a.job.schedule,
+        command: a.job.command,
+        cursor: a.cursor,
+        now,
+      });
       return;
     case 'change':
     case 'revive':
     case 'command': {
       const cursor = a.kind === 'command' ? 0 : a.cursor; // MAX(last_slot, 0) keeps the cursor
-      cron.updateCronJob(db, { app, name: a.job.name, schedule: a.job.schedule, command: a.job.command, cursor, enabled: true, now });
+      cron.updateCronJob(db, {
+        app,
+        name: a.job.name,
+        schedule: a.job.schedule,
+        command: a.job.command,
+        cursor,
+        enabled: true,
+        now,
+      });
       return;
     }
     case 'remove':
@@ -94,7 +123,12 @@ function report(bus: EventBus, app: string, a: SyncAction, states: Map<string, J
       });
       return;
     case 'remove':
-      bus.emit({ type: 'cron:job:removed', app, message: `cron ${a.name} is no longer in the manifest: disabled (history kept)`, data: { job: a.name } });
+      bus.emit({
+        type: 'cron:job:removed',
+        app,
+        message: `cron ${a.name} is no longer in the manifest: disabled (history kept)`,
+        data: { job: a.name },
+      });
       return;
     case 'command':
       return;

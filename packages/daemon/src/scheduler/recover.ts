@@ -13,7 +13,12 @@ const POLL_MS = 25;
  * still lives, is stopped — only when the recorded start time matches, so a reused pid is never hit (the same
  * guard as the replica reaper). Runs left `queued` never started: `cancelled`. Returns how many runs were ended.
  */
-export async function recoverRuns(db: Db, driver: ProcessDriver, bus: EventBus, clock: Clock): Promise<number> {
+export async function recoverRuns(
+  db: Db,
+  driver: ProcessDriver,
+  bus: EventBus,
+  clock: Clock,
+): Promise<number> {
   const groups: number[] = [];
   const rows = cron.listActiveRuns(db);
   for (const row of rows) {
@@ -27,17 +32,36 @@ export async function recoverRuns(db: Db, driver: ProcessDriver, bus: EventBus, 
       }
     }
     const interrupted = row.status === 'running';
-    const reason = interrupted ? 'the daemon stopped or died while it ran; not re-run' : 'the daemon stopped before it started';
-    cron.finishRun(db, row.id, { status: interrupted ? 'interrupted' : 'cancelled', reason, exitCode: null, signal: null, finishedAt: clock.now() });
+    const reason = interrupted
+      ? 'the daemon stopped or died while it ran; not re-run'
+      : 'the daemon stopped before it started';
+    cron.finishRun(db, row.id, {
+      status: interrupted ? 'interrupted' : 'cancelled',
+      reason,
+      exitCode: null,
+      signal: null,
+      finishedAt: clock.now(),
+    });
     const ids = { job: row.job, runId: row.id };
     bus.emit(
       interrupted
-        ? { type: 'cron:run:interrupted', app: row.app, message: `cron ${row.job} run ${row.id} interrupted: ${reason}`, data: { ...ids, reason } }
-        : { type: 'cron:run:cancelled', app: row.app, message: `cron ${row.job} run ${row.id} cancelled: ${reason}`, data: { ...ids, reason } },
+        ? {
+            type: 'cron:run:interrupted',
+            app: row.app,
+            message: `cron ${row.job} run ${row.id} interrupted: ${reason}`,
+            data: { ...ids, reason },
+          }
+        : {
+            type: 'cron:run:cancelled',
+            app: row.app,
+            message: `cron ${row.job} run ${row.id} cancelled: ${reason}`,
+            data: { ...ids, reason },
+          },
     );
   }
   const deadline = Date.now() + REAP_GRACE_MS;
-  while (groups.some((g) => driver.groupAlive(g)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, POLL_MS));
+  while (groups.some((g) => driver.groupAlive(g)) && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, POLL_MS));
   for (const g of groups) if (driver.groupAlive(g)) driver.signalGroup(g, 'SIGKILL');
   return rows.length;
 }

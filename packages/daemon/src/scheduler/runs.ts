@@ -58,13 +58,15 @@ export class CronRuns {
   /** Runs of a job executing in this daemon. */
   running(app: string, job: string): number {
     let n = 0;
-    for (const a of this.#active.values()) if (a.execution.launch.app === app && a.execution.launch.job === job) n++;
+    for (const a of this.#active.values())
+      if (a.execution.launch.app === app && a.execution.launch.job === job) n++;
     return n;
   }
 
   /** True while a run executes from this release's folder (release pruning keeps it). */
   inUse(app: string, version: number): boolean {
-    for (const a of this.#active.values()) if (a.execution.launch.app === app && a.release === version) return true;
+    for (const a of this.#active.values())
+      if (a.execution.launch.app === app && a.release === version) return true;
     return false;
   }
 
@@ -76,8 +78,17 @@ export class CronRuns {
     const release = this.#deps.liveRelease(row.app);
     const spec = release?.spec.cron.find((j) => j.name === row.job);
     if (this.#closed || !release || !spec) {
-      const reason = this.#closed ? 'the daemon is stopping' : `no live release of ${row.app} declares the job`;
-      this.#record(row, { status: this.#closed ? 'interrupted' : 'failed', reason, exitCode: null, signal: null, startedAt: null, finishedAt: clock.now() });
+      const reason = this.#closed
+        ? 'the daemon is stopping'
+        : `no live release of ${row.app} declares the job`;
+      this.#record(row, {
+        status: this.#closed ? 'interrupted' : 'failed',
+        reason,
+        exitCode: null,
+        signal: null,
+        startedAt: null,
+        finishedAt: clock.now(),
+      });
       return;
     }
     const dir = this.#deps.runsDir(row.app);
@@ -104,7 +115,13 @@ export class CronRuns {
       this.#deps,
     );
     const ended = execution.start((handle, at) => {
-      cron.markRunSpawned(db, row.id, { pid: handle.pid, procStart: handle.procStart, release: release.version, startedAt: at, logPath });
+      cron.markRunSpawned(db, row.id, {
+        pid: handle.pid,
+        procStart: handle.procStart,
+        release: release.version,
+        startedAt: at,
+        logPath,
+      });
       bus.emit({
         type: 'cron:run:started',
         app: row.app,
@@ -124,7 +141,14 @@ export class CronRuns {
       (end) => this.#ended(row, spec, end),
       (err: unknown) => {
         this.#deps.onError(err);
-        this.#ended(row, spec, { status: 'failed', reason: `internal error: ${(err as Error).message}`, exitCode: null, signal: null, startedAt: null, finishedAt: clock.now() });
+        this.#ended(row, spec, {
+          status: 'failed',
+          reason: `internal error: ${(err as Error).message}`,
+          exitCode: null,
+          signal: null,
+          startedAt: null,
+          finishedAt: clock.now(),
+        });
       },
     );
     this.#active.set(row.id, { execution, release: release.version, done });
@@ -153,7 +177,14 @@ export class CronRuns {
     const last = this.#prunedAt.get(key);
     if (!force && last !== undefined && now - last < PRUNE_EVERY_MS) return;
     this.#prunedAt.set(key, now);
-    const gone = cron.pruneRuns(this.#deps.db, app, job, Math.max(1, history.keep), now - history.days * DAY_MS, PRUNE_BATCH);
+    const gone = cron.pruneRuns(
+      this.#deps.db,
+      app,
+      job,
+      Math.max(1, history.keep),
+      now - history.days * DAY_MS,
+      PRUNE_BATCH,
+    );
     for (const r of gone) if (r.logPath) rm(r.logPath, { force: true }).catch(this.#deps.onError);
   }
 
@@ -168,11 +199,19 @@ export class CronRuns {
   async shutdown(): Promise<void> {
     this.#closed = true;
     const all = [...this.#active.values()];
-    for (const a of all) a.execution.stop({ status: 'interrupted', reason: 'the daemon stopped while it ran' });
+    for (const a of all)
+      a.execution.stop({ status: 'interrupted', reason: 'the daemon stopped while it ran' });
     await Promise.allSettled(all.map((a) => a.done));
     for (const row of cron.listActiveRuns(this.#deps.db)) {
       if (row.status === 'queued') {
-        this.#record(row, { status: 'cancelled', reason: 'the daemon stopped before it started', exitCode: null, signal: null, startedAt: null, finishedAt: this.#deps.clock.now() });
+        this.#record(row, {
+          status: 'cancelled',
+          reason: 'the daemon stopped before it started',
+          exitCode: null,
+          signal: null,
+          startedAt: null,
+          finishedAt: this.#deps.clock.now(),
+        });
       }
     }
   }
@@ -201,18 +240,45 @@ export class CronRuns {
       const who = { app: row.app };
       const ids = { job: row.job, runId: row.id };
       if (end.status === 'timed_out') {
-        bus.emit({ type: 'cron:run:timed-out', ...who, message: `cron ${row.job} run ${row.id} timed out after ${spec?.timeoutMs} ms; its process group was stopped`, data: { ...ids, timeoutMs: spec?.timeoutMs ?? 0 } });
+        bus.emit({
+          type: 'cron:run:timed-out',
+          ...who,
+          message: `cron ${row.job} run ${row.id} timed out after ${spec?.timeoutMs} ms; its process group was stopped`,
+          data: { ...ids, timeoutMs: spec?.timeoutMs ?? 0 },
+        });
       } else if (end.status === 'cancelled') {
-        bus.emit({ type: 'cron:run:cancelled', ...who, message: `cron ${row.job} run ${row.id} cancelled: ${end.reason}`, data: { ...ids, reason: end.reason ?? '' } });
+        bus.emit({
+          type: 'cron:run:cancelled',
+          ...who,
+          message: `cron ${row.job} run ${row.id} cancelled: ${end.reason}`,
+          data: { ...ids, reason: end.reason ?? '' },
+        });
       } else if (end.status === 'interrupted') {
-        bus.emit({ type: 'cron:run:interrupted', ...who, message: `cron ${row.job} run ${row.id} interrupted: ${end.reason}`, data: { ...ids, reason: end.reason ?? '' } });
+        bus.emit({
+          type: 'cron:run:interrupted',
+          ...who,
+          message: `cron ${row.job} run ${row.id} interrupted: ${end.reason}`,
+          data: { ...ids, reason: end.reason ?? '' },
+        });
       }
-      const how = end.signal ? `signal ${end.signal}` : end.exitCode === null ? 'no exit code' : `exit code ${end.exitCode}`;
+      const how = end.signal
+        ? `signal ${end.signal}`
+        : end.exitCode === null
+          ? 'no exit code'
+          : `exit code ${end.exitCode}`;
       bus.emit({
         type: 'cron:run:finished',
         ...who,
         message: `cron ${row.job} run ${row.id} ${end.status} (${how}${durationMs === null ? '' : `, ${durationMs} ms`})${end.reason && end.status === 'failed' ? `: ${end.reason}` : ''}`,
-        data: { ...ids, trigger: row.trigger, status: end.status, reason: end.reason, exitCode: end.exitCode, signal: end.signal, durationMs },
+        data: {
+          ...ids,
+          trigger: row.trigger,
+          status: end.status,
+          reason: end.reason,
+          exitCode: end.exitCode,
+          signal: end.signal,
+          durationMs,
+        },
       });
     }
     const waiters = this.#waiters.get(row.id);

@@ -6,32 +6,10 @@ import { claimManual, claimSlot, type SlotClaim } from './claim.js';
 import { toJobEntry, toRunEntry } from './entries.js';
 import { jobNotFound, overlapRefused, runNotFound } from './errors.js';
 import { syncJobs, type JobState } from './jobs.js';
-import type { Granularity } from './pure/schedule.js';
 import { clockBehind, dueSlot, nextSlot, wakeAt, type DueSlot } from './pure/slots.js';
 import { CronRuns, type RunsDeps } from './runs.js';
-
-/** The scheduler's settings; `parseSchedulerOptions` applies the defaults. */
-export interface SchedulerOptions {
-  /** `minutes` (the manifest's 5 fields) unless a library user needs seconds. */
-  readonly granularity?: Granularity;
-  /** SIGTERM → SIGKILL for timeouts, replacement and stop; default 10 s. */
-  readonly killGraceMs?: number;
-  /** The loop wakes at least this often, whatever the next slot; default 1 s. */
-  readonly tickMaxMs?: number;
-}
-
-export interface SchedulerConfig {
-  readonly granularity: Granularity;
-  readonly killGraceMs: number;
-  readonly tickMaxMs: number;
-}
-
-export function parseSchedulerOptions(o: SchedulerOptions = {}): SchedulerConfig {
-  const config = { granularity: o.granularity ?? 'minutes', killGraceMs: o.killGraceMs ?? 10_000, tickMaxMs: o.tickMaxMs ?? 1_000 };
-  if (config.granularity !== 'minutes' && config.granularity !== 'seconds') throw new TypeError(`granularity ${String(config.granularity)}`);
-  if (!(config.killGraceMs >= 0) || !(config.tickMaxMs > 0)) throw new TypeError('killGraceMs ≥ 0 and tickMaxMs > 0 are required');
-  return config;
-}
+import { parseSchedulerOptions, type SchedulerConfig, type SchedulerOptions } from './options.js';
+import { reportClaim, reportClockBehind, reportRefused, reportSuspended } from './report.js';
 
 export type SchedulerDeps = Omit<RunsDeps, 'killGraceMs'>;
 
@@ -57,7 +35,13 @@ export class Scheduler {
   /** Learns an app's live release (at start and after every deploy or rollback) and syncs its jobs. */
   activate(app: string, release: LiveRelease): void {
     if (this.#state === 'stopped') return;
-    const states = syncJobs(this.#deps.db, this.#deps.bus, release.spec, this.#deps.clock.now(), this.#config.granularity);
+    const states = syncJobs(
+      this.#deps.db,
+      this.#deps.bus,
+      release.spec,
+      this.#deps.clock.now(),
+      this.#config.granularity,
+    );
     this.#apps.set(app, states);
     for (const s of states.values()) this.#runs.prune(app, s.spec.name, s.spec.history, true);
     this.#reschedule();
@@ -88,16 +72,20 @@ export class Scheduler {
   runNow(app: string, name: string, force: boolean): CronRunEntry {
     const job = this.#job(app, name);
     if (!this.#deps.liveRelease(app)) {
-      throw new NightshiftError(ErrorCodes.noRelease, `app "${app}" has no live release to run in`, 'deploy it first with `nightshift up`');
+      throw new NightshiftError(
+        ErrorCodes.noRelease,
+        `app "${app}" has no live release to run in`,
+        'deploy it first with `nightshift up`',
+      );
     }
-    const claim = claimManual(this.#deps.db, { app, name, overlap: job.spec.overlap }, force, this.#deps.clock.now());
+    const claim = claimManual(
+      this.#deps.db,
+      { app, name, overlap: job.spec.overlap },
+      force,
+      this.#deps.clock.now(),
+    );
     if (claim.kind === 'refuse') {
-      this.#deps.bus.emit({
-        type: 'cron:slot:skipped',
-        app,
-        message: `cron ${name}: Run now refused (${claim.reason === 'overlap' ? `run ${claim.active.join(', ')} still running, overlap forbid` : 'a run already waits'})`,
-        data: { job: name, runId: null, trigger: 'manual', slot: null, reason: claim.reason, coalesced: 0 },
-      });
+      reportRefused(this.#deps.bus, app, name, claim.reason, claim.active);
       throw overlapRefused(app, name, claim.reason, claim.active);
     }
     if (claim.kind === 'replace') this.#runs.cancel(claim.cancel, `replaced by run ${claim.runId}`);
@@ -120,7 +108,15 @@ export class Scheduler {
     const last = cron.lastRuns(this.#deps.db, app);
     const now = this.#deps.clock.now();
     return [...jobs.values()].map((j) =>
-      toJobEntry(j.spec, { suspended: j.suspended, nextSlot: nextSlot(j.schedule, j.cursor, now), running: this.#runs.running(app, j.spec.name) }, last.get(j.spec.name) ?? null),
+      toJobEntry(
+        j.spec,
+        {
+          suspended: j.suspended,
+          nextSlot: nextSlot(j.schedule, j.cursor, now),
+          running: this.#runs.running(app, j.spec.name),
+        },
+        last.get(j.spec.name) ?? null,
+      ),
     );
   }
 
@@ -176,7 +172,12 @@ export class Scheduler {
       job.wake = wakeAt(job.schedule, job.cursor);
       return;
     }
-    const claim = claimSlot(this.#deps.db, { app: job.app, name: job.spec.name, cursor: job.cursor, overlap: job.spec.overlap }, due, now);
+    const claim = claimSlot(
+      this.#deps.db,
+      { app: job.app, name: job.spec.name, cursor: job.cursor, overlap: job.spec.overlap },
+      due,
+      now,
+    );
     if (claim.kind === 'lost') {
       this.#reload(job);
       return;
@@ -188,28 +189,8 @@ export class Scheduler {
   }
 
   #act(job: JobState, due: DueSlot, claim: Exclude<SlotClaim, { kind: 'lost' }>): void {
-    const { bus } = this.#deps;
-    const name = job.spec.name;
-    const slot = new Date(due.slot).toISOString();
-    if (claim.kind === 'skip') {
-      const why = claim.reason === 'suspended' ? 'the job is suspended' : `run ${claim.active.join(', ')} still running (overlap forbid)`;
-      bus.emit({
-        type: 'cron:slot:skipped',
-        app: job.app,
-        message: `cron ${name} slot ${slot} skipped: ${why}`,
-        data: { job: name, runId: claim.runId, trigger: 'schedule', slot, reason: claim.reason, coalesced: due.coalesced },
-      });
-      this.#runs.prune(job.app, name, job.spec.history);
-      return;
-    }
-    const outcome = ({ start: 'started', queue: 'queued', merge: 'merged', replace: 'replacing' } as const)[claim.kind];
-    const late = due.coalesced > 0 ? `, late by ${due.lateMs} ms for ${due.coalesced}${due.capped ? '+' : ''} missed slot${due.coalesced === 1 ? '' : 's'}` : '';
-    bus.emit({
-      type: 'cron:slot:fired',
-      app: job.app,
-      message: `cron ${name} slot ${slot} → run ${claim.runId} ${outcome}${late}`,
-      data: { job: name, runId: claim.runId, slot, coalesced: due.coalesced, coalescedCapped: due.capped, lateMs: due.lateMs, outcome },
-    });
+    reportClaim(this.#deps.bus, job, due, claim);
+    if (claim.kind === 'skip') this.#runs.prune(job.app, job.spec.name, job.spec.history);
     if (claim.kind === 'replace') this.#runs.cancel(claim.cancel, `replaced by run ${claim.runId}`);
     if (claim.kind === 'start') this.#runs.launch(claim.runId);
   }
@@ -230,12 +211,7 @@ export class Scheduler {
     const behind = clockBehind(job.cursor, now);
     if (behind === 0 || job.behindReported) return;
     job.behindReported = true;
-    this.#deps.bus.emit({
-      type: 'cron:clock:backwards',
-      app: job.app,
-      message: `cron ${job.spec.name}: the clock stands ${behind} ms before the last slot decided; slots wait until it passes (none fires twice)`,
-      data: { job: job.spec.name, behindMs: behind },
-    });
+    reportClockBehind(this.#deps.bus, job, behind);
   }
 
   #setSuspended(app: string, name: string, suspended: boolean): CronJobEntry {
@@ -243,17 +219,7 @@ export class Scheduler {
     const now = this.#deps.clock.now();
     cron.setCronSuspended(this.#deps.db, app, name, suspended, now);
     this.#reload(job);
-    const next = nextSlot(job.schedule, job.cursor, now);
-    this.#deps.bus.emit(
-      suspended
-        ? { type: 'cron:job:suspended', app, message: `cron ${name} suspended: its slots are recorded as skipped`, data: { job: name } }
-        : {
-            type: 'cron:job:resumed',
-            app,
-            message: `cron ${name} resumed; next slot ${next === null ? 'none' : new Date(next).toISOString()} (nothing from the pause fires)`,
-            data: { job: name, nextSlot: next === null ? null : new Date(next).toISOString() },
-          },
-    );
+    reportSuspended(this.#deps.bus, app, name, suspended, nextSlot(job.schedule, job.cursor, now));
     this.#reschedule();
     return this.list(app).find((j) => j.name === name)!;
   }
@@ -271,11 +237,15 @@ export class Scheduler {
     if (this.#timer) clearTimeout(this.#timer);
     const now = this.#deps.clock.now();
     let wake = now + this.#config.tickMaxMs;
-    for (const jobs of this.#apps.values()) for (const j of jobs.values()) if (j.wake !== null && j.wake < wake) wake = j.wake;
-    this.#timer = setTimeout(() => {
-      this.#timer = null;
-      this.tick();
-      this.#reschedule();
-    }, Math.max(0, wake - now));
+    for (const jobs of this.#apps.values())
+      for (const j of jobs.values()) if (j.wake !== null && j.wake < wake) wake = j.wake;
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = null;
+        this.tick();
+        this.#reschedule();
+      },
+      Math.max(0, wake - now),
+    );
   }
 }

@@ -43,15 +43,26 @@ describe('overlap policies and stopping runs (real processes, every-second slots
     expect(ran.length).toBeGreaterThanOrEqual(2);
     expect(skipped.length).toBeGreaterThanOrEqual(3);
     expect(skipped.every((r) => r.reason === 'overlap')).toBe(true);
-    expect(w.ofType('cron:slot:skipped').map((e) => e.data.runId).sort()).toEqual(skipped.map((r) => r.id).sort());
+    expect(
+      w
+        .ofType('cron:slot:skipped')
+        .map((e) => e.data.runId)
+        .sort(),
+    ).toEqual(skipped.map((r) => r.id).sort());
     // Every skipped slot fell while a run was running; runs never overlap.
-    for (const r of skipped) expect(ran.some((x) => x.startedAt! <= r.slot! && r.slot! < (x.finishedAt ?? Infinity))).toBe(true);
-    for (let i = 1; i < ran.length; i++) expect(ran[i]!.startedAt!).toBeGreaterThanOrEqual(ran[i - 1]!.finishedAt!);
+    for (const r of skipped)
+      expect(ran.some((x) => x.startedAt! <= r.slot! && r.slot! < (x.finishedAt ?? Infinity))).toBe(true);
+    for (let i = 1; i < ran.length; i++)
+      expect(ran[i]!.startedAt!).toBeGreaterThanOrEqual(ran[i - 1]!.finishedAt!);
   });
 
   it('queue_one: one run waits and starts as soon as the previous ends; later slots fold into it', async () => {
     w = new World('queue');
-    const s = start('slow', '* * * * * *', '  - { name: slow, schedule: "* * * * *", command: "sleep 1.5", overlap: queue_one }');
+    const s = start(
+      'slow',
+      '* * * * * *',
+      '  - { name: slow, schedule: "* * * * *", command: "sleep 1.5", overlap: queue_one }',
+    );
     const most = await observe(6_300);
     await s.shutdown();
     expect(most).toBe(1);
@@ -63,12 +74,18 @@ describe('overlap policies and stopping runs (real processes, every-second slots
       expect(ran[i]!.startedAt! - ran[i - 1]!.finishedAt!).toBeLessThan(300);
     }
     expect(rows.some((r) => r.coalesced >= 1)).toBe(true); // a slot folded into the queued run
-    expect(w.ofType('cron:slot:fired').map((e) => e.data.outcome)).toEqual(expect.arrayContaining(['started', 'queued', 'merged']));
+    expect(w.ofType('cron:slot:fired').map((e) => e.data.outcome)).toEqual(
+      expect.arrayContaining(['started', 'queued', 'merged']),
+    );
   });
 
   it('replace: the running run is stopped (SIGTERM, SIGKILL after the grace) and ends cancelled; the new one starts after it', async () => {
     w = new World('replace');
-    const s = start('stubborn', '*/2 * * * * *', `  - { name: stubborn, schedule: "* * * * *", command: "sh -c 'trap \\"\\" TERM; sleep 10'", overlap: replace }`);
+    const s = start(
+      'stubborn',
+      '*/2 * * * * *',
+      `  - { name: stubborn, schedule: "* * * * *", command: "sh -c 'trap \\"\\" TERM; sleep 10'", overlap: replace }`,
+    );
     const most = await observe(5_200);
     await s.shutdown();
     expect(most).toBe(1);
@@ -89,7 +106,12 @@ describe('overlap policies and stopping runs (real processes, every-second slots
     const s = w.scheduler(new TestClock(null));
     s.activate(
       w.app,
-      w.deploy(specOf(w.app, `  - { name: hang, schedule: "0 0 1 1 *", timeout: 1s, command: "sh -c 'trap \\"\\" TERM; sleep 30 & sleep 30 & wait'" }`)),
+      w.deploy(
+        specOf(
+          w.app,
+          `  - { name: hang, schedule: "0 0 1 1 *", timeout: 1s, command: "sh -c 'trap \\"\\" TERM; sleep 30 & sleep 30 & wait'" }`,
+        ),
+      ),
     );
     const run = s.runNow(w.app, 'hang', false);
     await waitFor(() => w.userPids().length === 3, 3_000, 'sh and two sleeps');
@@ -105,7 +127,15 @@ describe('overlap policies and stopping runs (real processes, every-second slots
   it('timeout: a grandchild that ignores SIGTERM after its leader died is still killed', async () => {
     w = new World('grand');
     const s = w.scheduler(new TestClock(null));
-    s.activate(w.app, w.deploy(specOf(w.app, `  - { name: hang, schedule: "0 0 1 1 *", timeout: 500ms, command: "sh -c '(trap \\"\\" TERM; sleep 30) & sleep 30'" }`)));
+    s.activate(
+      w.app,
+      w.deploy(
+        specOf(
+          w.app,
+          `  - { name: hang, schedule: "0 0 1 1 *", timeout: 500ms, command: "sh -c '(trap \\"\\" TERM; sleep 30) & sleep 30'" }`,
+        ),
+      ),
+    );
     const run = s.runNow(w.app, 'hang', false);
     await s.waitForRun(run.id);
     expect(w.userPids()).toEqual([]);
@@ -117,7 +147,12 @@ describe('overlap policies and stopping runs (real processes, every-second slots
     const s = w.scheduler(new TestClock(null));
     s.activate(
       w.app,
-      w.deploy(specOf(w.app, `  - { name: bg, schedule: "0 0 1 1 *", command: "sh -c 'sleep 30 & echo started'" }\n  - { name: long, schedule: "0 0 1 1 *", command: "sleep 30" }`)),
+      w.deploy(
+        specOf(
+          w.app,
+          `  - { name: bg, schedule: "0 0 1 1 *", command: "sh -c 'sleep 30 & echo started'" }\n  - { name: long, schedule: "0 0 1 1 *", command: "sleep 30" }`,
+        ),
+      ),
     );
     const bg = s.runNow(w.app, 'bg', false);
     await s.waitForRun(bg.id);
@@ -126,7 +161,12 @@ describe('overlap policies and stopping runs (real processes, every-second slots
     const long = s.runNow(w.app, 'long', false);
     await waitFor(() => w.userPids().length === 1, 3_000, 'the long run');
     await s.shutdown();
-    expect(s.history(w.app, 'long', 1)[0]).toMatchObject({ id: long.id, status: 'interrupted', signal: 'SIGTERM', reason: 'the daemon stopped while it ran' });
+    expect(s.history(w.app, 'long', 1)[0]).toMatchObject({
+      id: long.id,
+      status: 'interrupted',
+      signal: 'SIGTERM',
+      reason: 'the daemon stopped while it ran',
+    });
     expect(w.ofType('cron:run:interrupted')).toHaveLength(1);
   });
 });

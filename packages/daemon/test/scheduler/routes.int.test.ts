@@ -17,12 +17,27 @@ describe('cron API routes', () => {
     const scheduler = w.scheduler(clock);
     scheduler.activate(
       w.app,
-      w.deploy(specOf(w.app, `  - { name: talk, schedule: "0 3 * * *", command: "sh -c 'echo one; sleep 0.3; echo two >&2; exit 4'" }`)),
+      w.deploy(
+        specOf(
+          w.app,
+          `  - { name: talk, schedule: "0 3 * * *", command: "sh -c 'echo one; sleep 0.3; echo two >&2; exit 4'" }`,
+        ),
+      ),
     );
-    const services = { supervisor: { hasApp: (app: string) => app === w.app }, scheduler, logs: w.logs, clock } as unknown as ApiServices;
+    const services = {
+      supervisor: { hasApp: (app: string) => app === w.app },
+      scheduler,
+      logs: w.logs,
+      clock,
+    } as unknown as ApiServices;
     const app = createApi(services);
     const call = async <T>(method: string, path: string, body?: unknown) => {
-      const res = await app.request(`/api/v1${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) });
+      const res = await app.request(`/api/v1${path}`, {
+        method,
+        ...(body === undefined
+          ? {}
+          : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+      });
       return { status: res.status, body: (await res.json()) as T };
     };
     return { app, call };
@@ -34,20 +49,34 @@ describe('cron API routes', () => {
     const jobs = await call<CronJobEntry[]>('GET', `/apps/${w.app}/cron`);
     expect(jobs.status).toBe(200);
     expect(jobs.body).toEqual([
-      expect.objectContaining({ name: 'talk', schedule: '0 3 * * *', overlap: 'forbid', suspended: false, lastRun: null, running: 0, timeoutMs: null }),
+      expect.objectContaining({
+        name: 'talk',
+        schedule: '0 3 * * *',
+        overlap: 'forbid',
+        suspended: false,
+        lastRun: null,
+        running: 0,
+        timeoutMs: null,
+      }),
     ]);
     expect(jobs.body[0]!.nextSlot).toMatch(/T03:00:00\.000Z$/);
 
     const started = await call<CronRunEntry>('POST', `/apps/${w.app}/cron/jobs/talk/run`, {});
     expect(started.status).toBe(200);
     expect(started.body).toMatchObject({ job: 'talk', trigger: 'manual', status: 'running', slot: null });
-    const again = await call<{ error: { code: string; hint: string } }>('POST', `/apps/${w.app}/cron/jobs/talk/run`, {});
+    const again = await call<{ error: { code: string; hint: string } }>(
+      'POST',
+      `/apps/${w.app}/cron/jobs/talk/run`,
+      {},
+    );
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('NS_CRON_OVERLAP');
 
     const res = await app.request(`/api/v1/apps/${w.app}/cron/runs/${started.body.id}/logs/stream`);
     const events = parseSse(await res.text());
-    expect(events.filter((e) => e.event === 'line').map((e) => (JSON.parse(e.data) as LogEntry).message)).toEqual(['one', 'two']);
+    expect(
+      events.filter((e) => e.event === 'line').map((e) => (JSON.parse(e.data) as LogEntry).message),
+    ).toEqual(['one', 'two']);
     const end = events.at(-1)!;
     expect(end.event).toBe('end');
     expect(JSON.parse(end.data)).toMatchObject({ id: started.body.id, status: 'failed', exitCode: 4 });
@@ -66,12 +95,27 @@ describe('cron API routes', () => {
   it('answers with catalogued errors: unknown job, unknown run, unknown app, bad body', async () => {
     w = new World('errors');
     const { call } = api();
-    const job = await call<{ error: { code: string; hint: string } }>('POST', `/apps/${w.app}/cron/jobs/nope/run`, {});
-    expect([job.status, job.body.error.code, job.body.error.hint]).toEqual([404, 'NS_CRON_JOB_NOT_FOUND', 'its cron jobs are: talk (`nightshift cron ls`)']);
-    expect((await call<{ error: { code: string } }>('GET', `/apps/${w.app}/cron/runs/999/logs`)).body.error.code).toBe('NS_CRON_RUN_NOT_FOUND');
+    const job = await call<{ error: { code: string; hint: string } }>(
+      'POST',
+      `/apps/${w.app}/cron/jobs/nope/run`,
+      {},
+    );
+    expect([job.status, job.body.error.code, job.body.error.hint]).toEqual([
+      404,
+      'NS_CRON_JOB_NOT_FOUND',
+      'its cron jobs are: talk (`nightshift cron ls`)',
+    ]);
+    expect(
+      (await call<{ error: { code: string } }>('GET', `/apps/${w.app}/cron/runs/999/logs`)).body.error.code,
+    ).toBe('NS_CRON_RUN_NOT_FOUND');
     expect((await call<{ error: { code: string } }>('GET', `/apps/${w.app}/cron/runs/abc`)).status).toBe(404);
-    expect((await call<{ error: { code: string } }>('GET', '/apps/other/cron')).body.error.code).toBe('NS_APP_NOT_FOUND');
-    expect((await call<{ error: { code: string } }>('POST', `/apps/${w.app}/cron/jobs/talk/run`, { force: 'yes' })).status).toBe(400);
+    expect((await call<{ error: { code: string } }>('GET', '/apps/other/cron')).body.error.code).toBe(
+      'NS_APP_NOT_FOUND',
+    );
+    expect(
+      (await call<{ error: { code: string } }>('POST', `/apps/${w.app}/cron/jobs/talk/run`, { force: 'yes' }))
+        .status,
+    ).toBe(400);
     const suspended = await call<CronJobEntry>('POST', `/apps/${w.app}/cron/jobs/talk/suspend`);
     expect(suspended.body.suspended).toBe(true);
   });

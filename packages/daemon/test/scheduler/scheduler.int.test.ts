@@ -17,10 +17,16 @@ describe('scheduler against a real database and real processes', () => {
     w = new World('new');
     const clock = new TestClock(t('2026-03-01T10:30:00Z'));
     const s = w.scheduler(clock);
-    s.activate(w.app, w.deploy(specOf(w.app, '  - { name: hourly, schedule: "0 * * * *", command: "true" }')));
+    s.activate(
+      w.app,
+      w.deploy(specOf(w.app, '  - { name: hourly, schedule: "0 * * * *", command: "true" }')),
+    );
     s.tick();
     expect(cron.listRuns(w.db, w.app, 'hourly', 10)).toEqual([]);
-    expect(w.ofType('cron:job:added')[0]!.data).toMatchObject({ job: 'hourly', nextSlot: '2026-03-01T11:00:00.000Z' });
+    expect(w.ofType('cron:job:added')[0]!.data).toMatchObject({
+      job: 'hourly',
+      nextSlot: '2026-03-01T11:00:00.000Z',
+    });
   });
 
   it('downtime across 3 slots: one run on restart with coalesced 2; restarted again right after: no run', async () => {
@@ -39,7 +45,11 @@ describe('scheduler against a real database and real processes', () => {
     const runs = cron.listRuns(w.db, w.app, 'hourly', 10);
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ trigger: 'schedule', slot: t('2026-03-01T13:00:00Z'), coalesced: 2 });
-    expect(w.ofType('cron:slot:fired')[0]!.data).toMatchObject({ coalesced: 2, lateMs: 30 * 60_000 + 5_000, outcome: 'started' });
+    expect(w.ofType('cron:slot:fired')[0]!.data).toMatchObject({
+      coalesced: 2,
+      lateMs: 30 * 60_000 + 5_000,
+      outcome: 'started',
+    });
     await waitFor(() => cron.getRun(w.db, runs[0]!.id)!.status === 'succeeded', 5_000, 'the run to succeed');
     await second.shutdown();
 
@@ -53,13 +63,35 @@ describe('scheduler against a real database and real processes', () => {
     w = new World('sync');
     const clock = new TestClock(t('2026-03-01T10:30:00Z'));
     const s = w.scheduler(clock);
-    s.activate(w.app, w.deploy(specOf(w.app, '  - { name: a, schedule: "0 * * * *", command: "true" }\n  - { name: b, schedule: "0 * * * *", command: "echo b" }')));
+    s.activate(
+      w.app,
+      w.deploy(
+        specOf(
+          w.app,
+          '  - { name: a, schedule: "0 * * * *", command: "true" }\n  - { name: b, schedule: "0 * * * *", command: "echo b" }',
+        ),
+      ),
+    );
     clock.set(t('2026-03-01T12:10:00Z')); // two hourly slots of a passed without a tick (a deploy in between)
-    s.activate(w.app, w.deploy(specOf(w.app, '  - { name: a, schedule: "*/5 * * * *", command: "true" }\n  - { name: c, schedule: "0 * * * *", command: "echo b" }'), 2));
+    s.activate(
+      w.app,
+      w.deploy(
+        specOf(
+          w.app,
+          '  - { name: a, schedule: "*/5 * * * *", command: "true" }\n  - { name: c, schedule: "0 * * * *", command: "echo b" }',
+        ),
+        2,
+      ),
+    );
     s.tick();
     expect(cron.listRuns(w.db, w.app, 'a', 10)).toEqual([]); // nothing retroactive from either schedule
     expect(cron.listRuns(w.db, w.app, 'c', 10)).toEqual([]);
-    expect(w.ofType('cron:job:changed')[0]!.data).toEqual({ job: 'a', from: '0 * * * *', to: '*/5 * * * *', nextSlot: '2026-03-01T12:15:00.000Z' });
+    expect(w.ofType('cron:job:changed')[0]!.data).toEqual({
+      job: 'a',
+      from: '0 * * * *',
+      to: '*/5 * * * *',
+      nextSlot: '2026-03-01T12:15:00.000Z',
+    });
     expect(w.ofType('cron:job:renamed')[0]!.data).toEqual({ job: 'c', from: 'b' });
     expect(w.ofType('cron:job:removed')[0]!.data).toEqual({ job: 'b' });
     expect(cron.getCronJob(w.db, w.app, 'b')!.enabled).toBe(false);
@@ -72,7 +104,13 @@ describe('scheduler against a real database and real processes', () => {
     const s = w.scheduler(clock);
     s.activate(
       w.app,
-      w.deploy(specOf(w.app, '  - name: report\n    schedule: "0 * * * *"\n    command: sh -c \'pwd; env | sort | grep -E "^(NIGHTSHIFT_|PORT=|TZ=|FROM_JOB=)"; echo oops >&2\'\n    env: { FROM_JOB: yes }'), 7),
+      w.deploy(
+        specOf(
+          w.app,
+          '  - name: report\n    schedule: "0 * * * *"\n    command: sh -c \'pwd; env | sort | grep -E "^(NIGHTSHIFT_|PORT=|TZ=|FROM_JOB=)"; echo oops >&2\'\n    env: { FROM_JOB: yes }',
+        ),
+        7,
+      ),
     );
     clock.set(t('2026-03-01T11:00:00.040Z'));
     s.tick();
@@ -96,7 +134,13 @@ describe('scheduler against a real database and real processes', () => {
     );
     expect(lines.some((l) => l.includes('PORT=') || l.includes('NIGHTSHIFT_REPLICA'))).toBe(false);
     const started = w.ofType('cron:run:started')[0]!.data;
-    expect(started).toMatchObject({ job: 'report', runId: run!.id, trigger: 'schedule', release: 'v7', lateMs: 40 });
+    expect(started).toMatchObject({
+      job: 'report',
+      runId: run!.id,
+      trigger: 'schedule',
+      release: 'v7',
+      lateMs: 40,
+    });
     expect(w.ofType('cron:run:finished')[0]!.data).toMatchObject({ status: 'succeeded', exitCode: 0 });
   });
 
@@ -104,33 +148,49 @@ describe('scheduler against a real database and real processes', () => {
     w = new World('manual');
     const clock = new TestClock(t('2026-03-01T10:30:00Z'));
     const s = w.scheduler(clock);
-    s.activate(w.app, w.deploy(specOf(w.app, '  - { name: job, schedule: "0 * * * *", command: "sleep 2" }')));
+    s.activate(
+      w.app,
+      w.deploy(specOf(w.app, '  - { name: job, schedule: "0 * * * *", command: "sleep 2" }')),
+    );
     const cursor = cron.getCronJob(w.db, w.app, 'job')!.cursor;
     const first = s.runNow(w.app, 'job', false);
     expect(first).toMatchObject({ trigger: 'manual', slot: null, status: 'running', coalesced: 0 });
     expect(() => s.runNow(w.app, 'job', false)).toThrow(expect.objectContaining({ code: 'NS_CRON_OVERLAP' }));
-    expect(w.ofType('cron:slot:skipped')[0]!.data).toMatchObject({ trigger: 'manual', reason: 'overlap', runId: null });
+    expect(w.ofType('cron:slot:skipped')[0]!.data).toMatchObject({
+      trigger: 'manual',
+      reason: 'overlap',
+      runId: null,
+    });
     const forced = s.runNow(w.app, 'job', true);
     expect(forced.status).toBe('running');
     await waitFor(() => w.userPids().length === 2, 5_000, 'two runs at once (forced)');
     expect(cron.getCronJob(w.db, w.app, 'job')!.cursor).toBe(cursor);
     await Promise.all([s.waitForRun(first.id), s.waitForRun(forced.id)]);
     expect(s.history(w.app, 'job', 10).map((r) => r.status)).toEqual(['succeeded', 'succeeded']);
-    expect(() => s.runNow(w.app, 'nope', false)).toThrow(expect.objectContaining({ code: 'NS_CRON_JOB_NOT_FOUND' }));
+    expect(() => s.runNow(w.app, 'nope', false)).toThrow(
+      expect.objectContaining({ code: 'NS_CRON_JOB_NOT_FOUND' }),
+    );
   });
 
   it('suspended: slots recorded as skipped; resuming fires nothing from the pause', () => {
     w = new World('susp');
     const clock = new TestClock(t('2026-03-01T10:30:00Z'));
     const s = w.scheduler(clock);
-    s.activate(w.app, w.deploy(specOf(w.app, '  - { name: job, schedule: "*/10 * * * *", command: "true" }')));
+    s.activate(
+      w.app,
+      w.deploy(specOf(w.app, '  - { name: job, schedule: "*/10 * * * *", command: "true" }')),
+    );
     s.suspend(w.app, 'job');
     for (const at of ['10:40:01', '10:50:01', '11:00:01']) {
       clock.set(t(`2026-03-01T${at}Z`));
       s.tick();
     }
     const rows = cron.listRuns(w.db, w.app, 'job', 10);
-    expect(rows.map((r) => [r.status, r.reason])).toEqual([['skipped', 'suspended'], ['skipped', 'suspended'], ['skipped', 'suspended']]);
+    expect(rows.map((r) => [r.status, r.reason])).toEqual([
+      ['skipped', 'suspended'],
+      ['skipped', 'suspended'],
+      ['skipped', 'suspended'],
+    ]);
     expect(w.ofType('cron:slot:skipped')).toHaveLength(3);
     clock.set(t('2026-03-01T11:05:00Z'));
     const entry = s.resume(w.app, 'job');
@@ -161,7 +221,15 @@ describe('scheduler against a real database and real processes', () => {
     w = new World('keep');
     const clock = new TestClock(t('2026-03-01T10:30:00Z'));
     const s = w.scheduler(clock);
-    s.activate(w.app, w.deploy(specOf(w.app, '  - { name: job, schedule: "0 * * * *", command: "echo hi", history: { keep: 3, days: 30 } }')));
+    s.activate(
+      w.app,
+      w.deploy(
+        specOf(
+          w.app,
+          '  - { name: job, schedule: "0 * * * *", command: "echo hi", history: { keep: 3, days: 30 } }',
+        ),
+      ),
+    );
     const logs: string[] = [];
     for (let i = 0; i < 6; i++) {
       const run = s.runNow(w.app, 'job', false);

@@ -1,7 +1,15 @@
 import { cronSlots } from '@nightshift/manifest';
 import { describe, expect, it } from 'vitest';
 import { compileSchedule } from '../../src/scheduler/pure/schedule.js';
-import { clockBehind, COALESCE_CAP, countBetween, cursorOnChange, dueSlot, nextSlot, wakeAt } from '../../src/scheduler/pure/slots.js';
+import {
+  clockBehind,
+  COALESCE_CAP,
+  countBetween,
+  cursorOnChange,
+  dueSlot,
+  nextSlot,
+  wakeAt,
+} from '../../src/scheduler/pure/slots.js';
 
 const t = (iso: string) => Date.parse(iso);
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -27,7 +35,12 @@ describe('dueSlot: the newest due slot, and what it coalesces', () => {
   it('is null before the first slot after the cursor, and fires exactly on the slot', () => {
     const cursor = t('2026-03-01T10:00:00Z');
     expect(dueSlot(everyFive, cursor, t('2026-03-01T10:04:59.999Z'))).toBeNull();
-    expect(dueSlot(everyFive, cursor, t('2026-03-01T10:05:00.000Z'))).toEqual({ slot: t('2026-03-01T10:05:00Z'), coalesced: 0, capped: false, lateMs: 0 });
+    expect(dueSlot(everyFive, cursor, t('2026-03-01T10:05:00.000Z'))).toEqual({
+      slot: t('2026-03-01T10:05:00Z'),
+      coalesced: 0,
+      capped: false,
+      lateMs: 0,
+    });
     expect(dueSlot(everyFive, cursor, t('2026-03-01T10:05:00.250Z'))?.lateMs).toBe(250);
   });
 
@@ -83,7 +96,12 @@ describe('a fake clock replayed over the loop', () => {
     const schedule = compileSchedule('* * * * *');
     let cursor = start;
     const fires: { slot: string; coalesced: number }[] = [];
-    for (const now of [start + 30_000, start + 11 * MIN + 400, start + 11 * MIN + 1400, start + 12 * MIN + 5]) {
+    for (const now of [
+      start + 30_000,
+      start + 11 * MIN + 400,
+      start + 11 * MIN + 1400,
+      start + 12 * MIN + 5,
+    ]) {
       const due = dueSlot(schedule, cursor, now);
       if (due) {
         fires.push({ slot: iso(due.slot)!, coalesced: due.coalesced });
@@ -112,7 +130,15 @@ describe('calendar edges (UTC; no DST)', () => {
     const slots: string[] = [];
     let at = t('2026-01-01T00:00:00Z');
     for (let i = 0; i < 7; i++) slots.push(iso((at = s.next(at)!))!.slice(0, 10));
-    expect(slots).toEqual(['2026-01-31', '2026-03-31', '2026-05-31', '2026-07-31', '2026-08-31', '2026-10-31', '2026-12-31']);
+    expect(slots).toEqual([
+      '2026-01-31',
+      '2026-03-31',
+      '2026-05-31',
+      '2026-07-31',
+      '2026-08-31',
+      '2026-10-31',
+      '2026-12-31',
+    ]);
   });
 
   it('L is the last day of each month, February in leap and common years', () => {
@@ -121,7 +147,9 @@ describe('calendar edges (UTC; no DST)', () => {
     expect(iso(s.next(t('2026-02-01T00:00:00Z')))).toBe('2026-02-28T00:00:00.000Z');
     expect(iso(s.next(t('2026-04-01T00:00:00Z')))).toBe('2026-04-30T00:00:00.000Z');
     // The due slot after a gap across a month end is that month's last day.
-    expect(iso(dueSlot(s, t('2024-02-10T00:00:00Z'), t('2024-03-05T00:00:00Z'))!.slot)).toBe('2024-02-29T00:00:00.000Z');
+    expect(iso(dueSlot(s, t('2024-02-10T00:00:00Z'), t('2024-03-05T00:00:00Z'))!.slot)).toBe(
+      '2024-02-29T00:00:00.000Z',
+    );
   });
 
   it('Feb 29 exists only in leap years; a gap across four years coalesces the leap days between', () => {
@@ -164,7 +192,16 @@ describe('calendar edges (UTC; no DST)', () => {
 
   it('agrees with the manifest package’s cronSlots on a corpus of schedules', () => {
     const from = new Date('2026-02-27T23:59:30Z');
-    for (const expr of ['*/7 * * * *', '0 0 L * *', '15 3 * * 1-5', '0 0 * * 5L', '0 0 * * 1#2', '@weekly', '0 0 29 2 *', '30 2 1,15 * *']) {
+    for (const expr of [
+      '*/7 * * * *',
+      '0 0 L * *',
+      '15 3 * * 1-5',
+      '0 0 * * 5L',
+      '0 0 * * 1#2',
+      '@weekly',
+      '0 0 29 2 *',
+      '30 2 1,15 * *',
+    ]) {
       const ours: string[] = [];
       let at = from.getTime();
       const s = compileSchedule(expr);

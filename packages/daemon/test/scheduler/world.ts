@@ -32,7 +32,10 @@ export class TestClock implements Clock {
 export function specOf(app: string, cronYaml: string, seconds: Record<string, string> = {}): AppSpec {
   const parsed = parseManifest(`name: ${app}\ncron:\n${cronYaml}`, { file: 'app.yaml', now: new Date() });
   if (!parsed.ok) throw new Error(parsed.errors.map((e) => `${e.code} ${e.message}`).join('\n'));
-  return { ...parsed.spec, cron: parsed.spec.cron.map((c) => (seconds[c.name] ? { ...c, schedule: seconds[c.name]! } : c)) };
+  return {
+    ...parsed.spec,
+    cron: parsed.spec.cron.map((c) => (seconds[c.name] ? { ...c, schedule: seconds[c.name]! } : c)),
+  };
 }
 
 /**
@@ -87,7 +90,18 @@ export class World {
         },
         liveRelease: () => this.release,
         environment: (release, target) =>
-          buildEnvironment({ spec: release.spec, release: `v${release.version}`, region: 'local', base, configVars: {}, secrets: {}, redis: null }, target),
+          buildEnvironment(
+            {
+              spec: release.spec,
+              release: `v${release.version}`,
+              region: 'local',
+              base,
+              configVars: {},
+              secrets: {},
+              redis: null,
+            },
+            target,
+          ),
         runsDir: (app) => join(this.dir, 'apps', app, 'runs'),
         onError: (err) => this.errors.push(err),
       },
@@ -108,7 +122,8 @@ export class World {
       const pid = Number(name);
       if (!Number.isInteger(pid) || pid === process.pid) continue;
       try {
-        if (!readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`NIGHTSHIFT_APP=${this.app}`)) continue;
+        if (!readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`NIGHTSHIFT_APP=${this.app}`))
+          continue;
         const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
         if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue;
         out.push(pid);
@@ -124,7 +139,9 @@ export class World {
     const ids = new Set<string>();
     for (const pid of this.userPids()) {
       try {
-        const entry = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').find((e) => e.startsWith('NIGHTSHIFT_RUN_ID='));
+        const entry = readFileSync(`/proc/${pid}/environ`, 'utf8')
+          .split('\0')
+          .find((e) => e.startsWith('NIGHTSHIFT_RUN_ID='));
         if (entry) ids.add(entry.slice('NIGHTSHIFT_RUN_ID='.length));
       } catch {
         // gone meanwhile

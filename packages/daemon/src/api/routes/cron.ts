@@ -16,7 +16,11 @@ export function cronRoutes(s: ApiServices): Hono {
   const r = new Hono();
   const known = (app: string) => {
     if (!s.supervisor.hasApp(app)) {
-      throw new NightshiftError(ErrorCodes.appNotFound, `no app "${app}" runs on this daemon`, 'deploy it first with `nightshift up`, or list apps with `nightshift apps`');
+      throw new NightshiftError(
+        ErrorCodes.appNotFound,
+        `no app "${app}" runs on this daemon`,
+        'deploy it first with `nightshift up`, or list apps with `nightshift apps`',
+      );
     }
     return app;
   };
@@ -26,19 +30,34 @@ export function cronRoutes(s: ApiServices): Hono {
   r.get('/apps/:app/cron/jobs/:job/history', (c) => {
     const text = c.req.query('n') ?? '20';
     const n = Number(text);
-    if (!Number.isInteger(n) || n < 1) throw new NightshiftError(ErrorCodes.badRequest, `n "${text}" is not a positive whole number`, 'e.g. -n 50');
+    if (!Number.isInteger(n) || n < 1)
+      throw new NightshiftError(
+        ErrorCodes.badRequest,
+        `n "${text}" is not a positive whole number`,
+        'e.g. -n 50',
+      );
     return c.json(s.scheduler.history(known(c.req.param('app')), c.req.param('job'), Math.min(n, 10_000)));
   });
 
   r.post('/apps/:app/cron/jobs/:job/run', async (c) => {
-    const body = await readJson<CronRunRequest>(c, (b) => b.force === undefined || typeof b.force === 'boolean', '{ "force": false }');
+    const body = await readJson<CronRunRequest>(
+      c,
+      (b) => b.force === undefined || typeof b.force === 'boolean',
+      '{ "force": false }',
+    );
     return c.json(s.scheduler.runNow(known(c.req.param('app')), c.req.param('job'), body.force ?? false));
   });
 
-  r.post('/apps/:app/cron/jobs/:job/suspend', (c) => c.json(s.scheduler.suspend(known(c.req.param('app')), c.req.param('job'))));
-  r.post('/apps/:app/cron/jobs/:job/resume', (c) => c.json(s.scheduler.resume(known(c.req.param('app')), c.req.param('job'))));
+  r.post('/apps/:app/cron/jobs/:job/suspend', (c) =>
+    c.json(s.scheduler.suspend(known(c.req.param('app')), c.req.param('job'))),
+  );
+  r.post('/apps/:app/cron/jobs/:job/resume', (c) =>
+    c.json(s.scheduler.resume(known(c.req.param('app')), c.req.param('job'))),
+  );
 
-  r.get('/apps/:app/cron/runs/:id', (c) => c.json(toRunEntry(s.scheduler.run(c.req.param('app'), c.req.param('id')))));
+  r.get('/apps/:app/cron/runs/:id', (c) =>
+    c.json(toRunEntry(s.scheduler.run(c.req.param('app'), c.req.param('id')))),
+  );
 
   r.get('/apps/:app/cron/runs/:id/logs', async (c) => {
     const run = s.scheduler.run(c.req.param('app'), c.req.param('id'));
@@ -54,10 +73,13 @@ export function cronRoutes(s: ApiServices): Hono {
       // Subscribe before reading the file, so no line falls between the two; ids drop what both delivered.
       const pending: LogLine[] = [];
       let wake: (() => void) | null = null;
-      const unsubscribe = s.logs.subscribe({ app, process: 'cron', source: `cron:${first.job}#${first.id}` }, (line) => {
-        pending.push(line);
-        wake?.();
-      });
+      const unsubscribe = s.logs.subscribe(
+        { app, process: 'cron', source: `cron:${first.job}#${first.id}` },
+        (line) => {
+          pending.push(line);
+          wake?.();
+        },
+      );
       let ended = false;
       const finished = s.scheduler.waitForRun(first.id).then(() => {
         ended = true;
@@ -83,7 +105,8 @@ export function cronRoutes(s: ApiServices): Hono {
           wake = null;
         }
         await finished;
-        if (!stream.aborted) await stream.writeSSE({ event: 'end', data: JSON.stringify(toRunEntry(s.scheduler.run(app, id))) });
+        if (!stream.aborted)
+          await stream.writeSSE({ event: 'end', data: JSON.stringify(toRunEntry(s.scheduler.run(app, id))) });
       } finally {
         unsubscribe();
       }

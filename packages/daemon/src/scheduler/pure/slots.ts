@@ -35,7 +35,12 @@ export function dueSlot(schedule: Schedule, cursor: number, now: number, cap = C
  * How many slots lie strictly between `from` and `to`, counting at most `cap` (never enumerating an unbounded
  * gap). Each step is one croner query.
  */
-export function countBetween(schedule: Schedule, from: number, to: number, cap = COALESCE_CAP): { count: number; capped: boolean } {
+export function countBetween(
+  schedule: Schedule,
+  from: number,
+  to: number,
+  cap = COALESCE_CAP,
+): { count: number; capped: boolean } {
   let count = 0;
   let at = schedule.next(from);
   while (at !== null && at < to) {

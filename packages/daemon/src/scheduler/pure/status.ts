@@ -8,7 +8,8 @@
  * - `skipped`     — a slot that did not run: overlap, or the job is suspended. Final from the start.
  * Every status but queued and running is final.
  */
-export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'interrupted' | 'skipped' | 'cancelled';
+export type RunStatus =
+  'queued' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'interrupted' | 'skipped' | 'cancelled';
 
 export const ACTIVE_STATUSES = ['queued', 'running'] as const satisfies readonly RunStatus[];
 
@@ -24,7 +25,10 @@ export interface RunOutcome {
 }
 
 /** The final status of a run whose process ended: the daemon's own stop wins over the exit it caused. */
-export function finalStatus(exit: { readonly code: number | null; readonly signal: string | null }, cause: StopCause | null): RunOutcome {
+export function finalStatus(
+  exit: { readonly code: number | null; readonly signal: string | null },
+  cause: StopCause | null,
+): RunOutcome {
   if (cause) return { status: cause.status, reason: cause.reason };
   if (exit.code === 0) return { status: 'succeeded', reason: null };
   return { status: 'failed', reason: exit.signal ? `killed by ${exit.signal}` : null };

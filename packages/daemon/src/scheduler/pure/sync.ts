@@ -20,7 +20,12 @@ export interface DeclaredJob {
 
 /** One change to the stored jobs; the shell applies them in one transaction and emits one event each. */
 export type SyncAction =
-  | { readonly kind: 'add'; readonly job: DeclaredJob; readonly cursor: number; readonly renamedFrom: string | null }
+  | {
+      readonly kind: 'add';
+      readonly job: DeclaredJob;
+      readonly cursor: number;
+      readonly renamedFrom: string | null;
+    }
   | { readonly kind: 'change'; readonly job: DeclaredJob; readonly from: string; readonly cursor: number }
   | { readonly kind: 'revive'; readonly job: DeclaredJob; readonly cursor: number }
   | { readonly kind: 'command'; readonly job: DeclaredJob }
@@ -33,7 +38,11 @@ export type SyncAction =
  * identity: a job that disappears while another with the same command appears is reported as a rename, but it
  * is a new job all the same.
  */
-export function planSync(known: readonly KnownJob[], declared: readonly DeclaredJob[], now: number): SyncAction[] {
+export function planSync(
+  known: readonly KnownJob[],
+  declared: readonly DeclaredJob[],
+  now: number,
+): SyncAction[] {
   const byName = new Map(known.map((k) => [k.name, k]));
   const declaredNames = new Set(declared.map((d) => d.name));
   const leaving = known.filter((k) => k.enabled && !declaredNames.has(k.name));
@@ -48,7 +57,12 @@ export function planSync(known: readonly KnownJob[], declared: readonly Declared
     } else if (!stored.enabled) {
       actions.push({ kind: 'revive', job, cursor: cursorOnChange(stored.cursor, now) });
     } else if (stored.schedule !== job.schedule) {
-      actions.push({ kind: 'change', job, from: stored.schedule, cursor: cursorOnChange(stored.cursor, now) });
+      actions.push({
+        kind: 'change',
+        job,
+        from: stored.schedule,
+        cursor: cursorOnChange(stored.cursor, now),
+      });
     } else if (stored.command !== job.command) {
       actions.push({ kind: 'command', job });
     }
