@@ -53,6 +53,7 @@ export class RunExecution {
   #cause: StopCause | null = null;
   #killTimer: NodeJS.Timeout | null = null;
   #ended: Promise<RunEnd> | null = null;
+  #exited = false;
 
   constructor(launch: RunLaunch, deps: ExecutionDeps) {
     this.launch = launch;
@@ -71,7 +72,8 @@ export class RunExecution {
 
   /** Asks the run to end: SIGTERM to its group now, SIGKILL after the grace. The first cause wins. */
   stop(cause: StopCause): void {
-    if (this.#cause) return;
+    // A run whose leader already exited on its own keeps the status of that exit.
+    if (this.#cause || this.#exited) return;
     this.#cause = cause;
     if (this.#handle) this.#terminate(this.#handle.pid);
   }
@@ -115,6 +117,7 @@ export class RunExecution {
             l.timeoutMs,
           );
     const exit = await handle.exited;
+    this.#exited = true;
     if (timeout) clearTimeout(timeout);
     if (this.#cause) {
       // Being stopped: the rest of the group gets the same grace the leader had, then SIGKILL.

@@ -104,9 +104,11 @@ export function cronRoutes(s: ApiServices): Hono {
           else await new Promise<void>((resolve) => (wake = resolve));
           wake = null;
         }
-        await finished;
-        if (!stream.aborted)
+        // Out of the loop either because the run ended (send its record) or because the client left.
+        if (!stream.aborted) {
+          await finished;
           await stream.writeSSE({ event: 'end', data: JSON.stringify(toRunEntry(s.scheduler.run(app, id))) });
+        }
       } finally {
         unsubscribe();
       }
