@@ -90,15 +90,22 @@ describe('overlap policies and stopping runs (real processes, every-second slots
     await s.shutdown();
     expect(most).toBe(1);
     const rows = cron.listRuns(w.db, w.app, 'stubborn', 100).reverse();
-    const cancelled = rows.filter((r) => r.status === 'cancelled');
+    const cancelled = rows.filter((r) => r.status === 'cancelled' && r.reason?.startsWith('replaced by run'));
     expect(cancelled.length).toBeGreaterThanOrEqual(1);
     for (const old of cancelled) {
       const successor = rows.find((r) => old.reason === `replaced by run ${r.id}`)!;
       expect(old.signal).toBe('SIGKILL'); // it ignored SIGTERM
       expect(old.finishedAt! - successor.slot!).toBeGreaterThanOrEqual(450);
-      expect(successor.startedAt!).toBeGreaterThanOrEqual(old.finishedAt!);
+      // The stop at the end of the test can catch a successor before it started.
+      if (successor.startedAt === null) expect(['cancelled', 'interrupted']).toContain(successor.status);
+      else expect(successor.startedAt).toBeGreaterThanOrEqual(old.finishedAt!);
     }
-    expect(w.ofType('cron:run:cancelled').length).toBe(cancelled.length);
+    expect(
+      cancelled.some((old) => rows.find((r) => old.reason === `replaced by run ${r.id}`)!.startedAt !== null),
+    ).toBe(true);
+    expect(w.ofType('cron:run:cancelled').filter((e) => e.data.reason.startsWith('replaced')).length).toBe(
+      cancelled.length,
+    );
   });
 
   it('timeout: the whole group goes (SIGTERM, SIGKILL after the grace), status timed_out', async () => {
