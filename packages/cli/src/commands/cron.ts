@@ -8,6 +8,7 @@ import { printJson } from '../output.js';
 
 const SIGNAL_EXIT_BASE = 128;
 
+/** `nightshift cron ls|history|run|logs|suspend|resume`. */
 export function registerCron(program: Command): void {
   const cron = program
     .command('cron')

@@ -18,6 +18,7 @@ export type SlotClaim =
   | { readonly kind: 'merge'; readonly runId: number }
   | { readonly kind: 'replace'; readonly runId: number; readonly cancel: readonly number[] };
 
+/** The job as the claim needs it. */
 export interface ClaimJob {
   readonly app: string;
   readonly name: string;
@@ -75,6 +76,7 @@ export function claimSlot(db: Db, job: ClaimJob, due: DueSlot, now: number): Slo
   });
 }
 
+/** What a Run now request did. */
 export type ManualClaim =
   | { readonly kind: 'start'; readonly runId: number }
   | { readonly kind: 'queue'; readonly runId: number }

@@ -23,6 +23,7 @@ export function toRunEntry(r: CronRunRow): CronRunEntry {
   };
 }
 
+/** A job of the live release → API shape, with its next slot, running count and last run. */
 export function toJobEntry(
   spec: CronSpec,
   state: { suspended: boolean; nextSlot: number | null; running: number },

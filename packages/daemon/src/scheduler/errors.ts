@@ -7,6 +7,7 @@ export const CRON_ERROR_CODES = [
   ErrorCodes.cronOverlap,
 ] as const;
 
+/** NS_CRON_JOB_NOT_FOUND, naming the jobs the app has. */
 export function jobNotFound(app: string, job: string, known: readonly string[]): NightshiftError {
   return new NightshiftError(
     ErrorCodes.cronJobNotFound,
@@ -17,6 +18,7 @@ export function jobNotFound(app: string, job: string, known: readonly string[]):
   );
 }
 
+/** NS_CRON_RUN_NOT_FOUND. */
 export function runNotFound(app: string, id: string): NightshiftError {
   return new NightshiftError(
     ErrorCodes.cronRunNotFound,
@@ -25,6 +27,7 @@ export function runNotFound(app: string, id: string): NightshiftError {
   );
 }
 
+/** NS_CRON_OVERLAP: a Run now the overlap policy refuses. */
 export function overlapRefused(
   app: string,
   job: string,

@@ -16,6 +16,7 @@ export interface RunLaunch {
   readonly timeoutMs: number | null;
 }
 
+/** What a run execution needs from the daemon. */
 export interface ExecutionDeps {
   readonly driver: ProcessDriver;
   readonly output: OutputSink;

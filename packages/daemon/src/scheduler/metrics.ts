@@ -12,6 +12,7 @@ export interface CronCounters {
   readonly lateness: readonly number[];
 }
 
+/** How many recent fire latenesses the hook keeps. */
 export const LATENESS_SAMPLES = 1024;
 
 /**

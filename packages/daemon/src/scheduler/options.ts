@@ -10,12 +10,14 @@ export interface SchedulerOptions {
   readonly tickMaxMs?: number;
 }
 
+/** The complete, checked form of `SchedulerOptions`. */
 export interface SchedulerConfig {
   readonly granularity: Granularity;
   readonly killGraceMs: number;
   readonly tickMaxMs: number;
 }
 
+/** Applies the defaults and rejects values that cannot work. */
 export function parseSchedulerOptions(o: SchedulerOptions = {}): SchedulerConfig {
   const config = {
     granularity: o.granularity ?? 'minutes',

@@ -70,6 +70,7 @@ export function reportRefused(
   });
 }
 
+/** The clock stands before the cursor: said once until the clock passes it again. */
 export function reportClockBehind(bus: EventBus, job: JobState, behindMs: number): void {
   bus.emit({
     type: 'cron:clock:backwards',
@@ -79,6 +80,7 @@ export function reportClockBehind(bus: EventBus, job: JobState, behindMs: number
   });
 }
 
+/** `cron suspend` / `cron resume`. */
 export function reportSuspended(
   bus: EventBus,
   app: string,

@@ -13,6 +13,7 @@ import type { LiveRelease } from '../supervisor/supervisor.js';
 import { claimQueued } from './claim.js';
 import { RunExecution, type RunEnd } from './execution.js';
 
+/** What the runs need from the daemon (built in main.ts). */
 export interface RunsDeps {
   readonly db: Db;
   readonly bus: EventBus;

@@ -11,6 +11,7 @@ import { CronRuns, type RunsDeps } from './runs.js';
 import { parseSchedulerOptions, type SchedulerConfig, type SchedulerOptions } from './options.js';
 import { reportClaim, reportClockBehind, reportRefused, reportSuspended } from './report.js';
 
+/** The scheduler's dependencies: the runs' (database, bus, clock, driver, log sink, live release, environment). */
 export type SchedulerDeps = Omit<RunsDeps, 'killGraceMs'>;
 
 /**

@@ -1,8 +1,10 @@
+import type { CronRunStatus } from '@nightshift/protocol';
 import type { Db } from './db.js';
 
+/** What started a run. */
 export type CronTrigger = 'schedule' | 'manual';
-export type CronRunStatus =
-  'queued' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'interrupted' | 'skipped' | 'cancelled';
+/** A run's status (scheduler/pure/status.ts describes each). */
+export type { CronRunStatus };
 
 /** One run, or one skipped slot. */
 export interface CronRunRow {
@@ -85,6 +87,7 @@ export function listActiveRuns(db: Db): CronRunRow[] {
   ).map(toRun);
 }
 
+/** A run row to insert. */
 export interface NewRun {
   readonly app: string;
   readonly job: string;
@@ -156,6 +159,7 @@ export function finishRun(
   );
 }
 
+/** One run by id, or null. */
 export function getRun(db: Db, id: number): CronRunRow | null {
   const row = db.prepare('SELECT * FROM cron_runs WHERE id = ?').get(id) as unknown as RawRun | undefined;
   return row ? toRun(row) : null;

@@ -40,18 +40,21 @@ const toJob = (r: RawJob): CronJobRow => ({
   updatedAt: r.updated_at,
 });
 
+/** Every stored job of an app, removed ones included. */
 export function listCronJobs(db: Db, app: string): CronJobRow[] {
   return (
     db.prepare('SELECT * FROM cron_jobs WHERE app = ? ORDER BY name').all(app) as unknown as RawJob[]
   ).map(toJob);
 }
 
+/** One stored job, or null. */
 export function getCronJob(db: Db, app: string, name: string): CronJobRow | null {
   const row = db.prepare('SELECT * FROM cron_jobs WHERE app = ? AND name = ?').get(app, name) as unknown as
     RawJob | undefined;
   return row ? toJob(row) : null;
 }
 
+/** Stores a new job with its first cursor. */
 export function insertCronJob(
   db: Db,
   j: { app: string; name: string; schedule: string; command: string; cursor: number; now: number },
@@ -84,6 +87,7 @@ export function updateCronJob(
   ).run(j.schedule, j.command, j.cursor, j.enabled ? 1 : 0, j.now, j.app, j.name);
 }
 
+/** Marks a job gone from the manifest; its runs stay. */
 export function disableCronJob(db: Db, app: string, name: string, now: number): void {
   db.prepare('UPDATE cron_jobs SET enabled = 0, updated_at = ? WHERE app = ? AND name = ?').run(
     now,

@@ -23,6 +23,7 @@ export type Decision =
   /** Stop these runs (they end `cancelled`) and queue the new one behind them. */
   | { readonly kind: 'replace'; readonly cancel: readonly number[] };
 
+/** Inputs of the slot rule, read inside the claim transaction. */
 export interface SlotRequest {
   readonly policy: OverlapPolicy;
   readonly suspended: boolean;
@@ -50,6 +51,7 @@ export function decideSlot(req: SlotRequest): Decision {
   }
 }
 
+/** Inputs of the Run now rule. */
 export interface ManualRequest {
   readonly policy: OverlapPolicy;
   /** `--force`: start at once whatever runs. */

@@ -1,3 +1,5 @@
+import type { CronRunStatus } from '@nightshift/protocol';
+
 /**
  * A run's life (DESIGN §5):
  * - `queued`      — waits for the runs ahead of it (queue_one, or the successor of a replaced run). → running;
@@ -8,10 +10,7 @@
  * - `skipped`     — a slot that did not run: overlap, or the job is suspended. Final from the start.
  * Every status but queued and running is final.
  */
-export type RunStatus =
-  'queued' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'interrupted' | 'skipped' | 'cancelled';
-
-export const ACTIVE_STATUSES = ['queued', 'running'] as const satisfies readonly RunStatus[];
+export type RunStatus = CronRunStatus;
 
 /** Why the daemon ended a run itself; the run's final status says which. */
 export type StopCause =
@@ -19,6 +18,7 @@ export type StopCause =
   | { readonly status: 'cancelled'; readonly reason: string }
   | { readonly status: 'interrupted'; readonly reason: string };
 
+/** A final status and why. */
 export interface RunOutcome {
   readonly status: RunStatus;
   readonly reason: string | null;
