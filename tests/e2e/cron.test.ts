@@ -70,7 +70,7 @@ describe('cron (built CLI and daemon, real processes)', () => {
     // The daemon is down while its clock moves 3 h 5 min: at least three hourly slots pass.
     const later = { NIGHTSHIFT_CLOCK_OFFSET_MS: String(3 * HOUR + 5 * MIN) };
     await restartDaemon(sb, later);
-    const runs = await waitFor(
+    const found = await waitFor<RunJson[] | null>(
       async () => {
         const h = await history(sb, 'hourly');
         return h.length > 0 && h[0]!.status === 'succeeded' ? h : null;
@@ -78,6 +78,7 @@ describe('cron (built CLI and daemon, real processes)', () => {
       10_000,
       'the late run',
     );
+    const runs = found!;
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ trigger: 'schedule', status: 'succeeded', exitCode: 0, release: 'v1' });
     expect(runs[0]!.coalesced).toBeGreaterThanOrEqual(2);
@@ -97,7 +98,7 @@ describe('cron (built CLI and daemon, real processes)', () => {
     sb.writeApp(`cron:\n  - name: long\n    schedule: "* * * * *"\n    command: sh -c 'sleep 300 & wait'\n`);
     const env = { NIGHTSHIFT_CLOCK_OFFSET_MS: String(offsetBeforeMinute(2_500)) };
     await sb.cliOk(['up'], { env });
-    const [run] = await waitFor(
+    const found = await waitFor<RunJson[] | null>(
       async () => {
         const h = await history(sb, 'long');
         return h[0]?.status === 'running' && sb.userPids().length === 2 ? h : null;
@@ -105,6 +106,7 @@ describe('cron (built CLI and daemon, real processes)', () => {
       10_000,
       'the run to be running',
     );
+    const [run] = found!;
     const daemonPid = sb.daemonPid()!;
     process.kill(daemonPid, 'SIGKILL');
     await waitFor(
