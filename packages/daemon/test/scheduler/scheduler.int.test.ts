@@ -243,4 +243,25 @@ describe('scheduler against a real database and real processes', () => {
     await waitFor(() => logs.filter((p) => existsSync(p)).length === 3, 2_000, 'three run logs left');
     expect(logs.slice(3).every((p) => existsSync(p))).toBe(true);
   });
+
+  it('drops runs older than `history.days`, keeping the newer ones', async () => {
+    w = new World('age');
+    const clock = new TestClock(t('2026-03-01T10:30:00Z'));
+    const s = w.scheduler(clock);
+    s.activate(
+      w.app,
+      w.deploy(
+        specOf(
+          w.app,
+          '  - { name: job, schedule: "0 * * * *", command: "true", history: { keep: 100, days: 1 } }',
+        ),
+      ),
+    );
+    const old = [s.runNow(w.app, 'job', false), s.runNow(w.app, 'job', true)];
+    await Promise.all(old.map((r) => s.waitForRun(r.id)));
+    clock.set(t('2026-03-02T11:00:00Z')); // a day and a half later
+    const recent = s.runNow(w.app, 'job', false);
+    await s.waitForRun(recent.id);
+    expect(s.history(w.app, 'job', 100).map((r) => r.id)).toEqual([recent.id]);
+  });
 });
