@@ -1,4 +1,6 @@
-import { request as httpRequest } from 'node:http';
+import { createRequire } from 'node:module';
+// require, not import: an ESM import of node:http evaluates its lazy exports (undici), slowing every CLI call.
+const httpRequest = (createRequire(import.meta.url)('node:http') as typeof import('node:http')).request;
 import { API_PREFIX, ErrorCodes, NightshiftError, type ErrorBody } from '@nightshift/protocol';
 
 /** Talks to the daemon's API over its Unix socket (no token needed: the socket is 0600). */

@@ -1,0 +1,55 @@
+// Issue 3's supervisor targets: time for `up` to reach 50 running replicas of an idle node worker, against
+// spawning the same 50 node processes directly (the limit); the daemon's RSS with 50 replicas.
+// Each run starts and then stops its 50 processes; "to running" is the part the target is about.
+import { performance } from 'node:perf_hooks';
+import { rssMb, sleep, spawnDirect, startBenchDaemon } from './lib/daemon.mjs';
+
+const N = Number(process.env.BENCH_REPLICAS ?? 50);
+const IDLE = ['-e', 'setInterval(() => {}, 1 << 30); process.on("SIGTERM", () => process.exit(0))'];
+
+export default {
+  title: `${N} idle node replicas: \`nightshift up\` until all run vs direct spawn`,
+  runs: 5,
+  warmup: 1,
+  async setup() {
+    const d = await startBenchDaemon();
+    await d.cli(['apps']).catch(() => undefined);
+    const dir = d.writeApp('bench', `workers:\n  - name: idle\n    command: [${JSON.stringify(process.execPath)}]\n    args: ${JSON.stringify(IDLE)}\n    replicas: ${N}\n    stop_grace: 5s\n`);
+    return { d, dir };
+  },
+  async teardown({ d }) {
+    await d.stop();
+  },
+  baseline: {
+    name: `spawn ${N} node processes directly`,
+    async run() {
+      const t0 = performance.now();
+      const children = await spawnDirect(N, [process.execPath, ...IDLE]);
+      const toRunning = performance.now() - t0;
+      await Promise.all(children.map((c) => new Promise((r) => { c.once('exit', r); c.kill('SIGTERM'); })));
+      return { metrics: { 'to running ms': toRunning } };
+    },
+  },
+  cases: [
+    {
+      name: `nightshift up → ${N} running`,
+      async run({ d, dir }) {
+        const t0 = performance.now();
+        const started = d.cli(['up', '--json'], dir);
+        let running = 0;
+        let ps = [];
+        // Poll the API (what `ps` reads) until every replica runs.
+        await started;
+        while (running < N) {
+          ps = JSON.parse(await d.cli(['ps', '--json', '--app', 'bench']));
+          running = ps.filter((r) => r.state === 'running').length;
+          if (running < N) await sleep(20);
+        }
+        const toRunning = performance.now() - t0;
+        const rss = rssMb(d.daemonPid());
+        await d.cli(['apps', 'destroy', 'bench', '--confirm', 'bench']);
+        return { metrics: { 'to running ms': toRunning, 'daemon RSS MB': rss } };
+      },
+    },
+  ],
+};
