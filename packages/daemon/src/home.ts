@@ -1,28 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
+import { defaultHomeDir, ErrorCodes, homeLayout, NightshiftError, type HomeLayout } from '@nightshift/protocol';
 
-/** Files of the daemon's home (DESIGN §7). */
-export function homePaths(home: string) {
-  return {
-    home,
-    db: join(home, 'state.db'),
-    lock: join(home, 'daemon.lock'),
-    socket: join(home, 'daemon.sock'),
-    token: join(home, 'api.token'),
-    info: join(home, 'daemon.json'),
-    log: join(home, 'daemon.log'),
-    apps: join(home, 'apps'),
-    masterKey: join(home, 'master.key'),
-  };
-}
-export type HomePaths = ReturnType<typeof homePaths>;
+/** Files of the daemon's home (DESIGN §7); the layout is shared with the CLI through the protocol. */
+export const homePaths = homeLayout;
+export type HomePaths = HomeLayout;
 
 export function defaultHome(env: NodeJS.ProcessEnv): string {
-  return env.NIGHTSHIFT_HOME || join(homedir(), '.nightshift');
+  return defaultHomeDir(env, homedir());
 }
 
 /** Creates the home (0700) or tightens it; refuses a home owned by someone else. */

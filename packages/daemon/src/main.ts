@@ -1,5 +1,5 @@
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import type { AppSpec } from '@nightshift/manifest';
@@ -182,10 +182,10 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
   });
 
   rmSync(paths.socket, { force: true }); // safe: we hold the lock, so no daemon owns it
-  const unixServer = createServer(getRequestListener(api.fetch));
+  const unixServer = createServer(asListener(api.fetch));
   await listen(unixServer, () => unixServer.listen(paths.socket));
   chmodSync(paths.socket, 0o600);
-  const tcpServer = createServer(getRequestListener(withToken(api, token).fetch));
+  const tcpServer = createServer(asListener(withToken(api, token).fetch));
   await listen(tcpServer, () => tcpServer.listen(config.httpPort, config.httpHost));
   httpPort = (tcpServer.address() as AddressInfo).port;
   writeFileSync(paths.info, JSON.stringify(info(), null, 2) + '\n', { mode: 0o600 });
@@ -210,6 +210,12 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
   }
 
   return { info: info(), stop, stopped };
+}
+
+/** Hono's fetch as a Node request listener (the adapter's listener returns a promise node ignores). */
+function asListener(fetch: Parameters<typeof getRequestListener>[0]): RequestListener {
+  const listener = getRequestListener(fetch);
+  return (req, res) => void listener(req, res);
 }
 
 function listen(server: Server, start: () => void): Promise<void> {

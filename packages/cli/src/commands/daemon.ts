@@ -1,5 +1,4 @@
 import type { Command } from '@commander-js/extra-typings';
-import { runDaemon } from '@nightshift/daemon';
 import { cliContext } from '../lib/context.js';
 import { stopDaemon } from '../lib/daemon-process.js';
 
@@ -10,6 +9,7 @@ export function registerDaemon(program: Command): void {
     .option('--port <port>', 'TCP port of the API and dashboard on 127.0.0.1 (0 = any free port)')
     .option('--host <address>', 'address of the TCP listener', '127.0.0.1')
     .action(async (opts) => {
+      const { runDaemon } = await import('@nightshift/daemon');
       process.exitCode = await runDaemon({ port: opts.port, host: opts.host });
     });
 

@@ -1,19 +1,18 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { parse } from 'yaml';
-import { defaultHome, homePaths, type HomePaths } from '@nightshift/daemon';
-import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
+import { homedir } from 'node:os';
+import { defaultHomeDir, ErrorCodes, homeLayout, NightshiftError, type HomeLayout } from '@nightshift/protocol';
 import { ApiClient } from './client.js';
 
 export const MANIFEST = '.paas/app.yaml';
 
 export interface CliContext {
-  readonly paths: HomePaths;
+  readonly paths: HomeLayout;
   readonly client: ApiClient;
 }
 
 export function cliContext(): CliContext {
-  const paths = homePaths(resolve(defaultHome(process.env)));
+  const paths = homeLayout(resolve(defaultHomeDir(process.env, homedir())));
   return { paths, client: new ApiClient(paths.socket) };
 }
 
@@ -22,11 +21,13 @@ export function resolveApp(opts: { app?: string | undefined }, cwd = process.cwd
   if (opts.app) return opts.app;
   const file = join(cwd, MANIFEST);
   if (existsSync(file)) {
+    // A top-level `name:` line is all that is needed here; a full parse (and its libraries) would slow
+    // every command. An unreadable manifest still names the app after its folder.
     try {
-      const doc = parse(readFileSync(file, 'utf8')) as { name?: unknown } | null;
-      if (doc && typeof doc.name === 'string') return doc.name;
+      const m = /^name:[ \t]*["']?([a-z][a-z0-9-]{0,39})["']?[ \t]*(?:#.*)?$/m.exec(readFileSync(file, 'utf8'));
+      if (m) return m[1]!;
     } catch {
-      // an unreadable manifest still names the app after its folder
+      // fall through
     }
     return basename(cwd);
   }
@@ -39,5 +40,5 @@ export function resolveApp(opts: { app?: string | undefined }, cwd = process.cwd
 
 /** The app of a command, from the global `--app` or the current folder. */
 export function appOf(cmd: { optsWithGlobals(): object }): string {
-  return resolveApp(cmd.optsWithGlobals() as { app?: string });
+  return resolveApp(cmd.optsWithGlobals());
 }

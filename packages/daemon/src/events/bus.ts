@@ -17,10 +17,10 @@ export class EventBus {
   }
 
   emit<T extends EventType>(event: DaemonEvent<T>): number {
-    const id = this.#record(event as DaemonEvent);
+    const id = this.#record(event);
     for (const listener of this.#listeners) {
       try {
-        listener(event as DaemonEvent, id);
+        listener(event, id);
       } catch (err) {
         this.#onListenerError(err);
       }

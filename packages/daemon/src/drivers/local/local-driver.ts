@@ -58,8 +58,8 @@ function spawnGroup(spec: SpawnSpec): Promise<ProcessHandle> {
       resolve({
         pid,
         procStart: readProcStat(pid)?.startTime ?? '',
-        stdout: child.stdout!,
-        stderr: child.stderr!,
+        stdout: child.stdout,
+        stderr: child.stderr,
         exited,
       });
     });

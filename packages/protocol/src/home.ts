@@ -1,0 +1,22 @@
+import { join } from 'node:path';
+
+/** The files of a daemon's home (DESIGN §7): what the CLI and the daemon both need to find. */
+export function homeLayout(home: string) {
+  return {
+    home,
+    db: join(home, 'state.db'),
+    lock: join(home, 'daemon.lock'),
+    socket: join(home, 'daemon.sock'),
+    token: join(home, 'api.token'),
+    info: join(home, 'daemon.json'),
+    log: join(home, 'daemon.log'),
+    apps: join(home, 'apps'),
+    masterKey: join(home, 'master.key'),
+  };
+}
+export type HomeLayout = ReturnType<typeof homeLayout>;
+
+/** `NIGHTSHIFT_HOME`, else `~/.nightshift`. */
+export function defaultHomeDir(env: Readonly<Record<string, string | undefined>>, userHome: string): string {
+  return env.NIGHTSHIFT_HOME || join(userHome, '.nightshift');
+}
