@@ -12,6 +12,7 @@ import { acquireLock, ensureHome, ensureToken } from './home.js';
 import { Releases } from './releases/deploy.js';
 import { offsetClock, systemClock } from './runtime/clock.js';
 import { buildEnvironment, pickBase } from './runtime/environment.js';
+import { DrainManager } from './drains/manager.js';
 import { createLogService } from './logs/index.js';
 import type { OutputSink } from './runtime/output.js';
 import * as store from './store/index.js';
@@ -153,6 +154,9 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
   const stopped = new Promise<void>((r) => (resolveStopped = r));
   const info = (): DaemonInfo => ({ pid: process.pid, version, home: paths.home, startedAt, httpPort });
 
+  const drains = new DrainManager({ db, bus, logs, clock });
+  drains.startAll();
+
   const api = createApi({
     db,
     bus,
@@ -160,6 +164,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     supervisor,
     releases,
     logs,
+    drains,
     secrets,
     scheduler,
     info,
@@ -173,6 +178,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     requestStop: () => void stop(),
     destroyApp: async (app) => {
       await Promise.all([supervisor.remove(app), scheduler.removeApp(app)]);
+      await drains.removeApp(app);
       await logs.removeApp(app);
       store.deleteApp(db, app);
       secrets.forgetApp(app);
@@ -198,6 +204,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
       // Cron runs in flight get SIGTERM like replicas (SIGKILL after 10 s) and end `interrupted`.
       await Promise.all([supervisor.shutdown(), scheduler.shutdown()]);
       await Promise.all([closeServer(unixServer), closeServer(tcpServer)]);
+      await drains.closeAll();
       await logs.close();
       secrets.close();
       rmSync(paths.socket, { force: true });

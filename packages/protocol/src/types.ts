@@ -153,3 +153,14 @@ export interface CronRunRequest {
   /** Start even if the overlap policy would refuse. */
   readonly force?: boolean;
 }
+
+/** A log drain and what it delivered (`drains ls`). The URL's password is masked. */
+export interface DrainStatus {
+  readonly id: number;
+  readonly url: string;
+  readonly createdAt: string;
+  readonly delivered: number;
+  readonly undelivered: number;
+  readonly buffered: number;
+  readonly lastError: { readonly message: string; readonly at: string } | null;
+}

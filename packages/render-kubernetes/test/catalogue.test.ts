@@ -10,6 +10,7 @@ const SOURCES = [
     join(ROOT, 'packages/render-kubernetes/src', f),
   ),
   join(ROOT, 'packages/cli/src/commands/render.ts'),
+  join(ROOT, 'packages/cli/src/commands/render-run.ts'),
 ];
 
 function codes(text: string): Set<string> {

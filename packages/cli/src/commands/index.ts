@@ -3,6 +3,7 @@ import { registerApps } from './apps.js';
 import { registerConfig } from './config.js';
 import { registerCron } from './cron.js';
 import { registerDaemon } from './daemon.js';
+import { registerDrains } from './drains.js';
 import { registerEvents } from './events.js';
 import { registerLifecycle } from './lifecycle.js';
 import { registerLogs } from './logs.js';
@@ -26,6 +27,7 @@ export const commands: RegisterCommand[] = [
   registerScale,
   registerLifecycle,
   registerLogs,
+  registerDrains,
   registerEvents,
   registerCron,
   registerConfig,

@@ -5,6 +5,7 @@ import { appRoutes } from './routes/apps.js';
 import { cronRoutes } from './routes/cron.js';
 import { eventRoutes } from './routes/events.js';
 import { daemonRoutes } from './routes/daemon.js';
+import { drainRoutes } from './routes/drains.js';
 import { logRoutes } from './routes/logs.js';
 import { runRoutes } from './routes/run.js';
 import { configRoutes } from './routes/config.js';
@@ -17,6 +18,7 @@ export function createApi(services: ApiServices): Hono {
   app.route(API_PREFIX, appRoutes(services));
   app.route(API_PREFIX, eventRoutes(services));
   app.route(API_PREFIX, logRoutes(services));
+  app.route(API_PREFIX, drainRoutes(services));
   app.route(API_PREFIX, runRoutes(services));
   app.route(API_PREFIX, cronRoutes(services));
   app.route(API_PREFIX, configRoutes(services));

@@ -1,4 +1,5 @@
 import type { DaemonInfo } from '@nightshift/protocol';
+import type { DrainManager } from '../drains/manager.js';
 import type { EventBus } from '../events/index.js';
 import type { LogService } from '../logs/index.js';
 import type { Releases } from '../releases/deploy.js';
@@ -16,6 +17,7 @@ export interface ApiServices {
   readonly supervisor: Supervisor;
   readonly releases: Releases;
   readonly logs: LogService;
+  readonly drains: DrainManager;
   /** Config vars and secrets: writes, listings (never a secret's value), key rotation. */
   readonly secrets: SecretsService;
   /** Cron: jobs, history, Run now, suspend/resume, run logs. */

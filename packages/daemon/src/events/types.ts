@@ -28,6 +28,10 @@ export interface EventMap {
   'process:started': Record<string, never>;
   'process:restarted': Record<string, never>;
   'app:destroyed': Record<string, never>;
+  'drain:added': { id: number; url: string };
+  'drain:removed': { id: number };
+  'drain:failed': { id: number; url: string };
+  'drain:undelivered': { id: number; count: number; total: number };
   /** Names only, never values; `restart` says what happened to the processes (see VarsChangeResponse). */
   'secrets:changed': { names: string[]; action: 'set' | 'removed'; restart: EnvChangeRestart };
   'config:changed': { names: string[]; action: 'set' | 'unset'; restart: EnvChangeRestart };

@@ -6,3 +6,4 @@ export * from './replicas.js';
 export * from './events.js';
 export * from './secrets.js';
 export * from './config-vars.js';
+export * from './drains.js';

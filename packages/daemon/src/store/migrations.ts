@@ -128,4 +128,14 @@ export const migrations: readonly string[] = [
   CREATE INDEX cron_runs_job_id ON cron_runs (app, job, id);
   CREATE INDEX cron_runs_active ON cron_runs (status) WHERE status IN ('queued', 'running');
   `,
+  `
+  -- Log drains: every line of the app is forwarded to each of its drains.
+  CREATE TABLE drains (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    app TEXT NOT NULL,
+    url TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (app, url)
+  );
+  `,
 ];

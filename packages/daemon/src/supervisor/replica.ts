@@ -52,11 +52,13 @@ export class ReplicaRunner {
   #watch: NodeJS.Timeout | null = null;
   #waiters = new Set<() => void>();
   #resolveLaunch: () => Launch;
+  #resolvePolicy: () => LifecyclePolicy;
   #deps: ReplicaDeps;
 
   constructor(
     id: { app: string; process: string; idx: number },
     resolveLaunch: () => Launch,
+    resolvePolicy: () => LifecyclePolicy,
     deps: ReplicaDeps,
     restored?: { restarts: number; lastExit: ReplicaState['lastExit']; release: number | null },
   ) {
@@ -64,6 +66,7 @@ export class ReplicaRunner {
     this.process = id.process;
     this.idx = id.idx;
     this.#resolveLaunch = resolveLaunch;
+    this.#resolvePolicy = resolvePolicy;
     this.#deps = deps;
     this.#state = { ...initialState(restored?.restarts ?? 0), lastExit: restored?.lastExit ?? null };
     this.#pid = null;
@@ -114,7 +117,9 @@ export class ReplicaRunner {
   }
 
   dispatch(event: LifecycleEvent): void {
-    const policy = this.#launch?.policy ?? this.#resolveLaunch().policy;
+    // The policy alone, not a whole launch: building an environment can fail (a secret that no longer
+    // decrypts) and must only fail a spawn, never a stop.
+    const policy = this.#launch?.policy ?? this.#resolvePolicy();
     const before = this.#state;
     const { state, effects } = transition(before, event, this.#deps.clock.now(), policy);
     this.#state = state;

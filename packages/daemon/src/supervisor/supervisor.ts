@@ -8,6 +8,7 @@ import type { EnvTarget } from '../runtime/environment.js';
 import type { OutputSink } from '../runtime/output.js';
 import * as store from '../store/index.js';
 import { desiredCount, manifestCount } from './pure/formation.js';
+import type { LifecyclePolicy } from './pure/lifecycle.js';
 import { type Launch, ReplicaRunner } from './replica.js';
 
 /** The live release of an app as the supervisor runs it. */
@@ -39,6 +40,8 @@ interface AppRuntime {
 
 const STOP_WAIT_SLACK_MS = 5_000;
 const DEFAULT_STOP_GRACE_MS = 30_000;
+/** For a replica whose process left the manifest: it only ever stops, but the machine wants a policy. */
+const FALLBACK_RESTART = { backoffMs: 10_000, maxBackoffMs: 300_000, resetAfterMs: 600_000 };
 
 /**
  * Keeps every app's replicas as the formation says: desired counts from the manifest and `scale`,
@@ -308,7 +311,13 @@ export class Supervisor {
       : restarts === undefined
         ? undefined
         : { restarts, release: null, lastExit: null };
-    return new ReplicaRunner({ app, process, idx }, resolveLaunch, {
+    const resolvePolicy = (): LifecyclePolicy => {
+      const proc = processesOf(rt.release.spec).find((p) => p.name === process);
+      return proc
+        ? { restart: proc.restart, stopGraceMs: proc.stopGraceMs }
+        : { restart: FALLBACK_RESTART, stopGraceMs: DEFAULT_STOP_GRACE_MS };
+    };
+    return new ReplicaRunner({ app, process, idx }, resolveLaunch, resolvePolicy, {
       driver: deps.driver,
       bus: deps.bus,
       clock: deps.clock,

@@ -1,0 +1,126 @@
+import type { DrainStatus } from '@nightshift/protocol';
+import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
+import type { EventBus } from '../events/index.js';
+import { createDrain, type Drain, type LogService, parseDrainUrl } from '../logs/index.js';
+import type { Clock } from '../runtime/clock.js';
+import * as store from '../store/index.js';
+
+interface Running {
+  readonly row: store.DrainRow;
+  readonly drain: Drain;
+  readonly unsubscribe: () => void;
+}
+
+/**
+ * The configured drains of every app: each one subscribed to its app's lines, its losses reported as
+ * events. URLs may carry credentials, so they are shown with the password masked.
+ */
+export class DrainManager {
+  #running = new Map<number, Running>();
+  #deps: { db: store.Db; bus: EventBus; logs: LogService; clock: Clock };
+
+  constructor(deps: { db: store.Db; bus: EventBus; logs: LogService; clock: Clock }) {
+    this.#deps = deps;
+  }
+
+  /** Starts every stored drain (daemon start). A URL that no longer parses is reported, not fatal. */
+  startAll(): void {
+    for (const row of store.listDrains(this.#deps.db)) {
+      try {
+        this.#start(row);
+      } catch (err) {
+        this.#deps.bus.emit({
+          type: 'drain:failed',
+          app: row.app,
+          message: `drain ${row.id} (${maskUrl(row.url)}) cannot start: ${(err as Error).message}`,
+          data: { id: row.id, url: maskUrl(row.url) },
+        });
+      }
+    }
+  }
+
+  add(app: string, url: string): DrainStatus {
+    parseDrainUrl(url); // throws NS_DRAIN_URL_INVALID with the accepted schemes
+    const id = store.insertDrain(this.#deps.db, app, url, this.#deps.clock.now());
+    if (id === null) {
+      throw new NightshiftError(ErrorCodes.badRequest, `${app} already drains to ${maskUrl(url)}`, 'list drains with `nightshift drains ls`');
+    }
+    const row = store.listDrains(this.#deps.db, app).find((d) => d.id === id)!;
+    this.#start(row);
+    this.#deps.bus.emit({ type: 'drain:added', app, message: `drain ${id} added: ${maskUrl(url)}`, data: { id, url: maskUrl(url) } });
+    return this.#status(row);
+  }
+
+  async remove(app: string, id: number): Promise<void> {
+    if (!store.deleteDrain(this.#deps.db, app, id)) {
+      throw new NightshiftError(ErrorCodes.notFound, `${app} has no drain ${id}`, 'list drains with `nightshift drains ls`');
+    }
+    await this.#stop(id);
+    this.#deps.bus.emit({ type: 'drain:removed', app, message: `drain ${id} removed`, data: { id } });
+  }
+
+  list(app: string): DrainStatus[] {
+    return store.listDrains(this.#deps.db, app).map((row) => this.#status(row));
+  }
+
+  async removeApp(app: string): Promise<void> {
+    for (const row of store.listDrains(this.#deps.db, app)) await this.#stop(row.id);
+    store.deleteAppDrains(this.#deps.db, app);
+  }
+
+  /** Gives each drain a moment to deliver what it holds, then closes it. */
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.#running.keys()].map((id) => this.#stop(id)));
+  }
+
+  #start(row: store.DrainRow): void {
+    const { bus, logs, clock } = this.#deps;
+    const drain = createDrain(row.url, {
+      clock: () => clock.now(),
+      onUndelivered: (count) =>
+        bus.emit({
+          type: 'drain:undelivered',
+          app: row.app,
+          message: `drain ${row.id} (${maskUrl(row.url)}) could not deliver ${count} more line(s)`,
+          data: { id: row.id, count, total: drain.stats().undelivered },
+        }),
+    });
+    const unsubscribe = logs.subscribe({ app: row.app }, (line) => drain.push(line));
+    this.#running.set(row.id, { row, drain, unsubscribe });
+  }
+
+  async #stop(id: number): Promise<void> {
+    const running = this.#running.get(id);
+    if (!running) return;
+    this.#running.delete(id);
+    running.unsubscribe();
+    await running.drain.close();
+  }
+
+  #status(row: store.DrainRow): DrainStatus {
+    const stats = this.#running.get(row.id)?.drain.stats();
+    return {
+      id: row.id,
+      url: maskUrl(row.url),
+      createdAt: new Date(row.createdAt).toISOString(),
+      delivered: stats?.delivered ?? 0,
+      undelivered: stats?.undelivered ?? 0,
+      buffered: stats?.buffered ?? 0,
+      lastError: stats?.lastError ? { message: stats.lastError.message, at: new Date(stats.lastError.time).toISOString() } : null,
+    };
+  }
+}
+
+/** The URL with its password (and any token-like query value) replaced by `***`. */
+export function maskUrl(text: string): string {
+  try {
+    const url = new URL(text);
+    if (url.password) url.password = '***';
+    for (const key of [...url.searchParams.keys()]) {
+      if (/token|key|secret|pass/i.test(key)) url.searchParams.set(key, '***');
+    }
+    return url.toString();
+  } catch {
+    return '(unreadable URL)';
+  }
+}
