@@ -33,6 +33,10 @@ workers:
     replicas: 2
     stop_grace: 2s
     min_ready: 300ms
+cron:
+  - name: reporter
+    schedule: "0 0 1 1 *"
+    command: node -e "console.log('cron release=' + process.env.NIGHTSHIFT_RELEASE + ' version=' + require('./version.json').v)"
 ${extra}`;
 }
 
@@ -87,6 +91,8 @@ describe('releases: deploy, rollback, predeploy, run', () => {
       return ['alpha.1', 'beta.1', 'beta.2'].every((r) => seen.get(r) === 'v2');
     }, 5_000, 'workers printing v2');
 
+    // The cron job runs from the live release too.
+    expect((await sb.cliOk(['cron', 'run', 'reporter', '--wait'])).stdout).toContain('cron release=v2 version=2');
     const releases = JSON.parse((await sb.cliOk(['releases', '--json'])).stdout) as { version: string; live: boolean }[];
     expect(releases.map((r) => [r.version, r.live])).toEqual([['v2', true], ['v1', false]]);
     expect(lines(join(sb.root, 'builds.log'))).toHaveLength(2);
@@ -95,6 +101,7 @@ describe('releases: deploy, rollback, predeploy, run', () => {
     expect(await web()).toEqual({ release: 'v1', v: 1 });
     expect((await sb.ps()).every((r) => r.release === 'v1' && r.state === 'running')).toBe(true);
     expect(lines(join(sb.root, 'builds.log'))).toHaveLength(2); // no rebuild
+    expect((await sb.cliOk(['cron', 'run', 'reporter', '--wait'])).stdout).toContain('cron release=v1 version=1');
     const after = JSON.parse((await sb.cliOk(['releases', '--json'])).stdout) as { version: string; live: boolean }[];
     expect(after.find((r) => r.live)?.version).toBe('v1');
     const events = JSON.parse((await sb.cliOk(['events', '--json', '-n', '200'])).stdout) as { type: string }[];
