@@ -88,16 +88,9 @@ export function listActiveRuns(db: Db): CronRunRow[] {
 }
 
 /** A run row to insert. */
-export interface NewRun {
-  readonly app: string;
-  readonly job: string;
-  readonly trigger: CronTrigger;
-  readonly slot: number | null;
-  readonly coalesced: number;
-  readonly status: CronRunStatus;
-  readonly reason: string | null;
+export type NewRun = Pick<CronRunRow, 'app' | 'job' | 'trigger' | 'slot' | 'coalesced' | 'status' | 'reason'> & {
   readonly now: number;
-}
+};
 
 /** Inserts a run; throws on a second row for the same slot (UNIQUE), which a claim transaction never reaches. */
 export function insertRun(db: Db, r: NewRun): number {
