@@ -1,16 +1,6 @@
 import { Cron } from 'croner';
 import { CRON_HORIZON_YEARS } from './defaults.js';
-
-/** The nicknames Nightshift accepts, with the 5-field expression each stands for. `@reboot` is not one. */
-export const CRON_NICKNAMES: Readonly<Record<string, string>> = {
-  '@yearly': '0 0 1 1 *',
-  '@annually': '0 0 1 1 *',
-  '@monthly': '0 0 1 * *',
-  '@weekly': '0 0 * * 0',
-  '@daily': '0 0 * * *',
-  '@midnight': '0 0 * * *',
-  '@hourly': '0 * * * *',
-};
+import { CRON_NICKNAMES } from './names.js';
 
 type ScheduleCode =
   | 'NS_MANIFEST_CRON_FIELDS'

@@ -1,3 +1,8 @@
+/**
+ * Names and patterns the daemon needs at run time too. Dependency-free on purpose: the daemon imports this as
+ * `@nightshift/manifest/names`, and the package's main entry would load zod and yaml (~20 MB of RSS) with it.
+ */
+
 /** App, process, cron job and region names: `[a-z][a-z0-9-]{0,39}` (fits DNS labels and Redis user names). */
 export const NAME_PATTERN = /^[a-z][a-z0-9-]{0,39}$/;
 
@@ -13,3 +18,14 @@ export function isReservedEnvName(name: string, redis: boolean): boolean {
   if (name.startsWith('NIGHTSHIFT_')) return true;
   return redis && name === 'REDIS_URL';
 }
+
+/** The nicknames Nightshift accepts, with the 5-field expression each stands for. `@reboot` is not one. */
+export const CRON_NICKNAMES: Readonly<Record<string, string>> = {
+  '@yearly': '0 0 1 1 *',
+  '@annually': '0 0 1 1 *',
+  '@monthly': '0 0 1 * *',
+  '@weekly': '0 0 * * 0',
+  '@daily': '0 0 * * *',
+  '@midnight': '0 0 * * *',
+  '@hourly': '0 * * * *',
+};

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { CRON_NICKNAMES } from './cron.js';
+import { CRON_NICKNAMES } from './names.js';
 import { DEFAULTS } from './defaults.js';
 import {
   autoscaleBound,

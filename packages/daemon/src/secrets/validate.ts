@@ -1,4 +1,4 @@
-import { ENV_NAME_PATTERN, isReservedEnvName } from '@nightshift/manifest';
+import { ENV_NAME_PATTERN, isReservedEnvName } from '@nightshift/manifest/names';
 import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
 
 /**

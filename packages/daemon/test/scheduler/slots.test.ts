@@ -233,3 +233,21 @@ describe('cursor rules', () => {
     expect(iso(nextSlot(s, cursor, t('2026-03-01T13:20:00Z')))).toBe('2026-03-01T14:00:00.000Z');
   });
 });
+
+describe('compileSchedule: UTC whatever the machine zone', () => {
+  it('gives UTC instants when TZ is a zone with DST, forwards and backwards', () => {
+    const saved = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    try {
+      // Local time differs from UTC here, so a schedule compiled in local time would give 07:00Z / 06:00Z.
+      expect(new Date(t('2026-03-08T12:00:00Z')).getHours()).not.toBe(12);
+      const nightly = compileSchedule('0 2 * * *');
+      expect(iso(nightly.next(t('2026-03-08T00:00:00Z')))).toBe('2026-03-08T02:00:00.000Z');
+      expect(iso(nightly.next(t('2026-11-01T02:00:00Z')))).toBe('2026-11-02T02:00:00.000Z');
+      expect(iso(nightly.previous(t('2026-03-08T01:59:59Z')))).toBe('2026-03-07T02:00:00.000Z');
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+});

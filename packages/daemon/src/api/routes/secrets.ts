@@ -1,5 +1,5 @@
-import { Hono } from 'hono';
-import { NAME_PATTERN } from '@nightshift/manifest';
+import type { Router } from '../http/router.js';
+import { NAME_PATTERN } from '@nightshift/manifest/names';
 import {
   ErrorCodes,
   NightshiftError,
@@ -13,13 +13,11 @@ import { readJson } from '../validate.js';
  * An app's secrets: set (values in, never out), list (names, digests, times), remove; and the daemon-wide key
  * rotation. Bodies are checked by shape only, and no error repeats a value.
  */
-export function secretRoutes(s: ApiServices): Hono {
-  const r = new Hono();
-
-  r.get('/apps/:app/secrets', (c) => c.json(s.secrets.list(appParam(c.req.param('app')))));
+export function secretRoutes(r: Router, s: ApiServices): void {
+  r.get('/apps/:app/secrets', (c) => c.json(s.secrets.list(appParam(c.param('app')))));
 
   r.post('/apps/:app/secrets', async (c) => {
-    const app = appParam(c.req.param('app'));
+    const app = appParam(c.param('app'));
     const body = await readJson<SetVarsRequest>(
       c,
       (b) => isStringRecord(b.values) && (b.restart === undefined || typeof b.restart === 'boolean'),
@@ -29,7 +27,7 @@ export function secretRoutes(s: ApiServices): Hono {
   });
 
   r.post('/apps/:app/secrets/remove', async (c) => {
-    const app = appParam(c.req.param('app'));
+    const app = appParam(c.param('app'));
     const body = await readJson<RemoveVarsRequest>(
       c,
       (b) =>
@@ -44,8 +42,6 @@ export function secretRoutes(s: ApiServices): Hono {
   });
 
   r.post('/secrets/rotate-key', (c) => c.json(s.secrets.rotateKey()));
-
-  return r;
 }
 
 /**

@@ -1,9 +1,8 @@
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { LogLine } from '../types.js';
 import { DeliveryError, type Transport } from './transport.js';
+import { nodeHttp, nodeHttps } from '../../runtime/builtins.js';
 
 const gzipAsync = promisify(gzip);
 
@@ -61,7 +60,7 @@ export function lokiTransport(options: HttpOptions): Transport {
 /** One POST; 2xx is delivered, 408/429/5xx and network errors may be retried, other statuses not. */
 function post(options: HttpOptions, body: Buffer, headers: Record<string, string>): Promise<void> {
   const { url, authorization, ca, timeoutMs } = options;
-  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const request = url.protocol === 'https:' ? nodeHttps().request : nodeHttp().request;
   return new Promise((resolve, reject) => {
     const req = request(
       url,

@@ -1,7 +1,7 @@
 import { isIP, connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
 import type { LogLine } from '../types.js';
 import { DeliveryError, type Transport } from './transport.js';
+import { nodeTls } from '../../runtime/builtins.js';
 
 /** Our SD-ID; 32473 is the private enterprise number RFC 5612 reserves for documentation and examples. */
 const SD_ID = 'nightshift@32473';
@@ -56,7 +56,7 @@ export function syslogTransport(options: SyslogOptions): Transport {
   const open = (): Promise<Socket> =>
     new Promise((resolve, reject) => {
       const { host, port, tls, ca, connectTimeoutMs } = options;
-      const s = tls ? tlsConnect({ host, port, ca, ...(isIP(host) === 0 ? { servername: host } : {}) }) : netConnect({ host, port });
+      const s = tls ? nodeTls().connect({ host, port, ca, ...(isIP(host) === 0 ? { servername: host } : {}) }) : netConnect({ host, port });
       const timer = setTimeout(() => s.destroy(new Error(`connect timeout after ${connectTimeoutMs} ms`)), connectTimeoutMs);
       const fail = (error: Error): void => {
         clearTimeout(timer);
