@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Sandbox } from './helpers.js';
+import { Sandbox, procEnv, waitFor } from './helpers.js';
 
 describe('API access', () => {
   let sb: Sandbox;
@@ -39,5 +39,19 @@ describe('API access', () => {
     const second = await sb.cli(['daemon']);
     expect(second.code).toBe(1);
     expect(second.stderr).toContain('NS_DAEMON_ALREADY_RUNNING');
+  });
+
+  it('`nightshift daemon` re-executes itself with its memory flags, keeping its pid; replicas get none of it', async () => {
+    sb = new Sandbox('flags');
+    sb.writeApp(`workers:\n  - name: idle\n    start: sleep 1000\n    replicas: 1\n    stop_grace: 1s\n`);
+    const child = sb.startDaemon();
+    const pid = await waitFor(() => sb.daemonPid(), 10_000, 'daemon.json');
+    expect(pid).toBe(child.pid);
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    expect(argv).toContain('--max-semi-space-size=1');
+    expect(procEnv(pid!)?.MALLOC_ARENA_MAX).toBe('2');
+    await sb.cliOk(['up']);
+    const [replica] = await waitFor(() => (sb.userPids().length ? sb.userPids() : null), 10_000, 'the replica');
+    expect(procEnv(replica!)?.MALLOC_ARENA_MAX).toBeUndefined();
   });
 });
