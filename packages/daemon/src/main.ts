@@ -1,7 +1,6 @@
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type RequestListener, type Server } from 'node:http';
+import type * as Http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { getRequestListener } from '@hono/node-server';
 import type { AppSpec } from '@nightshift/manifest';
 import type { DaemonInfo } from '@nightshift/protocol';
 import { createApi, withToken } from './api/app.js';
@@ -10,6 +9,7 @@ import { createLocalDriver } from './drivers/index.js';
 import { EventBus } from './events/index.js';
 import { acquireLock, ensureHome, ensureToken } from './home.js';
 import { Releases } from './releases/deploy.js';
+import { nodeHttp } from './runtime/builtins.js';
 import { offsetClock, systemClock } from './runtime/clock.js';
 import { buildEnvironment, pickBase } from './runtime/environment.js';
 import { DrainManager } from './drains/manager.js';
@@ -188,10 +188,12 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
   });
 
   rmSync(paths.socket, { force: true }); // safe: we hold the lock, so no daemon owns it
-  const unixServer = createServer(asListener(api.fetch));
+  // Through require (runtime/builtins.ts): an ESM import of node:http would load undici (+16 MB for good).
+  const { createServer } = nodeHttp();
+  const unixServer = createServer(api);
   await listen(unixServer, () => unixServer.listen(paths.socket));
   chmodSync(paths.socket, 0o600);
-  const tcpServer = createServer(asListener(withToken(api, token).fetch));
+  const tcpServer = createServer(withToken(api, token));
   await listen(tcpServer, () => tcpServer.listen(config.httpPort, config.httpHost));
   httpPort = (tcpServer.address() as AddressInfo).port;
   writeFileSync(paths.info, JSON.stringify(info(), null, 2) + '\n', { mode: 0o600 });
@@ -219,13 +221,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
   return { info: info(), stop, stopped };
 }
 
-/** Hono's fetch as a Node request listener (the adapter's listener returns a promise node ignores). */
-function asListener(fetch: Parameters<typeof getRequestListener>[0]): RequestListener {
-  const listener = getRequestListener(fetch);
-  return (req, res) => void listener(req, res);
-}
-
-function listen(server: Server, start: () => void): Promise<void> {
+function listen(server: Http.Server, start: () => void): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.once('listening', () => {
@@ -236,7 +232,7 @@ function listen(server: Server, start: () => void): Promise<void> {
   });
 }
 
-function closeServer(server: Server): Promise<void> {
+function closeServer(server: Http.Server): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => resolve());
     server.closeAllConnections();

@@ -8,6 +8,7 @@ export const ErrorCodes = {
   unauthorized: 'NS_API_UNAUTHORIZED',
   notFound: 'NS_API_NOT_FOUND',
   badRequest: 'NS_API_BAD_REQUEST',
+  apiBodyTooLarge: 'NS_API_BODY_TOO_LARGE',
   daemonNotRunning: 'NS_DAEMON_NOT_RUNNING',
   daemonAlreadyRunning: 'NS_DAEMON_ALREADY_RUNNING',
   daemonStartFailed: 'NS_DAEMON_START_FAILED',
@@ -63,6 +64,8 @@ export function statusOf(code: string): number {
       return 404;
     case ErrorCodes.apiLocalOnly:
       return 403;
+    case ErrorCodes.apiBodyTooLarge:
+      return 413;
     case ErrorCodes.secretInUse:
     case ErrorCodes.secretConfigConflict:
       return 409;

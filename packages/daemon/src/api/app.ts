@@ -1,5 +1,5 @@
-import { Hono } from 'hono';
-import { API_PREFIX, ErrorCodes, NightshiftError, statusOf, toErrorBody } from '@nightshift/protocol';
+import { API_PREFIX, ErrorCodes, NightshiftError, toErrorBody } from '@nightshift/protocol';
+import { createRouter, type Listener, routedPath, sendJson } from './http/router.js';
 import type { ApiServices } from './services.js';
 import { appRoutes } from './routes/apps.js';
 import { cronRoutes } from './routes/cron.js';
@@ -11,55 +11,54 @@ import { runRoutes } from './routes/run.js';
 import { configRoutes } from './routes/config.js';
 import { secretRoutes } from './routes/secrets.js';
 
-/** The API as one Hono app, testable in process with `app.request()`. Auth is added by the listener. */
-export function createApi(services: ApiServices): Hono {
-  const app = new Hono();
-  app.route(API_PREFIX, daemonRoutes(services));
-  app.route(API_PREFIX, appRoutes(services));
-  app.route(API_PREFIX, eventRoutes(services));
-  app.route(API_PREFIX, logRoutes(services));
-  app.route(API_PREFIX, drainRoutes(services));
-  app.route(API_PREFIX, runRoutes(services));
-  app.route(API_PREFIX, cronRoutes(services));
-  app.route(API_PREFIX, configRoutes(services));
-  app.route(API_PREFIX, secretRoutes(services));
-  app.notFound((c) =>
-    c.json(toErrorBody(new NightshiftError(ErrorCodes.notFound, `no route ${c.req.method} ${c.req.path}`, 'see docs for the API routes')), 404),
-  );
-  app.onError((err, c) => {
-    const body = toErrorBody(err);
-    return c.json(body, statusOf(body.error.code) as 400);
-  });
-  return app;
+/** The API as one request listener (`http.createServer(createApi(s))`). Auth is added by `withToken`. */
+export function createApi(services: ApiServices): Listener {
+  const router = createRouter(API_PREFIX);
+  for (const routes of [
+    daemonRoutes,
+    appRoutes,
+    eventRoutes,
+    logRoutes,
+    drainRoutes,
+    runRoutes,
+    cronRoutes,
+    configRoutes,
+    secretRoutes,
+  ]) {
+    routes(router, services);
+  }
+  return router.listener;
 }
 
 /** Wraps the API so every request needs the bearer token or the login cookie (the TCP listener). */
-export function withToken(api: Hono, token: string): Hono {
-  const app = new Hono();
-  app.use('*', async (c, next) => {
-    const header = c.req.header('authorization') ?? '';
-    const cookie = /(?:^|;\s*)nightshift_token=([^;]+)/.exec(c.req.header('cookie') ?? '')?.[1];
+export function withToken(api: Listener, token: string): Listener {
+  return (req, res) => {
+    const header = req.headers.authorization ?? '';
+    const cookie = /(?:^|;\s*)nightshift_token=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
     const given = header.startsWith('Bearer ') ? header.slice(7) : cookie;
     if (!given || !safeEqual(given, token)) {
-      return c.json(
+      sendJson(
+        res,
         toErrorBody(
           new NightshiftError(ErrorCodes.unauthorized, 'this request needs the API token', 'send `Authorization: Bearer <token>` (the token is in NIGHTSHIFT_HOME/api.token), or open the link `nightshift dashboard` prints'),
         ),
         401,
       );
+      return;
     }
     // A one-off's answer is the app's environment with its secrets' values: only the local admin on the
-    // Unix socket may have it, never a token holder (the dashboard) over TCP.
-    if (LOCAL_ONLY.test(c.req.path)) {
-      return c.json(
-        toErrorBody(new NightshiftError(ErrorCodes.apiLocalOnly, `${c.req.method} ${c.req.path} is only served on the daemon's Unix socket`, 'run `nightshift run` on the daemon\'s machine, as its user')),
+    // Unix socket may have it, never a token holder (the dashboard) over TCP. The path tested is the one routed.
+    const path = routedPath(req);
+    if (LOCAL_ONLY.test(path)) {
+      sendJson(
+        res,
+        toErrorBody(new NightshiftError(ErrorCodes.apiLocalOnly, `${req.method} ${path} is only served on the daemon's Unix socket`, 'run `nightshift run` on the daemon\'s machine, as its user')),
         403,
       );
+      return;
     }
-    await next();
-  });
-  app.route('/', api);
-  return app;
+    api(req, res);
+  };
 }
 
 /** Routes whose answers carry secret values. */

@@ -1,11 +1,12 @@
-import type { Context } from 'hono';
+import type { Context } from './http/router.js';
 import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
 
 /** Reads a JSON body and checks its shape, or answers 400 with the expected shape as the hint. */
 export async function readJson<T>(c: Context, ok: (b: Partial<T> & Record<string, unknown>) => boolean, example: string): Promise<T> {
+  // Read outside the try: a body over the size cap is a 413, not "not JSON".
+  const text = await c.text();
   let body: unknown;
   try {
-    const text = await c.req.text();
     body = text === '' ? {} : JSON.parse(text);
   } catch {
     throw new NightshiftError(ErrorCodes.badRequest, 'the request body is not JSON', `send a JSON body like ${example}`);

@@ -2,17 +2,19 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CronJobEntry, CronRunEntry, LogEntry } from '@nightshift/protocol';
 import { createApi } from '../../src/api/app.js';
 import type { ApiServices } from '../../src/api/services.js';
+import { useServe } from '../api/serve.js';
 import { specOf, TestClock, World } from './world.js';
 
-/** The cron routes in process (`app.request()`), over a real scheduler, database, log pipeline and processes. */
+/** The cron routes on a loopback port, over a real scheduler, database, log pipeline and processes. */
 describe('cron API routes', () => {
+  const serve = useServe();
   let w: World;
   afterEach(async () => {
     expect(await w.close()).toEqual([]);
     expect(w.errors).toEqual([]);
   });
 
-  function api() {
+  async function api() {
     const clock = new TestClock(null);
     const scheduler = w.scheduler(clock);
     scheduler.activate(
@@ -30,7 +32,7 @@ describe('cron API routes', () => {
       logs: w.logs,
       clock,
     } as unknown as ApiServices;
-    const app = createApi(services);
+    const app = await serve(createApi(services));
     const call = async <T>(method: string, path: string, body?: unknown) => {
       const res = await app.request(`/api/v1${path}`, {
         method,
@@ -45,7 +47,7 @@ describe('cron API routes', () => {
 
   it('lists jobs, starts a run, follows its log until it ends, and shows it in the history', async () => {
     w = new World('routes');
-    const { app, call } = api();
+    const { app, call } = await api();
     const jobs = await call<CronJobEntry[]>('GET', `/apps/${w.app}/cron`);
     expect(jobs.status).toBe(200);
     expect(jobs.body).toEqual([
@@ -94,7 +96,7 @@ describe('cron API routes', () => {
 
   it('answers with catalogued errors: unknown job, unknown run, unknown app, bad body', async () => {
     w = new World('errors');
-    const { call } = api();
+    const { call } = await api();
     const job = await call<{ error: { code: string; hint: string } }>(
       'POST',
       `/apps/${w.app}/cron/jobs/nope/run`,

@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { createApi, withToken } from '../../src/api/app.js';
+import type { Listener } from '../../src/api/http/router.js';
 import type { ApiServices } from '../../src/api/services.js';
+import { type Served, useServe } from '../api/serve.js';
 import { makeWorld, useTempDir, type World } from './helpers.js';
 
 const temp = useTempDir();
+const serve = useServe();
 const VALUE = 'sk_live_route-test-secret-9f8e7d';
 
 /** The API with the services these routes use; the others are not reached. */
-function apiOf(w: World) {
+function apiOf(w: World): Listener {
   const services = {
     db: w.db,
     bus: w.bus,
@@ -29,10 +32,12 @@ const post = (body: unknown) => ({
   body: JSON.stringify(body),
 });
 
-async function withApi(fn: (api: ReturnType<typeof apiOf>, w: World) => Promise<void>): Promise<void> {
+/** The API on the Unix socket's terms (no token), served for the test; `listener` is the same API, unserved. */
+async function withApi(fn: (api: Served, w: World, listener: Listener) => Promise<void>): Promise<void> {
   const w = makeWorld(temp());
   try {
-    await fn(apiOf(w), w);
+    const listener = apiOf(w);
+    await fn(await serve(listener), w, listener);
   } finally {
     await w.close();
   }
@@ -124,8 +129,8 @@ describe('config routes', () => {
 
 describe('the TCP listener (token holders, the dashboard)', () => {
   it('may write and list secrets but never gets a one-off environment, which carries their values', () =>
-    withApi(async (api) => {
-      const tcp = withToken(api, 'tok');
+    withApi(async (api, _w, listener) => {
+      const tcp = await serve(withToken(listener, 'tok'));
       const auth = { authorization: 'Bearer tok', 'content-type': 'application/json' };
       const set = await tcp.request('/api/v1/apps/shop/secrets', {
         method: 'POST',

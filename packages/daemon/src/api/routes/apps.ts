@@ -1,14 +1,12 @@
-import { Hono } from 'hono';
-import { stream } from 'hono/streaming';
+import type { Router } from '../http/router.js';
+import { sendNdjson } from '../http/stream.js';
 import { ErrorCodes, NightshiftError, toErrorBody, type AppEntry, type DeployRequest, type ReleaseEntry, type ScaleRequest } from '@nightshift/protocol';
 import * as store from '../../store/index.js';
 import { applyScale, manifestCount } from '../../supervisor/pure/formation.js';
 import type { ApiServices } from '../services.js';
 import { readJson } from '../validate.js';
 
-export function appRoutes(s: ApiServices): Hono {
-  const r = new Hono();
-
+export function appRoutes(r: Router, s: ApiServices): void {
   r.get('/apps', (c) => {
     const apps: AppEntry[] = store.listApps(s.db).map((a) => {
       const ps = s.supervisor.ps(a.name);
@@ -27,21 +25,19 @@ export function appRoutes(s: ApiServices): Hono {
   r.post('/deploy', async (c) => {
     const body = await readJson<DeployRequest>(c, (b) => typeof b.dir === 'string' && b.dir.startsWith('/'), '{ "dir": "/absolute/path" }');
     const opts = { dir: body.dir, manifest: body.manifest, ref: body.ref };
-    if (!(c.req.header('accept') ?? '').includes('application/x-ndjson')) return c.json(await s.releases.deploy(opts));
-    c.header('content-type', 'application/x-ndjson');
-    return stream(c, async (out) => {
-      const send = (obj: unknown) => out.write(JSON.stringify(obj) + '\n');
+    if (!(c.header('accept') ?? '').includes('application/x-ndjson')) return c.json(await s.releases.deploy(opts));
+    return sendNdjson(c, async (out) => {
       try {
-        const result = await s.releases.deploy({ ...opts, onLine: (line) => void send({ type: 'line', line }) });
-        await send({ type: 'result', result });
+        const result = await s.releases.deploy({ ...opts, onLine: (line) => void out.send({ type: 'line', line }) });
+        await out.send({ type: 'result', result });
       } catch (err) {
-        await send({ type: 'error', ...toErrorBody(err) });
+        await out.send({ type: 'error', ...toErrorBody(err) });
       }
     });
   });
 
   r.post('/apps/:app/rollback', async (c) => {
-    const app = running(s, c.req.param('app'));
+    const app = running(s, c.param('app'));
     const body = await readJson<{ release?: string }>(c, (b) => b.release === undefined || (typeof b.release === 'string' && /^v?\d+$/.test(b.release)), '{ "release": "v3" }');
     const target = body.release === undefined ? undefined : Number(body.release.replace(/^v/, ''));
     return c.json(await s.releases.rollback(app, target));
@@ -50,12 +46,12 @@ export function appRoutes(s: ApiServices): Hono {
   r.get('/ps', (c) => c.json({ replicas: s.supervisor.ps(), processes: [] }));
 
   r.get('/apps/:app/ps', (c) => {
-    const app = known(s, c.req.param('app'));
+    const app = known(s, c.param('app'));
     return c.json({ replicas: s.supervisor.ps(app), processes: s.supervisor.summary(app).map((p) => ({ app, ...p })) });
   });
 
   r.get('/apps/:app/releases', (c) => {
-    const app = known(s, c.req.param('app'));
+    const app = known(s, c.param('app'));
     const live = store.getApp(s.db, app)?.liveRelease ?? null;
     const releases: ReleaseEntry[] = store.listReleases(s.db, app).map((rel) => ({
       version: `v${rel.version}`,
@@ -68,7 +64,7 @@ export function appRoutes(s: ApiServices): Hono {
   });
 
   r.post('/apps/:app/scale', async (c) => {
-    const app = running(s, c.req.param('app'));
+    const app = running(s, c.param('app'));
     const body = await readJson<ScaleRequest>(c, (b) => Array.isArray(b.changes) && b.changes.length > 0, '{ "changes": [{ "process": "emails", "op": "=", "count": 4 }] }');
     const result = await s.supervisor.serialize(app, () => {
       const summary = new Map(s.supervisor.summary(app).map((p) => [p.process, p]));
@@ -95,7 +91,7 @@ export function appRoutes(s: ApiServices): Hono {
   });
 
   r.post('/apps/:app/restart', async (c) => {
-    const app = running(s, c.req.param('app'));
+    const app = running(s, c.param('app'));
     const body = await readJson<{ process?: string }>(c, (b) => b.process === undefined || typeof b.process === 'string', '{ "process": "emails" }');
     await s.supervisor.serialize(app, () => s.supervisor.restart(app, body.process));
     s.bus.emit({ type: 'process:restarted', app, ...(body.process ? { process: body.process } : {}), message: `${body.process ?? 'all processes'} restarted`, data: {} });
@@ -104,7 +100,7 @@ export function appRoutes(s: ApiServices): Hono {
 
   for (const action of ['stop', 'start'] as const) {
     r.post(`/apps/:app/${action}`, async (c) => {
-      const app = running(s, c.req.param('app'));
+      const app = running(s, c.param('app'));
       const body = await readJson<{ process: string }>(c, (b) => typeof b.process === 'string', '{ "process": "emails" }');
       await s.supervisor.serialize(app, () => {
         s.supervisor.processSpec(app, body.process);
@@ -118,12 +114,10 @@ export function appRoutes(s: ApiServices): Hono {
   }
 
   r.delete('/apps/:app', async (c) => {
-    const app = known(s, c.req.param('app'));
+    const app = known(s, c.param('app'));
     await s.destroyApp(app);
     return c.json({ destroyed: app });
   });
-
-  return r;
 }
 
 function known(s: ApiServices, app: string): string {

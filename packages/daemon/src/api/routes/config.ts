@@ -1,17 +1,15 @@
-import { Hono } from 'hono';
+import type { Router } from '../http/router.js';
 import type { RemoveVarsRequest, SetVarsRequest } from '@nightshift/protocol';
 import type { ApiServices } from '../services.js';
 import { readJson } from '../validate.js';
 import { appParam, isNameList, isStringRecord } from './secrets.js';
 
 /** An app's plain config vars: set, list (with values: they are not secret), unset. */
-export function configRoutes(s: ApiServices): Hono {
-  const r = new Hono();
-
-  r.get('/apps/:app/config', (c) => c.json(s.secrets.listConfig(appParam(c.req.param('app')))));
+export function configRoutes(r: Router, s: ApiServices): void {
+  r.get('/apps/:app/config', (c) => c.json(s.secrets.listConfig(appParam(c.param('app')))));
 
   r.post('/apps/:app/config', async (c) => {
-    const app = appParam(c.req.param('app'));
+    const app = appParam(c.param('app'));
     const body = await readJson<SetVarsRequest>(
       c,
       (b) => isStringRecord(b.values) && (b.restart === undefined || typeof b.restart === 'boolean'),
@@ -21,7 +19,7 @@ export function configRoutes(s: ApiServices): Hono {
   });
 
   r.post('/apps/:app/config/unset', async (c) => {
-    const app = appParam(c.req.param('app'));
+    const app = appParam(c.param('app'));
     const body = await readJson<RemoveVarsRequest>(
       c,
       (b) => isNameList(b.names) && (b.restart === undefined || typeof b.restart === 'boolean'),
@@ -29,6 +27,4 @@ export function configRoutes(s: ApiServices): Hono {
     );
     return c.json(await s.secrets.unsetConfig(app, body.names, body.restart ?? true));
   });
-
-  return r;
 }

@@ -1,5 +1,5 @@
-import { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
+import type { Router } from '../http/router.js';
+import { sendSse } from '../http/stream.js';
 import type { CronRunRequest } from '@nightshift/protocol';
 import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
 import type { LogLine } from '../../logs/index.js';
@@ -12,8 +12,7 @@ import { toLogEntry } from './logs.js';
  * Cron (DESIGN §5, §7): the live release's jobs, a job's history, Run now, suspend/resume, and a run's logs —
  * stored, or followed live until the run ends (SSE `line` events, then one `end` event with the run).
  */
-export function cronRoutes(s: ApiServices): Hono {
-  const r = new Hono();
+export function cronRoutes(r: Router, s: ApiServices): void {
   const known = (app: string) => {
     if (!s.supervisor.hasApp(app)) {
       throw new NightshiftError(
@@ -25,10 +24,10 @@ export function cronRoutes(s: ApiServices): Hono {
     return app;
   };
 
-  r.get('/apps/:app/cron', (c) => c.json(s.scheduler.list(known(c.req.param('app')))));
+  r.get('/apps/:app/cron', (c) => c.json(s.scheduler.list(known(c.param('app')))));
 
   r.get('/apps/:app/cron/jobs/:job/history', (c) => {
-    const text = c.req.query('n') ?? '20';
+    const text = c.query('n') ?? '20';
     const n = Number(text);
     if (!Number.isInteger(n) || n < 1)
       throw new NightshiftError(
@@ -36,7 +35,7 @@ export function cronRoutes(s: ApiServices): Hono {
         `n "${text}" is not a positive whole number`,
         'e.g. -n 50',
       );
-    return c.json(s.scheduler.history(known(c.req.param('app')), c.req.param('job'), Math.min(n, 10_000)));
+    return c.json(s.scheduler.history(known(c.param('app')), c.param('job'), Math.min(n, 10_000)));
   });
 
   r.post('/apps/:app/cron/jobs/:job/run', async (c) => {
@@ -45,31 +44,31 @@ export function cronRoutes(s: ApiServices): Hono {
       (b) => b.force === undefined || typeof b.force === 'boolean',
       '{ "force": false }',
     );
-    return c.json(s.scheduler.runNow(known(c.req.param('app')), c.req.param('job'), body.force ?? false));
+    return c.json(s.scheduler.runNow(known(c.param('app')), c.param('job'), body.force ?? false));
   });
 
   r.post('/apps/:app/cron/jobs/:job/suspend', (c) =>
-    c.json(s.scheduler.suspend(known(c.req.param('app')), c.req.param('job'))),
+    c.json(s.scheduler.suspend(known(c.param('app')), c.param('job'))),
   );
   r.post('/apps/:app/cron/jobs/:job/resume', (c) =>
-    c.json(s.scheduler.resume(known(c.req.param('app')), c.req.param('job'))),
+    c.json(s.scheduler.resume(known(c.param('app')), c.param('job'))),
   );
 
   r.get('/apps/:app/cron/runs/:id', (c) =>
-    c.json(toRunEntry(s.scheduler.run(c.req.param('app'), c.req.param('id')))),
+    c.json(toRunEntry(s.scheduler.run(c.param('app'), c.param('id')))),
   );
 
   r.get('/apps/:app/cron/runs/:id/logs', async (c) => {
-    const run = s.scheduler.run(c.req.param('app'), c.req.param('id'));
+    const run = s.scheduler.run(c.param('app'), c.param('id'));
     const lines = run.logPath ? await s.logs.readRunLog(run.logPath) : [];
     return c.json(lines.map(toLogEntry));
   });
 
   r.get('/apps/:app/cron/runs/:id/logs/stream', (c) => {
-    const app = c.req.param('app');
-    const id = c.req.param('id');
+    const app = c.param('app');
+    const id = c.param('id');
     const first = s.scheduler.run(app, id);
-    return streamSSE(c, async (stream) => {
+    return sendSse(c, async (stream) => {
       // Subscribe before reading the file, so no line falls between the two; ids drop what both delivered.
       const pending: LogLine[] = [];
       let wake: (() => void) | null = null;
@@ -114,5 +113,4 @@ export function cronRoutes(s: ApiServices): Hono {
       }
     });
   });
-  return r;
 }

@@ -1,5 +1,5 @@
-import { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
+import type { Router } from '../http/router.js';
+import { sendSse } from '../http/stream.js';
 import type { EventEntry } from '@nightshift/protocol';
 import * as store from '../../store/index.js';
 import type { ApiServices } from '../services.js';
@@ -15,21 +15,19 @@ const toEntry = (e: store.EventRow): EventEntry => ({
   data: e.data,
 });
 
-export function eventRoutes(s: ApiServices): Hono {
-  const r = new Hono();
-
+export function eventRoutes(r: Router, s: ApiServices): void {
   const list = (app: string | undefined, limitParam: string | undefined) => {
     const limit = Math.min(Math.max(Number(limitParam ?? 50) || 50, 1), 10_000);
     return store.listEvents(s.db, { ...(app ? { app } : {}), limit }).map(toEntry);
   };
-  r.get('/events', (c) => c.json(list(c.req.query('app'), c.req.query('n'))));
-  r.get('/apps/:app/events', (c) => c.json(list(c.req.param('app'), c.req.query('n'))));
+  r.get('/events', (c) => c.json(list(c.query('app'), c.query('n'))));
+  r.get('/apps/:app/events', (c) => c.json(list(c.param('app'), c.query('n'))));
 
   // Server-Sent Events; a reconnecting client sends Last-Event-ID and gets what it missed first.
   r.get('/apps/:app/events/stream', (c) => {
-    const app = c.req.param('app');
-    const lastId = Number(c.req.header('last-event-id') ?? c.req.query('after') ?? NaN);
-    return streamSSE(c, async (stream) => {
+    const app = c.param('app');
+    const lastId = Number(c.header('last-event-id') ?? c.query('after') ?? NaN);
+    return sendSse(c, async (stream) => {
       let cursor = Number.isFinite(lastId) ? lastId : (store.listEvents(s.db, { app, limit: 1 })[0]?.id ?? 0);
       let wake: (() => void) | null = null;
       const unsubscribe = s.bus.subscribe((event) => {
@@ -57,5 +55,4 @@ export function eventRoutes(s: ApiServices): Hono {
       }
     });
   });
-  return r;
 }

@@ -1,5 +1,5 @@
-import { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
+import type { Router } from '../http/router.js';
+import { sendSse } from '../http/stream.js';
 import type { LogEntry } from '@nightshift/protocol';
 import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
 import { type LogLine, type LogStream, parseFields } from '../../logs/index.js';
@@ -59,16 +59,14 @@ function readTime(value: string | undefined, name: string): number | undefined {
   return ms;
 }
 
-export function logRoutes(s: ApiServices): Hono {
-  const r = new Hono();
-
+export function logRoutes(r: Router, s: ApiServices): void {
   r.get('/apps/:app/logs', async (c) => {
-    const q = (n: string) => c.req.query(n);
+    const q = (n: string) => c.query(n);
     const limit = Math.min(Math.max(Number(q('n') ?? 100) || 100, 1), 100_000);
     const since = readTime(q('since'), 'since');
     const until = readTime(q('until'), 'until');
     const lines = await s.logs.query({
-      app: c.req.param('app'),
+      app: c.param('app'),
       ...readFilter(q),
       ...(since === undefined ? {} : { since }),
       ...(until === undefined ? {} : { until }),
@@ -79,12 +77,12 @@ export function logRoutes(s: ApiServices): Hono {
 
   // Live tail as Server-Sent Events; `Last-Event-ID` (or ?after=) resumes after a line id.
   r.get('/apps/:app/logs/stream', (c) => {
-    const after = c.req.header('last-event-id') ?? c.req.query('after');
+    const after = c.header('last-event-id') ?? c.query('after');
     const follower = s.logs.follow(
-      { app: c.req.param('app'), ...readFilter((n) => c.req.query(n)) },
+      { app: c.param('app'), ...readFilter((n) => c.query(n)) },
       after ? { after } : {},
     );
-    return streamSSE(c, async (stream) => {
+    return sendSse(c, async (stream) => {
       stream.onAbort(() => follower.close());
       try {
         for await (const line of follower) {
@@ -97,5 +95,4 @@ export function logRoutes(s: ApiServices): Hono {
       }
     });
   });
-  return r;
 }

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import type { Router } from '../http/router.js';
 import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
 import type { ApiServices } from '../services.js';
 import { readJson } from '../validate.js';
@@ -8,10 +8,9 @@ import { readJson } from '../validate.js';
  * release's folder and the process type's environment, runs the command itself with the terminal
  * attached, and reports how it ended; both ends are events.
  */
-export function runRoutes(s: ApiServices): Hono {
-  const r = new Hono();
+export function runRoutes(r: Router, s: ApiServices): void {
   r.post('/apps/:app/run', async (c) => {
-    const app = c.req.param('app');
+    const app = c.param('app');
     const body = await readJson<{ process?: string; argv: string[] }>(
       c,
       (b) => Array.isArray(b.argv) && b.argv.length > 0 && (b.process === undefined || typeof b.process === 'string'),
@@ -34,7 +33,7 @@ export function runRoutes(s: ApiServices): Hono {
   });
 
   r.post('/apps/:app/run/finished', async (c) => {
-    const app = c.req.param('app');
+    const app = c.param('app');
     const body = await readJson<{ argv: string[]; release: string; exitCode: number | null; signal: string | null; durationMs: number }>(
       c,
       (b) => Array.isArray(b.argv) && typeof b.release === 'string' && typeof b.durationMs === 'number',
@@ -48,5 +47,4 @@ export function runRoutes(s: ApiServices): Hono {
     });
     return c.json({ recorded: true });
   });
-  return r;
 }
