@@ -12,6 +12,7 @@ import { Releases } from './releases/deploy.js';
 import { nodeHttp } from './runtime/builtins.js';
 import { offsetClock, systemClock } from './runtime/clock.js';
 import { buildEnvironment, pickBase } from './runtime/environment.js';
+import { perTurn } from './runtime/per-turn.js';
 import { DrainManager } from './drains/manager.js';
 import { createLogService } from './logs/index.js';
 import type { OutputSink } from './runtime/output.js';
@@ -85,6 +86,13 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     onError,
   });
   const base = pickBase(process.env);
+  const appInputs = perTurn(
+    (release: LiveRelease) => `${release.spec.name}@${release.version}`,
+    (release: LiveRelease) => ({
+      configVars: secrets.configVars(release.spec.name),
+      secrets: secrets.values(release.spec.name, release.spec.secrets),
+    }),
+  );
   const environment = (release: LiveRelease, target: Parameters<typeof buildEnvironment>[1]) =>
     buildEnvironment(
       {
@@ -92,8 +100,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
         release: `v${release.version}`,
         region: config.region,
         base: { ...base, ...release.runtimeEnv },
-        configVars: secrets.configVars(release.spec.name),
-        secrets: secrets.values(release.spec.name, release.spec.secrets),
+        ...appInputs(release),
         redis: null,
       },
       target,
@@ -125,6 +132,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     supervisor,
     logs,
     appsDir: paths.apps,
+    compileCacheDir: paths.cache,
     basePath: base.PATH ?? '/usr/local/bin:/usr/bin:/bin',
     buildEnv: (spec) => ({ ...base, TZ: 'UTC', ...spec.env }),
     predeployEnv: (release) => environment(release, { kind: 'one-off', process: null }),

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { AppSpec } from '@nightshift/manifest';
 import { ErrorCodes, NightshiftError, type DeployResponse } from '@nightshift/protocol';
 import type { ProcessDriver } from '../drivers/index.js';
@@ -37,6 +37,8 @@ export interface DeployDeps {
   readonly predeployEnv: (release: LiveRelease) => Record<string, string>;
   /** Checks that must pass before anything is built (e.g. every secret the manifest lists exists). */
   readonly preflight?: (spec: AppSpec) => void;
+  /** V8's compile cache for the manifest reader (a folder the daemon may create). */
+  readonly compileCacheDir?: string;
   /** Releases kept besides the live one. */
   readonly keepReleases: number;
   /** True while something (a cron run) still uses a release's folder. */
@@ -85,7 +87,10 @@ export class Releases {
     let source: string;
     try {
       source = await stageSource(opts.dir, staging, opts.ref);
-      spec = await loadManifest(staging, opts.manifest ?? MANIFEST_PATH, new Date(this.#deps.clock.now()));
+      spec = await loadManifest(staging, opts.manifest ?? MANIFEST_PATH, new Date(this.#deps.clock.now()), {
+        defaultName: basename(opts.dir),
+        ...(this.#deps.compileCacheDir ? { compileCacheDir: this.#deps.compileCacheDir } : {}),
+      });
       this.#deps.preflight?.(spec);
     } catch (err) {
       await rm(staging, { recursive: true, force: true });

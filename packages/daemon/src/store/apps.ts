@@ -1,4 +1,4 @@
-import type { Db } from './db.js';
+import { type Db, prepared } from './db.js';
 
 export interface AppRow {
   readonly name: string;
@@ -22,25 +22,26 @@ const toApp = (r: RawApp): AppRow => ({
 });
 
 export function listApps(db: Db): AppRow[] {
-  return (db.prepare('SELECT * FROM apps ORDER BY name').all() as unknown as RawApp[]).map(toApp);
+  return (prepared(db, 'SELECT * FROM apps ORDER BY name').all() as unknown as RawApp[]).map(toApp);
 }
 
 export function getApp(db: Db, name: string): AppRow | null {
-  const row = db.prepare('SELECT * FROM apps WHERE name = ?').get(name) as unknown as RawApp | undefined;
+  const row = prepared(db, 'SELECT * FROM apps WHERE name = ?').get(name) as unknown as RawApp | undefined;
   return row ? toApp(row) : null;
 }
 
 export function ensureApp(db: Db, name: string, sourceDir: string, now: number): void {
-  db.prepare(
+  prepared(
+    db,
     'INSERT INTO apps (name, created_at, source_dir) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET source_dir = excluded.source_dir',
   ).run(name, now, sourceDir);
 }
 
 export function setLiveRelease(db: Db, name: string, version: number): void {
-  db.prepare('UPDATE apps SET live_release = ? WHERE name = ?').run(version, name);
+  prepared(db, 'UPDATE apps SET live_release = ? WHERE name = ?').run(version, name);
 }
 
 export function deleteApp(db: Db, name: string): void {
-  db.prepare('DELETE FROM apps WHERE name = ?').run(name);
-  db.prepare('DELETE FROM events WHERE app = ?').run(name);
+  prepared(db, 'DELETE FROM apps WHERE name = ?').run(name);
+  prepared(db, 'DELETE FROM events WHERE app = ?').run(name);
 }

@@ -1,4 +1,4 @@
-import type { Db } from './db.js';
+import { type Db, prepared } from './db.js';
 
 /** A plain config var of an app (`nightshift config set`): not secret, shown with its value. */
 export interface ConfigVarRow {
@@ -19,7 +19,9 @@ interface RawConfigVar {
 
 export function listConfigVars(db: Db, app: string): ConfigVarRow[] {
   return (
-    db.prepare('SELECT * FROM config_vars WHERE app = ? ORDER BY name').all(app) as unknown as RawConfigVar[]
+    prepared(db, 'SELECT * FROM config_vars WHERE app = ? ORDER BY name').all(
+      app,
+    ) as unknown as RawConfigVar[]
   ).map((r) => ({
     app: r.app,
     name: r.name,
@@ -31,16 +33,17 @@ export function listConfigVars(db: Db, app: string): ConfigVarRow[] {
 
 /** Inserts or updates a config var; `createdAt` of an existing one is kept. */
 export function upsertConfigVar(db: Db, app: string, name: string, value: string, now: number): void {
-  db.prepare(
+  prepared(
+    db,
     `INSERT INTO config_vars (app, name, value, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT(app, name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
   ).run(app, name, value, now, now);
 }
 
 export function deleteConfigVar(db: Db, app: string, name: string): void {
-  db.prepare('DELETE FROM config_vars WHERE app = ? AND name = ?').run(app, name);
+  prepared(db, 'DELETE FROM config_vars WHERE app = ? AND name = ?').run(app, name);
 }
 
 export function deleteAppConfigVars(db: Db, app: string): void {
-  db.prepare('DELETE FROM config_vars WHERE app = ?').run(app);
+  prepared(db, 'DELETE FROM config_vars WHERE app = ?').run(app);
 }

@@ -1,5 +1,5 @@
 import type { CronRunStatus } from '@nightshift/protocol';
-import type { Db } from './db.js';
+import { type Db, prepared } from './db.js';
 
 /** What started a run. */
 export type CronTrigger = 'schedule' | 'manual';
@@ -70,51 +70,54 @@ const toRun = (r: RawRun): CronRunRow => ({
 /** The runs holding the job's overlap lock: running ones (oldest first) and the queued one. */
 export function activeRuns(db: Db, app: string, job: string): CronRunRow[] {
   return (
-    db
-      .prepare(
-        "SELECT * FROM cron_runs WHERE app = ? AND job = ? AND status IN ('queued', 'running') ORDER BY id",
-      )
-      .all(app, job) as unknown as RawRun[]
+    prepared(
+      db,
+      "SELECT * FROM cron_runs WHERE app = ? AND job = ? AND status IN ('queued', 'running') ORDER BY id",
+    ).all(app, job) as unknown as RawRun[]
   ).map(toRun);
 }
 
 /** Every queued or running run of every app (recovery at start, shutdown). */
 export function listActiveRuns(db: Db): CronRunRow[] {
   return (
-    db
-      .prepare("SELECT * FROM cron_runs WHERE status IN ('queued', 'running') ORDER BY id")
-      .all() as unknown as RawRun[]
+    prepared(
+      db,
+      "SELECT * FROM cron_runs WHERE status IN ('queued', 'running') ORDER BY id",
+    ).all() as unknown as RawRun[]
   ).map(toRun);
 }
 
 /** A run row to insert. */
-export type NewRun = Pick<CronRunRow, 'app' | 'job' | 'trigger' | 'slot' | 'coalesced' | 'status' | 'reason'> & {
+export type NewRun = Pick<
+  CronRunRow,
+  'app' | 'job' | 'trigger' | 'slot' | 'coalesced' | 'status' | 'reason'
+> & {
   readonly now: number;
 };
 
 /** Inserts a run; throws on a second row for the same slot (UNIQUE), which a claim transaction never reaches. */
 export function insertRun(db: Db, r: NewRun): number {
-  const res = db
-    .prepare(
-      'INSERT INTO cron_runs (app, job, trigger, slot, coalesced, status, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    )
-    .run(r.app, r.job, r.trigger, r.slot, r.coalesced, r.status, r.reason, r.now);
+  const res = prepared(
+    db,
+    'INSERT INTO cron_runs (app, job, trigger, slot, coalesced, status, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  ).run(r.app, r.job, r.trigger, r.slot, r.coalesced, r.status, r.reason, r.now);
   return Number(res.lastInsertRowid);
 }
 
 /** Folds a newer slot into the queued run: it now stands for `slot`, and for `add` more coalesced slots. */
 export function mergeIntoQueued(db: Db, id: number, slot: number, add: number): boolean {
   return (
-    db
-      .prepare("UPDATE cron_runs SET slot = ?, coalesced = coalesced + ? WHERE id = ? AND status = 'queued'")
-      .run(slot, add, id).changes === 1
+    prepared(
+      db,
+      "UPDATE cron_runs SET slot = ?, coalesced = coalesced + ? WHERE id = ? AND status = 'queued'",
+    ).run(slot, add, id).changes === 1
   );
 }
 
 /** queued → running; false when it is no longer queued. */
 export function promoteQueued(db: Db, id: number): boolean {
   return (
-    db.prepare("UPDATE cron_runs SET status = 'running' WHERE id = ? AND status = 'queued'").run(id)
+    prepared(db, "UPDATE cron_runs SET status = 'running' WHERE id = ? AND status = 'queued'").run(id)
       .changes === 1
   );
 }
@@ -125,7 +128,8 @@ export function markRunSpawned(
   id: number,
   p: { pid: number; procStart: string; release: number; startedAt: number; logPath: string },
 ): void {
-  db.prepare(
+  prepared(
+    db,
     'UPDATE cron_runs SET pid = ?, proc_start = ?, release = ?, started_at = ?, log_path = ? WHERE id = ?',
   ).run(p.pid, p.procStart, p.release, p.startedAt, p.logPath, id);
 }
@@ -143,39 +147,39 @@ export function finishRun(
   },
 ): boolean {
   return (
-    db
-      .prepare(
-        `UPDATE cron_runs SET status = ?, reason = ?, exit_code = ?, signal = ?, finished_at = ?
+    prepared(
+      db,
+      `UPDATE cron_runs SET status = ?, reason = ?, exit_code = ?, signal = ?, finished_at = ?
          WHERE id = ? AND status IN ('queued', 'running')`,
-      )
-      .run(f.status, f.reason, f.exitCode, f.signal, f.finishedAt, id).changes === 1
+    ).run(f.status, f.reason, f.exitCode, f.signal, f.finishedAt, id).changes === 1
   );
 }
 
 /** One run by id, or null. */
 export function getRun(db: Db, id: number): CronRunRow | null {
-  const row = db.prepare('SELECT * FROM cron_runs WHERE id = ?').get(id) as unknown as RawRun | undefined;
+  const row = prepared(db, 'SELECT * FROM cron_runs WHERE id = ?').get(id) as unknown as RawRun | undefined;
   return row ? toRun(row) : null;
 }
 
 /** Newest first. */
 export function listRuns(db: Db, app: string, job: string, limit: number): CronRunRow[] {
   return (
-    db
-      .prepare('SELECT * FROM cron_runs WHERE app = ? AND job = ? ORDER BY id DESC LIMIT ?')
-      .all(app, job, limit) as unknown as RawRun[]
+    prepared(db, 'SELECT * FROM cron_runs WHERE app = ? AND job = ? ORDER BY id DESC LIMIT ?').all(
+      app,
+      job,
+      limit,
+    ) as unknown as RawRun[]
   ).map(toRun);
 }
 
 /** The newest run that actually ran or runs (skips left out), per job of the app. */
 export function lastRuns(db: Db, app: string): Map<string, CronRunRow> {
-  const rows = db
-    .prepare(
-      `SELECT r.* FROM cron_runs r
+  const rows = prepared(
+    db,
+    `SELECT r.* FROM cron_runs r
        JOIN (SELECT job, MAX(id) AS id FROM cron_runs WHERE app = ? AND status NOT IN ('skipped', 'queued') GROUP BY job) last
        ON r.id = last.id`,
-    )
-    .all(app) as unknown as RawRun[];
+  ).all(app) as unknown as RawRun[];
   return new Map(rows.map((r) => [r.job, toRun(r)]));
 }
 
@@ -191,14 +195,13 @@ export function pruneRuns(
   before: number,
   batch: number,
 ): CronRunRow[] {
-  const rows = db
-    .prepare(
-      `SELECT * FROM cron_runs WHERE app = ? AND job = ? AND status NOT IN ('queued', 'running')
+  const rows = prepared(
+    db,
+    `SELECT * FROM cron_runs WHERE app = ? AND job = ? AND status NOT IN ('queued', 'running')
        AND (created_at < ? OR id < COALESCE((SELECT id FROM cron_runs WHERE app = ? AND job = ? ORDER BY id DESC LIMIT 1 OFFSET ?), -1))
        ORDER BY id LIMIT ?`,
-    )
-    .all(app, job, before, app, job, keep - 1, batch) as unknown as RawRun[];
-  const del = db.prepare('DELETE FROM cron_runs WHERE id = ?');
+  ).all(app, job, before, app, job, keep - 1, batch) as unknown as RawRun[];
+  const del = prepared(db, 'DELETE FROM cron_runs WHERE id = ?');
   for (const r of rows) del.run(r.id);
   return rows.map(toRun);
 }

@@ -1,4 +1,4 @@
-import type { Db } from './db.js';
+import { type Db, prepared } from './db.js';
 
 export * from './cron-runs.js';
 
@@ -43,13 +43,13 @@ const toJob = (r: RawJob): CronJobRow => ({
 /** Every stored job of an app, removed ones included. */
 export function listCronJobs(db: Db, app: string): CronJobRow[] {
   return (
-    db.prepare('SELECT * FROM cron_jobs WHERE app = ? ORDER BY name').all(app) as unknown as RawJob[]
+    prepared(db, 'SELECT * FROM cron_jobs WHERE app = ? ORDER BY name').all(app) as unknown as RawJob[]
   ).map(toJob);
 }
 
 /** One stored job, or null. */
 export function getCronJob(db: Db, app: string, name: string): CronJobRow | null {
-  const row = db.prepare('SELECT * FROM cron_jobs WHERE app = ? AND name = ?').get(app, name) as unknown as
+  const row = prepared(db, 'SELECT * FROM cron_jobs WHERE app = ? AND name = ?').get(app, name) as unknown as
     RawJob | undefined;
   return row ? toJob(row) : null;
 }
@@ -59,7 +59,8 @@ export function insertCronJob(
   db: Db,
   j: { app: string; name: string; schedule: string; command: string; cursor: number; now: number },
 ): void {
-  db.prepare(
+  prepared(
+    db,
     `INSERT INTO cron_jobs (app, name, schedule, command, last_slot, enabled, suspended, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, 1, 0, ?, ?)`,
   ).run(j.app, j.name, j.schedule, j.command, j.cursor, j.now, j.now);
@@ -81,7 +82,8 @@ export function updateCronJob(
     now: number;
   },
 ): void {
-  db.prepare(
+  prepared(
+    db,
     `UPDATE cron_jobs SET schedule = ?, command = ?, last_slot = MAX(last_slot, ?), enabled = ?, updated_at = ?
      WHERE app = ? AND name = ?`,
   ).run(j.schedule, j.command, j.cursor, j.enabled ? 1 : 0, j.now, j.app, j.name);
@@ -89,7 +91,7 @@ export function updateCronJob(
 
 /** Marks a job gone from the manifest; its runs stay. */
 export function disableCronJob(db: Db, app: string, name: string, now: number): void {
-  db.prepare('UPDATE cron_jobs SET enabled = 0, updated_at = ? WHERE app = ? AND name = ?').run(
+  prepared(db, 'UPDATE cron_jobs SET enabled = 0, updated_at = ? WHERE app = ? AND name = ?').run(
     now,
     app,
     name,
@@ -98,7 +100,8 @@ export function disableCronJob(db: Db, app: string, name: string, now: number): 
 
 /** Suspends or resumes; resuming moves the cursor to at least `now`, so nothing paused fires afterwards. */
 export function setCronSuspended(db: Db, app: string, name: string, suspended: boolean, now: number): void {
-  db.prepare(
+  prepared(
+    db,
     `UPDATE cron_jobs SET suspended = ?, last_slot = CASE WHEN ? THEN last_slot ELSE MAX(last_slot, ?) END, updated_at = ?
      WHERE app = ? AND name = ?`,
   ).run(suspended ? 1 : 0, suspended ? 1 : 0, now, now, app, name);
@@ -115,11 +118,10 @@ export function claimCursor(
   expected: number,
   next: number,
 ): CronJobRow | null {
-  const res = db
-    .prepare(
-      'UPDATE cron_jobs SET last_slot = ? WHERE app = ? AND name = ? AND last_slot = ? AND enabled = 1 AND ? > last_slot',
-    )
-    .run(next, app, name, expected, next);
+  const res = prepared(
+    db,
+    'UPDATE cron_jobs SET last_slot = ? WHERE app = ? AND name = ? AND last_slot = ? AND enabled = 1 AND ? > last_slot',
+  ).run(next, app, name, expected, next);
   if (res.changes !== 1) return null;
   return getCronJob(db, app, name);
 }

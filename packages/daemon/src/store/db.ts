@@ -1,8 +1,22 @@
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { migrations } from './migrations.js';
 
 /** The daemon's state database. All SQL lives under `store/`. */
 export type Db = DatabaseSync;
+
+const statements = new WeakMap<Db, Map<string, StatementSync>>();
+
+/**
+ * The compiled statement for `sql`, kept per connection: compiling costs more than running a small statement,
+ * and the supervisor writes a replica row on every state change (hundreds per `up` of 50 replicas).
+ */
+export function prepared(db: Db, sql: string): StatementSync {
+  let cache = statements.get(db);
+  if (!cache) statements.set(db, (cache = new Map()));
+  let stmt = cache.get(sql);
+  if (!stmt) cache.set(sql, (stmt = db.prepare(sql)));
+  return stmt;
+}
 
 /** Opens `state.db` in WAL mode and brings its schema up to date. */
 export function openDb(file: string): Db {

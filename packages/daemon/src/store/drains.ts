@@ -1,4 +1,4 @@
-import type { Db } from './db.js';
+import { type Db, prepared } from './db.js';
 
 export interface DrainRow {
   readonly id: number;
@@ -17,20 +17,26 @@ interface RawDrain {
 const toDrain = (r: RawDrain): DrainRow => ({ id: r.id, app: r.app, url: r.url, createdAt: r.created_at });
 
 export function listDrains(db: Db, app?: string): DrainRow[] {
-  const rows = app === undefined ? db.prepare('SELECT * FROM drains ORDER BY id').all() : db.prepare('SELECT * FROM drains WHERE app = ? ORDER BY id').all(app);
+  const rows =
+    app === undefined
+      ? prepared(db, 'SELECT * FROM drains ORDER BY id').all()
+      : prepared(db, 'SELECT * FROM drains WHERE app = ? ORDER BY id').all(app);
   return (rows as unknown as RawDrain[]).map(toDrain);
 }
 
 /** Returns the new drain's id, or null when the app already drains to that URL. */
 export function insertDrain(db: Db, app: string, url: string, now: number): number | null {
-  const res = db.prepare('INSERT INTO drains (app, url, created_at) VALUES (?, ?, ?) ON CONFLICT(app, url) DO NOTHING').run(app, url, now);
+  const res = prepared(
+    db,
+    'INSERT INTO drains (app, url, created_at) VALUES (?, ?, ?) ON CONFLICT(app, url) DO NOTHING',
+  ).run(app, url, now);
   return res.changes === 0 ? null : Number(res.lastInsertRowid);
 }
 
 export function deleteDrain(db: Db, app: string, id: number): boolean {
-  return db.prepare('DELETE FROM drains WHERE app = ? AND id = ?').run(app, id).changes > 0;
+  return prepared(db, 'DELETE FROM drains WHERE app = ? AND id = ?').run(app, id).changes > 0;
 }
 
 export function deleteAppDrains(db: Db, app: string): void {
-  db.prepare('DELETE FROM drains WHERE app = ?').run(app);
+  prepared(db, 'DELETE FROM drains WHERE app = ?').run(app);
 }

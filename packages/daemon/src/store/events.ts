@@ -1,4 +1,4 @@
-import type { Db } from './db.js';
+import { type Db, prepared } from './db.js';
 
 export interface EventRow {
   readonly id: number;
@@ -25,9 +25,10 @@ interface RawEvent {
 const toEvent = (r: RawEvent): EventRow => ({ ...r, data: JSON.parse(r.data) as Record<string, unknown> });
 
 export function insertEvent(db: Db, e: Omit<EventRow, 'id'>): number {
-  const res = db
-    .prepare('INSERT INTO events (time, type, app, process, replica, message, data) VALUES (?, ?, ?, ?, ?, ?, ?)')
-    .run(e.time, e.type, e.app, e.process, e.replica, e.message, JSON.stringify(e.data));
+  const res = prepared(
+    db,
+    'INSERT INTO events (time, type, app, process, replica, message, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  ).run(e.time, e.type, e.app, e.process, e.replica, e.message, JSON.stringify(e.data));
   return Number(res.lastInsertRowid);
 }
 
@@ -35,12 +36,16 @@ export function insertEvent(db: Db, e: Omit<EventRow, 'id'>): number {
 export function listEvents(db: Db, q: { app?: string; limit: number; afterId?: number }): EventRow[] {
   if (q.afterId !== undefined) {
     const rows = q.app
-      ? db.prepare('SELECT * FROM events WHERE app = ? AND id > ? ORDER BY id LIMIT ?').all(q.app, q.afterId, q.limit)
-      : db.prepare('SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?').all(q.afterId, q.limit);
+      ? prepared(db, 'SELECT * FROM events WHERE app = ? AND id > ? ORDER BY id LIMIT ?').all(
+          q.app,
+          q.afterId,
+          q.limit,
+        )
+      : prepared(db, 'SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?').all(q.afterId, q.limit);
     return (rows as unknown as RawEvent[]).map(toEvent);
   }
   const rows = q.app
-    ? db.prepare('SELECT * FROM events WHERE app = ? ORDER BY id DESC LIMIT ?').all(q.app, q.limit)
-    : db.prepare('SELECT * FROM events ORDER BY id DESC LIMIT ?').all(q.limit);
+    ? prepared(db, 'SELECT * FROM events WHERE app = ? ORDER BY id DESC LIMIT ?').all(q.app, q.limit)
+    : prepared(db, 'SELECT * FROM events ORDER BY id DESC LIMIT ?').all(q.limit);
   return (rows as unknown as RawEvent[]).map(toEvent);
 }

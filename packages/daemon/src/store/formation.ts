@@ -1,4 +1,4 @@
-import type { Db } from './db.js';
+import { type Db, prepared } from './db.js';
 
 export interface FormationRow {
   readonly app: string;
@@ -19,28 +19,35 @@ interface RawFormation {
 }
 
 export function listFormation(db: Db, app: string): FormationRow[] {
-  return (db.prepare('SELECT * FROM formation WHERE app = ?').all(app) as unknown as RawFormation[]).map((r) => ({
-    app: r.app,
-    process: r.process,
-    scaled: r.scaled,
-    scaledAgainst: r.scaled_against,
-    stopped: r.stopped === 1,
-  }));
+  return (prepared(db, 'SELECT * FROM formation WHERE app = ?').all(app) as unknown as RawFormation[]).map(
+    (r) => ({
+      app: r.app,
+      process: r.process,
+      scaled: r.scaled,
+      scaledAgainst: r.scaled_against,
+      stopped: r.stopped === 1,
+    }),
+  );
 }
 
 export function setScaled(db: Db, app: string, process: string, count: number, manifestCount: number): void {
-  db.prepare(
+  prepared(
+    db,
     `INSERT INTO formation (app, process, scaled, scaled_against) VALUES (?, ?, ?, ?)
      ON CONFLICT(app, process) DO UPDATE SET scaled = excluded.scaled, scaled_against = excluded.scaled_against`,
   ).run(app, process, count, manifestCount);
 }
 
 export function clearScaled(db: Db, app: string, process: string): void {
-  db.prepare('UPDATE formation SET scaled = NULL, scaled_against = NULL WHERE app = ? AND process = ?').run(app, process);
+  prepared(db, 'UPDATE formation SET scaled = NULL, scaled_against = NULL WHERE app = ? AND process = ?').run(
+    app,
+    process,
+  );
 }
 
 export function setStopped(db: Db, app: string, process: string, stopped: boolean): void {
-  db.prepare(
+  prepared(
+    db,
     `INSERT INTO formation (app, process, stopped) VALUES (?, ?, ?)
      ON CONFLICT(app, process) DO UPDATE SET stopped = excluded.stopped`,
   ).run(app, process, stopped ? 1 : 0);

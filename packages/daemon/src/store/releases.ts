@@ -1,4 +1,4 @@
-import type { Db } from './db.js';
+import { type Db, prepared } from './db.js';
 
 export type ReleaseStatus = 'building' | 'succeeded' | 'failed';
 
@@ -35,43 +35,53 @@ const toRelease = (r: RawRelease): ReleaseRow => ({
 
 /** Reserves the next version number for an app (call inside a transaction). */
 export function nextVersion(db: Db, app: string): number {
-  const row = db.prepare('SELECT MAX(version) AS v FROM releases WHERE app = ?').get(app) as { v: number | null };
+  const row = prepared(db, 'SELECT MAX(version) AS v FROM releases WHERE app = ?').get(app) as {
+    v: number | null;
+  };
   return (row.v ?? 0) + 1;
 }
 
 export function insertRelease(db: Db, r: Omit<ReleaseRow, 'specJson'> & { specJson?: string | null }): void {
-  db.prepare(
+  prepared(
+    db,
     'INSERT INTO releases (app, version, created_at, source, status, spec_json, path) VALUES (?, ?, ?, ?, ?, ?, ?)',
   ).run(r.app, r.version, r.createdAt, r.source, r.status, r.specJson ?? null, r.path);
 }
 
-export function finishRelease(db: Db, app: string, version: number, status: ReleaseStatus, specJson: string | null): void {
-  db.prepare('UPDATE releases SET status = ?, spec_json = COALESCE(?, spec_json) WHERE app = ? AND version = ?').run(
-    status,
-    specJson,
-    app,
-    version,
-  );
+export function finishRelease(
+  db: Db,
+  app: string,
+  version: number,
+  status: ReleaseStatus,
+  specJson: string | null,
+): void {
+  prepared(
+    db,
+    'UPDATE releases SET status = ?, spec_json = COALESCE(?, spec_json) WHERE app = ? AND version = ?',
+  ).run(status, specJson, app, version);
 }
 
 export function getRelease(db: Db, app: string, version: number): ReleaseRow | null {
-  const row = db.prepare('SELECT * FROM releases WHERE app = ? AND version = ?').get(app, version) as unknown as
-    | RawRelease
-    | undefined;
+  const row = prepared(db, 'SELECT * FROM releases WHERE app = ? AND version = ?').get(
+    app,
+    version,
+  ) as unknown as RawRelease | undefined;
   return row ? toRelease(row) : null;
 }
 
 export function listReleases(db: Db, app: string): ReleaseRow[] {
-  return (db.prepare('SELECT * FROM releases WHERE app = ? ORDER BY version DESC').all(app) as unknown as RawRelease[]).map(
-    toRelease,
-  );
+  return (
+    prepared(db, 'SELECT * FROM releases WHERE app = ? ORDER BY version DESC').all(
+      app,
+    ) as unknown as RawRelease[]
+  ).map(toRelease);
 }
 
 /** Builds left `building` by a daemon that died mid-build are failed, not resumed. */
 export function failUnfinishedBuilds(db: Db): void {
-  db.prepare("UPDATE releases SET status = 'failed' WHERE status = 'building'").run();
+  prepared(db, "UPDATE releases SET status = 'failed' WHERE status = 'building'").run();
 }
 
 export function deleteRelease(db: Db, app: string, version: number): void {
-  db.prepare('DELETE FROM releases WHERE app = ? AND version = ?').run(app, version);
+  prepared(db, 'DELETE FROM releases WHERE app = ? AND version = ?').run(app, version);
 }

@@ -1,4 +1,4 @@
-import type { Db } from './db.js';
+import { type Db, prepared } from './db.js';
 
 /** What survives a daemon restart about one replica slot. */
 export interface ReplicaRow {
@@ -46,13 +46,14 @@ const toReplica = (r: RawReplica): ReplicaRow => ({
 
 export function listReplicas(db: Db, app?: string): ReplicaRow[] {
   const rows = app
-    ? db.prepare('SELECT * FROM replicas WHERE app = ? ORDER BY process, idx').all(app)
-    : db.prepare('SELECT * FROM replicas ORDER BY app, process, idx').all();
+    ? prepared(db, 'SELECT * FROM replicas WHERE app = ? ORDER BY process, idx').all(app)
+    : prepared(db, 'SELECT * FROM replicas ORDER BY app, process, idx').all();
   return (rows as unknown as RawReplica[]).map(toReplica);
 }
 
 export function upsertReplica(db: Db, r: ReplicaRow): void {
-  db.prepare(
+  prepared(
+    db,
     `INSERT INTO replicas (app, process, idx, pid, proc_start, started_at, restarts, last_exit_code, last_exit_signal, last_exit_at, release)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT(app, process, idx) DO UPDATE SET pid = excluded.pid, proc_start = excluded.proc_start,
@@ -74,5 +75,5 @@ export function upsertReplica(db: Db, r: ReplicaRow): void {
 }
 
 export function deleteReplica(db: Db, app: string, process: string, idx: number): void {
-  db.prepare('DELETE FROM replicas WHERE app = ? AND process = ? AND idx = ?').run(app, process, idx);
+  prepared(db, 'DELETE FROM replicas WHERE app = ? AND process = ? AND idx = ?').run(app, process, idx);
 }
