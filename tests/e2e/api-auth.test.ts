@@ -48,10 +48,14 @@ describe('API access', () => {
     const pid = await waitFor(() => sb.daemonPid(), 10_000, 'daemon.json');
     expect(pid).toBe(child.pid);
     const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    expect(argv).toContain('--max-semi-space-size=1');
+    expect(argv).toEqual(expect.arrayContaining(['--max-semi-space-size=1', '--no-opt']));
     expect(procEnv(pid!)?.MALLOC_ARENA_MAX).toBe('2');
     await sb.cliOk(['up']);
     const [replica] = await waitFor(() => (sb.userPids().length ? sb.userPids() : null), 10_000, 'the replica');
     expect(procEnv(replica!)?.MALLOC_ARENA_MAX).toBeUndefined();
+    // The daemon's own argument parsing (it skips the CLI's command tree) still refuses what it does not know.
+    const bad = await sb.cli(['daemon', '--prot', '7300']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("Unknown option '--prot'");
   });
 });

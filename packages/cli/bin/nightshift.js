@@ -10,10 +10,12 @@ if (major < 22 || (major === 22 && minor < 12)) {
   process.exit(1);
 }
 // The daemon runs for months beside many replicas: a 1 MB young generation keeps its RSS low and flat through
-// crash loops (V8 otherwise grows it to 16 MB and more), and two malloc arenas stop glibc from keeping one per
-// thread. V8 reads heap flags only at start, so `nightshift daemon` re-executes itself once with them: same pid,
-// so systemd and `up` see no difference. Replicas never inherit this (their environment is built, not copied).
-const DAEMON_FLAGS = ['--max-semi-space-size=1'];
+// crash loops (V8 otherwise grows it to 16 MB and more); without TurboFan (Maglev still optimises) it maps ~4 MB
+// less of V8's code while the log pipeline keeps its throughput (`npm run bench logs-capture`: 1.42× vs 1.39×
+// the write-to-file limit); two malloc arenas stop glibc from keeping one per thread. V8 reads these flags only
+// at start, so `nightshift daemon` re-executes itself once with them: same pid, so systemd and `up` see no
+// difference. Replicas never inherit this (their environment is built, not copied).
+const DAEMON_FLAGS = ['--max-semi-space-size=1', '--no-opt'];
 const [command, sub] = process.argv.slice(2);
 if (
   command === 'daemon' &&
@@ -26,5 +28,11 @@ if (
     MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
   });
 }
-const { main } = await import('../dist/main.js');
-process.exitCode = await main(process.argv);
+const daemonArgs = process.argv.slice(3);
+if (command === 'daemon' && sub !== 'stop' && !daemonArgs.some((a) => a === '--help' || a === '-h')) {
+  const { daemonEntry } = await import('../dist/daemon-entry.js');
+  process.exitCode = await daemonEntry(daemonArgs);
+} else {
+  const { main } = await import('../dist/main.js');
+  process.exitCode = await main(process.argv);
+}

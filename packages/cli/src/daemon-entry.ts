@@ -1,0 +1,23 @@
+import { parseArgs } from 'node:util';
+
+/**
+ * `nightshift daemon [--port N] [--host ADDRESS]` without the CLI's command tree. The daemon keeps every module
+ * it loads for its whole life; commander and the modules of every command cost it ~2 MB of RSS for nothing.
+ * `daemon --help` and `daemon stop` still go through the full CLI (commands/daemon.ts, same options).
+ */
+export async function daemonEntry(args: readonly string[]): Promise<number> {
+  let values: { port?: string | undefined; host: string };
+  try {
+    values = parseArgs({
+      args: [...args],
+      options: { port: { type: 'string' }, host: { type: 'string', default: '127.0.0.1' } },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (err) {
+    process.stderr.write(`error: ${(err as Error).message}\n(run \`nightshift daemon --help\` for usage)\n`);
+    return 2;
+  }
+  const { runDaemon } = await import('@nightshift/daemon');
+  return runDaemon({ port: values.port, host: values.host });
+}
