@@ -15,7 +15,7 @@ if (major < 22 || (major === 22 && minor < 12)) {
 // the write-to-file limit); two malloc arenas stop glibc from keeping one per thread. V8 reads these flags only
 // at start, so `nightshift daemon` re-executes itself once with them: same pid, so systemd and `up` see no
 // difference. Replicas never inherit this (their environment is built, not copied).
-const DAEMON_FLAGS = ['--max-semi-space-size=1', '--no-opt'];
+const DAEMON_FLAGS = ['--max-semi-space-size=1', '--no-opt', '--expose-gc'];
 const [command, sub] = process.argv.slice(2);
 if (
   command === 'daemon' &&
