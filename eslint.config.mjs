@@ -14,6 +14,10 @@ const impure = ['fs', 'fs/promises', 'child_process', 'net', 'http', 'https', 'd
   (m) => [`node:${m}`, m],
 );
 
+// Deep imports bypass a package's API; the subpaths its exports map declares on purpose are the exceptions
+// (`names`: the manifest's dependency-free constants the daemon needs without zod; `bundle`: the daemon as one file).
+const DEEP_IMPORTS = ['@nightshift/*/*', '!@nightshift/manifest/names', '!@nightshift/daemon/bundle'];
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'packages/dashboard/**', '**/*.mjs', '**/*.js', 'examples/**'] },
   js.configs.recommended,
@@ -24,7 +28,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@nightshift/*/*'], message: 'Import a package through its index (exports map).' }] },
+        { patterns: [{ group: DEEP_IMPORTS, message: 'Import a package through its index or a subpath its exports map declares.' }] },
       ],
     },
   },
@@ -35,7 +39,7 @@ export default tseslint.config(
         'error',
         {
           paths: impure.map((name) => ({ name, message: 'PURE code: pass effects in from the shell.' })),
-          patterns: [{ group: ['@nightshift/*/*'], message: 'Import a package through its index.' }],
+          patterns: [{ group: DEEP_IMPORTS, message: 'Import a package through its index or a subpath its exports map declares.' }],
         },
       ],
       'no-restricted-syntax': [

@@ -18,6 +18,15 @@ export async function daemonEntry(args: readonly string[]): Promise<number> {
     process.stderr.write(`error: ${(err as Error).message}\n(run \`nightshift daemon --help\` for usage)\n`);
     return 2;
   }
-  const { runDaemon } = await import('@nightshift/daemon');
-  return runDaemon({ port: values.port, host: values.host });
+  return (await loadDaemon()).runDaemon({ port: values.port, host: values.host });
+}
+
+/** The bundled daemon (scripts/bundle-daemon.mjs, part of `npm run build`); its modules when only `tsc -b` ran. */
+async function loadDaemon(): Promise<typeof import('@nightshift/daemon')> {
+  try {
+    return await import('@nightshift/daemon/bundle');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    return import('@nightshift/daemon');
+  }
 }

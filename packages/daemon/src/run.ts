@@ -1,5 +1,4 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { createRequire } from 'node:module';
 import { isCodedError } from '@nightshift/protocol';
 import { parseDaemonConfig } from './config.js';
 import { startDaemon } from './main.js';
@@ -36,10 +35,12 @@ export async function runDaemon(flags: { port?: string | undefined; host?: strin
 /**
  * The log pipeline frees pipe read buffers early when it can call the collector (see logs/options.ts);
  * without it a burst of output leaves the daemon ~40 MB larger. Enabled here so that `nightshift daemon`
- * needs no node flag, under systemd as from the CLI.
+ * needs no node flag, under systemd as from the CLI. `nightshift daemon` starts with --expose-gc already; only
+ * an embedder calling runDaemon() pays for node:v8, node:vm and the extra context here.
  */
 function exposeGc(): void {
   if (typeof globalThis.gc === 'function') return;
-  setFlagsFromString('--expose-gc');
-  globalThis.gc = runInNewContext('gc') as typeof globalThis.gc;
+  const require = createRequire(import.meta.url);
+  (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--expose-gc');
+  globalThis.gc = (require('node:vm') as typeof import('node:vm')).runInNewContext('gc') as typeof globalThis.gc;
 }

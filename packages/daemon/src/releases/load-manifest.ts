@@ -2,12 +2,13 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import type { AppSpec, ManifestDiagnostic } from '@nightshift/manifest';
 import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
 
 export const MANIFEST_PATH = '.paas/app.yaml';
-const CHILD = fileURLToPath(new URL('./manifest-child.js', import.meta.url));
+// Resolved through the package's own name, so the path holds from dist/ and from the bundle alike.
+const CHILD = createRequire(import.meta.url).resolve('@nightshift/daemon/manifest-child');
 /** Compiled specs kept by content: a redeploy whose manifest did not change skips the reader (~250 ms). */
 const CACHE_ENTRIES = 32;
 const compiled = new Map<string, string>();

@@ -1,10 +1,8 @@
-import { execFile } from 'node:child_process';
 import { copyFile, mkdir, readdir, stat, chmod } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
 import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
+import { git } from './git.js';
 
-const run = promisify(execFile);
 const SKIP_DIRS = new Set(['node_modules', '.git']);
 
 /**
@@ -38,12 +36,9 @@ export async function snapshotFolder(src: string, dest: string): Promise<{ sourc
 
 async function gitFiles(dir: string): Promise<{ files: string[]; commit: string } | null> {
   try {
-    const { stdout } = await run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
-      cwd: dir,
-      maxBuffer: 256 * 1024 * 1024,
-    });
-    const commit = await run('git', ['rev-parse', '--short', 'HEAD'], { cwd: dir })
-      .then((r) => r.stdout.trim())
+    const stdout = await git(['ls-files', '-z', '--cached', '--others', '--exclude-standard'], dir, 256 * 1024 * 1024);
+    const commit = await git(['rev-parse', '--short', 'HEAD'], dir)
+      .then((out) => out.trim())
       .catch(() => 'no commits');
     return { files: [...new Set(stdout.split('\0').filter(Boolean))], commit };
   } catch {

@@ -1,10 +1,9 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
-import { promisify } from 'node:util';
 import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
+import { git } from './git.js';
 import { snapshotFolder } from './snapshot.js';
 
-const run = promisify(execFile);
 
 /**
  * Puts the app's code into `dest`: the working folder as git sees it, or — with `ref` — exactly that
@@ -14,7 +13,7 @@ export async function stageSource(dir: string, dest: string, ref: string | undef
   if (ref === undefined) return (await snapshotFolder(dir, dest)).source;
   let commit: string;
   try {
-    commit = (await run('git', ['rev-parse', '--verify', `${ref}^{commit}`], { cwd: dir })).stdout.trim();
+    commit = (await git(['rev-parse', '--verify', `${ref}^{commit}`], dir)).trim();
   } catch {
     throw new NightshiftError(
       ErrorCodes.snapshotFailed,
@@ -23,7 +22,7 @@ export async function stageSource(dir: string, dest: string, ref: string | undef
     );
   }
   await mkdir(dest, { recursive: true, mode: 0o700 });
-  const prefix = (await run('git', ['rev-parse', '--show-prefix'], { cwd: dir })).stdout.trim();
+  const prefix = (await git(['rev-parse', '--show-prefix'], dir)).trim();
   await new Promise<void>((resolve, reject) => {
     // Archive the app's own subfolder when it lives inside a larger repository.
     const archive = spawn('git', ['archive', '--format=tar', prefix ? `${commit}:${prefix}` : commit], { cwd: dir });

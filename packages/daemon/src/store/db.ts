@@ -12,7 +12,7 @@ const statements = new WeakMap<Db, Map<string, StatementSync>>();
  */
 export function prepared(db: Db, sql: string): StatementSync {
   let cache = statements.get(db);
-  if (!cache) statements.set(db, (cache = new Map()));
+  if (!cache) statements.set(db, (cache = new Map<string, StatementSync>()));
   let stmt = cache.get(sql);
   if (!stmt) cache.set(sql, (stmt = db.prepare(sql)));
   return stmt;

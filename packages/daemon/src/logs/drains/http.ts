@@ -1,10 +1,7 @@
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
 import type { LogLine } from '../types.js';
 import { DeliveryError, type Transport } from './transport.js';
-import { nodeHttp, nodeHttps } from '../../runtime/builtins.js';
+import { nodeHttp, nodeHttps, nodeZlib } from '../../runtime/builtins.js';
 
-const gzipAsync = promisify(gzip);
 
 export interface HttpOptions {
   readonly url: URL;
@@ -24,7 +21,7 @@ export function ndjsonTransport(options: HttpOptions): Transport {
   return {
     maxBatch: 1000,
     async send(lines) {
-      const body = await gzipAsync(lines.map(ndjsonRecord).join('\n') + '\n');
+      const body = await gzipText(lines.map(ndjsonRecord).join('\n') + '\n');
       await post(options, body, { 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' });
     },
     close() {},
@@ -89,4 +86,8 @@ function post(options: HttpOptions, body: Buffer, headers: Record<string, string
     req.on('error', (error) => reject(new DeliveryError(`${url.host}: ${error.message}`, true, error)));
     req.end(body);
   });
+}
+
+function gzipText(text: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => nodeZlib().gzip(text, (err, out) => (err ? reject(err) : resolve(out))));
 }
