@@ -74,6 +74,18 @@ describe('runBenchmark', () => {
     expect(a.ratio).toBeCloseTo(a.median / base.median);
   });
 
+  it('compares a named metric instead of the wall time when the module says `ratioOf`', async () => {
+    const def = {
+      title: 'of',
+      ratioOf: 'to running ms',
+      baseline: { name: 'base', run: () => ({ metrics: { 'to running ms': 100 } }) },
+      cases: [{ name: 'a', run: () => ({ metrics: { 'to running ms': 150 } }) }],
+    };
+    const result = await runBenchmark(def, { runs: 3, warmup: 0 });
+    expect(result.rows[1]!.ratio).toBeCloseTo(1.5);
+    expect(renderResult(result)).toContain('ratio = "to running ms" / the baseline\'s');
+  });
+
   it('lets options override the module, and tears down after a failing case', async () => {
     let tornDown = false;
     const def = {

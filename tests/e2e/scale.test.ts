@@ -17,7 +17,14 @@ describe('scale (real processes)', () => {
   it('goes 3 → 5 → 1 → 0 → 2, seen by ps and by the OS, stopping the highest numbers', async () => {
     sb = new Sandbox('scale');
     sb.writeApp(IDLE);
-    await sb.cliOk(['up']);
+    // `up` answers once its processes exist: it shows them running, never `starting`.
+    const up = JSON.parse((await sb.cliOk(['up', '--json'])).stdout) as { ps: { state: string }[] };
+    expect(up.ps.map((r) => r.state)).toEqual(['running', 'running', 'running']);
+    const events = JSON.parse((await sb.cliOk(['events', '--json', '--app', sb.app])).stdout) as { id: number; type: string }[];
+    const finished = events.find((e) => e.type === 'deploy:finished')!.id;
+    const started = events.filter((e) => e.type === 'replica:started').map((e) => e.id);
+    expect(started).toHaveLength(3);
+    expect(Math.max(...started)).toBeLessThan(finished);
     const check = async (n: number) => {
       await waitFor(async () => {
         const ps = await sb.ps();

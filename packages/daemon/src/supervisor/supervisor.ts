@@ -39,6 +39,8 @@ interface AppRuntime {
 }
 
 const STOP_WAIT_SLACK_MS = 5_000;
+/** How long a deploy waits for its new processes to be spawned (they only fail to be after this long if the machine is overloaded). */
+const SPAWN_WAIT_MS = 30_000;
 const DEFAULT_STOP_GRACE_MS = 30_000;
 /** For a replica whose process left the manifest: it only ever stops, but the machine wants a policy. */
 const FALLBACK_RESTART = { backoffMs: 10_000, maxBackoffMs: 300_000, resetAfterMs: 600_000 };
@@ -86,6 +88,9 @@ export class Supervisor {
     rt.release = release;
     const stale = [...rt.runners.values()].flat().filter((r) => r.release !== null && r.release !== release.version);
     this.reconcile(app);
+    // A deploy is finished when its processes exist: `up` then shows them running, not `starting`.
+    const spawning = [...rt.runners.values()].flat().filter((r) => r.state.status === 'starting');
+    await Promise.all(spawning.map((r) => r.waitFor((st) => st.status !== 'starting', SPAWN_WAIT_MS).catch(this.#deps.onError)));
     for (const runner of stale) {
       if (!this.#isWanted(rt, runner)) continue;
       if (runner.state.status !== 'running' && runner.state.status !== 'starting') continue;
