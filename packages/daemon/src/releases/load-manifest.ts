@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -7,8 +8,7 @@ import type { AppSpec, ManifestDiagnostic } from '@nightshift/manifest';
 import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
 
 export const MANIFEST_PATH = '.paas/app.yaml';
-// Resolved through the package's own name, so the path holds from dist/ and from the bundle alike.
-const CHILD = createRequire(import.meta.url).resolve('@nightshift/daemon/manifest-child');
+const CHILD = childScript();
 /** Compiled specs kept by content: a redeploy whose manifest did not change skips the reader (~250 ms). */
 const CACHE_ENTRIES = 32;
 const compiled = new Map<string, string>();
@@ -70,4 +70,19 @@ function readInChild(text: string, rel: string, now: Date, opts: LoadOptions): P
     );
     child.stdin?.end(text);
   });
+}
+
+/**
+ * The reader's script, resolved through the package's own name so the path holds from dist/ and from the
+ * bundle alike: the bundled one (`npm run build`), which starts twice as fast, else the compiled module.
+ */
+function childScript(): string {
+  const require = createRequire(import.meta.url);
+  try {
+    const bundled = require.resolve('@nightshift/daemon/manifest-child-bundle');
+    if (existsSync(bundled)) return bundled;
+  } catch {
+    // only `tsc -b` ran: no bundle
+  }
+  return require.resolve('@nightshift/daemon/manifest-child');
 }
