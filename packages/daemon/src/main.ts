@@ -13,6 +13,7 @@ import { nodeHttp } from './runtime/builtins.js';
 import { offsetClock, systemClock } from './runtime/clock.js';
 import { buildEnvironment, pickBase } from './runtime/environment.js';
 import { perTurn } from './runtime/per-turn.js';
+import { startCompactor } from './runtime/compactor.js';
 import { DrainManager } from './drains/manager.js';
 import { createLogService } from './logs/index.js';
 import type { OutputSink } from './runtime/output.js';
@@ -164,6 +165,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
 
   const drains = new DrainManager({ db, bus, logs, clock });
   drains.startAll();
+  const stopCompactor = startCompactor(bus, { gc: globalThis.gc });
 
   const api = createApi({
     db,
@@ -214,6 +216,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
       // Cron runs in flight get SIGTERM like replicas (SIGKILL after 10 s) and end `interrupted`.
       await Promise.all([supervisor.shutdown(), scheduler.shutdown()]);
       await Promise.all([closeServer(unixServer), closeServer(tcpServer)]);
+      stopCompactor();
       await drains.closeAll();
       await logs.close();
       secrets.close();
