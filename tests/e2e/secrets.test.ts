@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, procEnv, Sandbox, waitFor, type CliResult } from './helpers.js';
@@ -297,6 +297,25 @@ workers:
     await cliIn(sb, ['secrets', 'set', 'API_TOKEN'], 'api-token-value-43');
     await sb.cliOk(['up']);
     expect((await replicaEnv(sb, 'printer.1', 'API_TOKEN')).value).toBe('api-token-value-43');
+  });
+
+  it('a daemon that never stores a secret keeps no master key; the first secret creates it, the next start checks it', async () => {
+    sb = new Sandbox('sec');
+    sb.writeApp(`workers:\n  - name: idle\n    start: sleep 1000\n    stop_grace: 1s\n`);
+    await sb.cliOk(['up']);
+    const keyFile = join(sb.home, 'master.key');
+    expect(existsSync(keyFile)).toBe(false);
+    expect((await cliIn(sb, ['secrets', 'set', 'API_TOKEN'], 'api-token-value-42')).code).toBe(0);
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    await sb.cliOk(['daemon', 'stop']);
+    // Now there is a key to check, so the start checks it.
+    chmodSync(keyFile, 0o644);
+    const refused = await startAndWait(sb);
+    expect(refused.code).toBe(1);
+    expect(refused.log).toContain('NS_SECRETS_KEY_UNSAFE');
+    chmodSync(keyFile, 0o600);
+    await sb.cliOk(['up']);
+    expect((await sb.cliOk(['secrets', 'ls'])).stdout).toContain('API_TOKEN');
   });
 
   it('secrets set on a terminal prompts without echoing the value', async () => {

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { DatabaseSync } from 'node:sqlite';
 import { defaultHomeDir, ErrorCodes, homeLayout, NightshiftError, type HomeLayout } from '@nightshift/protocol';
@@ -60,7 +59,22 @@ export function acquireLock(paths: HomePaths): { release: () => void } {
 
 /** The API token (0600), created on first start. */
 export function ensureToken(paths: HomePaths): string {
-  if (!existsSync(paths.token)) writeFileSync(paths.token, randomBytes(32).toString('base64url') + '\n', { mode: 0o600 });
+  if (!existsSync(paths.token)) writeFileSync(paths.token, kernelRandom(32).toString('base64url') + '\n', { mode: 0o600 });
   chmodSync(paths.token, 0o600);
   return readFileSync(paths.token, 'utf8').trim();
+}
+
+/**
+ * Bytes from the kernel's CSPRNG, read directly: node:crypto costs the daemon ~2.5 MB for its whole life, and
+ * it is loaded only once a secret is stored (see runtime/builtins.ts).
+ */
+function kernelRandom(n: number): Buffer {
+  const buf = Buffer.alloc(n);
+  const fd = openSync('/dev/urandom', 'r');
+  try {
+    for (let off = 0; off < n; ) off += readSync(fd, buf, off, n - off, null);
+  } finally {
+    closeSync(fd);
+  }
+  return buf;
 }

@@ -20,7 +20,7 @@ import type { OutputSink } from './runtime/output.js';
 import * as store from './store/index.js';
 import { reapPrevious } from './supervisor/reap.js';
 import { recoverRuns, Scheduler } from './scheduler/index.js';
-import { MASTER_KEY_ENV, openKeyring, SecretsService } from './secrets/index.js';
+import { type Keyring, keyringNeededAtStart, MASTER_KEY_ENV, openKeyring, SecretsService } from './secrets/index.js';
 import { type LiveRelease, Supervisor } from './supervisor/supervisor.js';
 import { version } from './version.js';
 import { rm } from 'node:fs/promises';
@@ -44,9 +44,10 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
   const token = ensureToken(paths);
   const clock = config.clockOffsetMs ? offsetClock(config.clockOffsetMs) : systemClock;
   const onError = (err: unknown) => log(`error: ${(err as Error)?.stack ?? String(err)}`);
-  let keyring;
+  const openRing = () => openKeyring(db, paths.masterKey, process.env[MASTER_KEY_ENV], clock.now());
+  let keyring: Keyring | null = null;
   try {
-    keyring = openKeyring(db, paths.masterKey, process.env[MASTER_KEY_ENV], clock.now());
+    if (keyringNeededAtStart(db, paths.masterKey, process.env[MASTER_KEY_ENV])) keyring = openRing();
   } catch (err) {
     // Refusing to start (unsafe, wrong or missing master key): leave the home as it was.
     db.close();
@@ -81,7 +82,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     bus,
     logs,
     keyFile: paths.masterKey,
-    keyring,
+    keyring: () => (keyring ??= openRing()),
     liveSpec: (app): AppSpec | null => supervisor.liveRelease(app)?.spec ?? null,
     restart: (app) => supervisor.serialize(app, () => supervisor.restart(app)),
     onError,

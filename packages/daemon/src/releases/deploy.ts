@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -61,6 +60,9 @@ const TAIL_LINES = 30;
  * roll back to an earlier release without rebuilding. Operations on one app run one at a time; a failed
  * build or predeploy leaves the live release and its processes untouched.
  */
+/** Staging folders only need to be unique within this daemon (one per home, holding its lock). */
+let stagingSeq = 0;
+
 export class Releases {
   #deps: DeployDeps;
   #locks = new Map<string, Promise<unknown>>();
@@ -82,7 +84,7 @@ export class Releases {
   }
 
   async deploy(opts: DeployOptions): Promise<DeployResponse> {
-    const staging = join(this.#deps.appsDir, '.staging', randomBytes(6).toString('hex'));
+    const staging = join(this.#deps.appsDir, '.staging', `${Date.now().toString(36)}-${++stagingSeq}`);
     let spec: AppSpec;
     let source: string;
     try {

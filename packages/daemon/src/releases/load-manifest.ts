@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -9,7 +8,7 @@ import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
 
 export const MANIFEST_PATH = '.paas/app.yaml';
 const CHILD = childScript();
-/** Compiled specs kept by content: a redeploy whose manifest did not change skips the reader (~250 ms). */
+/** Compiled specs kept by content: a redeploy whose manifest did not change skips the reader (~140 ms). */
 const CACHE_ENTRIES = 32;
 const compiled = new Map<string, string>();
 let readerStarts = 0;
@@ -40,7 +39,8 @@ export async function loadManifest(dir: string, rel: string, now: Date, opts: Lo
     );
   }
   // The day is part of the key: the reader checks that each cron schedule fires within a horizon from now.
-  const key = createHash('sha256').update(`${rel}\0${opts.defaultName}\0${now.toISOString().slice(0, 10)}\0${text}`).digest('hex');
+  // The text itself is the key (manifests are small): no hash, so no node:crypto in the daemon for it.
+  const key = `${rel}\0${opts.defaultName}\0${now.toISOString().slice(0, 10)}\0${text}`;
   const hit = compiled.get(key);
   if (hit !== undefined) {
     compiled.delete(key);

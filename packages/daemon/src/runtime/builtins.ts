@@ -7,9 +7,11 @@ const require = createRequire(import.meta.url);
  * `node:http` builds the module's namespace, which evaluates http's lazy `WebSocket`/`CloseEvent` getters and
  * so loads Node's bundled undici (~16 MB of RSS for the daemon's lifetime); `require` does not. `node:tls` and
  * `node:https` set up OpenSSL's contexts (~8 MB), needed only while a drain sends over TLS; `node:zlib` and
- * `node:util` are needed only by an HTTP drain and a git snapshot (~0.5–1 MB each when loaded at start).
+ * `node:util` are needed only by an HTTP drain and a git snapshot (~0.5–1 MB each when loaded at start);
+ * `node:crypto` (~2.5 MB) only once a secret is stored.
  */
 export const nodeHttp = (): typeof import('node:http') => require('node:http') as typeof import('node:http');
 export const nodeHttps = (): typeof import('node:https') => require('node:https') as typeof import('node:https');
 export const nodeTls = (): typeof import('node:tls') => require('node:tls') as typeof import('node:tls');
 export const nodeZlib = (): typeof import('node:zlib') => require('node:zlib') as typeof import('node:zlib');
+export const nodeCrypto = (): typeof import('node:crypto') => require('node:crypto') as typeof import('node:crypto');

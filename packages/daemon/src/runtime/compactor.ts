@@ -1,7 +1,7 @@
 import type { EventBus } from '../events/index.js';
 import type { EventType } from '../events/types.js';
 
-type Gc = (options: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void;
+type Gc = (options: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => unknown;
 
 export interface CompactorOptions {
   /** How often a busy daemon compacts at most (default 10 s). */

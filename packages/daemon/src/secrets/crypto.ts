@@ -1,5 +1,5 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
+import { nodeCrypto } from '../runtime/builtins.js';
 
 /** Length of the master key and of every key derived from it (AES-256). */
 export const KEY_BYTES = 32;
@@ -33,7 +33,7 @@ export function deriveKeys(master: Buffer): SecretKeys {
   if (master.length !== KEY_BYTES)
     throw new Error(`a master key has ${KEY_BYTES} bytes, not ${master.length}`);
   const sub = (info: string, length: number) =>
-    Buffer.from(hkdfSync('sha256', master, HKDF_SALT, info, length));
+    Buffer.from(nodeCrypto().hkdfSync('sha256', master, HKDF_SALT, info, length));
   return {
     encryption: sub('nightshift/secrets/aes-256-gcm', KEY_BYTES),
     digest: sub('nightshift/secrets/digest', KEY_BYTES),
@@ -51,8 +51,8 @@ function associatedData(app: string, name: string): Buffer {
 
 /** Encrypts `value` for `app`/`name` with a fresh random nonce. */
 export function seal(keys: SecretKeys, app: string, name: string, value: string): Sealed {
-  const nonce = randomBytes(NONCE_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', keys.encryption, nonce, { authTagLength: TAG_BYTES });
+  const nonce = nodeCrypto().randomBytes(NONCE_BYTES);
+  const cipher = nodeCrypto().createCipheriv('aes-256-gcm', keys.encryption, nonce, { authTagLength: TAG_BYTES });
   cipher.setAAD(associatedData(app, name));
   const ciphertext = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()]);
   return { nonce, ciphertext, tag: cipher.getAuthTag() };
@@ -66,7 +66,7 @@ export function open(keys: SecretKeys, app: string, name: string, sealed: Sealed
   try {
     if (sealed.nonce.length !== NONCE_BYTES || sealed.tag.length !== TAG_BYTES)
       throw new Error('malformed nonce or tag');
-    const decipher = createDecipheriv('aes-256-gcm', keys.encryption, sealed.nonce, {
+    const decipher = nodeCrypto().createDecipheriv('aes-256-gcm', keys.encryption, sealed.nonce, {
       authTagLength: TAG_BYTES,
     });
     decipher.setAAD(associatedData(app, name));
@@ -85,5 +85,5 @@ export function open(keys: SecretKeys, app: string, name: string, sealed: Sealed
 
 /** The short keyed digest of a value: equal values give equal digests under one master key, nothing more. */
 export function digestOf(keys: SecretKeys, value: string): string {
-  return createHmac('sha256', keys.digest).update(value, 'utf8').digest('hex').slice(0, DIGEST_HEX);
+  return nodeCrypto().createHmac('sha256', keys.digest).update(value, 'utf8').digest('hex').slice(0, DIGEST_HEX);
 }

@@ -3,8 +3,9 @@
  * service, and asks it for each process's config vars and secrets; the API routes call its writes.
  *
  * ```ts
- * const keyring = openKeyring(db, paths.masterKey, process.env.NIGHTSHIFT_MASTER_KEY, clock.now()); // or refuse to start
- * const secrets = new SecretsService({ db, clock, bus, logs, keyFile: paths.masterKey, keyring, liveSpec, restart, onError });
+ * const open = () => openKeyring(db, paths.masterKey, process.env.NIGHTSHIFT_MASTER_KEY, clock.now());
+ * let keyring = keyringNeededAtStart(db, paths.masterKey, process.env.NIGHTSHIFT_MASTER_KEY) ? open() : null; // or refuse to start
+ * const secrets = new SecretsService({ …, keyFile: paths.masterKey, keyring: () => (keyring ??= open()), … });
  * buildEnvironment({ …, configVars: secrets.configVars(app), secrets: secrets.values(app, spec.secrets) }, target);
  * new Releases({ …, preflight: (spec) => secrets.preflight(spec) });
  * ```
@@ -19,7 +20,7 @@
  *   restarts them one replica at a time, or is staged (`--no-restart`) until the next deploy or restart.
  */
 export { SecretsService, type SecretsDeps } from './service.js';
-export { openKeyring, rotateKeyring, type Keyring } from './keyring.js';
+export { keyringNeededAtStart, openKeyring, rotateKeyring, type Keyring } from './keyring.js';
 export { MASTER_KEY_ENV } from './master-key.js';
 export { REDACT_MIN_LENGTH, secretRedactor } from './redactor.js';
 

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
 import * as store from '../store/index.js';
 import { deriveKeys, digestOf, open, seal, type SecretKeys } from './crypto.js';
@@ -8,6 +9,7 @@ import {
   loadMasterKey,
   MASTER_KEY_ENV,
   newMasterKey,
+  nextKeyPath,
   recoverRotation,
   writeNextKey,
   type KeySource,
@@ -17,6 +19,15 @@ import {
 export interface Keyring {
   readonly keys: SecretKeys;
   readonly source: KeySource;
+}
+
+/**
+ * Whether the daemon must open the keyring at start: there is something to check (a key fingerprint in the
+ * store, a key file, the variable, a rotation left half done). Otherwise the key is created with the first
+ * secret, so a daemon that never stores one never loads node:crypto (~2.5 MB for its whole life).
+ */
+export function keyringNeededAtStart(db: store.Db, keyFile: string, envKey: string | undefined): boolean {
+  return store.getKeyFingerprint(db) !== null || envKey !== undefined || existsSync(keyFile) || existsSync(nextKeyPath(keyFile));
 }
 
 /**

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   existsSync,
@@ -12,6 +11,7 @@ import {
 } from 'node:fs';
 import { dirname } from 'node:path';
 import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
+import { nodeCrypto } from '../runtime/builtins.js';
 import { KEY_BYTES } from './crypto.js';
 
 /** The environment variable that carries the master key instead of the file (base64 of 32 bytes). */
@@ -92,7 +92,7 @@ export function loadMasterKey(file: string, envValue: string | undefined): Loade
 
 /** A new random master key. */
 export function newMasterKey(): Buffer {
-  return randomBytes(KEY_BYTES);
+  return nodeCrypto().randomBytes(KEY_BYTES);
 }
 
 /** Writes a new key file (0600 from the first byte, never over an existing file) and syncs it and its folder. */

@@ -27,8 +27,11 @@ export interface SecretsDeps {
   readonly logs: { setRedactor(app: string, redactor: Redactor | null): void };
   /** `<home>/master.key`: where a rotation writes the new key. */
   readonly keyFile: string;
-  /** The master key opened at start (`openKeyring`). */
-  readonly keyring: Keyring;
+  /**
+   * The master key (`openKeyring`), asked for on first use: opened at start when there is something to check
+   * (`keyringNeededAtStart`), else when the first secret is stored.
+   */
+  readonly keyring: () => Keyring;
   /** The manifest of the app's live release, or null when it runs nothing. */
   readonly liveSpec: (app: string) => AppSpec | null;
   /** Restarts every process of a running app, one replica at a time, after its other operations. */
@@ -46,7 +49,7 @@ const RETIRED_PER_APP = 64;
  */
 export class SecretsService {
   readonly #deps: SecretsDeps;
-  #keyring: Keyring;
+  #keyring: Keyring | null = null;
   readonly #staged = new StagedChanges();
   readonly #retired = new Map<string, [name: string, value: string][]>();
   readonly #unsubscribe: () => void;
@@ -54,7 +57,6 @@ export class SecretsService {
 
   constructor(deps: SecretsDeps) {
     this.#deps = deps;
-    this.#keyring = deps.keyring;
     this.#changes = {
       db: deps.db,
       bus: deps.bus,
@@ -71,6 +73,11 @@ export class SecretsService {
       if (whole) this.#staged.clear(event.app);
     });
     for (const app of store.listSecretApps(deps.db)) this.#refreshRedactor(app);
+  }
+
+  /** node:crypto and the key file are touched only from here: a daemon that never stores a secret loads neither. */
+  #ring(): Keyring {
+    return (this.#keyring ??= this.#deps.keyring());
   }
 
   close(): void {
@@ -101,7 +108,7 @@ export class SecretsService {
     const wanted = new Set(names);
     const out: Record<string, string> = {};
     for (const row of store.listSecrets(this.#deps.db, app)) {
-      if (wanted.has(row.name)) out[row.name] = open(this.#keyring.keys, app, row.name, row);
+      if (wanted.has(row.name)) out[row.name] = open(this.#ring().keys, app, row.name, row);
     }
     return out;
   }
@@ -187,7 +194,7 @@ export class SecretsService {
     const both = names.filter((name) => config.has(name));
     if (both.length > 0) throw conflict(app, both, 'secret');
     const now = this.#deps.clock.now();
-    const keys = this.#keyring.keys;
+    const keys = this.#ring().keys;
     const replaced = this.#decryptable(app, names);
     store.transaction(this.#deps.db, () => {
       for (const name of names) {
@@ -272,11 +279,11 @@ export class SecretsService {
 
   /** Re-encrypts every secret of every app under a new master key (see `rotateKeyring`). */
   rotateKey(): RotateKeyResponse {
-    const previous = this.#keyring.keys.fingerprint;
+    const previous = this.#ring().keys.fingerprint;
     const { keyring, count, renameError } = rotateKeyring(
       this.#deps.db,
       this.#deps.keyFile,
-      this.#keyring,
+      this.#ring(),
       this.#deps.clock.now(),
     );
     this.#keyring = keyring;
@@ -308,7 +315,7 @@ export class SecretsService {
     for (const row of store.listSecrets(this.#deps.db, app)) {
       if (!wanted.has(row.name)) continue;
       try {
-        out.push([row.name, open(this.#keyring.keys, app, row.name, row)]);
+        out.push([row.name, open(this.#ring().keys, app, row.name, row)]);
       } catch (err) {
         this.#deps.onError(err);
       }

@@ -65,14 +65,15 @@ export function makeWorld(home: string, envKey?: string): World {
     },
     (err) => errors.push(err),
   );
-  const build = (key: string | undefined) =>
-    new SecretsService({
+  const build = (key: string | undefined) => {
+    const ring = openKeyring(db, keyFile, key, Date.now());
+    return new SecretsService({
       db,
       clock: { now: () => Date.now() },
       bus,
       logs,
       keyFile,
-      keyring: openKeyring(db, keyFile, key, Date.now()),
+      keyring: () => ring,
       liveSpec: (app) => live.get(app) ?? null,
       restart: (app) => {
         restarts.push(app);
@@ -80,6 +81,7 @@ export function makeWorld(home: string, envKey?: string): World {
       },
       onError: (err) => errors.push(err),
     });
+  };
   const world: World = {
     home,
     db,
