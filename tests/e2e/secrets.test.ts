@@ -308,11 +308,12 @@ workers:
     expect((await cliIn(sb, ['secrets', 'set', 'API_TOKEN'], 'api-token-value-42')).code).toBe(0);
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
     await sb.cliOk(['daemon', 'stop']);
-    // Now there is a key to check, so the start checks it.
+    // Now there is a key to check, so the start checks it, and `up` says why the daemon it started refused.
     chmodSync(keyFile, 0o644);
-    const refused = await startAndWait(sb);
+    const refused = await sb.cli(['up']);
     expect(refused.code).toBe(1);
-    expect(refused.log).toContain('NS_SECRETS_KEY_UNSAFE');
+    expect(refused.stderr).toContain('NS_DAEMON_START_FAILED');
+    expect(refused.stderr).toContain('NS_SECRETS_KEY_UNSAFE');
     chmodSync(keyFile, 0o600);
     await sb.cliOk(['up']);
     expect((await sb.cliOk(['secrets', 'ls'])).stdout).toContain('API_TOKEN');

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync, closeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { DaemonInfo } from '@nightshift/protocol';
 import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
@@ -21,6 +21,7 @@ export async function ensureDaemon(ctx: CliContext): Promise<{ info: DaemonInfo;
   }
   mkdirSync(ctx.paths.home, { recursive: true, mode: 0o700 });
   const logFd = openSync(ctx.paths.log, 'a', 0o600);
+  const logFrom = fstatSync(logFd).size;
   const child = spawn(process.execPath, [BIN, 'daemon'], {
     detached: true,
     stdio: ['ignore', logFd, logFd],
@@ -28,11 +29,19 @@ export async function ensureDaemon(ctx: CliContext): Promise<{ info: DaemonInfo;
   });
   closeSync(logFd);
   child.unref();
+  let exited = false;
+  child.once('exit', () => (exited = true));
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     try {
       return { info: await ctx.client.get<DaemonInfo>('/daemon'), started: true };
     } catch {
+      // A daemon that refused to start says why in its log: say it now rather than after the timeout. One
+      // that lost the race to another CLI's daemon exits too; that one will answer.
+      const said = exited ? readFileSync(ctx.paths.log, 'utf8').slice(logFrom).trim() : '';
+      if (said && !said.includes(ErrorCodes.daemonAlreadyRunning)) {
+        throw new NightshiftError(ErrorCodes.daemonStartFailed, `the daemon could not start:\n${said}`, `fix what it says and run the command again (the daemon's log: ${ctx.paths.log})`);
+      }
       await new Promise((r) => setTimeout(r, 50));
     }
   }
