@@ -75,6 +75,8 @@ async function upUntilRunning(d, dir) {
     if (running < N) await sleep(20);
   }
   const toRunning = performance.now() - t0;
+  // RSS with 50 replicas running, once the deploy's burst is over (the daemon compacts its heap after one).
+  await sleep(2000);
   const rss = rssMb(d.daemonPid());
   await d.cli(['apps', 'destroy', 'bench', '--confirm', 'bench']);
   return { metrics: { 'to running ms': toRunning, 'daemon RSS MB': rss } };

@@ -6,44 +6,60 @@ type Gc = (options: { type: 'major'; execution: 'sync'; flavor: 'last-resort' })
 export interface CompactorOptions {
   /** How often a busy daemon compacts at most (default 10 s). */
   readonly intervalMs?: number;
+  /** How long no event must have come before a compaction runs (default 50 ms). */
+  readonly quietMs?: number;
   /** The collector; the daemon runs with --expose-gc. Without one the compactor does nothing. */
   readonly gc?: Gc | undefined;
 }
 
-/** Bursts after which memory is given back at once rather than at the next interval. */
+/** Bursts after which memory is given back soon rather than at the next interval. */
 const BURSTS: ReadonlySet<EventType> = new Set(['deploy:finished', 'deploy:failed', 'rollback', 'app:destroyed']);
 
 /**
  * Gives memory back after bursts of work. V8 keeps the heap it grew to and glibc the chunks it freed, so after a
  * deploy of 50 replicas, or under a crash loop, the daemon's RSS grew by 10–14 MB and stayed there while its live
  * heap did not change (heap snapshots before and after: 10.1 MB). A full collection in V8's memory-reducing mode
- * (~30 ms for the daemon's heap) compacts and returns the pages: once a burst ends, and at most once per interval
- * while events keep coming; an idle daemon is never woken.
+ * compacts and returns the pages. It blocks the loop for ~30 ms, so it waits for a quiet moment (no event for
+ * `quietMs`, when restarts and timers are least likely due) — unless a whole interval passes without one — and
+ * runs once a burst ends and at most once per interval while events keep coming. An idle daemon is never woken.
  */
 export function startCompactor(bus: EventBus, options: CompactorOptions = {}): () => void {
   const gc = options.gc;
   if (!gc) return () => undefined;
+  const intervalMs = options.intervalMs ?? 10_000;
+  const quietMs = options.quietMs ?? 50;
   let dirty = false;
-  let soon: NodeJS.Immediate | null = null;
-  const compact = () => {
+  let lastEvent = 0;
+  let wantedSince: number | null = null;
+  let check: NodeJS.Timeout | null = null;
+
+  const tryCompact = () => {
+    check = null;
+    if (wantedSince === null) return;
+    const now = Date.now();
+    if (now - lastEvent < quietMs && now - wantedSince < intervalMs) {
+      check = setTimeout(tryCompact, quietMs).unref();
+      return;
+    }
+    wantedSince = null;
     dirty = false;
     gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
   };
+  const want = () => {
+    wantedSince ??= Date.now();
+    check ??= setTimeout(tryCompact, quietMs).unref();
+  };
   const unsubscribe = bus.subscribe((event) => {
     dirty = true;
-    if (BURSTS.has(event.type) && !soon) {
-      soon = setImmediate(() => {
-        soon = null;
-        compact();
-      });
-    }
+    lastEvent = Date.now();
+    if (BURSTS.has(event.type)) want();
   });
   const timer = setInterval(() => {
-    if (dirty) compact();
-  }, options.intervalMs ?? 10_000).unref();
+    if (dirty) want();
+  }, intervalMs).unref();
   return () => {
     unsubscribe();
     clearInterval(timer);
-    if (soon) clearImmediate(soon);
+    if (check) clearTimeout(check);
   };
 }
