@@ -33,6 +33,9 @@ if (command === 'daemon' && sub !== 'stop' && !daemonArgs.some((a) => a === '--h
   const { daemonEntry } = await import('../dist/daemon-entry.js');
   process.exitCode = await daemonEntry(daemonArgs);
 } else {
-  const { main } = await import('../dist/main.js');
+  // The bundle (`npm run build`) loads a few files instead of ~40 modules; dist/main.js when only tsc ran.
+  const { existsSync } = await import('node:fs');
+  const bundled = new URL('../dist/bundle/cli.js', import.meta.url);
+  const { main } = await import(existsSync(bundled) ? bundled.href : '../dist/main.js');
   process.exitCode = await main(process.argv);
 }

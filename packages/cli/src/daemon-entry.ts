@@ -21,7 +21,7 @@ export async function daemonEntry(args: readonly string[]): Promise<number> {
   return (await loadDaemon()).runDaemon({ port: values.port, host: values.host });
 }
 
-/** The bundled daemon (scripts/bundle-daemon.mjs, part of `npm run build`); its modules when only `tsc -b` ran. */
+/** The bundled daemon (scripts/bundle.mjs, part of `npm run build`); its modules when only `tsc -b` ran. */
 async function loadDaemon(): Promise<typeof import('@nightshift/daemon')> {
   try {
     return await import('@nightshift/daemon/bundle');

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+// Through the package's own name, so the path holds from dist/ and from the bundle alike.
+const pkg = createRequire(import.meta.url)('@nightshift/cli/package.json') as { version: string };
 export const version: string = pkg.version;
