@@ -6,8 +6,10 @@ type Gc = (options: { type: 'major'; execution: 'sync'; flavor: 'last-resort' })
 export interface CompactorOptions {
   /** How often a busy daemon compacts at most (default 10 s). */
   readonly intervalMs?: number;
-  /** How long no event must have come before a compaction runs (default 50 ms). */
+  /** How long no event must have come before a compaction runs (default 20 ms). */
   readonly quietMs?: number;
+  /** How long a wanted compaction waits for a quiet moment at most (default 1 s). */
+  readonly maxWaitMs?: number;
   /** The collector; the daemon runs with --expose-gc. Without one the compactor does nothing. */
   readonly gc?: Gc | undefined;
 }
@@ -20,14 +22,15 @@ const BURSTS: ReadonlySet<EventType> = new Set(['deploy:finished', 'deploy:faile
  * deploy of 50 replicas, or under a crash loop, the daemon's RSS grew by 10–14 MB and stayed there while its live
  * heap did not change (heap snapshots before and after: 10.1 MB). A full collection in V8's memory-reducing mode
  * compacts and returns the pages. It blocks the loop for ~30 ms, so it waits for a quiet moment (no event for
- * `quietMs`, when restarts and timers are least likely due) — unless a whole interval passes without one — and
+ * `quietMs`, when restarts and timers are least likely due) — for `maxWaitMs` at most — and
  * runs once a burst ends and at most once per interval while events keep coming. An idle daemon is never woken.
  */
 export function startCompactor(bus: EventBus, options: CompactorOptions = {}): () => void {
   const gc = options.gc;
   if (!gc) return () => undefined;
   const intervalMs = options.intervalMs ?? 10_000;
-  const quietMs = options.quietMs ?? 50;
+  const quietMs = options.quietMs ?? 20;
+  const maxWaitMs = options.maxWaitMs ?? 1_000;
   let dirty = false;
   let lastEvent = 0;
   let wantedSince: number | null = null;
@@ -37,7 +40,7 @@ export function startCompactor(bus: EventBus, options: CompactorOptions = {}): (
     check = null;
     if (wantedSince === null) return;
     const now = Date.now();
-    if (now - lastEvent < quietMs && now - wantedSince < intervalMs) {
+    if (now - lastEvent < quietMs && now - wantedSince < maxWaitMs) {
       check = setTimeout(tryCompact, quietMs).unref();
       return;
     }
