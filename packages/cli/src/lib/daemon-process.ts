@@ -52,9 +52,14 @@ export async function ensureDaemon(ctx: CliContext): Promise<{ info: DaemonInfo;
   );
 }
 
-/** Asks the daemon to stop and waits until its socket stops answering. */
+/**
+ * Asks the daemon to stop and waits until its process is gone. Its socket closes before it releases the home's
+ * lock, so waiting for the socket alone let a daemon started right after find the lock still held.
+ */
 export async function stopDaemon(ctx: CliContext, timeoutMs: number): Promise<boolean> {
+  let pid: number;
   try {
+    pid = (await ctx.client.get<DaemonInfo>('/daemon')).pid;
     await ctx.client.post('/daemon/stop');
   } catch (err) {
     if ((err as { code?: string }).code === ErrorCodes.daemonNotRunning) return false;
@@ -62,12 +67,18 @@ export async function stopDaemon(ctx: CliContext, timeoutMs: number): Promise<bo
   }
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    try {
-      await ctx.client.get('/daemon');
-      await new Promise((r) => setTimeout(r, 100));
-    } catch {
-      return true;
-    }
+    if (!processExists(pid)) return true;
+    await new Promise((r) => setTimeout(r, 50));
   }
   throw new NightshiftError(ErrorCodes.internal, `the daemon did not stop within ${timeoutMs / 1000} s`, 'its replicas may need longer than their stop_grace; check `nightshift ps`');
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists but is not ours (a pid reused by another user's process).
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
