@@ -1,20 +1,13 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { sources } from './sources.js';
 
 // An ESM import of node:http or node:https builds the module's namespace, which evaluates its lazy WebSocket,
 // CloseEvent and MessageEvent getters and loads undici: +16 MB resident for the daemon's life. The daemon loads
 // them with require (runtime/builtins.ts) instead, and imports only their types.
 const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src');
-
-function sources(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sources(path);
-    return path.endsWith('.ts') && !path.endsWith('.d.ts') ? [path] : [];
-  });
-}
 
 function importsHttpAtRuntime(text: string): boolean {
   return (

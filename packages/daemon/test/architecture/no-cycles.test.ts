@@ -1,19 +1,12 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { sources } from './sources.js';
 
 // The import-cycle check of the lint config, done here: every package's src, relative imports only
 // (packages cannot form cycles: TypeScript project references refuse them).
 const PACKAGES = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-
-function sources(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sources(path);
-    return path.endsWith('.ts') && !path.endsWith('.d.ts') ? [path] : [];
-  });
-}
 
 function runtimeImports(file: string): string[] {
   const text = readFileSync(file, 'utf8');
