@@ -1,4 +1,8 @@
-import { parseArgs } from 'node:util';
+import { createRequire } from 'node:module';
+
+// Builtins and the daemon bundle come through `require`: importing them as ES modules would load what their lazy
+// exports need (node:util's parseArgs alone brings worker_threads and more), memory the daemon keeps for its life.
+const require = createRequire(import.meta.url);
 
 /**
  * `nightshift daemon [--port N] [--host ADDRESS]` without the CLI's command tree. The daemon keeps every module
@@ -6,6 +10,7 @@ import { parseArgs } from 'node:util';
  * `daemon --help` and `daemon stop` still go through the full CLI (commands/daemon.ts, same options).
  */
 export async function daemonEntry(args: readonly string[]): Promise<number> {
+  const { parseArgs } = require('node:util') as typeof import('node:util');
   let values: { port?: string | undefined; host: string };
   try {
     values = parseArgs({
@@ -24,9 +29,9 @@ export async function daemonEntry(args: readonly string[]): Promise<number> {
 /** The bundled daemon (scripts/bundle.mjs, part of `npm run build`); its modules when only `tsc -b` ran. */
 async function loadDaemon(): Promise<typeof import('@nightshift/daemon')> {
   try {
-    return await import('@nightshift/daemon/bundle');
+    return require('@nightshift/daemon/bundle') as typeof import('@nightshift/daemon');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
     return import('@nightshift/daemon');
   }
 }
