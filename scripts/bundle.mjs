@@ -31,7 +31,7 @@ await build({
   // The daemon is its own bundle (below), reached through daemon-entry.js or a lazy import.
   external: [/^node:/, /^@nightshift\/daemon/],
   logLevel: 'warn',
-  output: { dir: join(cli, 'dist', 'bundle'), format: 'esm', ...LEAN },
+  output: { dir: join(cli, 'dist', 'bundle'), format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: '[name]-[hash].cjs', ...LEAN },
 });
 
 // The daemon is CommonJS: an ES module's `import … from 'node:fs'` (or node:util, node:http) builds the builtin's

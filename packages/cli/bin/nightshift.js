@@ -35,8 +35,9 @@ if (command === 'daemon' && sub !== 'stop' && !daemonArgs.some((a) => a === '--h
   process.exitCode = await daemonEntry(daemonArgs);
 } else {
   // The bundle (`npm run build`) loads a few files instead of ~40 modules; dist/main.js when only tsc ran.
-  const { existsSync } = await import('node:fs');
-  const bundled = new URL('../dist/bundle/cli.js', import.meta.url);
+  // getBuiltinModule, not `import`: an ES import of node:fs would also load fs/promises, readline and streams.
+  const { existsSync } = process.getBuiltinModule('node:fs');
+  const bundled = new URL('../dist/bundle/cli.cjs', import.meta.url);
   const { main } = await import(existsSync(bundled) ? bundled.href : '../dist/main.js');
   process.exitCode = await main(process.argv);
 }

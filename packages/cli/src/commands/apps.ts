@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline/promises';
 import type { Command } from '@commander-js/extra-typings';
 import { ErrorCodes, NightshiftError, type AppEntry, type ReleaseEntry } from '@nightshift/protocol';
 import { appOf, cliContext } from '../lib/context.js';
@@ -27,6 +26,7 @@ export function registerApps(program: Command): void {
         if (!process.stdin.isTTY) {
           throw new NightshiftError(ErrorCodes.confirmMismatch, `destroying ${name} needs confirmation`, `pass --confirm ${name}`);
         }
+        const { createInterface } = process.getBuiltinModule('node:readline/promises');
         const rl = createInterface({ input: process.stdin, output: process.stderr });
         confirm = (await rl.question(`This deletes ${name}'s processes, releases and logs. Type the app's name to confirm: `)).trim();
         rl.close();

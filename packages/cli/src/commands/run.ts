@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import type { Command } from '@commander-js/extra-typings';
 import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
 import { appOf, cliContext } from '../lib/context.js';
@@ -20,6 +19,8 @@ export function registerRun(program: Command): void {
       );
       const started = Date.now();
       // stdio inherited: with a terminal the command gets the TTY, so `run -- bash` is interactive.
+      // Loaded here, not at the top: every command would pay for node:child_process.
+      const { spawn } = process.getBuiltinModule('node:child_process');
       const child = spawn(argv[0]!, argv.slice(1), { cwd, env, stdio: 'inherit' });
       const forward = (sig: NodeJS.Signals) => child.kill(sig);
       process.on('SIGINT', forward);

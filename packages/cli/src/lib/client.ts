@@ -1,6 +1,9 @@
 import { createRequire } from 'node:module';
+import type { RequestOptions } from 'node:http';
 // require, not import: an ESM import of node:http evaluates its lazy exports (undici), slowing every CLI call.
-const httpRequest = (createRequire(import.meta.url)('node:http') as typeof import('node:http')).request;
+const require = createRequire(import.meta.url);
+const httpRequest = (require('node:http') as typeof import('node:http')).request;
+const netConnect = (require('node:net') as typeof import('node:net')).connect;
 import { API_PREFIX, ErrorCodes, NightshiftError, type ErrorBody } from '@nightshift/protocol';
 
 /** Talks to the daemon's API over its Unix socket (no token needed: the socket is 0600). */
@@ -9,6 +12,15 @@ export class ApiClient {
 
   constructor(socketPath: string) {
     this.socketPath = socketPath;
+  }
+
+  /**
+   * One connection per request, made here rather than by an http.Agent: the agent's bookkeeping compiles
+   * node:net's IPv6 pattern to name a TLS server, ~4 ms of every command's start, for a Unix socket.
+   */
+  #target(): RequestOptions {
+    const socketPath = this.socketPath;
+    return { createConnection: () => netConnect(socketPath) };
   }
 
   get<T>(path: string): Promise<T> {
@@ -26,7 +38,7 @@ export class ApiClient {
     return new Promise<T>((resolve, reject) => {
       const req = httpRequest(
         {
-          socketPath: this.socketPath,
+          ...this.#target(),
           path: API_PREFIX + path,
           method,
           headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {},
@@ -73,7 +85,7 @@ export class ApiClient {
     return new Promise<T>((resolve, reject) => {
       const req = httpRequest(
         {
-          socketPath: this.socketPath,
+          ...this.#target(),
           path: API_PREFIX + path,
           method: 'POST',
           headers: { 'content-type': 'application/json', accept: 'application/x-ndjson', 'content-length': Buffer.byteLength(payload) },
@@ -128,7 +140,7 @@ export class ApiClient {
   stream(path: string, onEvent: (event: { id?: string; event: string; data: string }) => void, lastEventId?: string): Promise<void> {
     return new Promise((resolve, reject) => {
       const req = httpRequest(
-        { socketPath: this.socketPath, path: API_PREFIX + path, method: 'GET', headers: { accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) } },
+        { ...this.#target(), path: API_PREFIX + path, method: 'GET', headers: { accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) } },
         (res) => {
           let buffer = '';
           res.setEncoding('utf8');

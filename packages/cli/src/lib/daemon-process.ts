@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { closeSync, fstatSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { DaemonInfo } from '@nightshift/protocol';
@@ -22,6 +21,8 @@ export async function ensureDaemon(ctx: CliContext): Promise<{ info: DaemonInfo;
   mkdirSync(ctx.paths.home, { recursive: true, mode: 0o700 });
   const logFd = openSync(ctx.paths.log, 'a', 0o600);
   const logFrom = fstatSync(logFd).size;
+  // Loaded here, not at the top: commands that only talk to a running daemon need no node:child_process.
+  const { spawn } = process.getBuiltinModule('node:child_process');
   const child = spawn(process.execPath, [BIN, 'daemon'], {
     detached: true,
     stdio: ['ignore', logFd, logFd],
