@@ -69,7 +69,8 @@ describe('restart, stop, start, events, apps (real processes)', () => {
 
     await sb.cliOk(['stop', 'idle']);
     await waitFor(() => pidsOf('idle').length === 0, 10_000, 'idle stopped');
-    expect((await sb.ps()).filter((r) => r.replica.startsWith('idle.')).every((r) => r.state === 'stopped')).toBe(true);
+    expect((await sb.ps()).map((r) => r.replica)).toEqual(['other.1']);
+    expect((await sb.cliOk(['ps'])).stdout).toContain('idle: stopped (start it with `nightshift start idle`)');
     expect(pidsOf('other')).toEqual(otherBefore);
     // A stopped process stays stopped across a deploy.
     await sb.cliOk(['up']);
