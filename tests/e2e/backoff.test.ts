@@ -68,6 +68,9 @@ describe('restart backoff (real processes)', () => {
     sb = new Sandbox('default');
     sb.writeApp(`workers:${CRASHER}`);
     await sb.cliOk(['up']);
+    // While it waits out its backoff, ps shows the last exit and no pid (the process is gone).
+    const waiting = await waitFor(async () => (await sb.ps()).find((r) => r.state === 'backoff'), 5_000, 'the backoff state');
+    expect(waiting).toMatchObject({ pid: null, restarts: 0, lastExit: { code: 1, signal: null } });
     const times = await waitFor(() => (starts(sb).length >= 2 ? starts(sb) : null), 20_000, '2 starts', 200);
     const gap = times[1]! - times[0]!;
     expect(gap).toBeGreaterThanOrEqual(9_500);

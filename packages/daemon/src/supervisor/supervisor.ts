@@ -233,7 +233,8 @@ export class Supervisor {
       process: r.process,
       replica: r.name,
       state: s.status,
-      pid: r.pid,
+      // A replica in backoff keeps its last pid for reaping; shown, it would name a process that is gone.
+      pid: s.status === 'running' || s.status === 'starting' || s.status === 'stopping' ? r.pid : null,
       startedAt: s.startedAt === null ? null : new Date(s.startedAt).toISOString(),
       restarts: s.restarts,
       lastExit,
