@@ -117,9 +117,8 @@ export function encodeRecordString(line: Omit<LogLine, 'app' | 'process'>): stri
 
 /** Bytes as little-endian 32-bit words, the last one padded with zeros. */
 export function toWords(bytes: Buffer): Int32Array {
-  const padded = Buffer.alloc(Math.ceil(bytes.length / 4) * 4);
-  bytes.copy(padded);
-  const words = new Int32Array(padded.length / 4);
-  for (let k = 0; k < words.length; k++) words[k] = padded.readInt32LE(4 * k);
+  // Byte by byte, no scratch buffer: it runs for every capture made and every new millisecond of a stamp.
+  const words = new Int32Array((bytes.length + 3) >> 2);
+  for (let i = 0; i < bytes.length; i++) words[i >> 2]! |= bytes[i]! << ((i & 3) * 8);
   return words;
 }
