@@ -50,4 +50,21 @@ describe('loadManifest', () => {
     const missing = await loadManifest(dir, '.paas/app.yaml', now, { defaultName: 'x' }).catch((e: unknown) => e);
     expect((missing as Error).message).toContain(`cannot read the manifest ${join(dir, '.paas', 'app.yaml')}: ENOENT`);
   });
+
+  it('says why when the reader itself fails, and answers the next deploy normally', async () => {
+    write('name: shop\nworkers:\n  - name: emails\n    start: node emails.js\n    replicas: 4\n');
+    const saved = process.env.NODE_OPTIONS;
+    process.env.NODE_OPTIONS = `--require ${join(dir, 'no-such-preload.cjs')}`; // the reader dies before it reads
+    try {
+      const err = await loadManifest(dir, '.paas/app.yaml', now, { defaultName: 'x' }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'NS_INTERNAL' });
+      expect((err as Error).message).toContain('the manifest reader failed');
+      expect((err as Error).message).toContain('no-such-preload.cjs');
+    } finally {
+      if (saved === undefined) delete process.env.NODE_OPTIONS;
+      else process.env.NODE_OPTIONS = saved;
+    }
+    const spec = await loadManifest(dir, '.paas/app.yaml', now, { defaultName: 'x' });
+    expect(spec.workers[0]!.replicas).toBe(4);
+  });
 });
