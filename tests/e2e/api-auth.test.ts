@@ -57,5 +57,21 @@ describe('API access', () => {
     const bad = await sb.cli(['daemon', '--prot', '7300']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("Unknown option '--prot'");
+
+    // It listens on loopback only (port 0 asked for a free one, written to the home) ...
+    const { httpPort } = JSON.parse(readFileSync(join(sb.home, 'daemon.json'), 'utf8')) as { httpPort: number };
+    expect(httpPort).toBeGreaterThan(0);
+    const listening = readFileSync('/proc/net/tcp', 'utf8')
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim().split(/\s+/))
+      .filter((f) => f[3] === '0A' && Number.parseInt(f[1]!.split(':')[1]!, 16) === httpPort)
+      .map((f) => f[1]!.split(':')[0]);
+    expect(listening).toEqual(['0100007F']); // 127.0.0.1
+    // ... and `daemon stop` makes the foreground daemon exit 0 once its replicas are gone.
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await sb.cliOk(['daemon', 'stop']);
+    expect(await exited).toBe(0);
+    expect(sb.userPids()).toEqual([]);
   });
 });
