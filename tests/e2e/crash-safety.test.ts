@@ -81,6 +81,43 @@ describe('crash safety', () => {
     expect(events.filter((e) => e.type === 'replica:reaped').length).toBeGreaterThanOrEqual(3);
   });
 
+  it('kill -9 during a rolling switch (old and new replica of a slot both alive): the next daemon reaps both', async () => {
+    sb = new Sandbox('kill9roll');
+    // min_ready keeps the successor and the old replica of slot 1 side by side for 30 s.
+    const manifest = (v: string) =>
+      `workers:\n  - name: w\n    start: sh -c 'echo ${v}; sleep 1000 & wait'\n    replicas: 2\n    stop_grace: 2s\n    min_ready: 30s\n`;
+    sb.writeApp(manifest('v1'));
+    await sb.cliOk(['up']);
+    await waitFor(() => sb.replicaLeaders().size === 2, 10_000, 'two v1 replicas');
+    const v1 = new Set(sb.userPids());
+
+    sb.writeApp(manifest('v2'));
+    const deploying = sb.cli(['deploy', '-q']); // blocks in min_ready; the daemon dies under it
+    const both = await waitFor(() => {
+      const slot1 = sb.userPids((env) => env.NIGHTSHIFT_REPLICA === 'w.1').filter((p) => !v1.has(p));
+      return slot1.length > 0 ? slot1 : null;
+    }, 10_000, 'the successor of w.1 next to the old one');
+    expect(both.length).toBeGreaterThan(0);
+    const daemonPid = sb.daemonPid()!;
+    process.kill(daemonPid, 'SIGKILL');
+    await deploying;
+    await waitFor(() => !existsSync(`/proc/${daemonPid}`) || cmdline(daemonPid) === '', 5_000, 'daemon gone');
+    const stranded = sb.userPids();
+    expect(stranded.filter((p) => !v1.has(p)).length).toBeGreaterThan(0); // the successor, not yet in the slot
+
+    sb.startDaemon();
+    // Within 10 s: two replicas, one per slot, and nothing of the previous daemon's left.
+    await waitFor(() => {
+      const leaders = sb.replicaLeaders();
+      const alive = sb.userPids();
+      return leaders.size === 2 && [...leaders.values()].every((p) => p.length === 1) && alive.every((p) => !stranded.includes(p));
+    }, 10_000, 'two fresh replicas and no stranded process');
+    await sleep(300);
+    expect(sb.userPids().filter((p) => stranded.includes(p))).toEqual([]);
+    const events = JSON.parse((await sb.cliOk(['events', '--json', '-n', '100'])).stdout) as { type: string; replica?: string }[];
+    expect(events.filter((e) => e.type === 'replica:reaped' && e.replica === 'w.1')).toHaveLength(2);
+  });
+
   it('two `nightshift up` at the same moment give one daemon and the exact replica count', async () => {
     sb = new Sandbox('twoups');
     sb.writeApp(APP);

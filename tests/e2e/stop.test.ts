@@ -49,4 +49,21 @@ describe('graceful stop (real processes)', () => {
     expect(took).toBeGreaterThanOrEqual(900);
     expect(took).toBeLessThan(6_000);
   });
+
+  it('a foreground daemon stops gracefully on SIGHUP (its terminal closed), exiting 0 with no replica left', async () => {
+    sb = new Sandbox('hup');
+    sb.writeApp(`workers:\n  - name: careful\n    start: node graceful.cjs\n    replicas: 2\n    stop_grace: 5s\n`, { 'graceful.cjs': GRACEFUL });
+    const daemon = sb.startDaemon();
+    await waitFor(() => sb.daemonPid(), 10_000, 'the daemon');
+    await sb.cliOk(['up']);
+    await waitFor(() => sb.replicaLeaders().size === 2, 10_000, 'two replicas');
+    await new Promise((r) => setTimeout(r, 300)); // let node install its handler
+    const exited = new Promise<number | null>((resolve) => daemon.once('exit', (code) => resolve(code)));
+    daemon.kill('SIGHUP');
+    expect(await exited).toBe(0);
+    expect(sb.userPids()).toEqual([]);
+    // Each replica was stopped, not killed: both finished their second of work.
+    const release = join(sb.home, 'apps', sb.app, 'releases', 'v1');
+    expect(existsSync(join(release, 'careful.1.finished')) && existsSync(join(release, 'careful.2.finished'))).toBe(true);
+  });
 });

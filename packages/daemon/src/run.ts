@@ -3,8 +3,10 @@ import { isCodedError } from '@nightshift/protocol';
 import { parseDaemonConfig } from './config.js';
 import { startDaemon } from './main.js';
 
+const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+
 /**
- * `nightshift daemon`: runs in the foreground until SIGTERM/SIGINT or `daemon stop`.
+ * `nightshift daemon`: runs in the foreground until SIGTERM, SIGINT or SIGHUP, or `daemon stop`.
  * Returns the exit status: 0 after a clean stop, 1 when it could not start.
  */
 export async function runDaemon(flags: { port?: string | undefined; host?: string | undefined }): Promise<number> {
@@ -23,11 +25,11 @@ export async function runDaemon(flags: { port?: string | undefined; host?: strin
   }
   log(`daemon ${daemon.info.pid} listening (home ${daemon.info.home}, http 127.0.0.1:${daemon.info.httpPort})`);
   const onSignal = () => void daemon.stop();
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  // SIGHUP too: a foreground daemon whose terminal closes would otherwise die at once and leave its replicas
+  // running unsupervised until the next daemon reaps them.
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   await daemon.stopped;
-  process.off('SIGTERM', onSignal);
-  process.off('SIGINT', onSignal);
+  for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
   log('daemon stopped');
   return 0;
 }

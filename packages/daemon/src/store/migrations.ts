@@ -138,4 +138,17 @@ export const migrations: readonly string[] = [
     UNIQUE (app, url)
   );
   `,
+  `
+  -- The other process group of a replica slot while a rolling switch runs two (the successor until it takes
+  -- the slot, then the old one until it is gone): a daemon that dies in that moment must reap both. No
+  -- reference to apps: the row goes when the group does, not when the app's rows do.
+  CREATE TABLE overlap_groups (
+    app TEXT NOT NULL,
+    process TEXT NOT NULL,
+    idx INTEGER NOT NULL,
+    pid INTEGER NOT NULL,
+    proc_start TEXT NOT NULL,
+    PRIMARY KEY (app, process, idx)
+  );
+  `,
 ];

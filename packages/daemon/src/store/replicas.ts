@@ -77,3 +77,39 @@ export function upsertReplica(db: Db, r: ReplicaRow): void {
 export function deleteReplica(db: Db, app: string, process: string, idx: number): void {
   prepared(db, 'DELETE FROM replicas WHERE app = ? AND process = ? AND idx = ?').run(app, process, idx);
 }
+
+/** The second process group of a slot during a rolling switch (see the overlap_groups table). */
+export interface OverlapGroup {
+  readonly app: string;
+  readonly process: string;
+  readonly idx: number;
+  readonly pid: number;
+  readonly procStart: string;
+}
+
+export function setOverlapGroup(db: Db, g: OverlapGroup): void {
+  prepared(
+    db,
+    `INSERT INTO overlap_groups (app, process, idx, pid, proc_start) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT(app, process, idx) DO UPDATE SET pid = excluded.pid, proc_start = excluded.proc_start`,
+  ).run(g.app, g.process, g.idx, g.pid, g.procStart);
+}
+
+export function clearOverlapGroup(db: Db, app: string, process: string, idx: number): void {
+  prepared(db, 'DELETE FROM overlap_groups WHERE app = ? AND process = ? AND idx = ?').run(app, process, idx);
+}
+
+export function listOverlapGroups(db: Db): OverlapGroup[] {
+  const rows = prepared(db, 'SELECT app, process, idx, pid, proc_start FROM overlap_groups').all() as unknown as {
+    app: string;
+    process: string;
+    idx: number;
+    pid: number;
+    proc_start: string;
+  }[];
+  return rows.map((r) => ({ app: r.app, process: r.process, idx: r.idx, pid: r.pid, procStart: r.proc_start }));
+}
+
+export function clearOverlapGroups(db: Db): void {
+  prepared(db, 'DELETE FROM overlap_groups').run();
+}

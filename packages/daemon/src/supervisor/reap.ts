@@ -12,32 +12,38 @@ const POLL_MS = 25;
  * Returns how many groups were reaped.
  */
 export async function reapPrevious(db: store.Db, driver: ProcessDriver, bus: EventBus): Promise<number> {
-  const targets: store.ReplicaRow[] = [];
-  for (const row of store.listReplicas(db)) {
-    if (row.pid === null) continue;
-    const leaderIsOurs = row.procStart !== null && driver.procStartOf(row.pid) === row.procStart;
+  const targets: { app: string; process: string; idx: number; pid: number }[] = [];
+  const consider = (g: { app: string; process: string; idx: number; pid: number; procStart: string | null }) => {
+    const leaderIsOurs = g.procStart !== null && driver.procStartOf(g.pid) === g.procStart;
     // A dead leader can leave its group behind (grandchildren); Linux never hands out a pid that is still
     // some group's id, so members of that group are ours too.
-    const orphanedGroup = driver.procStartOf(row.pid) === null && driver.groupMembers(row.pid).length > 0;
-    if (leaderIsOurs || orphanedGroup) {
-      driver.signalGroup(row.pid, 'SIGTERM');
-      targets.push(row);
+    const orphanedGroup = driver.procStartOf(g.pid) === null && driver.groupMembers(g.pid).length > 0;
+    if ((leaderIsOurs || orphanedGroup) && !targets.some((t) => t.pid === g.pid)) {
+      driver.signalGroup(g.pid, 'SIGTERM');
+      targets.push(g);
     }
+  };
+  for (const row of store.listReplicas(db)) {
+    if (row.pid === null) continue;
+    consider({ ...row, pid: row.pid });
     store.upsertReplica(db, { ...row, pid: null, procStart: null, startedAt: null });
   }
+  // The second group of a slot caught in a rolling switch.
+  for (const group of store.listOverlapGroups(db)) consider(group);
+  store.clearOverlapGroups(db);
   const deadline = Date.now() + REAP_GRACE_MS;
-  while (targets.some((t) => driver.groupAlive(t.pid!)) && Date.now() < deadline) {
+  while (targets.some((t) => driver.groupAlive(t.pid)) && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
   for (const t of targets) {
-    if (driver.groupAlive(t.pid!)) driver.signalGroup(t.pid!, 'SIGKILL');
+    if (driver.groupAlive(t.pid)) driver.signalGroup(t.pid, 'SIGKILL');
     bus.emit({
       type: 'replica:reaped',
       app: t.app,
       process: t.process,
       replica: `${t.process}.${t.idx}`,
       message: `${t.process}.${t.idx} (pid ${t.pid}) left by the previous daemon was stopped`,
-      data: { pid: t.pid! },
+      data: { pid: t.pid },
     });
   }
   return targets.length;

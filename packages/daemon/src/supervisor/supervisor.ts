@@ -309,7 +309,10 @@ export class Supervisor {
     const restoredState = restored
       ? {
           restarts: restored.restarts,
-          release: restored.release,
+          // A restored slot has no process (the previous daemon's were reaped): it starts on the live
+          // release. Keeping the row's release would make a slot caught mid-switch look stale to `activate`,
+          // which would then roll it again (waiting out min_ready) before the daemon serves its API.
+          release: null,
           lastExit:
             restored.lastExitAt === null
               ? null
@@ -344,9 +347,17 @@ export class Supervisor {
 
   #persist(r: ReplicaRunner): void {
     // Only the slot's current runner owns the row: during a rolling switch the old and the new replica of
-    // one slot both live for a moment, and the row must keep pointing at the one that stays.
+    // one slot both live for a moment, and the row must keep pointing at the one that stays. The other one's
+    // group is recorded apart, so that a daemon killed in that moment leaves no orphan (reap.ts).
     const rt = this.#apps.get(r.app);
-    if (!rt || !(rt.runners.get(r.process) ?? []).includes(r)) return;
+    if (!rt || !(rt.runners.get(r.process) ?? []).includes(r)) {
+      if (r.pid !== null && r.procStart !== null) {
+        store.setOverlapGroup(this.#deps.db, { app: r.app, process: r.process, idx: r.idx, pid: r.pid, procStart: r.procStart });
+      } else {
+        store.clearOverlapGroup(this.#deps.db, r.app, r.process, r.idx);
+      }
+      return;
+    }
     const s = r.state;
     store.upsertReplica(this.#deps.db, {
       app: r.app,
