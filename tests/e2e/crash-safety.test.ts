@@ -118,6 +118,30 @@ describe('crash safety', () => {
     expect(events.filter((e) => e.type === 'replica:reaped' && e.replica === 'w.1')).toHaveLength(2);
   });
 
+  it('a SIGTERM while the next daemon is still reaping is held: it finishes starting, then stops cleanly', async () => {
+    sb = new Sandbox('startsig');
+    // The old group ignores SIGTERM, so the next daemon's reaping waits its 3 s grace before SIGKILL.
+    sb.writeApp(`workers:\n  - name: stubborn\n    start: sh -c 'trap "" TERM; sleep 1000 & wait'\n    replicas: 1\n    stop_grace: 1s\n`);
+    await sb.cliOk(['up']);
+    await waitFor(() => sb.userPids().length >= 2, 10_000, 'the replica and its sleep');
+    const old = sb.userPids();
+    const first = sb.daemonPid()!;
+    process.kill(first, 'SIGKILL');
+    await waitFor(() => !existsSync(`/proc/${first}`) || cmdline(first) === '', 5_000, 'daemon gone');
+
+    const next = sb.startDaemon();
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+      next.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+    // It says when it starts reaping, and stays there for the old group's 3 s grace.
+    await waitFor(() => sb.daemonLog.includes('left by the previous daemon'), 10_000, 'the daemon to start reaping');
+    expect(sb.daemonPid()).not.toBe(next.pid); // not started yet: daemon.json still names the old one
+    next.kill('SIGTERM');
+    expect(await exited).toEqual({ code: 0, signal: null });
+    expect(sb.userPids().filter((p) => old.includes(p))).toEqual([]);
+    expect(sb.userPids()).toEqual([]); // and the replica it started meanwhile was stopped too
+  });
+
   it('two `nightshift up` at the same moment give one daemon and the exact replica count', async () => {
     sb = new Sandbox('twoups');
     sb.writeApp(APP);

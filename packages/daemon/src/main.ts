@@ -37,7 +37,7 @@ export interface RunningDaemon {
 /** The composition root: the only place that builds services and wires them together. */
 export async function startDaemon(config: DaemonConfig, log: (line: string) => void): Promise<RunningDaemon> {
   const paths = ensureHome(config.home);
-  const lock = acquireLock(paths);
+  const lock = await acquireLock(paths);
   const db = store.openDb(paths.db);
   chmodSync(paths.db, 0o600);
   store.failUnfinishedBuilds(db);
@@ -143,7 +143,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     inUse: (app, version) => scheduler.releaseInUse(app, version),
   });
 
-  const reaped = await reapPrevious(db, driver, bus);
+  const reaped = await reapPrevious(db, driver, bus, log);
   // Runs the previous incarnation left running end `interrupted` (their slots are consumed: never re-run).
   await recoverRuns(db, driver, bus, clock);
   for (const app of store.listApps(db)) {

@@ -3,6 +3,8 @@ import { isCodedError } from '@nightshift/protocol';
 import { parseDaemonConfig } from './config.js';
 import { startDaemon } from './main.js';
 
+// SIGHUP too: a foreground daemon whose terminal closes would otherwise die at once and leave its replicas
+// running unsupervised until the next daemon reaps them.
 const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 
 /**
@@ -12,10 +14,17 @@ const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 export async function runDaemon(flags: { port?: string | undefined; host?: string | undefined }): Promise<number> {
   exposeGc();
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+  // Signals are taken from the start: one that arrives while the daemon is still starting (reaping, restoring
+  // apps) is held and stops it once it has started, instead of killing it with half its replicas spawned.
+  let stopAsked = false;
+  let onSignal = () => void (stopAsked = true);
+  const handler = () => onSignal();
+  for (const signal of STOP_SIGNALS) process.on(signal, handler);
   let daemon;
   try {
     daemon = await startDaemon(parseDaemonConfig(process.env, flags), log);
   } catch (err) {
+    for (const signal of STOP_SIGNALS) process.off(signal, handler);
     if (isCodedError(err)) {
       process.stderr.write(`error ${err.code}: ${err.message}\n${err.hint ? `  hint: ${err.hint}\n` : ''}`);
     } else {
@@ -24,12 +33,11 @@ export async function runDaemon(flags: { port?: string | undefined; host?: strin
     return 1;
   }
   log(`daemon ${daemon.info.pid} listening (home ${daemon.info.home}, http 127.0.0.1:${daemon.info.httpPort})`);
-  const onSignal = () => void daemon.stop();
-  // SIGHUP too: a foreground daemon whose terminal closes would otherwise die at once and leave its replicas
-  // running unsupervised until the next daemon reaps them.
-  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+  const started = daemon;
+  onSignal = () => void started.stop();
+  if (stopAsked) onSignal();
   await daemon.stopped;
-  for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+  for (const signal of STOP_SIGNALS) process.off(signal, handler);
   log('daemon stopped');
   return 0;
 }

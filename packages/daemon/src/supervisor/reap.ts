@@ -11,7 +11,7 @@ const POLL_MS = 25;
  * matches, so a reused pid is never hit — and clear the pid so the supervisor starts fresh replicas.
  * Returns how many groups were reaped.
  */
-export async function reapPrevious(db: store.Db, driver: ProcessDriver, bus: EventBus): Promise<number> {
+export async function reapPrevious(db: store.Db, driver: ProcessDriver, bus: EventBus, log: (line: string) => void = () => undefined): Promise<number> {
   const targets: { app: string; process: string; idx: number; pid: number }[] = [];
   const consider = (g: { app: string; process: string; idx: number; pid: number; procStart: string | null }) => {
     const leaderIsOurs = g.procStart !== null && driver.procStartOf(g.pid) === g.procStart;
@@ -31,6 +31,7 @@ export async function reapPrevious(db: store.Db, driver: ProcessDriver, bus: Eve
   // The second group of a slot caught in a rolling switch.
   for (const group of store.listOverlapGroups(db)) consider(group);
   store.clearOverlapGroups(db);
+  if (targets.length > 0) log(`stopping ${targets.length} process group(s) left by the previous daemon (SIGKILL after ${REAP_GRACE_MS / 1000} s)`);
   const deadline = Date.now() + REAP_GRACE_MS;
   while (targets.some((t) => driver.groupAlive(t.pid)) && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, POLL_MS));
