@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { isCodedError } from '@nightshift/protocol';
 import { parseDaemonConfig } from './config.js';
-import { startDaemon } from './main.js';
+import { startDaemon, type RunningDaemon } from './main.js';
 
 // SIGHUP too: a foreground daemon whose terminal closes would otherwise die at once and leave its replicas
 // running unsupervised until the next daemon reaps them.
@@ -16,11 +16,10 @@ export async function runDaemon(flags: { port?: string | undefined; host?: strin
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   // Signals are taken from the start: one that arrives while the daemon is still starting (reaping, restoring
   // apps) is held and stops it once it has started, instead of killing it with half its replicas spawned.
+  let daemon: RunningDaemon | undefined;
   let stopAsked = false;
-  let onSignal = () => void (stopAsked = true);
-  const handler = () => onSignal();
+  const handler = () => (daemon ? void daemon.stop() : (stopAsked = true));
   for (const signal of STOP_SIGNALS) process.on(signal, handler);
-  let daemon;
   try {
     daemon = await startDaemon(parseDaemonConfig(process.env, flags), log);
   } catch (err) {
@@ -33,9 +32,7 @@ export async function runDaemon(flags: { port?: string | undefined; host?: strin
     return 1;
   }
   log(`daemon ${daemon.info.pid} listening (home ${daemon.info.home}, http 127.0.0.1:${daemon.info.httpPort})`);
-  const started = daemon;
-  onSignal = () => void started.stop();
-  if (stopAsked) onSignal();
+  if (stopAsked) void daemon.stop();
   await daemon.stopped;
   for (const signal of STOP_SIGNALS) process.off(signal, handler);
   log('daemon stopped');

@@ -47,7 +47,7 @@ export async function loadManifest(dir: string, rel: string, now: Date, opts: Lo
     compiled.set(key, hit);
     return JSON.parse(hit) as AppSpec;
   }
-  const result = JSON.parse(await readInChild(text, rel, now, opts)) as ChildResult;
+  const result = await readInChild(text, rel, now, opts);
   if (!result.ok) {
     throw new NightshiftError(
       ErrorCodes.manifestInvalid,
@@ -62,14 +62,14 @@ export async function loadManifest(dir: string, rel: string, now: Date, opts: Lo
 }
 
 /**
- * Runs the reader on `text` and resolves with what it printed. The reader writes its answer in one piece and
+ * Runs the reader on `text` and resolves with its answer. The reader writes the answer in one piece and
  * closes its stdout: an answer that parses is used at once, without waiting for the process to exit (~10 ms of
  * teardown, and the compile cache it writes then). Anything else waits for the exit and becomes an error.
  */
-function readInChild(text: string, rel: string, now: Date, opts: LoadOptions): Promise<string> {
+function readInChild(text: string, rel: string, now: Date, opts: LoadOptions): Promise<ChildResult> {
   readerStarts++;
   const env = opts.compileCacheDir ? { ...process.env, NODE_COMPILE_CACHE: opts.compileCacheDir } : process.env;
-  return new Promise<string>((resolve, reject) => {
+  return new Promise<ChildResult>((resolve, reject) => {
     const child = spawn(process.execPath, [CHILD, rel, opts.defaultName, now.toISOString()], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -82,8 +82,8 @@ function readInChild(text: string, rel: string, now: Date, opts: LoadOptions): P
     child.stdout.on('data', (c: Buffer) => out.push(c));
     child.stderr.on('data', (c: Buffer) => err.push(c));
     child.stdout.on('end', () => {
-      const answer = Buffer.concat(out).toString('utf8');
-      if (settled || !isAnswer(answer)) return;
+      const answer = settled ? null : asAnswer(Buffer.concat(out).toString('utf8'));
+      if (answer === null) return;
       settled = true;
       resolve(answer);
     });
@@ -94,11 +94,12 @@ function readInChild(text: string, rel: string, now: Date, opts: LoadOptions): P
   });
 }
 
-function isAnswer(text: string): boolean {
+function asAnswer(text: string): ChildResult | null {
   try {
-    return typeof (JSON.parse(text) as { ok?: unknown }).ok === 'boolean';
+    const answer = JSON.parse(text) as ChildResult;
+    return typeof answer.ok === 'boolean' ? answer : null;
   } catch {
-    return false;
+    return null;
   }
 }
 
