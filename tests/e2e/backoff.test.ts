@@ -64,6 +64,30 @@ describe('restart backoff (real processes)', () => {
     expect(gaps[3]).toBeLessThanOrEqual(480);
   });
 
+  it('keeps restarting a crash loop with a 1 ms backoff: no replica is ever forgotten in backoff', async () => {
+    sb = new Sandbox('loop');
+    sb.writeApp(
+      `workers:\n  - name: c\n    start: node -e "process.exit(1)"\n    replicas: 4\n    restart: { backoff: 1ms, max_backoff: 1ms }\n`,
+    );
+    await sb.cliOk(['up']);
+    // Each window must see every replica restart again; a forgotten one keeps its count for good.
+    // The defect showed within seconds; 20 s of windows (60 s measured by hand, see the issue's note).
+    const until = Date.now() + 20_000;
+    let before = new Map((await sb.ps()).map((r) => [r.replica, r.restarts]));
+    for (let window = 0; Date.now() < until; window++) {
+      const seen = await waitFor(
+        async () => {
+          const now = await sb.ps();
+          return now.length === 4 && now.every((r) => r.restarts > (before.get(r.replica) ?? -1)) ? now : null;
+        },
+        30_000,
+        `every replica restarting again (window ${window + 1}, counts before ${JSON.stringify([...before])})`,
+        500,
+      );
+      before = new Map(seen.map((r) => [r.replica, r.restarts]));
+    }
+  }, 180_000);
+
   it('uses the real default of 10 s before the first restart', async () => {
     sb = new Sandbox('default');
     sb.writeApp(`workers:${CRASHER}`);

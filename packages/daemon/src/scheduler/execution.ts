@@ -1,6 +1,7 @@
 import type { ProcessDriver, ProcessHandle } from '../drivers/index.js';
 import type { Clock } from '../runtime/clock.js';
 import type { OutputSink } from '../runtime/output.js';
+import { after, type Timer } from '../runtime/timers.js';
 import { finalStatus, type RunStatus, type StopCause } from './pure/status.js';
 
 /** What one run executes, resolved by the scheduler from the live release at fire time. */
@@ -52,7 +53,7 @@ export class RunExecution {
   #deps: ExecutionDeps;
   #handle: ProcessHandle | null = null;
   #cause: StopCause | null = null;
-  #killTimer: NodeJS.Timeout | null = null;
+  #killTimer: Timer | null = null;
   #ended: Promise<RunEnd> | null = null;
   #exited = false;
 
@@ -112,21 +113,19 @@ export class RunExecution {
     const timeout =
       l.timeoutMs === null
         ? null
-        : setTimeout(
-            () =>
-              this.stop({ status: 'timed_out', reason: `ran longer than its timeout of ${l.timeoutMs} ms` }),
-            l.timeoutMs,
+        : after(l.timeoutMs, () =>
+            this.stop({ status: 'timed_out', reason: `ran longer than its timeout of ${l.timeoutMs} ms` }),
           );
     const exit = await handle.exited;
     this.#exited = true;
-    if (timeout) clearTimeout(timeout);
+    timeout?.cancel();
     if (this.#cause) {
       // Being stopped: the rest of the group gets the same grace the leader had, then SIGKILL.
       await this.#groupGone(handle.pid);
     } else {
       driver.signalGroup(handle.pid, 'SIGKILL');
     }
-    if (this.#killTimer) clearTimeout(this.#killTimer);
+    this.#killTimer?.cancel();
     await Promise.race([captured, delay(OUTPUT_SETTLE_MS)]);
     return this.#end(exit, startedAt);
   }
@@ -145,10 +144,7 @@ export class RunExecution {
 
   #terminate(pid: number): void {
     this.#deps.driver.signalGroup(pid, 'SIGTERM');
-    this.#killTimer ??= setTimeout(
-      () => this.#deps.driver.signalGroup(pid, 'SIGKILL'),
-      this.#deps.killGraceMs,
-    );
+    this.#killTimer ??= after(this.#deps.killGraceMs, () => this.#deps.driver.signalGroup(pid, 'SIGKILL'));
   }
 
   async #groupGone(pid: number): Promise<void> {

@@ -2,6 +2,7 @@ import type { ProcessDriver, ProcessHandle } from '../drivers/index.js';
 import type { EventBus } from '../events/index.js';
 import type { Clock } from '../runtime/clock.js';
 import type { OutputSink } from '../runtime/output.js';
+import { systemTimers, type Timer, type Timers } from '../runtime/timers.js';
 import {
   type Effect,
   type LifecycleEvent,
@@ -28,6 +29,8 @@ export interface ReplicaDeps {
   /** Called after every state change so the store can keep the row current. */
   readonly persist: (r: ReplicaRunner) => void;
   readonly onError: (err: unknown) => void;
+  /** The lifecycle's timers (retry, grace); simulations bring their own. */
+  readonly timers?: Timers;
 }
 
 const GROUP_POLL_MS = 25;
@@ -48,7 +51,7 @@ export class ReplicaRunner {
   #procStart: string | null;
   #release: number | null;
   #launch: Launch | null = null;
-  #timers = new Set<NodeJS.Timeout>();
+  #timers = new Set<Timer>();
   #watch: NodeJS.Timeout | null = null;
   #waiters = new Set<() => void>();
   #resolveLaunch: () => Launch;
@@ -121,7 +124,8 @@ export class ReplicaRunner {
     // decrypts) and must only fail a spawn, never a stop.
     const policy = this.#launch?.policy ?? this.#resolvePolicy();
     const before = this.#state;
-    const { state, effects } = transition(before, event, this.#deps.clock.now(), policy);
+    const { clock } = this.#deps;
+    const { state, effects } = transition(before, event, { wall: clock.now(), mono: clock.monotonic() }, policy);
     this.#state = state;
     for (const effect of effects) this.#run(effect);
     if (state !== before) {
@@ -132,7 +136,7 @@ export class ReplicaRunner {
 
   /** Cancels timers and watches; the process itself is left to `stop`. */
   dispose(): void {
-    for (const t of this.#timers) clearTimeout(t);
+    for (const t of this.#timers) t.cancel();
     this.#timers.clear();
     if (this.#watch) clearInterval(this.#watch);
     this.#watch = null;
@@ -149,13 +153,11 @@ export class ReplicaRunner {
         if (this.#pid !== null) driver.signalGroup(this.#pid, effect.signal);
         return;
       case 'schedule': {
-        const timer = setTimeout(
-          () => {
-            this.#timers.delete(timer);
-            this.dispatch({ type: effect.event });
-          },
-          Math.max(0, effect.at - clock.now()),
-        );
+        const timers = this.#deps.timers ?? systemTimers;
+        const timer = timers.after(effect.at - clock.monotonic(), () => {
+          this.#timers.delete(timer);
+          this.dispatch({ type: effect.event });
+        });
         this.#timers.add(timer);
         return;
       }

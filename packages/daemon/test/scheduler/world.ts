@@ -20,6 +20,9 @@ export class TestClock implements Clock {
   now(): number {
     return this.#at ?? Date.now();
   }
+  monotonic(): number {
+    return performance.now();
+  }
   set(at: number): void {
     this.#at = at;
   }

@@ -4,10 +4,13 @@ import { initialState, transition, type LifecycleEvent, type ReplicaState } from
 
 const policy = { restart: { backoffMs: 10_000, maxBackoffMs: 300_000, resetAfterMs: 600_000 }, stopGraceMs: 30_000 };
 
+/** Both clocks at the same reading: these tests are about the lifecycle, not clock steps. */
+const at = (ms: number) => ({ wall: ms, mono: ms });
+
 function run(events: [LifecycleEvent, number][], state: ReplicaState = initialState()) {
   const effects = [];
   for (const [event, now] of events) {
-    const t = transition(state, event, now, policy);
+    const t = transition(state, event, at(now), policy);
     state = t.state;
     effects.push(...t.effects);
   }
@@ -40,11 +43,11 @@ describe('replica lifecycle', () => {
     const waits: number[] = [];
     for (let i = 0; i < 3; i++) {
       now += 100;
-      state = transition(state, { type: 'exited', code: 1, signal: null }, now, policy).state;
+      state = transition(state, { type: 'exited', code: 1, signal: null }, at(now), policy).state;
       waits.push(state.retryAt! - now);
       now = state.retryAt!;
-      state = transition(state, { type: 'retry-due' }, now, policy).state;
-      state = transition(state, { type: 'spawned' }, now, policy).state;
+      state = transition(state, { type: 'retry-due' }, at(now), policy).state;
+      state = transition(state, { type: 'spawned' }, at(now), policy).state;
     }
     expect(waits).toEqual([10_000, 20_000, 40_000]);
     expect(state.restarts).toBe(3);
@@ -60,12 +63,14 @@ describe('replica lifecycle', () => {
     expect(state.retryAt! - (t0 + 600_000)).toBe(10_000);
   });
 
-  it('ignores a retry timer that fires early or after a stop', () => {
+  it('re-arms a retry timer that fires early, and ignores one after a stop', () => {
     const crashed = run([[{ type: 'start' }, 0], [{ type: 'spawned' }, 0], [{ type: 'exited', code: 1, signal: null }, 10]]).state;
-    expect(transition(crashed, { type: 'retry-due' }, 5_000, policy).effects).toEqual([]);
-    const stopped = transition(crashed, { type: 'stop' }, 20, policy).state;
+    const early = transition(crashed, { type: 'retry-due' }, at(5_000), policy);
+    expect(early.state).toBe(crashed);
+    expect(early.effects).toEqual([{ type: 'schedule', event: 'retry-due', at: 10_010 }]);
+    const stopped = transition(crashed, { type: 'stop' }, at(20), policy).state;
     expect(stopped.status).toBe('stopped');
-    expect(transition(stopped, { type: 'retry-due' }, 20_000, policy).effects).toEqual([]);
+    expect(transition(stopped, { type: 'retry-due' }, at(20_000), policy).effects).toEqual([]);
   });
 
   it('stops with SIGTERM, escalates to SIGKILL after the grace, and waits for the whole group', () => {
@@ -81,7 +86,7 @@ describe('replica lifecycle', () => {
     expect(effects).toContainEqual({ type: 'schedule', event: 'grace-expired', at: 30_100 });
     expect(effects).toContainEqual({ type: 'signal-group', signal: 'SIGKILL' });
     expect(effects.at(-1)).toEqual({ type: 'watch-group' });
-    const done = transition(state, { type: 'group-gone' }, 30_120, policy);
+    const done = transition(state, { type: 'group-gone' }, at(30_120), policy);
     expect(done.state.status).toBe('stopped');
     expect(done.effects).toEqual([{ type: 'emit-stopped' }]);
   });
@@ -107,8 +112,8 @@ describe('replica lifecycle', () => {
 
   it('restarts from stopped with a fresh streak', () => {
     const crashed = run([[{ type: 'start' }, 0], [{ type: 'spawned' }, 0], [{ type: 'exited', code: 1, signal: null }, 1]]).state;
-    const stopped = transition(crashed, { type: 'stop' }, 2, policy).state;
-    const started = transition(stopped, { type: 'start' }, 3, policy);
+    const stopped = transition(crashed, { type: 'stop' }, at(2), policy).state;
+    const started = transition(stopped, { type: 'start' }, at(3), policy);
     expect(started.state).toMatchObject({ status: 'starting', streak: 0 });
     expect(started.effects).toEqual([{ type: 'spawn' }]);
   });

@@ -15,6 +15,11 @@ import { backoffDelay } from './backoff.js';
  *
  * The crash streak drives the backoff (base·2^streak, capped) and resets when the process had run for
  * `resetAfterMs` before it crashed.
+ *
+ * Every duration (`retryAt`, how long a run lasted) is measured on the monotonic clock; the wall clock only
+ * stamps what is shown and stored (`startedAt`, `lastExit.at`), so a clock step can neither shorten nor
+ * freeze a backoff. A timer that fires before `retryAt` (timers start from a cached loop time) re-arms for the
+ * rest: a replica in backoff always has a retry pending.
  */
 export type ReplicaStatus = 'pending' | 'starting' | 'running' | 'backoff' | 'stopping' | 'stopped';
 
@@ -24,13 +29,23 @@ export interface LastExit {
   readonly at: number;
 }
 
+/** One instant read from both clocks (see `Clock`). */
+export interface Moment {
+  readonly wall: number;
+  readonly mono: number;
+}
+
 export interface ReplicaState {
   readonly status: ReplicaStatus;
   /** Consecutive crashes since the last healthy run. */
   readonly streak: number;
   /** Restarts after crashes, over the replica's life (what `ps` shows). */
   readonly restarts: number;
+  /** Wall-clock start of the running process, for display. */
   readonly startedAt: number | null;
+  /** Monotonic start of the running process: how long it ran. */
+  readonly runningSince: number | null;
+  /** Monotonic time of the next start while in backoff. */
   readonly retryAt: number | null;
   readonly lastExit: LastExit | null;
   /** While stopping: the leader already exited and we wait for the rest of the group. */
@@ -50,6 +65,7 @@ export type LifecycleEvent =
 export type Effect =
   | { readonly type: 'spawn' }
   | { readonly type: 'signal-group'; readonly signal: 'SIGTERM' | 'SIGKILL' }
+  /** `at` is monotonic. */
   | { readonly type: 'schedule'; readonly event: 'retry-due' | 'grace-expired'; readonly at: number }
   | { readonly type: 'watch-group' }
   | { readonly type: 'emit-started' }
@@ -68,7 +84,16 @@ export interface LifecyclePolicy {
 }
 
 export function initialState(restarts = 0): ReplicaState {
-  return { status: 'pending', streak: 0, restarts, startedAt: null, retryAt: null, lastExit: null, leaderExited: false };
+  return {
+    status: 'pending',
+    streak: 0,
+    restarts,
+    startedAt: null,
+    runningSince: null,
+    retryAt: null,
+    lastExit: null,
+    leaderExited: false,
+  };
 }
 
 const same = (state: ReplicaState): Transition => ({ state, effects: [] });
@@ -76,9 +101,10 @@ const same = (state: ReplicaState): Transition => ({ state, effects: [] });
 export function transition(
   state: ReplicaState,
   event: LifecycleEvent,
-  now: number,
+  at: Moment,
   policy: LifecyclePolicy,
 ): Transition {
+  const now = at.mono;
   switch (event.type) {
     case 'start':
       if (state.status === 'pending' || state.status === 'stopped') {
@@ -91,12 +117,15 @@ export function transition(
 
     case 'spawned':
       if (state.status === 'starting') {
-        return { state: { ...state, status: 'running', startedAt: now }, effects: [{ type: 'emit-started' }] };
+        return {
+          state: { ...state, status: 'running', startedAt: at.wall, runningSince: now },
+          effects: [{ type: 'emit-started' }],
+        };
       }
       if (state.status === 'stopping') {
         // A stop arrived while the spawn was in flight: stop what just started.
         return {
-          state: { ...state, startedAt: now },
+          state: { ...state, startedAt: at.wall, runningSince: now },
           effects: [
             { type: 'signal-group', signal: 'SIGTERM' },
             { type: 'schedule', event: 'grace-expired', at: now + policy.stopGraceMs },
@@ -110,7 +139,7 @@ export function transition(
       if (state.status !== 'starting') return same(state);
       const delay = backoffDelay(state.streak, policy.restart);
       return {
-        state: { ...state, status: 'backoff', streak: state.streak + 1, retryAt: now + delay, startedAt: null },
+        state: { ...state, status: 'backoff', streak: state.streak + 1, retryAt: now + delay, startedAt: null, runningSince: null },
         effects: [
           { type: 'emit-spawn-failed', error: event.error, restartInMs: delay },
           { type: 'schedule', event: 'retry-due', at: now + delay },
@@ -119,16 +148,24 @@ export function transition(
     }
 
     case 'exited': {
-      const lastExit = { code: event.code, signal: event.signal, at: now };
+      const lastExit = { code: event.code, signal: event.signal, at: at.wall };
       if (state.status === 'stopping') {
         return { state: { ...state, lastExit, leaderExited: true }, effects: [{ type: 'watch-group' }] };
       }
       if (state.status !== 'running') return same(state);
-      const ranMs = state.startedAt === null ? 0 : now - state.startedAt;
+      const ranMs = state.runningSince === null ? 0 : Math.max(0, now - state.runningSince);
       const streak = ranMs >= policy.restart.resetAfterMs ? 0 : state.streak;
       const delay = backoffDelay(streak, policy.restart);
       return {
-        state: { ...state, status: 'backoff', streak: streak + 1, retryAt: now + delay, lastExit, startedAt: null },
+        state: {
+          ...state,
+          status: 'backoff',
+          streak: streak + 1,
+          retryAt: now + delay,
+          lastExit,
+          startedAt: null,
+          runningSince: null,
+        },
         effects: [
           // Leftovers of a crashed replica's group (grandchildren) must not outlive it.
           { type: 'signal-group', signal: 'SIGKILL' },
@@ -139,7 +176,11 @@ export function transition(
     }
 
     case 'retry-due':
-      if (state.status !== 'backoff' || state.retryAt === null || now < state.retryAt) return same(state);
+      if (state.status !== 'backoff' || state.retryAt === null) return same(state);
+      // Early: dropping it would leave the replica in backoff with no timer, forever.
+      if (now < state.retryAt) {
+        return { state, effects: [{ type: 'schedule', event: 'retry-due', at: state.retryAt }] };
+      }
       return {
         state: { ...state, status: 'starting', restarts: state.restarts + 1, retryAt: null },
         effects: [{ type: 'spawn' }],
@@ -171,7 +212,7 @@ export function transition(
     case 'group-gone':
       if (state.status !== 'stopping') return same(state);
       return {
-        state: { ...state, status: 'stopped', startedAt: null, leaderExited: false },
+        state: { ...state, status: 'stopped', startedAt: null, runningSince: null, leaderExited: false },
         effects: [{ type: 'emit-stopped' }],
       };
   }
