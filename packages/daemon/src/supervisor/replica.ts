@@ -2,7 +2,7 @@ import type { ProcessDriver, ProcessHandle } from '../drivers/index.js';
 import type { EventBus } from '../events/index.js';
 import type { Clock } from '../runtime/clock.js';
 import type { OutputSink } from '../runtime/output.js';
-import { systemTimers, type Timer, type Timers } from '../runtime/timers.js';
+import { after, systemTimers, type Timer, type Timers } from '../runtime/timers.js';
 import {
   type Effect,
   type LifecycleEvent,
@@ -106,15 +106,16 @@ export class ReplicaRunner {
     return new Promise((resolve, reject) => {
       const check = () => {
         if (pred(this.#state)) {
-          clearTimeout(timer);
+          timer.cancel();
           this.#waiters.delete(check);
           resolve();
         }
       };
-      const timer = setTimeout(() => {
+      // A wait as long as a stop grace can exceed what a plain timer holds.
+      const timer = after(timeoutMs, () => {
         this.#waiters.delete(check);
         reject(new Error(`${this.app}/${this.name}: still ${this.#state.status} after ${timeoutMs} ms`));
-      }, timeoutMs);
+      });
       this.#waiters.add(check);
     });
   }
