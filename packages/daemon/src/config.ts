@@ -1,5 +1,6 @@
 import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
 import { defaultHome } from './home.js';
+import { DEFAULT_REPLICA_LIMITS, type ReplicaLimits } from './supervisor/pure/limits.js';
 
 /** The daemon's settings, parsed once from its environment and flags; every default lives here. */
 export interface DaemonConfig {
@@ -10,6 +11,8 @@ export interface DaemonConfig {
   /** Shifts the daemon's clock; tests use it to jump across cron slots. */
   readonly clockOffsetMs: number;
   readonly region: string;
+  /** NIGHTSHIFT_MAX_REPLICAS_PER_PROCESS and NIGHTSHIFT_MAX_REPLICAS. */
+  readonly replicaLimits: ReplicaLimits;
 }
 
 export function parseDaemonConfig(env: NodeJS.ProcessEnv, flags: { port?: string | undefined; host?: string | undefined } = {}): DaemonConfig {
@@ -23,11 +26,26 @@ export function parseDaemonConfig(env: NodeJS.ProcessEnv, flags: { port?: string
   if (!Number.isFinite(clockOffsetMs)) {
     throw new NightshiftError(ErrorCodes.usage, `NIGHTSHIFT_CLOCK_OFFSET_MS="${offsetText}" is not a number`, 'give milliseconds, e.g. 10800000 for three hours');
   }
+  const replicaLimits = {
+    perProcess: positiveInt(env, 'NIGHTSHIFT_MAX_REPLICAS_PER_PROCESS', DEFAULT_REPLICA_LIMITS.perProcess),
+    perDaemon: positiveInt(env, 'NIGHTSHIFT_MAX_REPLICAS', DEFAULT_REPLICA_LIMITS.perDaemon),
+  };
   return {
     home: defaultHome(env),
     httpHost: flags.host ?? env.NIGHTSHIFT_HTTP_HOST ?? '127.0.0.1',
     httpPort: port,
     clockOffsetMs,
     region: env.NIGHTSHIFT_REGION ?? 'local',
+    replicaLimits,
   };
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new NightshiftError(ErrorCodes.usage, `${name}="${text}" is not a whole number ≥ 1`, `e.g. ${name}=${fallback} (the default)`);
+  }
+  return n;
 }

@@ -7,8 +7,10 @@ import { createApi, withToken } from './api/app.js';
 import type { DaemonConfig } from './config.js';
 import { createLocalDriver } from './drivers/index.js';
 import { EventBus } from './events/index.js';
+import { Coalescer } from './events/coalesce.js';
 import { acquireLock, ensureHome, ensureToken } from './home.js';
 import { Releases } from './releases/deploy.js';
+import { checkLaunchable } from './releases/launchable.js';
 import { nodeHttp } from './runtime/builtins.js';
 import { offsetClock, systemClock } from './runtime/clock.js';
 import { buildEnvironment, pickBase } from './runtime/environment.js';
@@ -55,20 +57,30 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     throw err;
   }
 
-  const bus = new EventBus(
-    (e) =>
-      store.insertEvent(db, {
-        time: clock.now(),
-        type: e.type,
-        app: e.app,
-        process: e.process ?? null,
-        replica: e.replica ?? null,
-        message: e.message,
-        data: e.data as Record<string, unknown>,
-      }),
-    onError,
-  );
-  bus.subscribe((e) => log(`${e.type} ${e.app}${e.replica ? `/${e.replica}` : ''}: ${e.message}`));
+  const coalescer = new Coalescer();
+  const bus = new EventBus((e) => {
+    const now = clock.now();
+    const into = coalescer.match(e, now);
+    // A folded-into entry may be gone (its app destroyed): then the event gets an entry of its own.
+    const count = into === null ? 0 : store.foldEvent(db, into, now);
+    if (into !== null && count > 0) return { id: into, repeat: count - 1 };
+    const id = store.insertEvent(db, {
+      time: now,
+      type: e.type,
+      app: e.app,
+      process: e.process ?? null,
+      replica: e.replica ?? null,
+      message: e.message,
+      data: e.data as Record<string, unknown>,
+    });
+    coalescer.opened(e, id, now);
+    return id;
+  }, onError);
+  bus.subscribe((e, _id, repeat) => {
+    // A crash loop would fill the daemon's log as it did the timeline: every 100th repeat is enough.
+    if (repeat % 100 !== 0) return;
+    log(`${e.type} ${e.app}${e.replica ? `/${e.replica}` : ''}: ${e.message}${repeat ? ` (×${repeat + 1})` : ''}`);
+  });
 
   const driver = createLocalDriver();
   const logs = createLogService({ dir: paths.apps, clock: () => clock.now(), onError });
@@ -107,7 +119,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
       },
       target,
     );
-  const supervisor = new Supervisor({ db, bus, driver, output, clock, environment, onError });
+  const supervisor = new Supervisor({ db, bus, driver, output, clock, environment, onError, limits: config.replicaLimits });
   const scheduler = new Scheduler({
     db,
     bus,
@@ -138,7 +150,16 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     basePath: base.PATH ?? '/usr/local/bin:/usr/bin:/bin',
     buildEnv: (spec) => ({ ...base, TZ: 'UTC', ...spec.env }),
     predeployEnv: (release) => environment(release, { kind: 'one-off', process: null }),
-    preflight: (spec) => secrets.preflight(spec),
+    preflight: (spec) => {
+      secrets.preflight(spec);
+      checkLaunchable(spec, {
+        db,
+        limits: config.replicaLimits,
+        environment: (candidate, target) => environment({ version: 0, path: '', spec: candidate }, target),
+        desiredElsewhere: (app) => supervisor.desiredElsewhere(app),
+      });
+    },
+    onError,
     keepReleases: 5,
     inUse: (app, version) => scheduler.releaseInUse(app, version),
   });
@@ -146,16 +167,6 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
   const reaped = await reapPrevious(db, driver, bus, log);
   // Runs the previous incarnation left running end `interrupted` (their slots are consumed: never re-run).
   await recoverRuns(db, driver, bus, clock);
-  for (const app of store.listApps(db)) {
-    if (app.liveRelease === null) continue;
-    const live = releases.load(app.name, app.liveRelease);
-    // An app whose secrets no longer decrypt stays down, loudly, rather than run without them.
-    if (live && secrets.readable(live.spec)) {
-      await supervisor.activate(app.name, live);
-      scheduler.activate(app.name, live);
-    }
-  }
-  scheduler.start();
 
   const startedAt = new Date(clock.now()).toISOString();
   let httpPort = 0;
@@ -186,6 +197,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
           ? { kind: 'one-off', process: 'web', port: release.spec.web.port }
           : { kind: 'one-off', process: proc },
       ),
+    replicaLimits: config.replicaLimits,
     requestStop: () => void stop(),
     destroyApp: async (app) => {
       await Promise.all([supervisor.remove(app), scheduler.removeApp(app)]);
@@ -210,10 +222,32 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
   writeFileSync(paths.info, JSON.stringify(info(), null, 2) + '\n', { mode: 0o600 });
   bus.emit({ type: 'daemon:started', app: '', message: `daemon ${process.pid} started (reaped ${reaped})`, data: { pid: process.pid, reaped } });
 
+  // Apps come back after the API answers: a state that cannot start well (a huge formation, a release that
+  // fails) can then always be fixed from the CLI. Each app is restored in its turn, so a deploy or a scale
+  // that arrives meanwhile waits for it instead of racing it.
+  scheduler.start();
+  const restoring = Promise.all(
+    store
+      .listApps(db)
+      .filter((app) => app.liveRelease !== null)
+      .map((app) =>
+        releases
+          .restore(
+            app.name,
+            app.liveRelease!,
+            // An app whose secrets no longer decrypt stays down, loudly, rather than run without them.
+            (live) => !stopping && secrets.readable(live.spec),
+            (live) => scheduler.activate(app.name, live),
+          )
+          .catch(onError),
+      ),
+  );
+
   function stop(): Promise<void> {
     stopping ??= (async () => {
       log('stopping: every replica gets SIGTERM');
       bus.emit({ type: 'daemon:stopping', app: '', message: 'daemon stopping', data: {} });
+      await restoring;
       // Cron runs in flight get SIGTERM like replicas (SIGKILL after 10 s) and end `interrupted`.
       await Promise.all([supervisor.shutdown(), scheduler.shutdown()]);
       await Promise.all([closeServer(unixServer), closeServer(tcpServer)]);

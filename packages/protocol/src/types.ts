@@ -43,6 +43,10 @@ export interface EventEntry {
   readonly replica?: string;
   readonly message: string;
   readonly data: Record<string, unknown>;
+  /** Present when repeats folded into this entry (a crash loop): how many events it stands for. */
+  readonly count?: number;
+  /** When the last of those repeats happened. */
+  readonly lastTime?: string;
 }
 
 export interface AppEntry {

@@ -19,7 +19,11 @@ export function registerEvents(program: Command): void {
         return;
       }
       const print = (e: EventEntry) =>
-        process.stdout.write(opts.json ? JSON.stringify(e) + '\n' : `${e.time} ${e.type.padEnd(18)} ${e.message}\n`);
+        process.stdout.write(
+          opts.json
+            ? JSON.stringify(e) + '\n'
+            : `${e.time} ${e.type.padEnd(18)} ${e.message}${e.count ? ` ×${e.count} (last ${e.lastTime})` : ''}\n`,
+        );
       for (const e of [...events].reverse()) print(e);
       if (!opts.tail) return;
       const last = events[0]?.id;

@@ -7,6 +7,7 @@ import type { Scheduler } from '../scheduler/index.js';
 import type { SecretsService } from '../secrets/index.js';
 import type { Clock } from '../runtime/clock.js';
 import type { Db } from '../store/index.js';
+import type { ReplicaLimits } from '../supervisor/pure/limits.js';
 import type { LiveRelease, Supervisor } from '../supervisor/supervisor.js';
 
 /** What the routes reach: services only, never the composition root. */
@@ -25,6 +26,8 @@ export interface ApiServices {
   readonly info: () => DaemonInfo;
   /** The environment of a one-off command: a process type's (web's PORT included), or the app's without PORT. */
   readonly oneOffEnv: (release: LiveRelease, process: string | null) => Record<string, string>;
+  /** How many replicas a process and the daemon may run. */
+  readonly replicaLimits: ReplicaLimits;
   /** Asks the daemon to stop; resolves when the stop has begun. */
   readonly requestStop: () => void;
   /** Stops and forgets an app: processes, releases, logs. */

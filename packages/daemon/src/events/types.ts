@@ -11,7 +11,8 @@ export interface EventMap {
   rollback: { release: string; previous: string };
   'run:started': { argv: string[]; release: string };
   'run:finished': { argv: string[]; release: string; exitCode: number | null; signal: string | null; durationMs: number };
-  'replica:started': { release: string; pid: number };
+  /** `afterCrash`: a restart inside a crash streak (such starts fold into one timeline entry). */
+  'replica:started': { release: string; pid: number; afterCrash: boolean };
   'replica:crashed': {
     code: number | null;
     signal: string | null;
@@ -24,6 +25,8 @@ export interface EventMap {
   'replica:stopped': { code: number | null; signal: string | null; killed: boolean };
   'replica:reaped': { pid: number };
   'process:scaled': { from: number; to: number };
+  /** The stored count is over the daemon's per-process limit: the limit is what runs. */
+  'process:limited': { wanted: number; limit: number };
   'process:stopped': Record<string, never>;
   'process:started': Record<string, never>;
   'process:restarted': Record<string, never>;

@@ -40,6 +40,8 @@ export interface DeployDeps {
   readonly compileCacheDir?: string;
   /** Releases kept besides the live one. */
   readonly keepReleases: number;
+  /** Failures worth the daemon's log that no caller can act on. */
+  readonly onError?: (err: unknown) => void;
   /** True while something (a cron run) still uses a release's folder. */
   readonly inUse?: (app: string, version: number) => boolean;
 }
@@ -101,6 +103,23 @@ export class Releases {
     return this.#exclusive(spec.name, () => this.#deploy(spec, staging, source, opts.onLine));
   }
 
+  /**
+   * Starts an app's live release again at daemon start, in the app's turn (a deploy that arrives meanwhile
+   * waits). `canStart` may refuse (secrets that no longer decrypt: the app stays down, loudly).
+   */
+  restore(app: string, version: number, canStart: (live: LiveRelease) => boolean, started: (live: LiveRelease) => void): Promise<void> {
+    return this.#exclusive(app, async () => {
+      if (store.getApp(this.#deps.db, app)?.liveRelease !== version) return;
+      const live = this.load(app, version);
+      if (!live || !canStart(live)) return;
+      const { failures } = await this.#deps.supervisor.activate(app, live);
+      if (failures.length > 0) {
+        this.#deps.onError?.(new Error(`${app} v${version}: could not start ${failures.map((f) => `${f.replica}: ${f.error}`).join('; ')} (retrying with backoff)`));
+      }
+      started(live);
+    });
+  }
+
   /** Makes an earlier release live again (default: the newest good one before the live one). No rebuild. */
   rollback(app: string, target?: number): Promise<{ app: string; release: string; previous: string }> {
     return this.#exclusive(app, async () => {
@@ -125,8 +144,7 @@ export class Releases {
       }
       // The release's manifest may list a secret removed since: refuse like a deploy would.
       this.#deps.preflight?.(release.spec);
-      store.setLiveRelease(db, app, version);
-      await this.#deps.supervisor.activate(app, release);
+      await this.#switchTo(app, release, live, () => Promise.resolve());
       bus.emit({
         type: 'rollback',
         app,
@@ -196,8 +214,11 @@ export class Releases {
         }
       }
       store.finishRelease(db, app, version, 'succeeded', JSON.stringify(spec));
-      store.setLiveRelease(db, app, version);
-      await this.#deps.supervisor.activate(app, live);
+      await this.#switchTo(app, live, previous, async (failed) => {
+        store.finishRelease(db, app, version, 'failed', null);
+        bus.emit({ type: 'deploy:failed', app, message: `${release} failed: ${failed}`, data: { release, reason: failed, logTail: [] } });
+        await rm(path, { recursive: true, force: true });
+      });
       bus.emit({
         type: 'deploy:finished',
         app,
@@ -210,6 +231,34 @@ export class Releases {
     } finally {
       unsubscribe();
     }
+  }
+
+  /**
+   * Makes `release` live. When some of its replicas cannot be started at all, it is not live: the previous
+   * release goes back (its replicas were kept where the switch had not reached them yet), `onFailed` records
+   * the failure, and the caller gets an error naming each replica and why.
+   */
+  async #switchTo(app: string, release: LiveRelease, previous: number | null, onFailed: (reason: string) => Promise<void>): Promise<void> {
+    const { db, supervisor } = this.#deps;
+    store.setLiveRelease(db, app, release.version);
+    const { failures } = await supervisor.activate(app, release);
+    if (failures.length === 0) return;
+    const reason = `${failures.map((f) => `${f.replica}: ${f.error}`).join('; ')}`;
+    const back = previous === null ? null : this.load(app, previous);
+    if (back) {
+      store.setLiveRelease(db, app, back.version);
+      const again = await supervisor.activate(app, back);
+      if (again.failures.length > 0) this.#deps.onError?.(new Error(`v${back.version} of ${app} did not come back everywhere: ${again.failures.map((f) => `${f.replica}: ${f.error}`).join('; ')}`));
+    } else {
+      store.setLiveRelease(db, app, null);
+      await supervisor.remove(app);
+    }
+    await onFailed(`could not start ${reason}`);
+    throw new NightshiftError(
+      ErrorCodes.deployStartFailed,
+      `v${release.version} of ${app} could not start ${reason}; ${back ? `v${back.version} stays live` : 'nothing of it runs'}`,
+      'fix what the error names (a missing command, an environment too large for the OS, too many open files) and deploy again',
+    );
   }
 
   /** Keeps the live release and the newest `keepReleases` others; older folders and rows go. */

@@ -37,7 +37,7 @@ export function ensureApp(db: Db, name: string, sourceDir: string, now: number):
   ).run(name, now, sourceDir);
 }
 
-export function setLiveRelease(db: Db, name: string, version: number): void {
+export function setLiveRelease(db: Db, name: string, version: number | null): void {
   prepared(db, 'UPDATE apps SET live_release = ? WHERE name = ?').run(version, name);
 }
 

@@ -9,6 +9,9 @@ export interface EventRow {
   readonly replica: string | null;
   readonly message: string;
   readonly data: Record<string, unknown>;
+  /** Events folded into this entry (1: itself alone). */
+  readonly count: number;
+  readonly lastTime: number | null;
 }
 
 interface RawEvent {
@@ -20,11 +23,25 @@ interface RawEvent {
   replica: string | null;
   message: string;
   data: string;
+  count: number;
+  last_time: number | null;
 }
 
-const toEvent = (r: RawEvent): EventRow => ({ ...r, data: JSON.parse(r.data) as Record<string, unknown> });
+const toEvent = ({ last_time, ...r }: RawEvent): EventRow => ({
+  ...r,
+  lastTime: last_time,
+  data: JSON.parse(r.data) as Record<string, unknown>,
+});
 
-export function insertEvent(db: Db, e: Omit<EventRow, 'id'>): number {
+/** Counts one more repeat in an entry; returns the new count. */
+export function foldEvent(db: Db, id: number, time: number): number {
+  const row = prepared(db, 'UPDATE events SET count = count + 1, last_time = ? WHERE id = ? RETURNING count').get(time, id) as
+    | { count: number }
+    | undefined;
+  return row?.count ?? 0;
+}
+
+export function insertEvent(db: Db, e: Omit<EventRow, 'id' | 'count' | 'lastTime'>): number {
   const res = prepared(
     db,
     'INSERT INTO events (time, type, app, process, replica, message, data) VALUES (?, ?, ?, ?, ?, ?, ?)',

@@ -151,4 +151,9 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (app, process, idx)
   );
   `,
+  `
+  -- Repeats folded into one timeline entry (events/coalesce.ts): how many, and when the last one was.
+  ALTER TABLE events ADD COLUMN count INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE events ADD COLUMN last_time INTEGER;
+  `,
 ];

@@ -51,6 +51,7 @@ export class ReplicaRunner {
   #procStart: string | null;
   #release: number | null;
   #launch: Launch | null = null;
+  #spawnError: string | null = null;
   #timers = new Set<Timer>();
   #watch: NodeJS.Timeout | null = null;
   #waiters = new Set<() => void>();
@@ -92,6 +93,10 @@ export class ReplicaRunner {
   get release(): number | null {
     return this.#release;
   }
+  /** Why the last start failed before a process existed (E2BIG, ENOENT, EMFILE…); null once one started. */
+  get spawnError(): string | null {
+    return this.#spawnError;
+  }
 
   start(): void {
     this.dispatch({ type: 'start' });
@@ -121,6 +126,8 @@ export class ReplicaRunner {
   }
 
   dispatch(event: LifecycleEvent): void {
+    if (event.type === 'spawn-failed') this.#spawnError = event.error;
+    else if (event.type === 'spawned') this.#spawnError = null;
     // The policy alone, not a whole launch: building an environment can fail (a secret that no longer
     // decrypts) and must only fail a spawn, never a stop.
     const policy = this.#launch?.policy ?? this.#resolvePolicy();
@@ -170,7 +177,7 @@ export class ReplicaRunner {
           type: 'replica:started',
           ...who,
           message: `${this.name} started (pid ${this.#pid}, v${this.#release})`,
-          data: { release: `v${this.#release}`, pid: this.#pid ?? 0 },
+          data: { release: `v${this.#release}`, pid: this.#pid ?? 0, afterCrash: this.#state.streak > 0 },
         });
         return;
       case 'emit-crashed': {

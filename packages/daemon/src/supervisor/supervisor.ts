@@ -8,8 +8,20 @@ import type { EnvTarget } from '../runtime/environment.js';
 import type { OutputSink } from '../runtime/output.js';
 import * as store from '../store/index.js';
 import { desiredCount, manifestCount } from './pure/formation.js';
+import type { ReplicaLimits } from './pure/limits.js';
 import type { LifecyclePolicy } from './pure/lifecycle.js';
 import { type Launch, ReplicaRunner } from './replica.js';
+
+/** A replica of a new release that could not be started at all. */
+export interface ActivationFailure {
+  readonly replica: string;
+  readonly error: string;
+}
+
+/** What `activate` saw: empty `failures` when every replica it started on the new release exists. */
+export interface Activation {
+  readonly failures: readonly ActivationFailure[];
+}
 
 /** The live release of an app as the supervisor runs it. */
 export interface LiveRelease {
@@ -29,6 +41,8 @@ export interface SupervisorDeps {
   /** The environment of one process of the app (DESIGN §3). */
   readonly environment: (release: LiveRelease, target: EnvTarget) => Record<string, string>;
   readonly onError: (err: unknown) => void;
+  /** A process never runs more than `perProcess` replicas, whatever the stored formation says. */
+  readonly limits: ReplicaLimits;
 }
 
 interface AppRuntime {
@@ -36,6 +50,8 @@ interface AppRuntime {
   runners: Map<string, ReplicaRunner[]>;
   /** Serialises operations on one app (deploys, scales, restarts). */
   queue: Promise<unknown>;
+  /** Processes whose stored count is over the limit, already reported. */
+  clamped: Set<string>;
 }
 
 const STOP_WAIT_SLACK_MS = 5_000;
@@ -76,38 +92,59 @@ export class Supervisor {
 
   /**
    * Makes `release` the one the app runs. Replicas on another release are replaced one at a time
-   * (stop, start on the new release, wait until it runs) so the app never goes fully down.
+   * (start the successor, wait until it runs, then stop the old one) so the app never goes fully down;
+   * replicas waiting out a backoff restart at once on the new release.
+   *
+   * The answer lists the replicas of the new release that could not be started at all (E2BIG, ENOENT…):
+   * the switch stops at the first such failure and keeps the old replica it was about to replace, so the
+   * caller can put the previous release back without the app ever having had none.
    */
-  async activate(app: string, release: LiveRelease): Promise<void> {
+  async activate(app: string, release: LiveRelease): Promise<Activation> {
     let rt = this.#apps.get(app);
     if (!rt) {
-      rt = { release, runners: new Map(), queue: Promise.resolve() };
+      rt = { release, runners: new Map(), queue: Promise.resolve(), clamped: new Set() };
       this.#apps.set(app, rt);
       this.#restoreRunners(app, rt);
     }
     rt.release = release;
-    const stale = [...rt.runners.values()].flat().filter((r) => r.release !== null && r.release !== release.version);
+    const stale = this.#all(rt).filter(
+      (r) => r.state.status === 'backoff' || (r.release !== null && r.release !== release.version),
+    );
     this.reconcile(app);
     // A deploy is finished when its processes exist: `up` then shows them running, not `starting`.
-    const spawning = [...rt.runners.values()].flat().filter((r) => r.state.status === 'starting');
-    await Promise.all(spawning.map((r) => r.waitFor((st) => st.status !== 'starting', SPAWN_WAIT_MS).catch(this.#deps.onError)));
+    const spawning = this.#all(rt).filter((r) => r.state.status === 'starting');
+    await Promise.all(spawning.map((r) => this.#waitSpawned(r)));
+    const failed = spawning.filter((r) => r.spawnError !== null);
+    if (failed.length > 0) return { failures: failed.map(failureOf) };
     for (const runner of stale) {
       if (!this.#isWanted(rt, runner)) continue;
-      if (runner.state.status !== 'running' && runner.state.status !== 'starting') continue;
-      // Web holds a port, so its new replica can only start once the old one is gone.
-      if (runner.process === 'web') await this.#restartOne(rt, runner);
-      else await this.#replaceOne(rt, runner);
+      const s = runner.state.status;
+      if (s !== 'running' && s !== 'starting' && s !== 'backoff') continue;
+      // Web holds a port, so its new replica can only start once the old one is gone; a replica in backoff
+      // has no process to keep.
+      const failure =
+        runner.process === 'web' || s === 'backoff' ? await this.#restartOne(rt, runner) : await this.#replaceOne(rt, runner);
+      if (failure) return { failures: [failure] };
     }
+    return { failures: [] };
   }
 
   /**
    * Start-before-stop: a successor for the same slot starts on the live release; once it has run
-   * `min_ready`, the old replica is stopped gracefully. The app never has fewer replicas than wanted.
+   * `min_ready`, the old replica is stopped gracefully. The app never has fewer replicas than wanted, and a
+   * successor that cannot be started leaves the old replica in its slot.
    */
-  async #replaceOne(rt: AppRuntime, old: ReplicaRunner): Promise<void> {
+  async #replaceOne(rt: AppRuntime, old: ReplicaRunner): Promise<ActivationFailure | null> {
     const successor = this.#newRunner(old.app, old.process, old.idx, undefined, old.state.restarts);
     successor.start();
-    await successor.waitFor((s) => s.status !== 'starting', 30_000).catch(this.#deps.onError);
+    await this.#waitSpawned(successor);
+    if (successor.spawnError !== null) {
+      const failure = failureOf(successor);
+      successor.stop();
+      await this.#waitStopped(rt, successor).catch(this.#deps.onError);
+      successor.dispose();
+      return failure;
+    }
     const minReady = this.#policyOf(rt, old.process).minReadyMs;
     if (minReady > 0 && successor.state.status === 'running') await sleep(minReady);
     const runners = rt.runners.get(old.process) ?? [];
@@ -117,13 +154,22 @@ export class Supervisor {
       successor.stop();
       await this.#waitStopped(rt, successor).catch(this.#deps.onError);
       successor.dispose();
-      return;
+      return null;
     }
     runners[at] = successor;
     this.#persist(successor);
     old.stop();
     await this.#waitStopped(rt, old).catch(this.#deps.onError);
     old.dispose();
+    return null;
+  }
+
+  #waitSpawned(runner: ReplicaRunner): Promise<void> {
+    return runner.waitFor((s) => s.status !== 'starting', SPAWN_WAIT_MS).catch(this.#deps.onError);
+  }
+
+  #all(rt: AppRuntime): ReplicaRunner[] {
+    return [...rt.runners.values()].flat();
   }
 
   /** Brings the running replicas in line with the desired formation. Synchronous: it only dispatches. */
@@ -132,7 +178,7 @@ export class Supervisor {
     const formation = new Map(store.listFormation(this.#deps.db, app).map((f) => [f.process, f]));
     const procs = processesOf(rt.release.spec);
     for (const proc of procs) {
-      const want = desiredCount(proc, formation.get(proc.name));
+      const want = this.#clamp(rt, proc.name, desiredCount(proc, formation.get(proc.name)));
       const runners = rt.runners.get(proc.name) ?? [];
       rt.runners.set(proc.name, runners);
       for (let idx = 1; idx <= want; idx++) {
@@ -153,6 +199,30 @@ export class Supervisor {
     }
   }
 
+  /**
+   * A count stored before the limit existed (or above a lowered one) would spawn until the machine runs out
+   * of descriptors; it is held at the limit, said once, and `scale` can bring it down.
+   */
+  #clamp(rt: AppRuntime, process: string, want: number): number {
+    const limit = this.#deps.limits.perProcess;
+    if (want <= limit) {
+      rt.clamped.delete(process);
+      return want;
+    }
+    if (!rt.clamped.has(process)) {
+      rt.clamped.add(process);
+      const app = rt.release.spec.name;
+      this.#deps.bus.emit({
+        type: 'process:limited',
+        app,
+        process,
+        message: `${process} wants ${want} replicas; running ${limit}, this daemon's limit per process (scale it down, or raise NIGHTSHIFT_MAX_REPLICAS_PER_PROCESS)`,
+        data: { wanted: want, limit },
+      });
+    }
+    return limit;
+  }
+
   /** Rolling restart: one replica at a time, each back to running before the next goes down. */
   async restart(app: string, process?: string): Promise<void> {
     const rt = this.#mustGet(app);
@@ -168,7 +238,7 @@ export class Supervisor {
   async remove(app: string): Promise<void> {
     const rt = this.#apps.get(app);
     if (!rt) return;
-    const all = [...rt.runners.values()].flat();
+    const all = this.#all(rt);
     for (const runner of all) runner.stop();
     await Promise.allSettled(all.map((r) => this.#waitStopped(rt, r)));
     for (const runner of all) runner.dispose();
@@ -209,6 +279,16 @@ export class Supervisor {
     }));
   }
 
+  /** Replicas wanted across every app, except `app`'s own (for the daemon-wide limit). */
+  desiredElsewhere(app: string): number {
+    let total = 0;
+    for (const other of this.#apps.keys()) {
+      if (other === app) continue;
+      for (const p of this.summary(other)) total += p.desired;
+    }
+    return total;
+  }
+
   ps(app?: string): PsEntry[] {
     const out: PsEntry[] = [];
     const apps = app === undefined ? [...this.#apps.keys()].sort() : [app];
@@ -246,14 +326,16 @@ export class Supervisor {
     return (rt.runners.get(runner.process) ?? []).includes(runner) && runner.state.status !== 'stopped';
   }
 
-  async #restartOne(rt: AppRuntime, runner: ReplicaRunner): Promise<void> {
+  async #restartOne(rt: AppRuntime, runner: ReplicaRunner): Promise<ActivationFailure | null> {
     runner.stop();
     await this.#waitStopped(rt, runner);
-    if (!(rt.runners.get(runner.process) ?? []).includes(runner)) return;
+    if (!(rt.runners.get(runner.process) ?? []).includes(runner)) return null;
     runner.start();
     const minReady = this.#policyOf(rt, runner.process).minReadyMs;
-    await runner.waitFor((s) => s.status !== 'starting', 30_000).catch(this.#deps.onError);
+    await this.#waitSpawned(runner);
+    if (runner.spawnError !== null) return failureOf(runner);
     if (minReady > 0 && runner.state.status === 'running') await sleep(Math.min(minReady, 2_000));
+    return null;
   }
 
   #retire(rt: AppRuntime, runner: ReplicaRunner): void {
@@ -261,7 +343,7 @@ export class Supervisor {
     void this.#waitStopped(rt, runner).then(() => {
       const runners = rt.runners.get(runner.process) ?? [];
       // Still retired? (a scale back up in the meantime keeps the runner.)
-      const wanted = desiredFor(this.#deps.db, rt, runner.process);
+      const wanted = Math.min(desiredFor(this.#deps.db, rt, runner.process), this.#deps.limits.perProcess);
       if (runner.idx <= wanted) return;
       runner.dispose();
       rt.runners.set(
@@ -391,6 +473,10 @@ function desiredFor(db: store.Db, rt: AppRuntime, process: string): number {
   const proc = processesOf(rt.release.spec).find((p) => p.name === process);
   if (!proc) return 0;
   return desiredCount(proc, store.listFormation(db, rt.release.spec.name).find((f) => f.process === process));
+}
+
+function failureOf(r: ReplicaRunner): ActivationFailure {
+  return { replica: r.name, error: r.spawnError ?? 'did not start' };
 }
 
 function sleep(ms: number): Promise<void> {

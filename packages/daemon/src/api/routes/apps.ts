@@ -3,6 +3,7 @@ import { sendNdjson } from '../http/stream.js';
 import { ErrorCodes, NightshiftError, toErrorBody, type AppEntry, type DeployRequest, type ReleaseEntry, type ScaleRequest } from '@nightshift/protocol';
 import * as store from '../../store/index.js';
 import { applyScale, manifestCount } from '../../supervisor/pure/formation.js';
+import { checkReplicaLimits } from '../../supervisor/pure/limits.js';
 import type { ApiServices } from '../services.js';
 import { readJson } from '../validate.js';
 
@@ -80,6 +81,9 @@ export function appRoutes(r: Router, s: ApiServices): void {
         }
         return { proc, from, to };
       });
+      const after = new Map([...summary.values()].map((p) => [p.process, p.desired]));
+      for (const { proc, to } of changes) after.set(proc.name, to);
+      checkReplicaLimits(app, [...after].map(([process, count]) => ({ process, count })), s.supervisor.desiredElsewhere(app), s.replicaLimits, 'scale');
       for (const { proc, from, to } of changes) {
         store.setScaled(s.db, app, proc.name, to, manifestCount(proc));
         s.bus.emit({ type: 'process:scaled', app, process: proc.name, message: `${proc.name} scaled ${from} → ${to}`, data: { from, to } });

@@ -13,6 +13,7 @@ const toEntry = (e: store.EventRow): EventEntry => ({
   ...(e.replica ? { replica: e.replica } : {}),
   message: e.message,
   data: e.data,
+  ...(e.count > 1 ? { count: e.count, lastTime: new Date(e.lastTime ?? e.time).toISOString() } : {}),
 });
 
 export function eventRoutes(r: Router, s: ApiServices): void {
