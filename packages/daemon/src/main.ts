@@ -160,6 +160,12 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
       });
     },
     onError,
+    // Until the daemon provisions Redis (DESIGN §8), an app that falls back to localhost:6379 would share one
+    // keyspace with every other app while appearing to work.
+    warnings: (spec) =>
+      spec.redis
+        ? ['`redis: true` is not provided by this daemon yet: no REDIS_URL is set and no Redis user is created; do not let the app fall back to a shared localhost:6379']
+        : [],
     keepReleases: 5,
     inUse: (app, version) => scheduler.releaseInUse(app, version),
   });

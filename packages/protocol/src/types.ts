@@ -78,6 +78,8 @@ export interface DeployResponse {
   readonly app: string;
   readonly release: string;
   readonly buildLogTail: readonly string[];
+  /** What the release asks for that this daemon does not provide (printed by the CLI as `warning:` lines). */
+  readonly warnings: readonly string[];
 }
 
 export interface ScaleRequest {

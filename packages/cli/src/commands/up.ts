@@ -10,13 +10,15 @@ import { printPs } from './ps.js';
 async function deployFolder(ctx: CliContext, dir: string, opts: { file: string; ref?: string | undefined; quiet?: boolean }): Promise<DeployResponse> {
   const abs = resolve(dir);
   process.stderr.write(`deploying ${abs}${opts.ref ? ` at ${opts.ref}` : ''} …\n`);
-  return ctx.client.postNdjson<DeployResponse>(
+  const result = await ctx.client.postNdjson<DeployResponse>(
     '/deploy',
     { dir: abs, manifest: opts.file, ...(opts.ref ? { ref: opts.ref } : {}) },
     (line) => {
       if (!opts.quiet) process.stderr.write(`  | ${line}\n`);
     },
   );
+  for (const warning of result.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
+  return result;
 }
 
 export function registerUp(program: Command): void {

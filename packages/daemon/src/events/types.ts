@@ -7,6 +7,8 @@ export interface EventMap {
   'daemon:stopping': Record<string, never>;
   'deploy:started': { release: string; source: string };
   'deploy:finished': { release: string; previous: string | null };
+  /** The release asks for something this daemon does not provide (e.g. `redis: true` before Redis exists). */
+  'deploy:warning': { release: string; warning: string };
   'deploy:failed': { release: string; reason: string; logTail: string[] };
   rollback: { release: string; previous: string };
   'run:started': { argv: string[]; release: string };

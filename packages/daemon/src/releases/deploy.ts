@@ -40,6 +40,8 @@ export interface DeployDeps {
   readonly compileCacheDir?: string;
   /** Releases kept besides the live one. */
   readonly keepReleases: number;
+  /** What a release asks for that the daemon does not provide: said at every deploy, never silently ignored. */
+  readonly warnings?: (spec: AppSpec) => string[];
   /** Failures worth the daemon's log that no caller can act on. */
   readonly onError?: (err: unknown) => void;
   /** True while something (a cron run) still uses a release's folder. */
@@ -225,9 +227,11 @@ export class Releases {
         message: `${release} is live`,
         data: { release, previous: previous === null ? null : `v${previous}` },
       });
+      const warnings = this.#deps.warnings?.(spec) ?? [];
+      for (const warning of warnings) bus.emit({ type: 'deploy:warning', app, message: `${release}: ${warning}`, data: { release, warning } });
       await this.#prune(app, version);
       const buildLogTail = (await this.#deps.logs.readRunLog(logFile).catch(() => [])).slice(-TAIL_LINES).map((l) => l.message);
-      return { app, release, buildLogTail };
+      return { app, release, buildLogTail, warnings };
     } finally {
       unsubscribe();
     }

@@ -51,8 +51,8 @@ describe('backoff never forgets a replica (property)', () => {
         fc.record({
           backoffMs: fc.integer({ min: 1, max: 200 }),
           capFactor: fc.integer({ min: 1, max: 8 }),
-          // Each timer fires at delay × (1 + skew): from at once (−1) to twice as late (+1).
-          skews: fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: 1, maxLength: 40 }),
+          // Each timer fires at delay × (1 + skew): from ten times early (−0.9) to twice as late (+1).
+          skews: fc.array(fc.double({ min: -0.9, max: 1, noNaN: true }), { minLength: 1, maxLength: 40 }),
           // Wall-clock steps taken between events, up to a day either way.
           steps: fc.array(fc.integer({ min: -86_400_000, max: 86_400_000 }), { minLength: 1, maxLength: 20 }),
           runsMs: fc.array(fc.integer({ min: 0, max: 30 }), { minLength: 1, maxLength: 20 }),
@@ -64,7 +64,9 @@ describe('backoff never forgets a replica (property)', () => {
           const pick = <T>(xs: readonly T[]): T => xs[n++ % xs.length]!;
           const timers: Timers = {
             after(ms: number, fn: () => void): Timer {
-              const p = world.at(world.mono + Math.max(0, ms * (1 + pick(skews))), fn);
+              // Time always moves on between two firings (Node's loop refreshes its clock each turn), if only a
+              // little: a timer never fires at the very moment it was set.
+              const p = world.at(world.mono + Math.max(0.1, ms * (1 + pick(skews))), fn);
               return { cancel: () => void (p.cancelled = true) };
             },
           };
@@ -117,7 +119,7 @@ describe('backoff never forgets a replica (property)', () => {
           );
           runner.start();
           await flush();
-          for (let i = 0; backoffs < 30 && i < 5_000; i++) {
+          for (let i = 0; backoffs < 30 && i < 20_000; i++) {
             world.wallOffset += pick(steps);
             if (!world.step()) break;
             await flush();
@@ -131,7 +133,7 @@ describe('backoff never forgets a replica (property)', () => {
           runner.dispose();
         },
       ),
-      { numRuns: 60 },
+      { numRuns: 200 },
     );
   });
 });
