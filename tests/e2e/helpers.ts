@@ -177,6 +177,20 @@ export function scanProc(match: (env: Record<string, string>) => boolean): numbe
   return out;
 }
 
+/**
+ * What starting a tiny process costs on this machine right now (the most of five `sh -c date` runs, in ms):
+ * timing assertions allow a multiple of it rather than a fixed margin, so a busy machine widens them.
+ */
+export async function startCost(): Promise<number> {
+  let most = 0;
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    await new Promise<void>((resolve, reject) => execFile('sh', ['-c', 'date +%s%3N'], (err) => (err ? reject(err) : resolve())));
+    most = Math.max(most, performance.now() - t0);
+  }
+  return most;
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
