@@ -1,5 +1,6 @@
 import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
 import { defaultHome } from './home.js';
+import { type BuildEnvPattern, pickBuildEnv } from './releases/build-env.js';
 
 /** The daemon's settings, parsed once from its environment and flags; every default lives here. */
 export interface DaemonConfig {
@@ -10,6 +11,11 @@ export interface DaemonConfig {
   /** Shifts the daemon's clock; tests use it to jump across cron slots. */
   readonly clockOffsetMs: number;
   readonly region: string;
+  /**
+   * The daemon's proxy, CA and package index variables (releases/build-env.ts) plus those `NIGHTSHIFT_BUILD_ENV`
+   * names, with their values: release builds get them, the app's processes do not.
+   */
+  readonly buildEnv: Readonly<Record<string, string>>;
 }
 
 export function parseDaemonConfig(env: NodeJS.ProcessEnv, flags: { port?: string | undefined; host?: string | undefined } = {}): DaemonConfig {
@@ -29,5 +35,29 @@ export function parseDaemonConfig(env: NodeJS.ProcessEnv, flags: { port?: string
     httpPort: port,
     clockOffsetMs,
     region: env.NIGHTSHIFT_REGION ?? 'local',
+    buildEnv: pickBuildEnv(env, parseBuildEnvList(env.NIGHTSHIFT_BUILD_ENV ?? '')),
   };
+}
+
+const BUILD_ENV_ENTRY = /^([A-Za-z_][A-Za-z0-9_]*)(\*?)$/;
+
+/** `NAME1,NAME2,PREFIX_*`: more variables for builds. Every bad entry is named, so one fix covers them all. */
+function parseBuildEnvList(text: string): BuildEnvPattern[] {
+  const entries = text.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  const patterns: BuildEnvPattern[] = [];
+  const bad: string[] = [];
+  for (const entry of entries) {
+    const match = BUILD_ENV_ENTRY.exec(entry);
+    // NIGHTSHIFT_* are the daemon's own settings, the master key among them: never handed to app code.
+    if (match === null || entry.startsWith('NIGHTSHIFT_')) bad.push(JSON.stringify(entry));
+    else patterns.push({ name: match[1]!, prefix: match[2] === '*' });
+  }
+  if (bad.length > 0) {
+    throw new NightshiftError(
+      ErrorCodes.daemonConfigInvalid,
+      `NIGHTSHIFT_BUILD_ENV lists ${bad.join(', ')}, which cannot name variables for builds`,
+      'give variable names separated by commas, a trailing * for a prefix, none starting with NIGHTSHIFT_: e.g. NIGHTSHIFT_BUILD_ENV=GOPROXY,CARGO_*',
+    );
+  }
+  return patterns;
 }

@@ -136,7 +136,8 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     appsDir: paths.apps,
     compileCacheDir: paths.cache,
     basePath: base.PATH ?? '/usr/local/bin:/usr/bin:/bin',
-    buildEnv: (spec) => ({ ...base, TZ: 'UTC', ...spec.env }),
+    // The operator's proxy and CA settings reach builds only; the manifest's env still wins (README, Environment).
+    buildEnv: (spec) => ({ ...base, ...config.buildEnv, TZ: 'UTC', ...spec.env }),
     predeployEnv: (release) => environment(release, { kind: 'one-off', process: null }),
     preflight: (spec) => secrets.preflight(spec),
     keepReleases: 5,
