@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { AppSpec } from '@nightshift/manifest';
 import type { DaemonInfo } from '@nightshift/protocol';
 import { createApi, withToken } from './api/app.js';
+import { tcpListenError } from './api/http/listen-error.js';
 import type { DaemonConfig } from './config.js';
 import { createLocalDriver } from './drivers/index.js';
 import { EventBus } from './events/index.js';
@@ -203,10 +204,19 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
   // Through require (runtime/builtins.ts): an ESM import of node:http would load undici (+16 MB for good).
   const { createServer } = nodeHttp();
   const unixServer = createServer(api);
-  await listen(unixServer, () => unixServer.listen(paths.socket));
-  chmodSync(paths.socket, 0o600);
   const tcpServer = createServer(withToken(api, token));
-  await listen(tcpServer, () => tcpServer.listen(config.httpPort, config.httpHost));
+  try {
+    // TCP first: the CLI asks the socket whether a daemon runs, so one whose port is taken must never answer there.
+    await listen(tcpServer, () => tcpServer.listen(config.httpPort, config.httpHost)).catch((err: unknown) => {
+      throw tcpListenError(err, config.httpHost, config.httpPort);
+    });
+    await listen(unixServer, () => unixServer.listen(paths.socket));
+  } catch (err) {
+    // Nothing half-started stays behind: the replicas restored above stop, the lock and the socket are released.
+    await stop();
+    throw err;
+  }
+  chmodSync(paths.socket, 0o600);
   httpPort = (tcpServer.address() as AddressInfo).port;
   writeFileSync(paths.info, JSON.stringify(info(), null, 2) + '\n', { mode: 0o600 });
   bus.emit({ type: 'daemon:started', app: '', message: `daemon ${process.pid} started (reaped ${reaped})`, data: { pid: process.pid, reaped } });
