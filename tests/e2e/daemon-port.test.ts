@@ -6,9 +6,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, Sandbox, scanProc, waitFor } from './helpers.js';
 
 /** A port some other program holds, on the address the daemon listens on. */
-async function occupyPort(): Promise<{ server: Server; port: number }> {
+async function occupyPort(host = '127.0.0.1'): Promise<{ server: Server; port: number }> {
   const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   return { server, port: (server.address() as { port: number }).port };
 }
 
@@ -40,6 +40,17 @@ describe('a daemon whose TCP port is taken', () => {
     expect(existsSync(join(sb.home, 'daemon.sock'))).toBe(false);
     expect(existsSync(join(sb.home, 'daemon.json'))).toBe(false);
     expect(sb.userPids()).toEqual([]);
+  });
+
+  it('is the one of NIGHTSHIFT_HTTP_HOST when that is set (the CLI does not impose 127.0.0.1)', async () => {
+    sb = new Sandbox('port');
+    sb.writeApp('workers:\n  - name: w\n    start: sleep 1000\n');
+    const taken = await occupyPort('127.0.0.2');
+    busy = taken.server;
+    const res = await sb.cli(['up'], { env: { NIGHTSHIFT_HTTP_HOST: '127.0.0.2', NIGHTSHIFT_HTTP_PORT: String(taken.port) } });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain(`127.0.0.2:${taken.port} is already in use`);
+    await waitFor(() => homeProcesses(sb).length === 0, 10_000, 'the daemon to exit');
   });
 
   it('`nightshift daemon` exits 1 with the fix, stopping the replicas it restored and releasing the home', async () => {
