@@ -32,7 +32,7 @@ describe('a daemon whose TCP port is taken', () => {
     busy = taken.server;
     const res = await sb.cli(['up'], { env: { NIGHTSHIFT_HTTP_PORT: String(taken.port) } });
     expect(res.code).toBe(1);
-    expect(res.stderr).toContain(`error NS_DAEMON_PORT_IN_USE: the daemon's API cannot listen: 127.0.0.1:${taken.port} is already in use`);
+    expect(res.stderr).toContain(`error NS_DAEMON_START_FAILED: the daemon could not start: NS_DAEMON_PORT_IN_USE: the daemon's API cannot listen: 127.0.0.1:${taken.port} is already in use`);
     expect(res.stderr).toMatch(/hint: .*NIGHTSHIFT_HTTP_PORT=\d+ nightshift up, or nightshift daemon --port \d+/);
     expect(res.stderr).not.toContain('started the daemon');
     expect(res.stderr).not.toContain('deploying');

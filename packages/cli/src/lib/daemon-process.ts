@@ -53,9 +53,9 @@ export async function ensureDaemon(ctx: CliContext): Promise<{ info: DaemonInfo;
 }
 
 /**
- * What a daemon that exited at start said, as the CLI's own error: its last `error CODE: message` line and the
- * `hint:` under it (runDaemon writes them so), so `up` shows the cause and the fix rather than the whole log.
- * The exit status stays 1 whatever the code: the command line of `up` was not at fault.
+ * What a daemon that exited at start said, as `NS_DAEMON_START_FAILED` carrying its last `error CODE: message`
+ * line and the `hint:` under it (runDaemon writes them so): `up` shows the cause and the fix rather than the
+ * whole log. The exit status stays 1 whatever the daemon's code: the command line of `up` was not at fault.
  */
 function startError(said: string, logPath: string): CliError {
   const lines = said.split('\n');
@@ -64,9 +64,9 @@ function startError(said: string, logPath: string): CliError {
   if (at < 0) {
     return new CliError(ErrorCodes.daemonStartFailed, `the daemon could not start:\n${said}`, `fix what it says and run the command again (the daemon's log: ${logPath})`);
   }
-  const [, code, message] = /^error (NS_[A-Z0-9_]+): (.*)$/.exec(lines[at]!)!;
+  const cause = lines[at]!.slice('error '.length);
   const hint = /^\s*hint: (.*)$/.exec(lines[at + 1] ?? '')?.[1] ?? `read the daemon's log: ${logPath}`;
-  return new CliError(code!, message!, hint);
+  return new CliError(ErrorCodes.daemonStartFailed, `the daemon could not start: ${cause}`, hint);
 }
 
 /**
