@@ -11,11 +11,12 @@ const require = createRequire(import.meta.url);
  */
 export async function daemonEntry(args: readonly string[]): Promise<number> {
   const { parseArgs } = require('node:util') as typeof import('node:util');
-  let values: { port?: string | undefined; host: string };
+  let values: { port?: string | undefined; host?: string | undefined };
   try {
     values = parseArgs({
       args: [...args],
-      options: { port: { type: 'string' }, host: { type: 'string', default: '127.0.0.1' } },
+      // No defaults here: parseDaemonConfig holds them, after NIGHTSHIFT_HTTP_PORT / NIGHTSHIFT_HTTP_HOST.
+      options: { port: { type: 'string' }, host: { type: 'string' } },
       strict: true,
       allowPositionals: false,
     }).values;

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { commands } from './commands/index.js';
+import { environmentHelp } from './environment-help.js';
 import { exitCodeOf, printError } from './output.js';
 import { version } from './version.js';
 
@@ -10,6 +11,7 @@ export function buildProgram(): Command {
     .version(version, '-V, --version')
     .option('--app <name>', 'the app to act on (default: the manifest in the current folder)')
     .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', environmentHelp())
     .exitOverride();
   for (const register of commands) register(program);
   return program;

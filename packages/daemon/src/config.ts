@@ -1,6 +1,7 @@
 import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
 import { defaultHome } from './home.js';
 import { DEFAULT_REPLICA_LIMITS, type ReplicaLimits } from './supervisor/pure/limits.js';
+import { type BuildEnvPattern, pickBuildEnv } from './releases/build-env.js';
 
 /** The daemon's settings, parsed once from its environment and flags; every default lives here. */
 export interface DaemonConfig {
@@ -13,6 +14,11 @@ export interface DaemonConfig {
   readonly region: string;
   /** NIGHTSHIFT_MAX_REPLICAS_PER_PROCESS and NIGHTSHIFT_MAX_REPLICAS. */
   readonly replicaLimits: ReplicaLimits;
+  /**
+   * The daemon's proxy, CA and package index variables (releases/build-env.ts) plus those `NIGHTSHIFT_BUILD_ENV`
+   * names, with their values: release builds get them, the app's processes do not.
+   */
+  readonly buildEnv: Readonly<Record<string, string>>;
 }
 
 export function parseDaemonConfig(env: NodeJS.ProcessEnv, flags: { port?: string | undefined; host?: string | undefined } = {}): DaemonConfig {
@@ -37,7 +43,31 @@ export function parseDaemonConfig(env: NodeJS.ProcessEnv, flags: { port?: string
     clockOffsetMs,
     region: env.NIGHTSHIFT_REGION ?? 'local',
     replicaLimits,
+    buildEnv: pickBuildEnv(env, parseBuildEnvList(env.NIGHTSHIFT_BUILD_ENV ?? '')),
   };
+}
+
+const BUILD_ENV_ENTRY = /^([A-Za-z_][A-Za-z0-9_]*)(\*?)$/;
+
+/** `NAME1,NAME2,PREFIX_*`: more variables for builds. Every bad entry is named, so one fix covers them all. */
+function parseBuildEnvList(text: string): BuildEnvPattern[] {
+  const entries = text.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  const patterns: BuildEnvPattern[] = [];
+  const bad: string[] = [];
+  for (const entry of entries) {
+    const match = BUILD_ENV_ENTRY.exec(entry);
+    // NIGHTSHIFT_* are the daemon's own settings, the master key among them: never handed to app code.
+    if (match === null || entry.startsWith('NIGHTSHIFT_')) bad.push(JSON.stringify(entry));
+    else patterns.push({ name: match[1]!, prefix: match[2] === '*' });
+  }
+  if (bad.length > 0) {
+    throw new NightshiftError(
+      ErrorCodes.daemonConfigInvalid,
+      `NIGHTSHIFT_BUILD_ENV lists ${bad.join(', ')}, which cannot name variables for builds`,
+      'give variable names separated by commas, a trailing * for a prefix, none starting with NIGHTSHIFT_: e.g. NIGHTSHIFT_BUILD_ENV=GOPROXY,CARGO_*',
+    );
+  }
+  return patterns;
 }
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

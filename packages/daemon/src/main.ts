@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { AppSpec } from '@nightshift/manifest';
 import type { DaemonInfo } from '@nightshift/protocol';
 import { createApi, withToken } from './api/app.js';
+import { tcpListenError } from './api/http/listen-error.js';
 import type { DaemonConfig } from './config.js';
 import { createLocalDriver } from './drivers/index.js';
 import { EventBus } from './events/index.js';
@@ -148,7 +149,8 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     appsDir: paths.apps,
     compileCacheDir: paths.cache,
     basePath: base.PATH ?? '/usr/local/bin:/usr/bin:/bin',
-    buildEnv: (spec) => ({ ...base, TZ: 'UTC', ...spec.env }),
+    // The operator's proxy and CA settings reach builds only; the manifest's env still wins (README, Environment).
+    buildEnv: (spec) => ({ ...base, ...config.buildEnv, TZ: 'UTC', ...spec.env }),
     predeployEnv: (release) => environment(release, { kind: 'one-off', process: null }),
     preflight: (spec) => {
       secrets.preflight(spec);
@@ -220,10 +222,21 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
   // Through require (runtime/builtins.ts): an ESM import of node:http would load undici (+16 MB for good).
   const { createServer } = nodeHttp();
   const unixServer = createServer(api);
-  await listen(unixServer, () => unixServer.listen(paths.socket));
-  chmodSync(paths.socket, 0o600);
   const tcpServer = createServer(withToken(api, token));
-  await listen(tcpServer, () => tcpServer.listen(config.httpPort, config.httpHost));
+  // Set once the API listens; a daemon that fails before has restored nothing.
+  let restoring: Promise<unknown> = Promise.resolve();
+  try {
+    // TCP first: the CLI asks the socket whether a daemon runs, so one whose port is taken must never answer there.
+    await listen(tcpServer, () => tcpServer.listen(config.httpPort, config.httpHost)).catch((err: unknown) => {
+      throw tcpListenError(err, config.httpHost, config.httpPort);
+    });
+    await listen(unixServer, () => unixServer.listen(paths.socket));
+  } catch (err) {
+    // Nothing half-started stays behind: the lock and the socket are released (no app was restored yet).
+    await stop();
+    throw err;
+  }
+  chmodSync(paths.socket, 0o600);
   httpPort = (tcpServer.address() as AddressInfo).port;
   writeFileSync(paths.info, JSON.stringify(info(), null, 2) + '\n', { mode: 0o600 });
   bus.emit({ type: 'daemon:started', app: '', message: `daemon ${process.pid} started (reaped ${reaped})`, data: { pid: process.pid, reaped } });
@@ -232,7 +245,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
   // fails) can then always be fixed from the CLI. Each app is restored in its turn, so a deploy or a scale
   // that arrives meanwhile waits for it instead of racing it.
   scheduler.start();
-  const restoring = Promise.all(
+  restoring = Promise.all(
     store
       .listApps(db)
       .filter((app) => app.liveRelease !== null)

@@ -12,6 +12,8 @@ export const ErrorCodes = {
   daemonNotRunning: 'NS_DAEMON_NOT_RUNNING',
   daemonAlreadyRunning: 'NS_DAEMON_ALREADY_RUNNING',
   daemonStartFailed: 'NS_DAEMON_START_FAILED',
+  daemonPortInUse: 'NS_DAEMON_PORT_IN_USE',
+  daemonConfigInvalid: 'NS_DAEMON_CONFIG_INVALID',
   homeUnsafe: 'NS_HOME_UNSAFE',
   appNotFound: 'NS_APP_NOT_FOUND',
   appUnspecified: 'NS_APP_UNSPECIFIED',

@@ -5,4 +5,7 @@ export { parseScaleArg } from './scale.js';
 
 /** Path prefix of every API route. */
 export const API_PREFIX = '/api/v1';
+
+/** The most lines a plain JSON answer of `GET /apps/:app/logs` holds; its NDJSON answer has no limit. */
+export const LOG_JSON_MAX_LINES = 100_000;
 export { homeLayout, defaultHomeDir, type HomeLayout } from './home.js';

@@ -1,5 +1,7 @@
 /** JSON shapes of the API (DESIGN §7): camelCase, ISO-8601 UTC times, time-ordered arrays newest first. */
 
+import type { ErrorBody } from './errors.js';
+
 export type ReplicaState = 'pending' | 'starting' | 'running' | 'crashed' | 'backoff' | 'stopping' | 'stopped';
 
 export interface ExitInfo {
@@ -112,6 +114,15 @@ export interface LogEntry {
   /** Set when the next line of this source continues this one (a line over 64 KiB was split). */
   readonly continued?: true;
 }
+
+/**
+ * `GET /apps/:app/logs` with `accept: application/x-ndjson`: one message a line, every entry of the answer
+ * (any `n`), then `end` with their count, or `error` if the daemon failed midway. An answer without `end` was cut.
+ */
+export type LogStreamMessage =
+  | { readonly type: 'entry'; readonly entry: LogEntry }
+  | { readonly type: 'end'; readonly count: number }
+  | ({ readonly type: 'error' } & ErrorBody);
 
 /** Statuses of a cron run (DESIGN §5); `queued` waits behind a running run (queue_one, replace). */
 export type CronRunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'interrupted' | 'skipped' | 'cancelled';

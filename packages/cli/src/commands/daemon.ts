@@ -1,4 +1,5 @@
 import type { Command } from '@commander-js/extra-typings';
+import { environmentHelp } from '../environment-help.js';
 import { cliContext } from '../lib/context.js';
 import { stopDaemon } from '../lib/daemon-process.js';
 
@@ -6,8 +7,10 @@ export function registerDaemon(program: Command): void {
   const daemon = program
     .command('daemon')
     .description('run the daemon in the foreground (for systemd or a container); `daemon stop` stops it')
-    .option('--port <port>', 'TCP port of the API and dashboard on 127.0.0.1 (0 = any free port)')
-    .option('--host <address>', 'address of the TCP listener', '127.0.0.1')
+    // No defaults here: the daemon's config parse has them, after NIGHTSHIFT_HTTP_PORT and NIGHTSHIFT_HTTP_HOST.
+    .option('--port <port>', 'TCP port of the API and dashboard (default: NIGHTSHIFT_HTTP_PORT, else 7300; 0 = any free port)')
+    .option('--host <address>', 'address of the TCP listener (default: NIGHTSHIFT_HTTP_HOST, else 127.0.0.1)')
+    .addHelpText('after', environmentHelp())
     .action(async (opts) => {
       const { runDaemon } = await import('@nightshift/daemon');
       process.exitCode = await runDaemon({ port: opts.port, host: opts.host });

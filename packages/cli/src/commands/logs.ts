@@ -1,7 +1,8 @@
 import type { Command } from '@commander-js/extra-typings';
-import type { LogEntry } from '@nightshift/protocol';
+import type { LogEntry, LogStreamMessage } from '@nightshift/protocol';
 import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
 import pc from 'picocolors';
+import type { ApiClient } from '../lib/client.js';
 import { appOf, cliContext } from '../lib/context.js';
 import { parseTimeArg } from '../lib/time.js';
 
@@ -11,6 +12,36 @@ function colorFor(source: string): (s: string) => string {
   let h = 0;
   for (let i = 0; i < source.length; i++) h = (h * 31 + source.charCodeAt(i)) >>> 0;
   return COLORS[h % COLORS.length]!;
+}
+
+/**
+ * Prints the stored lines as the daemon streams them (any -n: nothing is held whole on either side) and
+ * returns the last id. An answer that ends without its `end` message was cut: that is an error, never silence.
+ */
+async function printStored(client: ApiClient, path: string, print: (line: LogEntry) => void): Promise<string | undefined> {
+  // Set from the callback; an object so the compiler does not narrow them to their initial values.
+  const seen: { last?: string; printed: number; end: number | null; failure: NightshiftError | null } = { printed: 0, end: null, failure: null };
+  await client.getNdjson(path, (value) => {
+    const message = value as LogStreamMessage;
+    if (message.type === 'entry') {
+      print(message.entry);
+      seen.last = message.entry.id;
+      seen.printed++;
+    } else if (message.type === 'end') {
+      seen.end = message.count;
+    } else if (message.type === 'error') {
+      seen.failure = new NightshiftError(message.error.code, message.error.message, message.error.hint);
+    }
+  });
+  if (seen.failure !== null) throw seen.failure;
+  if (seen.end !== seen.printed) {
+    throw new NightshiftError(
+      ErrorCodes.internal,
+      `the daemon's answer ended after ${seen.printed} lines without saying it was complete: the output above is cut`,
+      "run the command again; if it keeps happening, read the daemon's log",
+    );
+  }
+  return seen.last;
 }
 
 export function registerLogs(program: Command): void {
@@ -54,10 +85,8 @@ export function registerLogs(program: Command): void {
       };
 
       const client = cliContext().client;
-      const lines = num === 0 ? [] : await client.get<LogEntry[]>(`/apps/${app}/logs?${query.toString()}`);
-      for (const line of lines) print(line);
+      const after = num === 0 ? undefined : await printStored(client, `/apps/${app}/logs?${query.toString()}`, print);
       if (!opts.tail) return;
-      const after = lines.at(-1)?.id;
       if (after) params.set('after', after);
       await client.stream(`/apps/${app}/logs/stream?${params.toString()}`, (ev) => {
         if (ev.event === 'line') print(JSON.parse(ev.data) as LogEntry);

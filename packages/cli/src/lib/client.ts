@@ -136,6 +136,48 @@ export class ApiClient {
     });
   }
 
+  /**
+   * GETs an NDJSON answer and calls `onMessage` with each line's value as it arrives, so an answer of any length
+   * is never held whole; resolves when the answer ends. An error before the stream started is thrown coded.
+   */
+  getNdjson(path: string, onMessage: (message: unknown) => void): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const req = httpRequest({ ...this.#target(), path: API_PREFIX + path, method: 'GET', headers: { accept: 'application/x-ndjson' } }, (res) => {
+        if ((res.statusCode ?? 500) >= 400) {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            let e: ErrorBody['error'] | undefined;
+            try {
+              e = (JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Partial<ErrorBody>).error;
+            } catch {
+              e = undefined;
+            }
+            reject(new NightshiftError(e?.code ?? ErrorCodes.internal, e?.message ?? `HTTP ${res.statusCode}`, e?.hint ?? ''));
+          });
+          return;
+        }
+        let buffer = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          buffer += chunk;
+          let start = 0;
+          for (let nl = buffer.indexOf('\n'); nl !== -1; nl = buffer.indexOf('\n', start)) {
+            if (nl > start) onMessage(JSON.parse(buffer.slice(start, nl)));
+            start = nl + 1;
+          }
+          buffer = buffer.slice(start);
+        });
+        res.on('end', () => resolve());
+        res.on('error', reject);
+      });
+      req.on('error', (err: NodeJS.ErrnoException) =>
+        reject(err.code === 'ENOENT' || err.code === 'ECONNREFUSED' ? notRunning(this.socketPath) : err),
+      );
+      req.end();
+    });
+  }
+
   /** Opens a Server-Sent Events stream and calls `onEvent` per event until the stream ends. */
   stream(path: string, onEvent: (event: { id?: string; event: string; data: string }) => void, lastEventId?: string): Promise<void> {
     return new Promise((resolve, reject) => {

@@ -2,6 +2,7 @@ import { closeSync, fstatSync, mkdirSync, openSync, readFileSync } from 'node:fs
 import { fileURLToPath } from 'node:url';
 import type { DaemonInfo } from '@nightshift/protocol';
 import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
+import { CliError } from '../output.js';
 import type { CliContext } from './context.js';
 
 const BIN = fileURLToPath(new URL('../../bin/nightshift.js', import.meta.url));
@@ -40,9 +41,7 @@ export async function ensureDaemon(ctx: CliContext): Promise<{ info: DaemonInfo;
       // A daemon that refused to start says why in its log: say it now rather than after the timeout. One
       // that lost the race to another CLI's daemon exits too; that one will answer.
       const said = exited ? readFileSync(ctx.paths.log, 'utf8').slice(logFrom).trim() : '';
-      if (said && !said.includes(ErrorCodes.daemonAlreadyRunning)) {
-        throw new NightshiftError(ErrorCodes.daemonStartFailed, `the daemon could not start:\n${said}`, `fix what it says and run the command again (the daemon's log: ${ctx.paths.log})`);
-      }
+      if (said && !said.includes(ErrorCodes.daemonAlreadyRunning)) throw startError(said, ctx.paths.log);
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -51,6 +50,23 @@ export async function ensureDaemon(ctx: CliContext): Promise<{ info: DaemonInfo;
     `the daemon did not answer within ${START_TIMEOUT_MS / 1000} s`,
     `read its log: ${ctx.paths.log}`,
   );
+}
+
+/**
+ * What a daemon that exited at start said, as `NS_DAEMON_START_FAILED` carrying its last `error CODE: message`
+ * line and the `hint:` under it (runDaemon writes them so): `up` shows the cause and the fix rather than the
+ * whole log. The exit status stays 1 whatever the daemon's code: the command line of `up` was not at fault.
+ */
+function startError(said: string, logPath: string): CliError {
+  const lines = said.split('\n');
+  let at = -1;
+  for (let i = lines.length - 1; i >= 0 && at < 0; i--) if (/^error NS_[A-Z0-9_]+: /.test(lines[i]!)) at = i;
+  if (at < 0) {
+    return new CliError(ErrorCodes.daemonStartFailed, `the daemon could not start:\n${said}`, `fix what it says and run the command again (the daemon's log: ${logPath})`);
+  }
+  const cause = lines[at]!.slice('error '.length);
+  const hint = /^\s*hint: (.*)$/.exec(lines[at + 1] ?? '')?.[1] ?? `read the daemon's log: ${logPath}`;
+  return new CliError(ErrorCodes.daemonStartFailed, `the daemon could not start: ${cause}`, hint);
 }
 
 /**

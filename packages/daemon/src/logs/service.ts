@@ -10,6 +10,8 @@ import { LAST_LINES, LastLines } from './last-lines.js';
 import { checkName, checkSource, parseId, parseLogServiceOptions, type LogServiceConfig, type LogServiceOptions } from './options.js';
 import { readRunLogFile, scanApp } from './query.js';
 import { headerLine } from './record.js';
+import { openSnapshot } from './snapshot.js';
+import { streamLast } from './stream-query.js';
 import type { LogFilter, LogLine, LogQuery, LogStream, LogTarget, Redactor } from './types.js';
 import { FileWriter } from './writer.js';
 
@@ -89,6 +91,27 @@ export class LogService {
       limit: query.limit ?? 100,
       take: 'last',
     });
+  }
+
+  /**
+   * The last `limit` lines of the window (no default: any number), oldest first, as an iteration that holds one
+   * block per process rather than the lines (see stream-query.ts). Names are checked before it is returned, so
+   * a bad one throws here and not in the middle of an answer. Lines captured after the call are not included.
+   */
+  streamLast(query: LogQuery & { readonly limit: number }): AsyncGenerator<LogLine> {
+    checkName('app', query.app);
+    if (query.process !== undefined) checkName('process', query.process);
+    const logsDir = logsDirOf(this.#config.dir, query.app);
+    const flush = () => this.#flushApp(query.app);
+    return (async function* () {
+      await flush();
+      const snapshot = await openSnapshot(logsDir, query.process === undefined ? listProcesses(logsDir) : [query.process]);
+      try {
+        yield* streamLast(snapshot, { ...query, limit: query.limit });
+      } finally {
+        await snapshot.close();
+      }
+    })();
   }
 
   /** Up to `limit` (default 1000) stored lines after `id`, oldest first: where a resumed tail picks up. */

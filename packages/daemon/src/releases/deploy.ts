@@ -30,7 +30,7 @@ export interface DeployDeps {
   readonly appsDir: string;
   /** The daemon's PATH, under which a Python release puts its venv. */
   readonly basePath: string;
-  /** The environment builds run with (PATH, HOME, LANG and the manifest's env). */
+  /** The environment builds run with (PATH, HOME, LANG, the daemon's proxy/CA settings, the manifest's env). */
   readonly buildEnv: (spec: AppSpec) => Record<string, string>;
   /** The app's environment for the predeploy hook (like web's, without PORT). */
   readonly predeployEnv: (release: LiveRelease) => Record<string, string>;

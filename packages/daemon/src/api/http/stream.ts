@@ -104,6 +104,13 @@ export class NdjsonStream extends AnswerStream {
   send(value: unknown): Promise<void> {
     return this.write(JSON.stringify(value) + '\n');
   }
+
+  /** Writes several values, one JSON line each, as one chunk: a write per line costs more than the line. */
+  sendAll(values: readonly unknown[]): Promise<void> {
+    let chunk = '';
+    for (const value of values) chunk += JSON.stringify(value) + '\n';
+    return this.write(chunk);
+  }
 }
 
 function run<S extends AnswerStream>(

@@ -1,7 +1,7 @@
 import type { Router } from '../http/router.js';
-import { sendSse } from '../http/stream.js';
-import type { LogEntry } from '@nightshift/protocol';
-import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
+import { sendNdjson, sendSse } from '../http/stream.js';
+import type { LogEntry, LogStreamMessage } from '@nightshift/protocol';
+import { ErrorCodes, LOG_JSON_MAX_LINES, NightshiftError, toErrorBody } from '@nightshift/protocol';
 import { type LogLine, type LogStream, parseFields } from '../../logs/index.js';
 import type { ApiServices } from '../services.js';
 
@@ -50,6 +50,15 @@ function readFilter(q: (name: string) => string | undefined): Filter {
   return filter;
 }
 
+function readLimit(value: string | undefined): number {
+  if (value === undefined || value === '') return 100;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new NightshiftError(ErrorCodes.badRequest, `n "${value}" is not a whole number of lines`, 'give 1 or more, e.g. n=500');
+  }
+  return n;
+}
+
 function readTime(value: string | undefined, name: string): number | undefined {
   if (value === undefined || value === '') return undefined;
   const ms = Number(value);
@@ -59,20 +68,59 @@ function readTime(value: string | undefined, name: string): number | undefined {
   return ms;
 }
 
+/**
+ * Entries per write of a streamed answer: enough to make each write worth it, and small, because what is alive
+ * across V8's young collections is promoted to the old space, which grows by megabytes before it is collected.
+ */
+const NDJSON_BATCH_LINES = 256;
+const NDJSON_BATCH_CHARS = 16 * 1024;
+
 export function logRoutes(r: Router, s: ApiServices): void {
+  // The last n lines of the window. With `accept: application/x-ndjson` any n streams (LogStreamMessage), read
+  // and sent a block at a time; a plain JSON array is refused above LOG_JSON_MAX_LINES rather than cut.
   r.get('/apps/:app/logs', async (c) => {
     const q = (n: string) => c.query(n);
-    const limit = Math.min(Math.max(Number(q('n') ?? 100) || 100, 1), 100_000);
+    const limit = readLimit(q('n'));
     const since = readTime(q('since'), 'since');
     const until = readTime(q('until'), 'until');
-    const lines = await s.logs.query({
+    const query = {
       app: c.param('app'),
       ...readFilter(q),
       ...(since === undefined ? {} : { since }),
       ...(until === undefined ? {} : { until }),
       limit,
+    };
+    if (!(c.header('accept') ?? '').includes('application/x-ndjson')) {
+      if (limit > LOG_JSON_MAX_LINES) {
+        throw new NightshiftError(
+          ErrorCodes.badRequest,
+          `n=${limit} is over the ${LOG_JSON_MAX_LINES} lines a JSON answer holds`,
+          'ask with `accept: application/x-ndjson` to stream any number of lines (nightshift logs does), or narrow the window with since/until',
+        );
+      }
+      return c.json((await s.logs.query(query)).map(toLogEntry));
+    }
+    const lines = s.logs.streamLast(query);
+    return sendNdjson(c, async (out) => {
+      let count = 0;
+      let pending: LogStreamMessage[] = [];
+      let pendingBytes = 0;
+      try {
+        for await (const line of lines) {
+          if (out.aborted) break;
+          pending.push({ type: 'entry', entry: toLogEntry(line) });
+          pendingBytes += line.message.length;
+          count++;
+          if (pending.length < NDJSON_BATCH_LINES && pendingBytes < NDJSON_BATCH_CHARS) continue;
+          await out.sendAll(pending);
+          pending = [];
+          pendingBytes = 0;
+        }
+        await out.sendAll([...pending, { type: 'end', count } satisfies LogStreamMessage]);
+      } catch (err) {
+        await out.send({ type: 'error', ...toErrorBody(err) } satisfies LogStreamMessage);
+      }
     });
-    return c.json(lines.map(toLogEntry));
   });
 
   // Live tail as Server-Sent Events; `Last-Event-ID` (or ?after=) resumes after a line id.

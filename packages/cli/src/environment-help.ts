@@ -1,0 +1,37 @@
+/**
+ * Every environment variable the CLI and the daemon read, for `--help` (README's "Environment" lists the same).
+ * A test compares this list with the names the sources read, so a new variable cannot stay undocumented.
+ */
+const VARIABLES: readonly (readonly [name: string, meaning: string])[] = [
+  ['NIGHTSHIFT_HOME', "the daemon's home (state, releases, logs, socket); default ~/.nightshift"],
+  ['NIGHTSHIFT_HTTP_PORT', "the API's TCP port (daemon --port wins); default 7300, 0 = any free port"],
+  ['NIGHTSHIFT_HTTP_HOST', "the API's TCP address (daemon --host wins); default 127.0.0.1"],
+  ['NIGHTSHIFT_REGION', 'the region processes see as NIGHTSHIFT_REGION; default local'],
+  ['NIGHTSHIFT_MASTER_KEY', 'the secrets master key (base64 of 32 bytes) instead of <home>/master.key'],
+  ['NIGHTSHIFT_BUILD_ENV', 'more variables for release builds: NAME1,NAME2,PREFIX_*'],
+  ['NIGHTSHIFT_CLOCK_OFFSET_MS', "shifts the daemon's clock (tests); default 0"],
+  [
+    'HTTP_PROXY HTTPS_PROXY NO_PROXY http_proxy https_proxy no_proxy NODE_EXTRA_CA_CERTS SSL_CERT_FILE SSL_CERT_DIR REQUESTS_CA_BUNDLE PIP_INDEX_URL PIP_EXTRA_INDEX_URL PIP_TRUSTED_HOST npm_config_*',
+    "the daemon's network settings: release builds get them, web, workers and cron do not",
+  ],
+  ['PATH HOME LANG', "the daemon's, passed to every process it starts (with TZ=UTC)"],
+  ['MALLOC_ARENA_MAX', 'for `nightshift daemon`; default 2'],
+  ['NO_COLOR', 'no colours in `nightshift logs` on a terminal'],
+];
+
+/** The `Environment:` block shown after the commands in `nightshift --help`. */
+export function environmentHelp(): string {
+  const lines = VARIABLES.flatMap(([names, meaning]) => [...wrap(names, 76).map((line) => `  ${line}`), `      ${meaning}`]);
+  return `\nEnvironment:\n${lines.join('\n')}\n`;
+}
+
+/** Space-separated names in lines of at most `width` characters (a name is never cut). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const word of text.split(' ')) {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + 1 + word.length <= width) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}
