@@ -33,8 +33,8 @@ export function parseDaemonConfig(env: NodeJS.ProcessEnv, flags: { port?: string
     throw new NightshiftError(ErrorCodes.usage, `NIGHTSHIFT_CLOCK_OFFSET_MS="${offsetText}" is not a number`, 'give milliseconds, e.g. 10800000 for three hours');
   }
   const replicaLimits = {
-    perProcess: positiveInt(env, 'NIGHTSHIFT_MAX_REPLICAS_PER_PROCESS', DEFAULT_REPLICA_LIMITS.perProcess),
-    perDaemon: positiveInt(env, 'NIGHTSHIFT_MAX_REPLICAS', DEFAULT_REPLICA_LIMITS.perDaemon),
+    perProcess: positiveInt('NIGHTSHIFT_MAX_REPLICAS_PER_PROCESS', env.NIGHTSHIFT_MAX_REPLICAS_PER_PROCESS, DEFAULT_REPLICA_LIMITS.perProcess),
+    perDaemon: positiveInt('NIGHTSHIFT_MAX_REPLICAS', env.NIGHTSHIFT_MAX_REPLICAS, DEFAULT_REPLICA_LIMITS.perDaemon),
   };
   return {
     home: defaultHome(env),
@@ -70,8 +70,7 @@ function parseBuildEnvList(text: string): BuildEnvPattern[] {
   return patterns;
 }
 
-function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const text = env[name];
+function positiveInt(name: string, text: string | undefined, fallback: number): number {
   if (text === undefined || text === '') return fallback;
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1) {
