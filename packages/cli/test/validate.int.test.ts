@@ -101,6 +101,8 @@ describe('nightshift validate', () => {
         },
       ],
       warnings: [],
+      errorsOmitted: 0,
+      warningsOmitted: 0,
     });
 
     writeManifest('cron:\n  - name: friday\n    schedule: "0 0 13 * 5"\n    command: ./f.sh\n');
@@ -143,6 +145,32 @@ describe('nightshift validate', () => {
     const empty = join(root, 'empty');
     mkdirSync(empty);
     expect((await nightshift(['validate'], empty)).stderr).toContain('no manifest at .paas/app.yaml');
+  });
+
+  it('refuses a manifest over 1 MiB by its size, with a located error naming the size and the limit', async () => {
+    const big = join(root, 'big');
+    writeManifest(`name: big\n# ${'x'.repeat(2 ** 20)}\n`, big);
+    const run = await nightshift(['validate'], big);
+    expect(run.code).toBe(1);
+    expect(run.stderr.split('\n').slice(0, 3)).toEqual([
+      '.paas/app.yaml:1:1 error NS_MANIFEST_TOO_LARGE the manifest is 1,048,589 bytes, over the limit of 1 MiB (1,048,576 bytes)',
+      expect.stringMatching(/^ {2}hint: a manifest describes processes, not data/) as string,
+      '1 error in .paas/app.yaml',
+    ]);
+  });
+
+  it('prints the first 100 errors, then one line for the rest, and counts them all', async () => {
+    const many = join(root, 'many');
+    const keys = Array.from({ length: 20_000 }, (_, i) => `k${i}: 1`);
+    writeManifest(['workers: [{ name: w, start: x }]', ...keys].join('\n') + '\n', many);
+    const run = await nightshift(['validate'], many);
+    expect(run.code).toBe(1);
+    const lines = run.stderr.trimEnd().split('\n');
+    expect(lines.filter((l) => / error NS_MANIFEST_UNKNOWN_KEY /.test(l))).toHaveLength(100);
+    expect(lines.at(-3)).toMatch(/^ {2}hint: /);
+    expect(lines.slice(-2)).toEqual(['… and 19,900 more errors', '20000 errors in .paas/app.yaml']);
+    const json = await nightshift(['validate', '--json'], many);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, errorsOmitted: 19_900, warningsOmitted: 0 });
   });
 
   it('exits 2 on usage errors', async () => {

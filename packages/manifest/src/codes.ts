@@ -20,6 +20,10 @@ export const MANIFEST_CODES = {
     'the file is not valid YAML',
     'fix the YAML at the position shown (indentation, quotes, brackets)',
   ),
+  NS_MANIFEST_TOO_LARGE: error(
+    'the manifest is over 1 MiB; it is refused before it is parsed',
+    'a manifest describes processes, not data: keep it under 1 MiB (move large values into files of the release)',
+  ),
   NS_MANIFEST_DUPLICATE_KEY: error('a key appears twice in the same mapping', 'keep one of the two keys'),
   NS_MANIFEST_EMPTY: error(
     'the manifest has no content',

@@ -1,7 +1,15 @@
 /**
- * Names and patterns the daemon needs at run time too. Dependency-free on purpose: the daemon imports this as
+ * Names, patterns and limits the daemon needs at run time too. Dependency-free on purpose: the daemon imports this as
  * `@nightshift/manifest/names`, and the package's main entry would load zod and yaml (~20 MB of RSS) with it.
  */
+
+export {
+  MAX_CRON_JOBS,
+  MAX_MANIFEST_BYTES,
+  MAX_REPORTED_DIAGNOSTICS,
+  MAX_WORKERS,
+  utf8Length,
+} from './limits.js';
 
 /** App, process, cron job and region names: `[a-z][a-z0-9-]{0,39}` (fits DNS labels and Redis user names). */
 export const NAME_PATTERN = /^[a-z][a-z0-9-]{0,39}$/;

@@ -17,6 +17,7 @@ import {
   percent,
   port,
 } from './fields.js';
+import { MAX_CRON_JOBS, MAX_WORKERS } from './limits.js';
 import { formatDuration } from './units.js';
 
 /**
@@ -264,8 +265,11 @@ export const manifestSchema = z
       'Regions for the Kubernetes render; the local driver is one region.',
     ),
     web: describe(web.optional(), 'The web process: gets `PORT`.'),
-    workers: describe(z.array(worker).optional(), 'Long-running processes; never get `PORT`.'),
-    cron: describe(z.array(cron).optional(), 'Scheduled jobs (UTC).'),
+    workers: describe(
+      z.array(worker).max(MAX_WORKERS).optional(),
+      `Long-running processes; never get \`PORT\`. At most ${MAX_WORKERS}.`,
+    ),
+    cron: describe(z.array(cron).max(MAX_CRON_JOBS).optional(), `Scheduled jobs (UTC). At most ${MAX_CRON_JOBS}.`),
   })
   .meta({ title: 'Nightshift manifest (.paas/app.yaml)' });
 

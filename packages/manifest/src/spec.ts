@@ -149,9 +149,24 @@ export interface ManifestDiagnostic {
   readonly column: number;
 }
 
+/**
+ * The outcome of `parseManifest`. `errors` and `warnings` hold the first 100 of each in file order; the
+ * `…Omitted` counts say how many more there were (print them as one line: `formatOmitted`).
+ */
 export type ParseResult =
-  | { readonly ok: true; readonly spec: AppSpec; readonly warnings: readonly ManifestDiagnostic[] }
-  | { readonly ok: false; readonly errors: readonly ManifestDiagnostic[]; readonly warnings: readonly ManifestDiagnostic[] };
+  | {
+      readonly ok: true;
+      readonly spec: AppSpec;
+      readonly warnings: readonly ManifestDiagnostic[];
+      readonly warningsOmitted: number;
+    }
+  | {
+      readonly ok: false;
+      readonly errors: readonly ManifestDiagnostic[];
+      readonly warnings: readonly ManifestDiagnostic[];
+      readonly errorsOmitted: number;
+      readonly warningsOmitted: number;
+    };
 
 /** Inputs of `parseManifest` besides the text. */
 export interface ParseOptions {

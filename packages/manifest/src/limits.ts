@@ -1,0 +1,37 @@
+/**
+ * Size limits of a manifest. Dependency-free (re-exported by `names.ts`, the light entry the daemon imports), so
+ * a reader can refuse an oversized file before it reads or parses it.
+ */
+
+/**
+ * The largest manifest accepted, in bytes (UTF-8). Real manifests are a few KiB; the YAML parser costs about
+ * 1 µs and ~300 bytes of heap per byte of text, so without a cap a 10 MB file took 16 s and 1.1 GB.
+ */
+export const MAX_MANIFEST_BYTES = 1024 * 1024;
+
+/** Diagnostics of each severity reported at most; the rest are counted, not listed (see `ParseResult`). */
+export const MAX_REPORTED_DIAGNOSTICS = 100;
+
+/** Most workers one app may declare: every one is a process type with its own replicas, logs and state. */
+export const MAX_WORKERS = 100;
+
+/** Most cron jobs one app may declare: each schedule is checked against a 5-year horizon at validation. */
+export const MAX_CRON_JOBS = 300;
+
+/** UTF-8 length of `text` without encoding it (a lone surrogate counts as the 3-byte replacement character). */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 4;
+        i++;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
+}
