@@ -58,6 +58,10 @@ export const MANIFEST_CODES = {
     'a duration is not a number with a unit',
     'write a number with a unit: `500ms`, `10s`, `5m`, `1h`, `1d` (or combined: `1h30m`)',
   ),
+  NS_MANIFEST_DURATION_RANGE: error(
+    'a duration is longer than its field allows (e.g. `stop_grace` over 1h, a cron `timeout` over 7d)',
+    'use a duration within the range in the message; docs/manifest.md lists each field’s bound',
+  ),
   NS_MANIFEST_INVALID_MEMORY: error(
     'a memory size is not a number with a unit',
     'write a size with a unit: `512Mi`, `1Gi` (binary) or `500M`, `1G` (decimal)',

@@ -16,6 +16,7 @@ export { DEFAULTS } from './defaults.js';
 export { NAME_PATTERN, ENV_NAME_PATTERN, isReservedEnvName, CRON_NICKNAMES } from './names.js';
 export {
   MAX_CRON_JOBS,
+  MAX_DURATION_MS,
   MAX_MANIFEST_BYTES,
   MAX_REPORTED_DIAGNOSTICS,
   MAX_WORKERS,

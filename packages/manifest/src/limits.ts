@@ -35,3 +35,28 @@ export function utf8Length(text: string): number {
   }
   return bytes;
 }
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/**
+ * The longest value of each duration field, in milliseconds. Node's timers overflow above 2^31-1 ms (24.8 days)
+ * and fire at once; these bounds are what makes sense for each field, all far below that.
+ */
+export const MAX_DURATION_MS = {
+  /** SIGTERM to SIGKILL: a worker that needs more than an hour to stop should checkpoint instead. */
+  stopGrace: HOUR,
+  /** A replica proving itself before a rolling switch goes on. */
+  minReady: HOUR,
+  /** Waits between restarts after crashes. */
+  backoff: HOUR,
+  maxBackoff: HOUR,
+  /** Running time after which the backoff starts over. */
+  resetAfter: DAY,
+  /** Between health probes, and one probe's own time limit. */
+  healthInterval: HOUR,
+  healthTimeout: HOUR,
+  /** A cron run's time limit: a week covers any batch job; longer work belongs in a worker. */
+  cronTimeout: 7 * DAY,
+} as const;

@@ -17,7 +17,7 @@ import {
   percent,
   port,
 } from './fields.js';
-import { MAX_CRON_JOBS, MAX_WORKERS } from './limits.js';
+import { MAX_CRON_JOBS, MAX_DURATION_MS, MAX_WORKERS } from './limits.js';
 import { formatDuration } from './units.js';
 
 /**
@@ -76,12 +76,18 @@ const health = z
       httpPath().optional(),
       'HTTP path to GET (2xx/3xx is healthy). Without a path the probe is a TCP connect.',
     ),
-    interval: describe(duration({ allowZero: false }).optional(), 'Time between probes.', {
-      default: ms(DEFAULTS.health.intervalMs),
-    }),
-    timeout: describe(duration({ allowZero: false }).optional(), 'Time one probe may take.', {
-      default: ms(DEFAULTS.health.timeoutMs),
-    }),
+    interval: describe(
+      duration({ allowZero: false, maxMs: MAX_DURATION_MS.healthInterval }).optional(),
+      'Time between probes.',
+      {
+        default: ms(DEFAULTS.health.intervalMs),
+      },
+    ),
+    timeout: describe(
+      duration({ allowZero: false, maxMs: MAX_DURATION_MS.healthTimeout }).optional(),
+      'Time one probe may take.',
+      { default: ms(DEFAULTS.health.timeoutMs) },
+    ),
     failures: describe(count(1).optional(), 'Consecutive failed probes that restart the replica.', {
       default: DEFAULTS.health.failures,
     }),
@@ -98,17 +104,19 @@ const metrics = z
 const restart = z
   .strictObject({
     backoff: describe(
-      duration({ allowZero: false }).optional(),
+      duration({ allowZero: false, maxMs: MAX_DURATION_MS.backoff }).optional(),
       'Wait before the first restart after a crash; doubles each crash.',
       {
         default: ms(DEFAULTS.restart.backoffMs),
       },
     ),
-    max_backoff: describe(duration({ allowZero: false }).optional(), 'Longest wait between restarts.', {
-      default: ms(DEFAULTS.restart.maxBackoffMs),
-    }),
+    max_backoff: describe(
+      duration({ allowZero: false, maxMs: MAX_DURATION_MS.maxBackoff }).optional(),
+      'Longest wait between restarts.',
+      { default: ms(DEFAULTS.restart.maxBackoffMs) },
+    ),
     reset_after: describe(
-      duration({ allowZero: false }).optional(),
+      duration({ allowZero: false, maxMs: MAX_DURATION_MS.resetAfter }).optional(),
       'Continuous running time after which the backoff starts over.',
       {
         default: ms(DEFAULTS.restart.resetAfterMs),
@@ -147,14 +155,14 @@ const processFields = {
   metrics: describe(metrics.optional(), 'Prometheus endpoint of the process.'),
   restart: describe(restart.optional(), 'Restart backoff after crashes.'),
   stop_grace: describe(
-    duration({ allowZero: true }).optional(),
+    duration({ allowZero: true, maxMs: MAX_DURATION_MS.stopGrace }).optional(),
     'Time between SIGTERM (to the process group) and SIGKILL.',
     {
       default: ms(DEFAULTS.stopGraceMs),
     },
   ),
   min_ready: describe(
-    duration({ allowZero: true }).optional(),
+    duration({ allowZero: true, maxMs: MAX_DURATION_MS.minReady }).optional(),
     'How long a new replica must run (or pass its probe) before a rolling switch stops an old one.',
     {
       default: ms(DEFAULTS.minReadyMs),
@@ -199,7 +207,7 @@ const cron = z
     ),
     args: describe(z.array(z.string()).optional(), 'Arguments appended to a `command` list.'),
     timeout: describe(
-      duration({ allowZero: false }).optional(),
+      duration({ allowZero: false, maxMs: MAX_DURATION_MS.cronTimeout }).optional(),
       'The run’s process group is killed after this and the run marked `timed_out`. Default: no timeout.',
     ),
     overlap: describe(
@@ -269,7 +277,10 @@ export const manifestSchema = z
       z.array(worker).max(MAX_WORKERS).optional(),
       `Long-running processes; never get \`PORT\`. At most ${MAX_WORKERS}.`,
     ),
-    cron: describe(z.array(cron).max(MAX_CRON_JOBS).optional(), `Scheduled jobs (UTC). At most ${MAX_CRON_JOBS}.`),
+    cron: describe(
+      z.array(cron).max(MAX_CRON_JOBS).optional(),
+      `Scheduled jobs (UTC). At most ${MAX_CRON_JOBS}.`,
+    ),
   })
   .meta({ title: 'Nightshift manifest (.paas/app.yaml)' });
 
