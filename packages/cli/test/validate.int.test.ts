@@ -133,6 +133,28 @@ describe('nightshift validate', () => {
     expect(run.stdout).toBe('billing: 1 worker (1 replica)\n');
   });
 
+  it('makes a valid app name from a folder such as My_Shop or tmp.x1, and prints it', async () => {
+    for (const [folder, name] of [
+      ['My_Shop', 'my-shop'],
+      ['tmp.x1', 'tmp-x1'],
+    ] as const) {
+      const dir = join(root, folder);
+      writeManifest('workers: [{ name: w, start: node w.js }, { name: v, start: node v.js }]\n', dir);
+      const run = await nightshift(['validate'], dir);
+      expect(run).toEqual({ code: 0, stdout: `${name}: 2 workers (2 replicas)\n`, stderr: '' });
+    }
+  });
+
+  it('asks for `name:` when the folder name has no letter to make one from', async () => {
+    const dir = join(root, '2024');
+    writeManifest('workers: [{ name: w, start: node w.js }]\n', dir);
+    const run = await nightshift(['validate'], dir);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      '.paas/app.yaml:1:1 error NS_MANIFEST_MISSING_KEY the manifest has no `name`, and the folder name "2024" has no letter to start one with\n  hint: add `name: <app>` at the top level',
+    );
+  });
+
   it('exits 1 with a clear error when the file is missing or not a file', async () => {
     const missing = await nightshift(['validate', 'nope.yaml'], shop);
     expect(missing.code).toBe(1);

@@ -13,7 +13,13 @@ export { manifestJsonSchema } from './json-schema.js';
 export { MANIFEST_CODES, FILE_CODES, isManifestCode } from './codes.js';
 export type { CodeInfo, ManifestCode } from './codes.js';
 export { DEFAULTS } from './defaults.js';
-export { NAME_PATTERN, ENV_NAME_PATTERN, isReservedEnvName, CRON_NICKNAMES } from './names.js';
+export {
+  NAME_PATTERN,
+  ENV_NAME_PATTERN,
+  appNameFromFolder,
+  isReservedEnvName,
+  CRON_NICKNAMES,
+} from './names.js';
 export {
   MAX_CRON_JOBS,
   MAX_DURATION_MS,

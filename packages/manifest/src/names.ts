@@ -15,6 +15,21 @@ export {
 /** App, process, cron job and region names: `[a-z][a-z0-9-]{0,39}` (fits DNS labels and Redis user names). */
 export const NAME_PATTERN = /^[a-z][a-z0-9-]{0,39}$/;
 
+/**
+ * The app name a folder gives a manifest that has none (DESIGN §2: "default: the folder's name"): lower-cased,
+ * every run of other characters one `-`, leading non-letters dropped, at most 40 characters, no `-` at either
+ * end. `My_Shop` → `my-shop`, `tmp.x1` → `tmp-x1`. Null when no letter is left (`2024`, `___`).
+ */
+export function appNameFromFolder(folder: string): string | null {
+  const name = folder
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^[^a-z]+/, '')
+    .slice(0, 40)
+    .replace(/-+$/, '');
+  return NAME_PATTERN.test(name) ? name : null;
+}
+
 /** Environment variable and secret names, as POSIX shells accept them. */
 export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

@@ -4,6 +4,7 @@ import { compile } from './compile.js';
 import { finding } from './finding.js';
 import type { Finding } from './finding.js';
 import { duplicateKeyOffsets } from './duplicates.js';
+import { appNameFromFolder } from './names.js';
 import { toFindings } from './issues.js';
 import { MAX_MANIFEST_BYTES, MAX_REPORTED_DIAGNOSTICS, utf8Length } from './limits.js';
 import { manifestSchema } from './schema.js';
@@ -134,17 +135,20 @@ export function parseManifest(text: string, options: ParseOptions): ParseResult 
   if (!parsed.success)
     findings = findings.concat(parsed.error.issues.flatMap((issue) => toFindings(manifestSchema, issue)));
   const root = asMap(raw);
+  // Made here, in the package, so every reader (CLI, daemon) names an unnamed app the same way.
+  const appName =
+    options.defaultName === undefined ? undefined : (appNameFromFolder(options.defaultName) ?? undefined);
   if (root) {
     const regions = new Set(asList(root.regions).flatMap((r) => (typeof r === 'string' ? [r] : [])));
     findings = findings.concat(
-      crossFieldFindings({ root, now: options.now, defaultName: options.defaultName, regions }),
+      crossFieldFindings({ root, now: options.now, defaultName: options.defaultName, appName, regions }),
     );
   }
   const diagnostics = findings.map((f) => located(source, options.file, f));
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (!parsed.success || errors.length > 0) return result(diagnostics);
 
-  const name = asString(root?.name) ?? options.defaultName ?? '';
+  const name = asString(root?.name) ?? appName ?? '';
   const { warnings, warningsOmitted } = result(diagnostics);
   return { ok: true, spec: compile(parsed.data, source, name), warnings, warningsOmitted };
 }

@@ -240,7 +240,7 @@ export const manifestSchema = z
   .strictObject({
     name: describe(
       name('app name').optional(),
-      'App name. Default: the name of the folder holding `.paas/`.',
+      'App name. Default: made from the name of the folder holding `.paas/` (lower-cased, other characters turned into `-`, starting with a letter: `My_Shop` → `my-shop`).',
     ),
     build: describe(
       z

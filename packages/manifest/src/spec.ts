@@ -172,7 +172,10 @@ export type ParseResult =
 export interface ParseOptions {
   /** Shown in diagnostics, e.g. `.paas/app.yaml`. */
   readonly file: string;
-  /** The app name when the manifest has no `name` (the folder's name). */
+  /**
+   * The name of the app's folder, for a manifest without `name`. It is made into a valid app name
+   * (`My_Shop` → `my-shop`, see `appNameFromFolder`); an error asks for `name:` when nothing valid is left.
+   */
   readonly defaultName?: string;
   /** Reference time for the "has a slot in the next 5 years" check; PURE code takes no clock. */
   readonly now: Date;
