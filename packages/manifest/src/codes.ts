@@ -43,12 +43,16 @@ export const MANIFEST_CODES = {
     'use one of the allowed values',
   ),
   NS_MANIFEST_INVALID_NAME: error(
-    'an app, process, cron or region name does not match `[a-z][a-z0-9-]{0,39}`',
-    'use lower-case letters, digits and dashes, starting with a letter, at most 40 characters',
+    'an app or region name does not match `[a-z][a-z0-9-]{0,39}`, or a worker or cron name `[A-Za-z][A-Za-z0-9_-]{0,39}`',
+    'start with a letter, at most 40 characters: lower-case letters, digits and `-` for apps and regions; letters, digits, `-` and `_` for workers and cron jobs',
   ),
   NS_MANIFEST_DUPLICATE_NAME: error(
     'two of web, workers and cron jobs share a name',
     'give every process and cron job its own name',
+  ),
+  NS_MANIFEST_NAME_CLASH: error(
+    'two worker or cron names differ only in case or in `_` versus `-` (`a_b`, `a-b`): where names must be DNS labels (Kubernetes) they would be one',
+    'rename one of them',
   ),
   NS_MANIFEST_DUPLICATE_ENTRY: error(
     'a list of names (secrets, regions) repeats an entry',

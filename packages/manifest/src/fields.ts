@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { ManifestCode } from './codes.js';
 import { commandLineProblem } from './command.js';
-import { NAME_PATTERN } from './names.js';
+import { NAME_PATTERN, PROCESS_NAME_PATTERN } from './names.js';
 import { formatDuration, tryParseCpu, tryParseDuration, tryParseMemory } from './units.js';
 
 /**
@@ -12,6 +12,7 @@ import { formatDuration, tryParseCpu, tryParseDuration, tryParseMemory } from '.
 /** JSON Schema patterns of the text formats; the reference names them instead of printing the regex. */
 export const FORMAT_PATTERNS = {
   name: NAME_PATTERN.source,
+  processName: PROCESS_NAME_PATTERN.source,
   duration: '^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$',
   memory: '^\\d+(\\.\\d+)?(Ki|Mi|Gi|Ti|k|K|M|G|T)$',
 } as const;
@@ -47,7 +48,7 @@ function hinted<T extends z.ZodType>(schema: T, wrongType: string): T {
   return schema;
 }
 
-/** `[a-z][a-z0-9-]{0,39}` for apps, processes, cron jobs and regions. */
+/** `[a-z][a-z0-9-]{0,39}` for apps and regions. */
 export function name(what: string): z.ZodString {
   return checked(z.string(), (value) =>
     NAME_PATTERN.test(value)
@@ -55,19 +56,35 @@ export function name(what: string): z.ZodString {
       : {
           code: 'NS_MANIFEST_INVALID_NAME',
           message: `${what} "${value}" is not a valid name`,
-          hint: suggestName(value),
+          hint: suggestName(value, 'dns'),
         },
   ).meta({ pattern: FORMAT_PATTERNS.name });
 }
 
-function suggestName(value: string): string {
-  const fixed = value
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, '-')
-    .replace(/^[^a-z]+/, '')
+/** `[A-Za-z][A-Za-z0-9_-]{0,39}` for workers and cron jobs. */
+export function processName(what: string): z.ZodString {
+  return checked(z.string(), (value) =>
+    PROCESS_NAME_PATTERN.test(value)
+      ? null
+      : {
+          code: 'NS_MANIFEST_INVALID_NAME',
+          message: `${what} "${value}" is not a valid name`,
+          hint: suggestName(value, 'process'),
+        },
+  ).meta({ pattern: FORMAT_PATTERNS.processName });
+}
+
+const NAME_RULES = {
+  dns: 'names use lower-case letters, digits and dashes, start with a letter, and have at most 40 characters',
+  process: 'names use letters, digits, "-" and "_", start with a letter, and have at most 40 characters',
+} as const;
+
+function suggestName(value: string, kind: keyof typeof NAME_RULES): string {
+  const fixed = (kind === 'dns' ? value.toLowerCase().replace(/[^a-z0-9-]+/g, '-') : value)
+    .replace(/[^A-Za-z0-9_-]+/g, '-')
+    .replace(/^[^A-Za-z]+/, '')
     .slice(0, 40);
-  const base =
-    'names use lower-case letters, digits and dashes, start with a letter, and have at most 40 characters';
+  const base = NAME_RULES[kind];
   return fixed && fixed !== value ? `${base}: e.g. "${fixed}"` : base;
 }
 

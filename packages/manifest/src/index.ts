@@ -15,6 +15,8 @@ export type { CodeInfo, ManifestCode } from './codes.js';
 export { DEFAULTS } from './defaults.js';
 export {
   NAME_PATTERN,
+  PROCESS_NAME_PATTERN,
+  dnsLabelOf,
   ENV_NAME_PATTERN,
   appNameFromFolder,
   isReservedEnvName,

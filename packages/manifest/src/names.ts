@@ -12,8 +12,20 @@ export {
   utf8Length,
 } from './limits.js';
 
-/** App, process, cron job and region names: `[a-z][a-z0-9-]{0,39}` (fits DNS labels and Redis user names). */
+/** App and region names: `[a-z][a-z0-9-]{0,39}` (they name DNS labels, Redis users and clusters as written). */
 export const NAME_PATTERN = /^[a-z][a-z0-9-]{0,39}$/;
+
+/**
+ * Worker and cron job names: the names users already write (`stale_cleanup`, `hourly_sync`, `Emails`): a letter,
+ * then letters, digits, `-` and `_`, 40 at most. Where a target needs a DNS label it uses `dnsLabelOf`; the
+ * manifest refuses two names with the same label, so the mapping never merges two processes.
+ */
+export const PROCESS_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,39}$/;
+
+/** The DNS-label form of a worker or cron name: lower case, `_` → `-` (`stale_cleanup` → `stale-cleanup`). */
+export function dnsLabelOf(name: string): string {
+  return name.toLowerCase().replace(/_/g, '-');
+}
 
 /**
  * The app name a folder gives a manifest that has none (DESIGN §2: "default: the folder's name"): lower-cased,

@@ -15,6 +15,7 @@ import {
   memory,
   name,
   percent,
+  processName,
   port,
 } from './fields.js';
 import { MAX_CRON_JOBS, MAX_DURATION_MS, MAX_WORKERS } from './limits.js';
@@ -186,14 +187,20 @@ const web = z
 
 const worker = z
   .strictObject({
-    name: describe(name('worker name'), 'Process name, unique among web, workers and cron jobs.'),
+    name: describe(
+      processName('worker name'),
+      'Process name, unique among web, workers and cron jobs (also once lower-cased with `_` as `-`, the form Kubernetes names use).',
+    ),
     ...processFields,
   })
   .meta({ title: 'Worker' });
 
 const cron = z
   .strictObject({
-    name: describe(name('cron job name'), 'Job name, unique among web, workers and cron jobs.'),
+    name: describe(
+      processName('cron job name'),
+      'Job name, unique among web, workers and cron jobs (also once lower-cased with `_` as `-`, the form Kubernetes names use).',
+    ),
     schedule: describe(
       z.string(),
       'Exactly 5 fields (minute hour day-of-month month day-of-week) or a nickname; always UTC.',

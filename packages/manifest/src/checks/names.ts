@@ -1,5 +1,6 @@
 import { finding } from '../finding.js';
 import type { Finding } from '../finding.js';
+import { dnsLabelOf, PROCESS_NAME_PATTERN } from '../names.js';
 import { formatPath } from '../source.js';
 import type { CheckContext } from './context.js';
 import { asString, cronJobsOf, has, processesOf } from './raw.js';
@@ -23,6 +24,8 @@ export function checkNames(ctx: CheckContext): Finding[] {
   }
 
   const seen = new Map<string, readonly PropertyKey[]>();
+  // By DNS label too: Kubernetes names `stale_cleanup` `stale-cleanup`, so `a_b` next to `a-b` would be one object.
+  const labels = new Map<string, { readonly name: string; readonly path: readonly PropertyKey[] }>();
   const claim = (name: string | undefined, path: readonly PropertyKey[]): void => {
     if (name === undefined) return;
     const first = seen.get(name);
@@ -37,8 +40,25 @@ export function checkNames(ctx: CheckContext): Finding[] {
           },
         ),
       );
+      return;
+    }
+    seen.set(name, path);
+    if (!PROCESS_NAME_PATTERN.test(name)) return; // reported as an invalid name
+    const label = dnsLabelOf(name);
+    const other = labels.get(label);
+    if (other) {
+      findings.push(
+        finding(
+          'NS_MANIFEST_NAME_CLASH',
+          path,
+          `"${name}" and "${other.name}" (${formatPath(other.path)}) would both be "${label}" where names must be DNS labels (Kubernetes)`,
+          {
+            hint: `rename one of them: names that differ only in case or in "_" versus "-" are one name there`,
+          },
+        ),
+      );
     } else {
-      seen.set(name, path);
+      labels.set(label, { name, path });
     }
   };
   for (const process of processesOf(ctx.root)) {
