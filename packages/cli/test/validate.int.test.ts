@@ -55,6 +55,21 @@ describe('nightshift validate', () => {
     expect(run).toEqual({ code: 0, stdout: 'shop: 2 workers (3 replicas), 1 cron job, redis\n', stderr: '' });
   });
 
+  it('accepts the seeds’ own manifests verbatim (cron names stale_cleanup, hourly_sync)', async () => {
+    writeManifest(readFileSync(join(fixtures, 'good/seed-indexer.yaml'), 'utf8'));
+    expect(await nightshift(['validate'], shop)).toEqual({
+      code: 0,
+      stdout: 'shop: 1 worker (1 replica), 1 cron job, redis\n',
+      stderr: '',
+    });
+    writeManifest(readFileSync(join(fixtures, 'good/seed-hourly.yaml'), 'utf8'));
+    expect(await nightshift(['validate'], shop)).toEqual({
+      code: 0,
+      stdout: 'shop: 2 cron jobs\n',
+      stderr: '',
+    });
+  });
+
   it('accepts the full example of DESIGN §2 given as a path', async () => {
     const run = await nightshift(['validate', join(fixtures, 'good/design-full.yaml')], root);
     expect(run).toEqual({
