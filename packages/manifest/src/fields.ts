@@ -212,7 +212,8 @@ export function envMap(): z.ZodRecord<z.ZodString, z.ZodType<string | number | b
 
 /** The schema inside `.optional()`: bounds are registered on the field type, descriptions on the field. */
 function unwrapOptional(schema: z.ZodType): z.ZodType {
-  return schema instanceof z.ZodOptional ? (schema.unwrap() as z.ZodType) : schema;
+  const def = schema._zod.def as { readonly type: string; readonly innerType?: z.ZodType };
+  return def.type === 'optional' && def.innerType ? def.innerType : schema;
 }
 
 /** Adds a description (and optional JSON Schema extras) without losing the field's type hint. */

@@ -4,8 +4,8 @@
  */
 
 /**
- * The largest manifest accepted, in bytes (UTF-8). Real manifests are a few KiB; the YAML parser costs about
- * 1 µs and ~300 bytes of heap per byte of text, so without a cap a 10 MB file took 16 s and 1.1 GB.
+ * The largest manifest accepted, in bytes (UTF-8). Real manifests are a few KiB; the YAML parser alone costs
+ * about 1–3 µs and 150–900 bytes of heap per byte of text, so without a cap a 10 MB file took 12–16 s and 1.1–1.5 GB.
  */
 export const MAX_MANIFEST_BYTES = 1024 * 1024;
 

@@ -23,7 +23,7 @@ describe('process and cron names', () => {
   });
 
   it.each([
-    ['_private', 'my-worker'],
+    ['_private', 'private'],
     ['2emails', 'emails'],
     ['emails.v2', 'emails-v2'],
     ['a'.repeat(41), 'a'.repeat(40)],
@@ -34,7 +34,7 @@ describe('process and cron names', () => {
     ]);
     if (result.ok) return;
     expect(result.errors[0]?.hint).toContain('letters, digits, "-" and "_"');
-    if (suggestion !== 'my-worker') expect(result.errors[0]?.hint).toContain(`e.g. "${suggestion}"`);
+    expect(result.errors[0]?.hint).toContain(`e.g. "${suggestion}"`);
   });
 
   it('keeps app and region names DNS labels: they name Redis users and clusters', () => {
