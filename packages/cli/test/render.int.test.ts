@@ -97,6 +97,21 @@ describe('render kubernetes', () => {
     expect(r.stderr).toBe('');
   });
 
+  test('a cron named stale_cleanup (a seed’s manifest) renders as CronJob <app>-stale-cleanup', () => {
+    const seed = readFileSync(
+      join(import.meta.dirname, '..', '..', 'manifest', 'test', 'fixtures', 'good', 'seed-indexer.yaml'),
+      'utf8',
+    );
+    const r = run(appFolder(seed, 'My_Shop'), '--image', 'registry.example.com/shop:v3');
+    expect(r.status).toBe(0);
+    expect(kinds(r.stdout)).toEqual([
+      'Deployment/my-shop-indexer',
+      'CronJob/my-shop-stale-cleanup',
+      'NetworkPolicy/my-shop-deny-ingress',
+    ]);
+    expect(r.stdout).toContain('nightshift.dev/name: stale_cleanup');
+  });
+
   test('several regions need --region on stdout (usage error), or -o DIR for all of them', () => {
     const dir = appFolder(TWO_REGIONS);
     const refused = run(dir);

@@ -55,6 +55,21 @@ describe('nightshift validate', () => {
     expect(run).toEqual({ code: 0, stdout: 'shop: 2 workers (3 replicas), 1 cron job, redis\n', stderr: '' });
   });
 
+  it('accepts the seeds’ own manifests verbatim (cron names stale_cleanup, hourly_sync)', async () => {
+    writeManifest(readFileSync(join(fixtures, 'good/seed-indexer.yaml'), 'utf8'));
+    expect(await nightshift(['validate'], shop)).toEqual({
+      code: 0,
+      stdout: 'shop: 1 worker (1 replica), 1 cron job, redis\n',
+      stderr: '',
+    });
+    writeManifest(readFileSync(join(fixtures, 'good/seed-hourly.yaml'), 'utf8'));
+    expect(await nightshift(['validate'], shop)).toEqual({
+      code: 0,
+      stdout: 'shop: 2 cron jobs\n',
+      stderr: '',
+    });
+  });
+
   it('accepts the full example of DESIGN §2 given as a path', async () => {
     const run = await nightshift(['validate', join(fixtures, 'good/design-full.yaml')], root);
     expect(run).toEqual({
@@ -101,6 +116,8 @@ describe('nightshift validate', () => {
         },
       ],
       warnings: [],
+      errorsOmitted: 0,
+      warningsOmitted: 0,
     });
 
     writeManifest('cron:\n  - name: friday\n    schedule: "0 0 13 * 5"\n    command: ./f.sh\n');
@@ -131,6 +148,28 @@ describe('nightshift validate', () => {
     expect(run.stdout).toBe('billing: 1 worker (1 replica)\n');
   });
 
+  it('makes a valid app name from a folder such as My_Shop or tmp.x1, and prints it', async () => {
+    for (const [folder, name] of [
+      ['My_Shop', 'my-shop'],
+      ['tmp.x1', 'tmp-x1'],
+    ] as const) {
+      const dir = join(root, folder);
+      writeManifest('workers: [{ name: w, start: node w.js }, { name: v, start: node v.js }]\n', dir);
+      const run = await nightshift(['validate'], dir);
+      expect(run).toEqual({ code: 0, stdout: `${name}: 2 workers (2 replicas)\n`, stderr: '' });
+    }
+  });
+
+  it('asks for `name:` when the folder name has no letter to make one from', async () => {
+    const dir = join(root, '2024');
+    writeManifest('workers: [{ name: w, start: node w.js }]\n', dir);
+    const run = await nightshift(['validate'], dir);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      '.paas/app.yaml:1:1 error NS_MANIFEST_MISSING_KEY the manifest has no `name`, and the folder name "2024" has no letter to start one with\n  hint: add `name: <app>` at the top level',
+    );
+  });
+
   it('exits 1 with a clear error when the file is missing or not a file', async () => {
     const missing = await nightshift(['validate', 'nope.yaml'], shop);
     expect(missing.code).toBe(1);
@@ -143,6 +182,32 @@ describe('nightshift validate', () => {
     const empty = join(root, 'empty');
     mkdirSync(empty);
     expect((await nightshift(['validate'], empty)).stderr).toContain('no manifest at .paas/app.yaml');
+  });
+
+  it('refuses a manifest over 1 MiB by its size, with a located error naming the size and the limit', async () => {
+    const big = join(root, 'big');
+    writeManifest(`name: big\n# ${'x'.repeat(2 ** 20)}\n`, big);
+    const run = await nightshift(['validate'], big);
+    expect(run.code).toBe(1);
+    expect(run.stderr.split('\n').slice(0, 3)).toEqual([
+      '.paas/app.yaml:1:1 error NS_MANIFEST_TOO_LARGE the manifest is 1,048,589 bytes, over the limit of 1 MiB (1,048,576 bytes)',
+      expect.stringMatching(/^ {2}hint: a manifest describes processes, not data/) as string,
+      '1 error in .paas/app.yaml',
+    ]);
+  });
+
+  it('prints the first 100 errors, then one line for the rest, and counts them all', async () => {
+    const many = join(root, 'many');
+    const keys = Array.from({ length: 20_000 }, (_, i) => `k${i}: 1`);
+    writeManifest(['workers: [{ name: w, start: x }]', ...keys].join('\n') + '\n', many);
+    const run = await nightshift(['validate'], many);
+    expect(run.code).toBe(1);
+    const lines = run.stderr.trimEnd().split('\n');
+    expect(lines.filter((l) => / error NS_MANIFEST_UNKNOWN_KEY /.test(l))).toHaveLength(100);
+    expect(lines.at(-3)).toMatch(/^ {2}hint: /);
+    expect(lines.slice(-2)).toEqual(['… and 19,900 more errors', '20000 errors in .paas/app.yaml']);
+    const json = await nightshift(['validate', '--json'], many);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, errorsOmitted: 19_900, warningsOmitted: 0 });
   });
 
   it('exits 2 on usage errors', async () => {

@@ -20,6 +20,10 @@ export const MANIFEST_CODES = {
     'the file is not valid YAML',
     'fix the YAML at the position shown (indentation, quotes, brackets)',
   ),
+  NS_MANIFEST_TOO_LARGE: error(
+    'the manifest is over 1 MiB; it is refused before it is parsed',
+    'a manifest describes processes, not data: keep it under 1 MiB (move large values into files of the release)',
+  ),
   NS_MANIFEST_DUPLICATE_KEY: error('a key appears twice in the same mapping', 'keep one of the two keys'),
   NS_MANIFEST_EMPTY: error(
     'the manifest has no content',
@@ -39,12 +43,16 @@ export const MANIFEST_CODES = {
     'use one of the allowed values',
   ),
   NS_MANIFEST_INVALID_NAME: error(
-    'an app, process, cron or region name does not match `[a-z][a-z0-9-]{0,39}`',
-    'use lower-case letters, digits and dashes, starting with a letter, at most 40 characters',
+    'an app or region name does not match `[a-z][a-z0-9-]{0,39}`, or a worker or cron name `[A-Za-z][A-Za-z0-9_-]{0,39}`',
+    'start with a letter, at most 40 characters: lower-case letters, digits and `-` for apps and regions; letters, digits, `-` and `_` for workers and cron jobs',
   ),
   NS_MANIFEST_DUPLICATE_NAME: error(
     'two of web, workers and cron jobs share a name',
     'give every process and cron job its own name',
+  ),
+  NS_MANIFEST_NAME_CLASH: error(
+    'two worker or cron names differ only in case or in `_` versus `-` (`a_b`, `a-b`): where names must be DNS labels (Kubernetes) they would be one',
+    'rename one of them',
   ),
   NS_MANIFEST_DUPLICATE_ENTRY: error(
     'a list of names (secrets, regions) repeats an entry',
@@ -53,6 +61,10 @@ export const MANIFEST_CODES = {
   NS_MANIFEST_INVALID_DURATION: error(
     'a duration is not a number with a unit',
     'write a number with a unit: `500ms`, `10s`, `5m`, `1h`, `1d` (or combined: `1h30m`)',
+  ),
+  NS_MANIFEST_DURATION_RANGE: error(
+    'a duration is longer than its field allows (e.g. `stop_grace` over 1h, a cron `timeout` over 7d)',
+    'use a duration within the range in the message; docs/manifest.md lists each field’s bound',
   ),
   NS_MANIFEST_INVALID_MEMORY: error(
     'a memory size is not a number with a unit',

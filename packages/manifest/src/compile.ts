@@ -167,7 +167,7 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** Builds the read-only AppSpec. `fallbackName` is the folder's name, used when the manifest has none. */
+/** Builds the read-only AppSpec. `fallbackName` is the one made from the folder, used when the manifest has none. */
 export function compile(input: ManifestInput, source: ManifestSource, fallbackName: string): AppSpec {
   let web: WebSpec | null = null;
   if (input.web) {

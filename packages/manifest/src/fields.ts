@@ -1,8 +1,8 @@
 import * as z from 'zod';
 import type { ManifestCode } from './codes.js';
 import { commandLineProblem } from './command.js';
-import { NAME_PATTERN } from './names.js';
-import { tryParseCpu, tryParseDuration, tryParseMemory } from './units.js';
+import { NAME_PATTERN, PROCESS_NAME_PATTERN } from './names.js';
+import { formatDuration, tryParseCpu, tryParseDuration, tryParseMemory } from './units.js';
 
 /**
  * Field types of the manifest schema. Format checks raise custom issues that carry a catalogue code in
@@ -12,12 +12,16 @@ import { tryParseCpu, tryParseDuration, tryParseMemory } from './units.js';
 /** JSON Schema patterns of the text formats; the reference names them instead of printing the regex. */
 export const FORMAT_PATTERNS = {
   name: NAME_PATTERN.source,
+  processName: PROCESS_NAME_PATTERN.source,
   duration: '^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$',
   memory: '^\\d+(\\.\\d+)?(Ki|Mi|Gi|Ti|k|K|M|G|T)$',
 } as const;
 
 /** Extra knowledge about a field type, used when its value has the wrong type (a number where a duration goes). */
 export const typeHints = z.registry<{ readonly wrongType: string }>();
+
+/** The longest value of each duration field, so `describe` can tell readers of the schema and the reference. */
+const durationBounds = z.registry<{ readonly maxMs: number }>();
 
 interface Failure {
   readonly code: ManifestCode;
@@ -44,7 +48,7 @@ function hinted<T extends z.ZodType>(schema: T, wrongType: string): T {
   return schema;
 }
 
-/** `[a-z][a-z0-9-]{0,39}` for apps, processes, cron jobs and regions. */
+/** `[a-z][a-z0-9-]{0,39}` for apps and regions. */
 export function name(what: string): z.ZodString {
   return checked(z.string(), (value) =>
     NAME_PATTERN.test(value)
@@ -52,23 +56,46 @@ export function name(what: string): z.ZodString {
       : {
           code: 'NS_MANIFEST_INVALID_NAME',
           message: `${what} "${value}" is not a valid name`,
-          hint: suggestName(value),
+          hint: suggestName(value, 'dns'),
         },
   ).meta({ pattern: FORMAT_PATTERNS.name });
 }
 
-function suggestName(value: string): string {
-  const fixed = value
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, '-')
-    .replace(/^[^a-z]+/, '')
+/** `[A-Za-z][A-Za-z0-9_-]{0,39}` for workers and cron jobs. */
+export function processName(what: string): z.ZodString {
+  return checked(z.string(), (value) =>
+    PROCESS_NAME_PATTERN.test(value)
+      ? null
+      : {
+          code: 'NS_MANIFEST_INVALID_NAME',
+          message: `${what} "${value}" is not a valid name`,
+          hint: suggestName(value, 'process'),
+        },
+  ).meta({ pattern: FORMAT_PATTERNS.processName });
+}
+
+const NAME_RULES = {
+  dns: 'names use lower-case letters, digits and dashes, start with a letter, and have at most 40 characters',
+  process: 'names use letters, digits, "-" and "_", start with a letter, and have at most 40 characters',
+} as const;
+
+function suggestName(value: string, kind: keyof typeof NAME_RULES): string {
+  const fixed = (kind === 'dns' ? value.toLowerCase().replace(/[^a-z0-9-]+/g, '-') : value)
+    .replace(/[^A-Za-z0-9_-]+/g, '-')
+    .replace(/^[^A-Za-z]+/, '')
     .slice(0, 40);
-  const base =
-    'names use lower-case letters, digits and dashes, start with a letter, and have at most 40 characters';
+  const base = NAME_RULES[kind];
   return fixed && fixed !== value ? `${base}: e.g. "${fixed}"` : base;
 }
 
-export function duration(opts: { allowZero: boolean }): z.ZodString {
+/**
+ * A duration, at most `maxMs` long. Every duration has a bound: the daemon arms Node timers with them, and a
+ * timer above 2^31-1 ms (24.8 days) fires at once (`stop_grace: 25d` SIGKILLed after 18 ms). The bounds are
+ * what makes sense for each field (limits.ts), all far below that.
+ */
+export function duration(opts: { allowZero: boolean; maxMs: number }): z.ZodString {
+  const max = formatDuration(opts.maxMs);
+  const least = opts.allowZero ? '0s' : 'more than 0';
   const schema = checked(z.string(), (value) => {
     const ms = tryParseDuration(value);
     if (ms === null) return { code: 'NS_MANIFEST_INVALID_DURATION', message: `"${value}" is not a duration` };
@@ -79,8 +106,16 @@ export function duration(opts: { allowZero: boolean }): z.ZodString {
         hint: 'e.g. 10s',
       };
     }
+    if (ms > opts.maxMs) {
+      return {
+        code: 'NS_MANIFEST_DURATION_RANGE',
+        message: `${value} is longer than ${max}, the most this field allows`,
+        hint: `use a duration from ${least} to ${max}`,
+      };
+    }
     return null;
   }).meta({ pattern: FORMAT_PATTERNS.duration, examples: ['500ms', '10s', '5m', '1h30m'] });
+  durationBounds.add(schema, { maxMs: opts.maxMs });
   return hinted(schema, 'durations are text with a unit: "30s", "5m", "1h"');
 }
 
@@ -175,13 +210,21 @@ export function envMap(): z.ZodRecord<z.ZodString, z.ZodType<string | number | b
   return z.record(z.string(), value).meta({ propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' } });
 }
 
+/** The schema inside `.optional()`: bounds are registered on the field type, descriptions on the field. */
+function unwrapOptional(schema: z.ZodType): z.ZodType {
+  const def = schema._zod.def as { readonly type: string; readonly innerType?: z.ZodType };
+  return def.type === 'optional' && def.innerType ? def.innerType : schema;
+}
+
 /** Adds a description (and optional JSON Schema extras) without losing the field's type hint. */
 export function describe<T extends z.ZodType>(
   schema: T,
   description: string,
   extra: Record<string, unknown> = {},
 ): T {
-  const described = schema.meta({ description, ...extra });
+  const bound = durationBounds.get(unwrapOptional(schema));
+  const text = bound ? `${description} At most ${formatDuration(bound.maxMs)}.` : description;
+  const described = schema.meta({ description: text, ...extra });
   const hint = typeHints.get(schema);
   if (hint) typeHints.add(described, hint);
   return described;

@@ -9,6 +9,11 @@ export function formatDiagnostic(d: ManifestDiagnostic): string {
   return `${d.file}:${d.line}:${d.column} ${d.severity} ${d.code} ${d.message}\n  hint: ${d.hint}`;
 }
 
+/** The line after a capped list: `… and 19,900 more errors`. */
+export function formatOmitted(count: number, severity: 'error' | 'warning'): string {
+  return `… and ${count.toLocaleString('en-US')} more ${severity}${count === 1 ? '' : 's'}`;
+}
+
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }

@@ -125,10 +125,12 @@ function union(schema: z.ZodType, issue: Issue & { code: 'invalid_union' }, path
 function bound(issue: Issue & { code: 'too_small' | 'too_big' }): string {
   const limit = Number(issue.code === 'too_small' ? issue.minimum : issue.maximum);
   const small = issue.code === 'too_small';
-  if (issue.origin === 'array')
+  if (issue.origin === 'array') {
+    const got = Array.isArray(issue.input) ? `, got ${issue.input.length}` : '';
     return small
-      ? `must have at least ${limit} item${limit === 1 ? '' : 's'}`
-      : `must have at most ${limit} items`;
+      ? `must have at least ${limit} item${limit === 1 ? '' : 's'}${got}`
+      : `must have at most ${limit} items${got}`;
+  }
   if (issue.origin === 'string') return small ? 'must not be empty' : `must have at most ${limit} characters`;
   return small ? `must be at least ${limit}` : `must be at most ${limit}`;
 }
@@ -163,7 +165,9 @@ export function toFindings(schema: z.ZodType, issue: Issue): Finding[] {
         finding(
           'NS_MANIFEST_INVALID_VALUE',
           path,
-          `${subject(path)} ${bound(issue)}, got ${describeValue(issue.input)}`,
+          issue.origin === 'array'
+            ? `${subject(path)} ${bound(issue)}`
+            : `${subject(path)} ${bound(issue)}, got ${describeValue(issue.input)}`,
           { bare: true },
         ),
       ];

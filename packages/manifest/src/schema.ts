@@ -15,8 +15,10 @@ import {
   memory,
   name,
   percent,
+  processName,
   port,
 } from './fields.js';
+import { MAX_CRON_JOBS, MAX_DURATION_MS, MAX_WORKERS } from './limits.js';
 import { formatDuration } from './units.js';
 
 /**
@@ -75,12 +77,18 @@ const health = z
       httpPath().optional(),
       'HTTP path to GET (2xx/3xx is healthy). Without a path the probe is a TCP connect.',
     ),
-    interval: describe(duration({ allowZero: false }).optional(), 'Time between probes.', {
-      default: ms(DEFAULTS.health.intervalMs),
-    }),
-    timeout: describe(duration({ allowZero: false }).optional(), 'Time one probe may take.', {
-      default: ms(DEFAULTS.health.timeoutMs),
-    }),
+    interval: describe(
+      duration({ allowZero: false, maxMs: MAX_DURATION_MS.healthInterval }).optional(),
+      'Time between probes.',
+      {
+        default: ms(DEFAULTS.health.intervalMs),
+      },
+    ),
+    timeout: describe(
+      duration({ allowZero: false, maxMs: MAX_DURATION_MS.healthTimeout }).optional(),
+      'Time one probe may take.',
+      { default: ms(DEFAULTS.health.timeoutMs) },
+    ),
     failures: describe(count(1).optional(), 'Consecutive failed probes that restart the replica.', {
       default: DEFAULTS.health.failures,
     }),
@@ -97,17 +105,19 @@ const metrics = z
 const restart = z
   .strictObject({
     backoff: describe(
-      duration({ allowZero: false }).optional(),
+      duration({ allowZero: false, maxMs: MAX_DURATION_MS.backoff }).optional(),
       'Wait before the first restart after a crash; doubles each crash.',
       {
         default: ms(DEFAULTS.restart.backoffMs),
       },
     ),
-    max_backoff: describe(duration({ allowZero: false }).optional(), 'Longest wait between restarts.', {
-      default: ms(DEFAULTS.restart.maxBackoffMs),
-    }),
+    max_backoff: describe(
+      duration({ allowZero: false, maxMs: MAX_DURATION_MS.maxBackoff }).optional(),
+      'Longest wait between restarts.',
+      { default: ms(DEFAULTS.restart.maxBackoffMs) },
+    ),
     reset_after: describe(
-      duration({ allowZero: false }).optional(),
+      duration({ allowZero: false, maxMs: MAX_DURATION_MS.resetAfter }).optional(),
       'Continuous running time after which the backoff starts over.',
       {
         default: ms(DEFAULTS.restart.resetAfterMs),
@@ -146,14 +156,14 @@ const processFields = {
   metrics: describe(metrics.optional(), 'Prometheus endpoint of the process.'),
   restart: describe(restart.optional(), 'Restart backoff after crashes.'),
   stop_grace: describe(
-    duration({ allowZero: true }).optional(),
+    duration({ allowZero: true, maxMs: MAX_DURATION_MS.stopGrace }).optional(),
     'Time between SIGTERM (to the process group) and SIGKILL.',
     {
       default: ms(DEFAULTS.stopGraceMs),
     },
   ),
   min_ready: describe(
-    duration({ allowZero: true }).optional(),
+    duration({ allowZero: true, maxMs: MAX_DURATION_MS.minReady }).optional(),
     'How long a new replica must run (or pass its probe) before a rolling switch stops an old one.',
     {
       default: ms(DEFAULTS.minReadyMs),
@@ -177,14 +187,20 @@ const web = z
 
 const worker = z
   .strictObject({
-    name: describe(name('worker name'), 'Process name, unique among web, workers and cron jobs.'),
+    name: describe(
+      processName('worker name'),
+      'Process name, unique among web, workers and cron jobs (also once lower-cased with `_` as `-`, the form Kubernetes names use).',
+    ),
     ...processFields,
   })
   .meta({ title: 'Worker' });
 
 const cron = z
   .strictObject({
-    name: describe(name('cron job name'), 'Job name, unique among web, workers and cron jobs.'),
+    name: describe(
+      processName('cron job name'),
+      'Job name, unique among web, workers and cron jobs (also once lower-cased with `_` as `-`, the form Kubernetes names use).',
+    ),
     schedule: describe(
       z.string(),
       'Exactly 5 fields (minute hour day-of-month month day-of-week) or a nickname; always UTC.',
@@ -198,7 +214,7 @@ const cron = z
     ),
     args: describe(z.array(z.string()).optional(), 'Arguments appended to a `command` list.'),
     timeout: describe(
-      duration({ allowZero: false }).optional(),
+      duration({ allowZero: false, maxMs: MAX_DURATION_MS.cronTimeout }).optional(),
       'The run’s process group is killed after this and the run marked `timed_out`. Default: no timeout.',
     ),
     overlap: describe(
@@ -231,7 +247,7 @@ export const manifestSchema = z
   .strictObject({
     name: describe(
       name('app name').optional(),
-      'App name. Default: the name of the folder holding `.paas/`.',
+      'App name. Default: made from the name of the folder holding `.paas/` (lower-cased, other characters turned into `-`, starting with a letter: `My_Shop` → `my-shop`).',
     ),
     build: describe(
       z
@@ -264,8 +280,14 @@ export const manifestSchema = z
       'Regions for the Kubernetes render; the local driver is one region.',
     ),
     web: describe(web.optional(), 'The web process: gets `PORT`.'),
-    workers: describe(z.array(worker).optional(), 'Long-running processes; never get `PORT`.'),
-    cron: describe(z.array(cron).optional(), 'Scheduled jobs (UTC).'),
+    workers: describe(
+      z.array(worker).max(MAX_WORKERS).optional(),
+      `Long-running processes; never get \`PORT\`. At most ${MAX_WORKERS}.`,
+    ),
+    cron: describe(
+      z.array(cron).max(MAX_CRON_JOBS).optional(),
+      `Scheduled jobs (UTC). At most ${MAX_CRON_JOBS}.`,
+    ),
   })
   .meta({ title: 'Nightshift manifest (.paas/app.yaml)' });
 

@@ -1,5 +1,5 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import type { Document, Node, YAMLError } from 'yaml';
+import type { Document, Node, Pair, YAMLMap, YAMLError } from 'yaml';
 
 /** A path into the manifest, as zod reports it: `['workers', 1, 'replicas']`. */
 export type ManifestPath = readonly PropertyKey[];
@@ -20,11 +20,12 @@ export function readYaml(text: string): ManifestSource {
   const lines = new LineCounter();
   // YAML 1.2 core schema (yes/no stay text); merge keys on, since manifests share blocks with anchors.
   // logLevel error: yaml would otherwise print warnings (e.g. collection keys) to the process's stderr.
+  // uniqueKeys off: its check is quadratic; `duplicateKeyOffsets` does the same in linear time.
   const doc = parseDocument(text, {
     lineCounter: lines,
     merge: true,
     prettyErrors: false,
-    uniqueKeys: true,
+    uniqueKeys: false,
     logLevel: 'error',
   });
   return { text, doc, lines };
@@ -42,6 +43,24 @@ export function positionOfError(source: ManifestSource, error: YAMLError): Posit
 function keyText(key: unknown): string | undefined {
   if (isScalar(key)) return String(key.value);
   return typeof key === 'string' || typeof key === 'number' ? String(key) : undefined;
+}
+
+// Pairs of each mapping by key text, built on first use: a mapping with 100,000 keys, each with a problem to
+// locate, would otherwise be searched from the top for every one of them (quadratic: minutes at 1 MiB).
+const pairIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+function pairOf(map: YAMLMap, key: string): Pair | undefined {
+  let index = pairIndex.get(map);
+  if (!index) {
+    index = new Map();
+    for (const pair of map.items) {
+      const text = keyText(pair.key);
+      // The first pair wins, as the linear search did (a duplicate key is reported by YAML itself).
+      if (text !== undefined && !index.has(text)) index.set(text, pair);
+    }
+    pairIndex.set(map, index);
+  }
+  return index.get(key);
 }
 
 function start(node: Node | null | undefined): number | undefined {
@@ -62,7 +81,7 @@ export function locate(source: ManifestSource, path: ManifestPath, at: 'key' | '
     let next: unknown;
     let keyOffset: number | undefined;
     if (isMap(node)) {
-      const pair = node.items.find((item) => keyText(item.key) === String(segment));
+      const pair = pairOf(node, String(segment));
       if (!pair) break;
       keyOffset = start(pair.key as Node | null);
       next = pair.value;
@@ -85,7 +104,7 @@ export function scalarText(source: ManifestSource, path: ManifestPath): string |
   let node: unknown = source.doc.contents;
   for (const segment of path) {
     if (isAlias(node)) node = node.resolve(source.doc);
-    if (isMap(node)) node = node.items.find((item) => keyText(item.key) === String(segment))?.value;
+    if (isMap(node)) node = pairOf(node, String(segment))?.value;
     else if (isSeq(node) && typeof segment === 'number') node = node.items[segment];
     else return null;
   }

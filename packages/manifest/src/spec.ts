@@ -149,15 +149,33 @@ export interface ManifestDiagnostic {
   readonly column: number;
 }
 
+/**
+ * The outcome of `parseManifest`. `errors` and `warnings` hold the first 100 of each in file order; the
+ * `…Omitted` counts say how many more there were (print them as one line: `formatOmitted`).
+ */
 export type ParseResult =
-  | { readonly ok: true; readonly spec: AppSpec; readonly warnings: readonly ManifestDiagnostic[] }
-  | { readonly ok: false; readonly errors: readonly ManifestDiagnostic[]; readonly warnings: readonly ManifestDiagnostic[] };
+  | {
+      readonly ok: true;
+      readonly spec: AppSpec;
+      readonly warnings: readonly ManifestDiagnostic[];
+      readonly warningsOmitted: number;
+    }
+  | {
+      readonly ok: false;
+      readonly errors: readonly ManifestDiagnostic[];
+      readonly warnings: readonly ManifestDiagnostic[];
+      readonly errorsOmitted: number;
+      readonly warningsOmitted: number;
+    };
 
 /** Inputs of `parseManifest` besides the text. */
 export interface ParseOptions {
   /** Shown in diagnostics, e.g. `.paas/app.yaml`. */
   readonly file: string;
-  /** The app name when the manifest has no `name` (the folder's name). */
+  /**
+   * The name of the app's folder, for a manifest without `name`. It is made into a valid app name
+   * (`My_Shop` → `my-shop`, see `appNameFromFolder`); an error asks for `name:` when nothing valid is left.
+   */
   readonly defaultName?: string;
   /** Reference time for the "has a slot in the next 5 years" check; PURE code takes no clock. */
   readonly now: Date;

@@ -50,7 +50,11 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
   let best: string | undefined;
   let bestDistance = limit + 1;
   for (const candidate of candidates) {
-    const d = distance(wanted, normalise(candidate));
+    const other = normalise(candidate);
+    // The distance is at least the difference in length: skip the O(n·m) table when it cannot be close enough
+    // (a 100 KB key must not cost 100 KB × every candidate).
+    if (Math.abs(other.length - wanted.length) > limit) continue;
+    const d = distance(wanted, other);
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;

@@ -32,8 +32,10 @@ describe('bad fixtures', () => {
     const raised = new Set(
       fixtureNames('bad').flatMap((name) => expectations(fixture(`bad/${name}`)).map((e) => e.split(' ')[1])),
     );
+    // A fixture over 1 MiB would bloat the repository: limits.test.ts generates that input.
+    const generated = ['NS_MANIFEST_TOO_LARGE'];
     const parseCodes = Object.keys(MANIFEST_CODES).filter(
-      (code) => !(FILE_CODES as readonly string[]).includes(code),
+      (code) => !(FILE_CODES as readonly string[]).includes(code) && !generated.includes(code),
     );
     expect(parseCodes.filter((code) => !raised.has(code))).toEqual([]);
   });

@@ -182,9 +182,34 @@ describe('compiled spec', () => {
     expect(located(parse('workers: [{ name: w, start: x }]\n', { defaultName: undefined }))).toEqual([
       '1:1 NS_MANIFEST_MISSING_KEY',
     ]);
-    expect(located(parse('workers: [{ name: w, start: x }]\n', { defaultName: 'My App' }))).toEqual([
-      '1:1 NS_MANIFEST_INVALID_NAME',
-    ]);
+  });
+
+  // Defect 7 of issue 22: manifests in the wild carry no name, and folders are named `My_Shop` or `tmp.x1`.
+  it.each([
+    ['My_Shop', 'my-shop'],
+    ['tmp.x1', 'tmp-x1'],
+    ['My App', 'my-app'],
+    ['shop--v2__', 'shop-v2'],
+    ['2024_reports', 'reports'],
+    ['-._-Billing', 'billing'],
+    ['a'.repeat(39) + '_b', 'a'.repeat(39)],
+    ['Café Ünïon', 'caf-n-on'],
+  ])('derives a valid app name from the folder %j: %j', (folder, name) => {
+    expect(spec('workers: [{ name: w, start: x }]\n', { defaultName: folder }).name).toBe(name);
+  });
+
+  it('asks for `name:` when nothing valid is left of the folder name', () => {
+    for (const folder of ['2024', '___', '.', 'Ω']) {
+      const result = parse('workers: [{ name: w, start: x }]\n', { defaultName: folder });
+      expect(result.ok ? [] : result.errors.map((e) => [e.line, e.column, e.code])).toEqual([
+        [1, 1, 'NS_MANIFEST_MISSING_KEY'],
+      ]);
+      if (result.ok) continue;
+      expect(result.errors[0]?.message).toBe(
+        `the manifest has no \`name\`, and the folder name ${JSON.stringify(folder)} has no letter to start one with`,
+      );
+      expect(result.errors[0]?.hint).toContain('add `name: <app>` at the top level');
+    }
   });
 });
 

@@ -2,7 +2,16 @@ import type { CronSpec, OverlapPolicy } from '@nightshift/manifest';
 import { meta, type RenderContext } from './context.js';
 import { refuse } from './diagnostics.js';
 import { checkEnvNames, podEnv, podEnvFrom } from './env.js';
-import { MAX_CRONJOB_NAME, cronInstance, isDnsLabel, objectLabels, processName } from './names.js';
+import {
+  MAX_CRONJOB_NAME,
+  containerName,
+  cronInstance,
+  isDnsLabel,
+  nameAnnotation,
+  objectLabels,
+  processName,
+  withNameAnnotation,
+} from './names.js';
 import { container, podTemplate } from './pod.js';
 import { seconds } from './quantity.js';
 import { longestGapSeconds, parseSchedule } from './schedule.js';
@@ -30,12 +39,12 @@ export function cronRegion(ctx: RenderContext, cron: CronSpec): string {
 function checkCron(ctx: RenderContext, cron: CronSpec, field: string): number | null {
   const { sink, spec } = ctx;
   const name = processName(spec.name, cron.name);
-  if (!isDnsLabel(cron.name)) {
+  if (!isDnsLabel(containerName(cron.name))) {
     refuse(
       sink,
       'NS_RENDER_K8S_NAME_INVALID',
       `${field}.name`,
-      `"${cron.name}" is not a valid Kubernetes name`,
+      `"${containerName(cron.name)}" is not a valid Kubernetes name`,
       'use lowercase letters, digits and "-", starting and ending with a letter or digit',
     );
   } else if (name.length > MAX_CRONJOB_NAME) {
@@ -108,7 +117,7 @@ export function renderCron(ctx: RenderContext, cron: CronSpec, field: string): R
     healthPort: null,
   });
   const main = container({
-    name: cron.name,
+    name: containerName(cron.name),
     image: opts.image,
     command: cron.command,
     env,
@@ -121,7 +130,7 @@ export function renderCron(ctx: RenderContext, cron: CronSpec, field: string): R
   const template = podTemplate({
     labels,
     configHash: ctx.configHash,
-    extraAnnotations: {},
+    extraAnnotations: nameAnnotation(cron.name),
     restartPolicy: 'Never',
     terminationGracePeriodSeconds: null,
     container: main,
@@ -136,7 +145,7 @@ export function renderCron(ctx: RenderContext, cron: CronSpec, field: string): R
   const object = {
     apiVersion: 'batch/v1',
     kind: 'CronJob',
-    metadata: meta(ctx, name, instance, 'cron'),
+    metadata: withNameAnnotation(meta(ctx, name, instance, 'cron'), cron.name),
     spec: {
       schedule: cron.schedule,
       timeZone: 'Etc/UTC',

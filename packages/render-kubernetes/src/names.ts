@@ -1,3 +1,5 @@
+import { dnsLabelOf } from '@nightshift/manifest';
+
 /**
  * Object names and labels. Selectors carry only `name` + `instance`: `spec.selector` is immutable, so anything
  * that changes per release (version) or per cluster (region) would break the next `kubectl apply`.
@@ -7,6 +9,8 @@
 export const MANAGED_BY = 'nightshift';
 export const REGION_LABEL = 'nightshift.dev/region';
 export const CONFIG_HASH_ANNOTATION = 'nightshift.dev/config-hash';
+/** The manifest's own name of a worker or cron job whose Kubernetes name differs (`stale_cleanup`). */
+export const NAME_ANNOTATION = 'nightshift.dev/name';
 
 /** Longest object name that is a DNS-1123 label (Deployment, Service, pod-level names). */
 export const MAX_NAME = 63;
@@ -56,9 +60,12 @@ export function objectLabels(
   };
 }
 
-/** `<app>-<process>`: Deployment, Service, HPA, ScaledObject and PodMonitor of one process share it. */
+/**
+ * `<app>-<process>`: Deployment, Service, HPA, ScaledObject and PodMonitor of one process share it. Worker and
+ * cron names may hold `_` and capitals (`stale_cleanup`): their DNS-label form is used (`stale-cleanup`).
+ */
 export function processName(app: string, process: string): string {
-  return `${app}-${process}`;
+  return `${app}-${dnsLabelOf(process)}`;
 }
 
 /**
@@ -66,5 +73,24 @@ export function processName(app: string, process: string): string {
  * same name never select each other's pods.
  */
 export function cronInstance(app: string, cron: string): string {
-  return `${app}-cron-${cron}`;
+  return `${app}-cron-${dnsLabelOf(cron)}`;
+}
+
+/** The container's name: the process's DNS-label form. */
+export function containerName(process: string): string {
+  return dnsLabelOf(process);
+}
+
+/**
+ * `nightshift.dev/name: <manifest name>` when the Kubernetes name is not the manifest's, else nothing: names
+ * that are labels already render exactly as before (a new pod-template annotation would roll every pod).
+ */
+export function nameAnnotation(process: string): Record<string, string> {
+  return dnsLabelOf(process) === process ? {} : { [NAME_ANNOTATION]: process };
+}
+
+/** `meta` plus the name annotation when there is one (no empty `annotations` in the output). */
+export function withNameAnnotation<T extends object>(metadata: T, process: string): T {
+  const annotations = nameAnnotation(process);
+  return Object.keys(annotations).length > 0 ? { ...metadata, annotations } : metadata;
 }

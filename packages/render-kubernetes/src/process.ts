@@ -2,7 +2,16 @@ import type { ProcessSpec, WebSpec } from '@nightshift/manifest';
 import { meta, type RenderContext } from './context.js';
 import { refuse } from './diagnostics.js';
 import { checkEnvNames, podEnv, podEnvFrom } from './env.js';
-import { MAX_NAME, isDnsLabel, objectLabels, processName, selectorLabels } from './names.js';
+import {
+  MAX_NAME,
+  containerName,
+  isDnsLabel,
+  nameAnnotation,
+  objectLabels,
+  processName,
+  selectorLabels,
+  withNameAnnotation,
+} from './names.js';
 import { container, podTemplate, portNames, probe } from './pod.js';
 import { seconds } from './quantity.js';
 import {
@@ -26,12 +35,12 @@ const KUBELET_RESTART = { backoffMs: 10_000, maxBackoffMs: 300_000, resetAfterMs
 function checkProcess(ctx: RenderContext, proc: ProcessSpec, field: string): void {
   const { sink, spec } = ctx;
   const name = processName(spec.name, proc.name);
-  if (!isDnsLabel(proc.name)) {
+  if (!isDnsLabel(containerName(proc.name))) {
     refuse(
       sink,
       'NS_RENDER_K8S_NAME_INVALID',
       `${field}.name`,
-      `"${proc.name}" is not a valid Kubernetes name`,
+      `"${containerName(proc.name)}" is not a valid Kubernetes name`,
       'use lowercase letters, digits and "-", starting and ending with a letter or digit',
     );
   } else if (name.length > MAX_NAME) {
@@ -138,7 +147,7 @@ export function renderProcess(ctx: RenderContext, proc: ProcessSpec, field: stri
   });
   const liveness = proc.health ? probe(proc.health, ports) : null;
   const main = container({
-    name: proc.name,
+    name: containerName(proc.name),
     image: opts.image,
     command: proc.command,
     env,
@@ -152,7 +161,7 @@ export function renderProcess(ctx: RenderContext, proc: ProcessSpec, field: stri
   const template = podTemplate({
     labels: objectLabels(ctx.labels, name, proc.kind),
     configHash: ctx.configHash,
-    extraAnnotations: prometheusAnnotations(ctx, proc),
+    extraAnnotations: { ...prometheusAnnotations(ctx, proc), ...nameAnnotation(proc.name) },
     restartPolicy: 'Always',
     terminationGracePeriodSeconds: seconds(proc.stopGraceMs),
     container: main,
@@ -161,7 +170,7 @@ export function renderProcess(ctx: RenderContext, proc: ProcessSpec, field: stri
   const deployment: KubeObject = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: meta(ctx, name, name, proc.kind),
+    metadata: withNameAnnotation(meta(ctx, name, name, proc.kind), proc.name),
     spec: {
       // With an HPA or KEDA the count is theirs: a `replicas` here would reset it on every `kubectl apply`.
       ...(autoscale === null ? { replicas: regional.replicas ?? 1 } : {}),

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 
-import { formatDiagnostic, parseManifest, type AppSpec } from '@nightshift/manifest';
+import { parseManifest, type AppSpec } from '@nightshift/manifest';
 import {
   HEADER_MARK,
   documentYaml,
@@ -17,6 +17,13 @@ import {
   type RenderOptions,
   type RenderedObject,
 } from '@nightshift/render-kubernetes';
+import {
+  diagnosticLines,
+  errorCount,
+  failedWith,
+  folderName,
+  oversizeDiagnostic,
+} from '../lib/manifest-file.js';
 import { CliError } from '../output.js';
 
 /**
@@ -59,26 +66,25 @@ function readText(path: string, codes: { missing: string; unreadable: string }, 
   }
 }
 
-/** `shop/.paas/app.yaml` → `shop`: the folder's name is the app's name when the manifest has none. */
-function folderName(file: string): string {
-  const dir = dirname(resolve(file));
-  return basename(dir) === '.paas' ? basename(dirname(dir)) : basename(dir);
-}
-
 function loadSpec(file: string): { spec: AppSpec; text: string } {
-  const text = readText(
-    file,
-    { missing: 'NS_MANIFEST_FILE_NOT_FOUND', unreadable: 'NS_MANIFEST_FILE_UNREADABLE' },
-    'cannot read the manifest',
-  );
-  const parsed = parseManifest(text, { file, now: new Date(), defaultName: folderName(file) });
-  for (const w of parsed.warnings) process.stderr.write(`${formatDiagnostic(w)}\n`);
+  // By its size first: an oversized file is refused without being read.
+  const oversize = oversizeDiagnostic(file);
+  const text = oversize
+    ? ''
+    : readText(
+        file,
+        { missing: 'NS_MANIFEST_FILE_NOT_FOUND', unreadable: 'NS_MANIFEST_FILE_UNREADABLE' },
+        'cannot read the manifest',
+      );
+  const parsed = oversize
+    ? failedWith(oversize)
+    : parseManifest(text, { file, now: new Date(), defaultName: folderName(file) });
+  for (const line of diagnosticLines(parsed)) process.stderr.write(`${line}\n`);
   if (!parsed.ok) {
-    for (const e of parsed.errors) process.stderr.write(`${formatDiagnostic(e)}\n`);
     const first = parsed.errors[0];
     throw new CliError(
       first?.code ?? 'NS_INTERNAL',
-      `${file} has ${parsed.errors.length} error(s), shown above`,
+      `${file} has ${errorCount(parsed)} error(s), shown above`,
       'fix them and render again',
     );
   }

@@ -1,15 +1,15 @@
 import { readFileSync, statSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
-import { formatDiagnostic, parseManifest, summarize } from '@nightshift/manifest';
-import type { ManifestDiagnostic } from '@nightshift/manifest';
+import { parseManifest, summarize } from '@nightshift/manifest';
+import type { ManifestDiagnostic, ParseResult } from '@nightshift/manifest';
 import { MANIFEST } from '../lib/context.js';
+import {
+  diagnosticLines,
+  errorCount,
+  failedWith,
+  folderName,
+  oversizeDiagnostic,
+} from '../lib/manifest-file.js';
 import { CliError, printJson } from '../output.js';
-
-/** The name an app gets when its manifest has none: the folder that holds `.paas/` (or the file). */
-function folderName(file: string): string {
-  const dir = dirname(resolve(file));
-  return basename(dir) === '.paas' ? basename(dirname(dir)) : basename(dir);
-}
 
 /** Reading is the shell's job: the manifest package is pure and takes text. */
 function readManifest(file: string): string {
@@ -48,21 +48,29 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+function check(file: string): ParseResult {
+  // By its size, before reading it: a missing file or a folder passes here and the read says what is wrong.
+  const oversize = oversizeDiagnostic(file);
+  if (oversize) return failedWith(oversize);
+  return parseManifest(readManifest(file), { file, defaultName: folderName(file), now: new Date() });
+}
+
 /** Validates one manifest file and returns the exit status (0 valid, 1 invalid). */
 export function validateFile(file: string, json: boolean): number {
-  const result = parseManifest(readManifest(file), { file, defaultName: folderName(file), now: new Date() });
-  const errors = result.ok ? [] : result.errors;
+  const result = check(file);
   if (json) {
     printJson({
       ok: result.ok,
       app: result.ok ? result.spec.name : null,
-      errors: errors.map(plain),
+      errors: result.ok ? [] : result.errors.map(plain),
       warnings: result.warnings.map(plain),
+      errorsOmitted: result.ok ? 0 : result.errorsOmitted,
+      warningsOmitted: result.warningsOmitted,
     });
   } else {
-    for (const d of [...errors, ...result.warnings]) process.stderr.write(formatDiagnostic(d) + '\n');
+    for (const line of diagnosticLines(result)) process.stderr.write(line + '\n');
     if (result.ok) process.stdout.write(summarize(result.spec) + '\n');
-    else process.stderr.write(`${plural(errors.length, 'error')} in ${file}\n`);
+    else process.stderr.write(`${plural(errorCount(result), 'error')} in ${file}\n`);
   }
   return result.ok ? 0 : 1;
 }

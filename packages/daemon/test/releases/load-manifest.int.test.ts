@@ -42,7 +42,7 @@ describe('loadManifest', () => {
   });
 
   it('reports every located problem, and a missing file by its path', async () => {
-    write('name: shop\nworkers:\n  - name: Emails\n    start: node emails.js\n    replicas: -1\n');
+    write('name: shop\nworkers:\n  - name: 2emails\n    start: node emails.js\n    replicas: -1\n');
     const err = await loadManifest(dir, '.paas/app.yaml', now, { defaultName: 'x' }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'NS_MANIFEST_INVALID' });
     expect((err as Error).message).toMatch(/\.paas\/app\.yaml:3/);

@@ -1,5 +1,6 @@
 import { DEFAULTS } from '../defaults.js';
 import { finding } from '../finding.js';
+import { MAX_DURATION_MS } from '../limits.js';
 import type { Finding } from '../finding.js';
 import { formatDuration, tryParseDuration } from '../units.js';
 import type { CheckContext } from './context.js';
@@ -152,16 +153,19 @@ function checkPorts(process: RawProcess): Finding[] {
   return findings;
 }
 
-function durationAt(map: RawMap | undefined, key: string): number | null {
+/** The duration at `key`, or null when absent, malformed or over `maxMs` (the schema reports those). */
+function durationAt(map: RawMap | undefined, key: string, maxMs: number): number | null {
   const text = asString(map?.[key]);
-  return text === undefined ? null : tryParseDuration(text);
+  const ms = text === undefined ? null : tryParseDuration(text);
+  return ms !== null && ms <= maxMs ? ms : null;
 }
 
 function checkTimings(map: RawMap, path: Path): Finding[] {
   const findings: Finding[] = [];
   const restart = asMap(map.restart);
-  const backoff = durationAt(restart, 'backoff') ?? DEFAULTS.restart.backoffMs;
-  const maxBackoff = durationAt(restart, 'max_backoff') ?? DEFAULTS.restart.maxBackoffMs;
+  const backoff = durationAt(restart, 'backoff', MAX_DURATION_MS.backoff) ?? DEFAULTS.restart.backoffMs;
+  const maxBackoff =
+    durationAt(restart, 'max_backoff', MAX_DURATION_MS.maxBackoff) ?? DEFAULTS.restart.maxBackoffMs;
   if (backoff > 0 && maxBackoff > 0 && maxBackoff < backoff) {
     findings.push(
       finding(
@@ -176,8 +180,9 @@ function checkTimings(map: RawMap, path: Path): Finding[] {
   }
   const health = asMap(map.health);
   if (health) {
-    const interval = durationAt(health, 'interval') ?? DEFAULTS.health.intervalMs;
-    const timeout = durationAt(health, 'timeout') ?? DEFAULTS.health.timeoutMs;
+    const interval =
+      durationAt(health, 'interval', MAX_DURATION_MS.healthInterval) ?? DEFAULTS.health.intervalMs;
+    const timeout = durationAt(health, 'timeout', MAX_DURATION_MS.healthTimeout) ?? DEFAULTS.health.timeoutMs;
     if (interval > 0 && timeout > interval) {
       findings.push(
         finding(

@@ -37,6 +37,7 @@ function anchor(title: string): string {
 
 const FORMAT_NAMES: Readonly<Record<string, string>> = {
   [FORMAT_PATTERNS.name]: 'name: `[a-z][a-z0-9-]{0,39}`',
+  [FORMAT_PATTERNS.processName]: 'name: `[A-Za-z][A-Za-z0-9_-]{0,39}`',
   [FORMAT_PATTERNS.duration]: 'duration',
   [FORMAT_PATTERNS.memory]: 'memory size',
 };
