@@ -3,7 +3,8 @@ import type { ScaleRequest } from './types.js';
 
 /** Parses `emails=4`, `emails+2`, `emails-1` (Heroku's `ps:scale` forms). */
 export function parseScaleArg(arg: string): ScaleRequest['changes'][number] {
-  const m = /^([a-z][a-z0-9-]{0,39})([=+-])(\d{1,4})$/.exec(arg);
+  // The manifest's process names (PROCESS_NAME_PATTERN): letters, digits, '-' and '_'.
+  const m = /^([A-Za-z][A-Za-z0-9_-]{0,39})([=+-])(\d{1,4})$/.exec(arg);
   if (!m) {
     throw new NightshiftError(
       ErrorCodes.scaleInvalid,

@@ -17,8 +17,9 @@ export function rotatedFile(logsDir: string, process: string, generation: number
   return join(logsDir, `${process}.${generation}.log`);
 }
 
-const ROTATED = /^([a-z][a-z0-9-]*)\.(\d+)\.log$/;
-const CURRENT = /^([a-z][a-z0-9-]*)\.log$/;
+// Process names as the manifest allows them (PROCESS_NAME_PATTERN): `stale_cleanup`, `Emails`.
+const ROTATED = /^([A-Za-z][A-Za-z0-9_-]*)\.(\d+)\.log$/;
+const CURRENT = /^([A-Za-z][A-Za-z0-9_-]*)\.log$/;
 
 /** Generations of the rotated files of one process, oldest first. */
 export function listGenerations(logsDir: string, process: string): number[] {

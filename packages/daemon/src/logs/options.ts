@@ -1,3 +1,4 @@
+import { NAME_PATTERN, PROCESS_NAME_PATTERN } from '@nightshift/manifest/names';
 import { LogError } from './errors.js';
 import type { LogError as LogErrorType } from './errors.js';
 
@@ -70,15 +71,14 @@ function check(ok: boolean, name: string, expected: string, got: unknown): void 
   }
 }
 
-const NAME = /^[a-z][a-z0-9-]{0,39}$/;
-
-/** App and process names become file names: only the manifest's name shape is accepted. */
+/** App and process names become file names: only the manifest's name shapes are accepted. */
 export function checkName(kind: 'app' | 'process', name: string): void {
-  if (!NAME.test(name)) {
+  const shape = kind === 'app' ? NAME_PATTERN : PROCESS_NAME_PATTERN;
+  if (!shape.test(name)) {
     throw new LogError(
       'NS_LOG_NAME_INVALID',
       `${kind} name ${JSON.stringify(name)} cannot name a log file`,
-      `use a name matching ${NAME.source}, as the manifest requires`,
+      `use a name matching ${shape.source}, as the manifest requires`,
     );
   }
 }

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { AppSpec, ManifestDiagnostic } from '@nightshift/manifest';
-import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
+import { MAX_MANIFEST_BYTES } from '@nightshift/manifest/names';
+import { ErrorCodes, isCodedError, NightshiftError } from '@nightshift/protocol';
 
 export const MANIFEST_PATH = '.paas/app.yaml';
 const CHILD = childScript();
@@ -16,7 +17,9 @@ let readerStarts = 0;
 /** How many reader processes this daemon has started (tests check the cache with it). */
 export const manifestReaderStarts = (): number => readerStarts;
 
-type ChildResult = { ok: true; spec: AppSpec } | { ok: false; errors: ManifestDiagnostic[]; formatted: string[] };
+type ChildResult =
+  | { ok: true; spec: AppSpec }
+  | { ok: false; errors: ManifestDiagnostic[]; errorsOmitted: number; formatted: string[] };
 
 export interface LoadOptions {
   /** The app name when the manifest has none: the deployed folder's name. */
@@ -30,8 +33,18 @@ export async function loadManifest(dir: string, rel: string, now: Date, opts: Lo
   const file = join(dir, rel);
   let text: string;
   try {
+    // Refused before it is read: a 10 MB manifest once cost the daemon a gigabyte on its way to the reader.
+    const { size } = await stat(file);
+    if (size > MAX_MANIFEST_BYTES) {
+      throw new NightshiftError(
+        ErrorCodes.manifestInvalid,
+        `${rel}:1:1 error NS_MANIFEST_TOO_LARGE the manifest is ${size} bytes, over the limit of ${MAX_MANIFEST_BYTES} bytes (1 MiB)`,
+        'a manifest describes processes; keep data (lists, certificates, large values) in files of the app',
+      );
+    }
     text = await readFile(file, 'utf8');
   } catch (err) {
+    if (isCodedError(err)) throw err;
     throw new NightshiftError(
       ErrorCodes.manifestInvalid,
       `cannot read the manifest ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
@@ -51,7 +64,7 @@ export async function loadManifest(dir: string, rel: string, now: Date, opts: Lo
   if (!result.ok) {
     throw new NightshiftError(
       ErrorCodes.manifestInvalid,
-      `the manifest has ${result.errors.length} error(s):\n${result.formatted.join('\n')}`,
+      `the manifest has ${result.errors.length + (result.errorsOmitted ?? 0)} error(s):\n${result.formatted.join('\n')}`,
       `fix ${rel}; \`nightshift validate\` checks it without deploying`,
       { details: result.errors },
     );

@@ -295,7 +295,7 @@ export class Supervisor {
     for (const name of apps) {
       const rt = this.#apps.get(name);
       if (!rt) continue;
-      // Code-unit order (names are [a-z0-9-]): localeCompare would map ICU's collation data into the daemon.
+      // Code-unit order (names are ASCII): localeCompare would map ICU's collation data into the daemon.
       for (const [, runners] of [...rt.runners.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
         for (const r of runners) out.push(this.#psEntry(name, r));
       }

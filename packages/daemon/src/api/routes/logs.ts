@@ -12,7 +12,7 @@ export function toLogEntry(line: LogLine): LogEntry {
     id: line.id,
     time: new Date(line.time).toISOString(),
     source: line.source,
-    replica: /^[a-z][a-z0-9-]*\.\d+$/.test(line.source) ? line.source : null,
+    replica: /^[A-Za-z][A-Za-z0-9_-]*\.\d+$/.test(line.source) ? line.source : null,
     process: line.process,
     stream: line.stream,
     message: line.message,
