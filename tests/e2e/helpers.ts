@@ -177,18 +177,24 @@ export function scanProc(match: (env: Record<string, string>) => boolean): numbe
   return out;
 }
 
+/** One start of a tiny process (`sh -c date`), in ms. */
+async function oneStart(): Promise<number> {
+  const t0 = performance.now();
+  await new Promise<void>((resolve, reject) => execFile('sh', ['-c', 'date +%s%3N'], (err) => (err ? reject(err) : resolve())));
+  return performance.now() - t0;
+}
+
 /**
- * What starting a tiny process costs on this machine right now (the most of five `sh -c date` runs, in ms):
- * timing assertions allow a multiple of it rather than a fixed margin, so a busy machine widens them.
+ * What starting a tiny process costs on this machine while `during` runs: the most of `sh -c date` starts
+ * made back to back until it settles. Timing assertions allow a multiple of it rather than a fixed margin, so a
+ * busy machine widens them — measured over the same seconds as what they bound, since load comes and goes.
  */
-export async function startCost(): Promise<number> {
-  let most = 0;
-  for (let i = 0; i < 5; i++) {
-    const t0 = performance.now();
-    await new Promise<void>((resolve, reject) => execFile('sh', ['-c', 'date +%s%3N'], (err) => (err ? reject(err) : resolve())));
-    most = Math.max(most, performance.now() - t0);
-  }
-  return most;
+export async function startCostDuring<T>(during: Promise<T>): Promise<{ value: T; cost: number }> {
+  let done = false;
+  const value = during.finally(() => (done = true));
+  let cost = 0;
+  while (!done) cost = Math.max(cost, await oneStart());
+  return { value: await value, cost };
 }
 
 export function sleep(ms: number): Promise<void> {
