@@ -19,7 +19,7 @@ const impure = ['fs', 'fs/promises', 'child_process', 'net', 'http', 'https', 'd
 const DEEP_IMPORTS = ['@nightshift/*/*', '!@nightshift/manifest/names', '!@nightshift/daemon/bundle'];
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'packages/dashboard/**', '**/*.mjs', '**/*.js', 'examples/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'packages/dashboard/**', '**/*.mjs', '**/*.js', 'examples/**', 'vitest.config.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -180,7 +180,7 @@ export function scanProc(match: (env: Record<string, string>) => boolean): numbe
 /** One start of a tiny process (`sh -c date`), in ms. */
 async function oneStart(): Promise<number> {
   const t0 = performance.now();
-  await new Promise<void>((resolve, reject) => execFile('sh', ['-c', 'date +%s%3N'], (err) => (err ? reject(err) : resolve())));
+  await new Promise<void>((resolve, reject) => execFile('sh', ['-c', 'date +%s%3N'], (err) => (err ? reject(new Error('sh -c date failed', { cause: err })) : resolve())));
   return performance.now() - t0;
 }
 

@@ -73,9 +73,9 @@ describe('backoff never forgets a replica (property)', () => {
           let spawns = 0;
           let pid = 100;
           const driver: ProcessDriver = {
-            spawn: async () => {
+            spawn: () => {
               spawns++;
-              if (pick(spawnFails) && spawns % 3 === 0) throw new Error('EMFILE: too many open files');
+              if (pick(spawnFails) && spawns % 3 === 0) return Promise.reject(new Error('EMFILE: too many open files'));
               let exit!: (s: { code: number; signal: null }) => void;
               const exited = new Promise<{ code: number; signal: null }>((resolve) => (exit = resolve));
               world.at(world.mono + pick(runsMs), () => exit({ code: 1, signal: null }));
@@ -86,7 +86,7 @@ describe('backoff never forgets a replica (property)', () => {
                 stderr: Readable.from([]),
                 exited,
               };
-              return handle;
+              return Promise.resolve(handle);
             },
             signalGroup: () => true,
             groupAlive: () => false,
@@ -107,7 +107,7 @@ describe('backoff never forgets a replica (property)', () => {
               driver,
               bus: new EventBus(() => 0, (err) => { throw err; }),
               clock: { now: () => world.mono + world.wallOffset, monotonic: () => world.mono },
-              output: { capture: async () => undefined, lastLines: () => [] },
+              output: { capture: () => Promise.resolve(), lastLines: () => [] },
               persist: (r) => {
                 if (r.state.status === 'backoff') backoffs++;
               },
