@@ -153,7 +153,8 @@ export function transition(
         return { state: { ...state, lastExit, leaderExited: true }, effects: [{ type: 'watch-group' }] };
       }
       if (state.status !== 'running') return same(state);
-      const ranMs = state.runningSince === null ? 0 : Math.max(0, now - state.runningSince);
+      // Whole milliseconds: the monotonic clock has fractions, events and `ps` show ms.
+      const ranMs = state.runningSince === null ? 0 : Math.max(0, Math.round(now - state.runningSince));
       const streak = ranMs >= policy.restart.resetAfterMs ? 0 : state.streak;
       const delay = backoffDelay(streak, policy.restart);
       return {
