@@ -45,10 +45,10 @@ class InjectedResponse extends Writable {
     super();
     this.#head = head;
     this.response = new Promise((resolve) => (this.#resolve = resolve));
-    this.on('finish', () => this.#body?.close());
+    this.on('finish', () => this.#settle((body) => body.close()));
     this.on('close', () => {
       this.#answer();
-      if (!this.writableFinished) this.#body?.error(new Error('the listener cut the answer'));
+      if (!this.writableFinished) this.#settle((body) => body.error(new Error('the listener cut the answer')));
     });
   }
 
@@ -65,8 +65,20 @@ class InjectedResponse extends Writable {
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
     this.#answer();
-    if (!this.#head) this.#body?.enqueue(new Uint8Array(chunk));
+    if (!this.#head) this.#settle((body) => body.enqueue(new Uint8Array(chunk)), false);
     done();
+  }
+
+  /** Acts on the answer's body unless the reader has cancelled it (a test that read only what it needed). */
+  #settle(act: (body: ReadableStreamDefaultController<Uint8Array>) => void, last = true): void {
+    const body = this.#body;
+    if (!body) return;
+    if (last) this.#body = null;
+    try {
+      act(body);
+    } catch {
+      this.#body = null;
+    }
   }
 
   /** Commits the status and headers: the `Response` resolves, its body open for what follows. */
