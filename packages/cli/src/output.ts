@@ -1,13 +1,11 @@
-/** A failure the CLI reports as `{ code, message, hint }` and maps to an exit status. */
-export class CliError extends Error {
-  readonly code: string;
-  readonly hint: string;
+import { NightshiftError } from '@nightshift/protocol';
+
+/** A failure the CLI reports as `{ code, message, hint }` with its own exit status (a branded NightshiftError). */
+export class CliError extends NightshiftError {
   readonly exitCode: number;
   constructor(code: string, message: string, hint = '', exitCode = 1) {
-    super(message);
+    super(code, message, hint);
     this.name = 'CliError';
-    this.code = code;
-    this.hint = hint;
     this.exitCode = exitCode;
   }
 }

@@ -1,5 +1,6 @@
+import { routes } from '@nightshift/protocol';
 import type { Command } from '@commander-js/extra-typings';
-import { ErrorCodes, NightshiftError, type AppEntry, type ReleaseEntry } from '@nightshift/protocol';
+import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
 import { appOf, cliContext } from '../lib/context.js';
 import { table } from '../lib/format.js';
 import { printJson } from '../output.js';
@@ -10,7 +11,7 @@ export function registerApps(program: Command): void {
     .description('list the apps on this daemon')
     .option('--json', 'print as JSON')
     .action(async (opts) => {
-      const list = await cliContext().client.get<AppEntry[]>('/apps');
+      const list = await cliContext().client.call(routes.listApps, {});
       if (opts.json) return printJson(list);
       process.stdout.write(table(['APP', 'RELEASE', 'PROCESSES', 'REPLICAS'], list.map((a) => [a.name, a.release ?? '-', String(a.processes), String(a.replicas)])));
     });
@@ -34,7 +35,7 @@ export function registerApps(program: Command): void {
       if (confirm !== name) {
         throw new NightshiftError(ErrorCodes.confirmMismatch, `"${confirm}" is not "${name}"; nothing was destroyed`, `pass --confirm ${name}`);
       }
-      await cliContext().client.delete(`/apps/${name}`);
+      await cliContext().client.call(routes.destroyApp, { params: { app: name } });
       process.stderr.write(`destroyed ${name}\n`);
     });
 
@@ -44,7 +45,7 @@ export function registerApps(program: Command): void {
     .option('--json', 'print as JSON')
     .action(async (opts, cmd) => {
       const app = appOf(cmd);
-      const list = await cliContext().client.get<ReleaseEntry[]>(`/apps/${app}/releases`);
+      const list = await cliContext().client.call(routes.releases, { params: { app } });
       if (opts.json) return printJson(list);
       process.stdout.write(
         table(['RELEASE', 'CREATED', 'STATUS', 'SOURCE'], list.map((r) => [`${r.version}${r.live ? ' (live)' : ''}`, r.createdAt, r.status, r.source])),

@@ -1,5 +1,6 @@
+import { routes } from '@nightshift/protocol';
 import type { Command } from '@commander-js/extra-typings';
-import { ErrorCodes, NightshiftError, type ConfigEntry, type VarsChangeResponse } from '@nightshift/protocol';
+import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
 import { appOf, cliContext } from '../lib/context.js';
 import { table } from '../lib/format.js';
 import { printJson } from '../output.js';
@@ -35,9 +36,9 @@ export function registerConfig(program: Command): void {
       }
       const ctx = cliContext();
       await startDaemonIfNeeded(ctx);
-      const result = await ctx.client.post<VarsChangeResponse>(`/apps/${app}/config`, {
-        values,
-        restart: opts.restart,
+      const result = await ctx.client.call(routes.setConfig, {
+        params: { app },
+        body: { values, restart: opts.restart },
       });
       reportChange(result, 'set', opts.json);
     });
@@ -48,7 +49,7 @@ export function registerConfig(program: Command): void {
     .option('--json', 'print as JSON')
     .action(async (opts, cmd) => {
       const app = appOf(cmd);
-      const list = await cliContext().client.get<ConfigEntry[]>(`/apps/${app}/config`);
+      const list = await cliContext().client.call(routes.listConfig, { params: { app } });
       if (opts.json) return printJson(list);
       if (list.length === 0) return void process.stderr.write(`${app} has no config vars\n`);
       process.stdout.write(
@@ -67,9 +68,9 @@ export function registerConfig(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (names, opts, cmd) => {
       const app = appOf(cmd);
-      const result = await cliContext().client.post<VarsChangeResponse>(`/apps/${app}/config/unset`, {
-        names,
-        restart: opts.restart,
+      const result = await cliContext().client.call(routes.unsetConfig, {
+        params: { app },
+        body: { names, restart: opts.restart },
       });
       reportChange(result, 'unset', opts.json);
     });

@@ -1,3 +1,4 @@
+import { routes } from '@nightshift/protocol';
 import { constants } from 'node:os';
 import type { Command } from '@commander-js/extra-typings';
 import type { CronJobEntry, CronRunEntry, LogEntry } from '@nightshift/protocol';
@@ -19,7 +20,7 @@ export function registerCron(program: Command): void {
     .description('each job: schedule, next slot (UTC and local time), last run')
     .option('--json', 'print an array of jobs as JSON')
     .action(async (opts, cmd) => {
-      const jobs = await cliContext().client.get<CronJobEntry[]>(`/apps/${appOf(cmd)}/cron`);
+      const jobs = await cliContext().client.call(routes.cronJobs, { params: { app: appOf(cmd) } });
       if (opts.json) printJson(jobs);
       else printJobs(jobs);
     });
@@ -35,9 +36,10 @@ export function registerCron(program: Command): void {
     )
     .action(async (name, opts, cmd) => {
       const n = positive(opts.num, '-n');
-      const runs = await cliContext().client.get<CronRunEntry[]>(
-        `/apps/${appOf(cmd)}/cron/jobs/${encodeURIComponent(name)}/history?n=${n}`,
-      );
+      const runs = await cliContext().client.call(routes.cronHistory, {
+        params: { app: appOf(cmd), job: name },
+        query: { n },
+      });
       if (opts.json) printJson(runs);
       else printRuns(runs);
     });
@@ -52,8 +54,9 @@ export function registerCron(program: Command): void {
     .action(async (name, opts, cmd) => {
       const app = appOf(cmd);
       const client = cliContext().client;
-      const run = await client.post<CronRunEntry>(`/apps/${app}/cron/jobs/${encodeURIComponent(name)}/run`, {
-        force: opts.force ?? false,
+      const run = await client.call(routes.cronRun, {
+        params: { app, job: name },
+        body: { force: opts.force ?? false },
       });
       if (!opts.wait) {
         if (opts.json) printJson(run);
@@ -94,7 +97,7 @@ export function registerCron(program: Command): void {
         await followRun(app, Number(id), true, opts.json);
         return;
       }
-      const lines = await cliContext().client.get<LogEntry[]>(`/apps/${app}/cron/runs/${id}/logs`);
+      const lines = await cliContext().client.call(routes.cronRunLogs, { params: { app, id: String(id) } });
       for (const line of lines) printLine(line, opts.json);
     });
 
@@ -108,9 +111,9 @@ export function registerCron(program: Command): void {
       .argument('<name>', 'the cron job')
       .option('--json', 'print the job as JSON')
       .action(async (name, opts, cmd) => {
-        const job = await cliContext().client.post<CronJobEntry>(
-          `/apps/${appOf(cmd)}/cron/jobs/${encodeURIComponent(name)}/${verb}`,
-        );
+        const job = await cliContext().client.call(verb === 'suspend' ? routes.cronSuspend : routes.cronResume, {
+          params: { app: appOf(cmd), job: name },
+        });
         if (opts.json) printJson(job);
         else
           process.stdout.write(
@@ -128,7 +131,7 @@ async function followRun(
   json = false,
 ): Promise<CronRunEntry | null> {
   let end: CronRunEntry | null = null;
-  await cliContext().client.stream(`/apps/${app}/cron/runs/${id}/logs/stream`, (ev) => {
+  await cliContext().client.stream(routes.cronRunLogStream, { params: { app, id: String(id) } }, (ev) => {
     if (ev.event === 'line' && print) printLine(JSON.parse(ev.data) as LogEntry, json);
     else if (ev.event === 'end') end = JSON.parse(ev.data) as CronRunEntry;
   });

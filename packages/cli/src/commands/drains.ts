@@ -1,3 +1,4 @@
+import { routes } from '@nightshift/protocol';
 import type { Command } from '@commander-js/extra-typings';
 import { ErrorCodes, NightshiftError, type DrainStatus } from '@nightshift/protocol';
 import { appOf, cliContext } from '../lib/context.js';
@@ -10,7 +11,7 @@ export function registerDrains(program: Command): void {
     .description("forward every log line of the app elsewhere: syslog+tcp://, syslog+tls://, https://, loki+https://")
     .option('--json', 'print as JSON')
     .action(async (opts, cmd) => {
-      const list = await cliContext().client.get<DrainStatus[]>(`/apps/${appOf(cmd)}/drains`);
+      const list = await cliContext().client.call(routes.listDrains, { params: { app: appOf(cmd) } });
       printDrains(list, opts.json === true);
     });
 
@@ -19,7 +20,7 @@ export function registerDrains(program: Command): void {
     .description('list drains with what each delivered and could not deliver')
     .option('--json', 'print as JSON')
     .action(async (opts, cmd) => {
-      const list = await cliContext().client.get<DrainStatus[]>(`/apps/${appOf(cmd)}/drains`);
+      const list = await cliContext().client.call(routes.listDrains, { params: { app: appOf(cmd) } });
       // commander may hand `--json` to the parent `drains`, which has the same option.
       printDrains(list, opts.json === true || (cmd.optsWithGlobals() as { json?: boolean }).json === true);
     });
@@ -29,7 +30,7 @@ export function registerDrains(program: Command): void {
     .description('add a drain')
     .argument('<url>', 'e.g. syslog+tls://logs.example.com:6514 or https://user:pass@host/path')
     .action(async (url, _opts, cmd) => {
-      const d = await cliContext().client.post<DrainStatus>(`/apps/${appOf(cmd)}/drains`, { url });
+      const d = await cliContext().client.call(routes.addDrain, { params: { app: appOf(cmd) }, body: { url } });
       process.stderr.write(`drain ${d.id} added: ${d.url}\n`);
     });
 
@@ -39,7 +40,7 @@ export function registerDrains(program: Command): void {
     .argument('<id>', 'the id `drains ls` shows')
     .action(async (id, _opts, cmd) => {
       if (!/^\d+$/.test(id)) throw new NightshiftError(ErrorCodes.usage, `drain id "${id}" is not a number`, 'see `nightshift drains ls`');
-      await cliContext().client.delete(`/apps/${appOf(cmd)}/drains/${id}`);
+      await cliContext().client.call(routes.removeDrain, { params: { app: appOf(cmd), id: String(id) } });
       process.stderr.write(`drain ${id} removed\n`);
     });
 }

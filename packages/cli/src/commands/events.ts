@@ -1,3 +1,4 @@
+import { routes } from '@nightshift/protocol';
 import type { Command } from '@commander-js/extra-typings';
 import type { EventEntry } from '@nightshift/protocol';
 import { appOf, cliContext } from '../lib/context.js';
@@ -13,7 +14,7 @@ export function registerEvents(program: Command): void {
     .action(async (opts, cmd) => {
       const app = appOf(cmd);
       const client = cliContext().client;
-      const events = await client.get<EventEntry[]>(`/apps/${app}/events?n=${encodeURIComponent(opts.num)}`);
+      const events = await client.call(routes.appEvents, { params: { app }, query: { n: opts.num } });
       if (opts.json && !opts.tail) {
         printJson(events);
         return;
@@ -28,7 +29,8 @@ export function registerEvents(program: Command): void {
       if (!opts.tail) return;
       const last = events[0]?.id;
       await client.stream(
-        `/apps/${app}/events/stream${last === undefined ? '' : `?after=${last}`}`,
+        routes.eventStream,
+        { params: { app }, query: { after: last } },
         (ev) => {
           if (ev.event === 'event') print(JSON.parse(ev.data) as EventEntry);
         },

@@ -1,3 +1,4 @@
+import { routes } from '@nightshift/protocol';
 import type { Command } from '@commander-js/extra-typings';
 import { appOf, cliContext } from '../lib/context.js';
 
@@ -8,7 +9,7 @@ export function registerLifecycle(program: Command): void {
     .argument('[process]', 'a process name, e.g. emails')
     .action(async (proc, _opts, cmd) => {
       const app = appOf(cmd);
-      await cliContext().client.post(`/apps/${app}/restart`, proc ? { process: proc } : {});
+      await cliContext().client.call(routes.restart, { params: { app }, body: proc ? { process: proc } : {} });
       process.stderr.write(`restarted ${proc ?? 'every process'} of ${app}\n`);
     });
 
@@ -19,7 +20,7 @@ export function registerLifecycle(program: Command): void {
       .argument('<process>', 'a process name, e.g. emails')
       .action(async (proc, _opts, cmd) => {
         const app = appOf(cmd);
-        await cliContext().client.post(`/apps/${app}/${action}`, { process: proc });
+        await cliContext().client.call(action === 'stop' ? routes.stopProcess : routes.startProcess, { params: { app }, body: { process: proc } });
         process.stderr.write(`${proc} of ${app} ${action === 'stop' ? 'stopped' : 'started'}\n`);
       });
   }

@@ -1,8 +1,9 @@
+import { routes } from '@nightshift/protocol';
 import type { Command } from '@commander-js/extra-typings';
 import type { LogEntry, LogStreamMessage } from '@nightshift/protocol';
 import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
 import pc from 'picocolors';
-import type { ApiClient } from '../lib/client.js';
+import type { ApiClient, CallOptions } from '../lib/client.js';
 import { appOf, cliContext } from '../lib/context.js';
 import { parseTimeArg } from '../lib/time.js';
 
@@ -18,10 +19,10 @@ function colorFor(source: string): (s: string) => string {
  * Prints the stored lines as the daemon streams them (any -n: nothing is held whole on either side) and
  * returns the last id. An answer that ends without its `end` message was cut: that is an error, never silence.
  */
-async function printStored(client: ApiClient, path: string, print: (line: LogEntry) => void): Promise<string | undefined> {
+async function printStored(client: ApiClient, call: CallOptions<typeof routes.logs>, print: (line: LogEntry) => void): Promise<string | undefined> {
   // Set from the callback; an object so the compiler does not narrow them to their initial values.
   const seen: { last?: string; printed: number; end: number | null; failure: NightshiftError | null } = { printed: 0, end: null, failure: null };
-  await client.getNdjson(path, (value) => {
+  await client.getNdjson(routes.logs, call, (value) => {
     const message = value as LogStreamMessage;
     if (message.type === 'entry') {
       print(message.entry);
@@ -64,14 +65,14 @@ export function registerLogs(program: Command): void {
       if (opts.stream !== undefined && opts.stream !== 'out' && opts.stream !== 'err') {
         throw new NightshiftError(ErrorCodes.usage, `--stream "${opts.stream}" is not out or err`, 'use --stream out or --stream err');
       }
-      const params = new URLSearchParams();
-      if (proc) params.set('process', proc);
-      if (opts.stream) params.set('stream', opts.stream);
+      const filter = { process: proc || undefined, stream: opts.stream || undefined };
       const now = Date.now();
-      const query = new URLSearchParams(params);
-      query.set('n', String(num));
-      if (opts.since) query.set('since', String(parseTimeArg(opts.since, '--since', now)));
-      if (opts.until) query.set('until', String(parseTimeArg(opts.until, '--until', now)));
+      const query = {
+        ...filter,
+        n: num,
+        since: opts.since ? parseTimeArg(opts.since, '--since', now) : undefined,
+        until: opts.until ? parseTimeArg(opts.until, '--until', now) : undefined,
+      };
 
       const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
       const print = (line: LogEntry) => {
@@ -85,10 +86,9 @@ export function registerLogs(program: Command): void {
       };
 
       const client = cliContext().client;
-      const after = num === 0 ? undefined : await printStored(client, `/apps/${app}/logs?${query.toString()}`, print);
+      const after = num === 0 ? undefined : await printStored(client, { params: { app }, query }, print);
       if (!opts.tail) return;
-      if (after) params.set('after', after);
-      await client.stream(`/apps/${app}/logs/stream?${params.toString()}`, (ev) => {
+      await client.stream(routes.logStream, { params: { app }, query: { ...filter, after } }, (ev) => {
         if (ev.event === 'line') print(JSON.parse(ev.data) as LogEntry);
         else if (ev.event === 'error') process.stderr.write(`log stream error: ${ev.data}\n`);
       });

@@ -1,3 +1,4 @@
+import { routes } from '@nightshift/protocol';
 import type { Command } from '@commander-js/extra-typings';
 import type { PsEntry, PsResponse } from '@nightshift/protocol';
 import { appOf, cliContext } from '../lib/context.js';
@@ -14,8 +15,8 @@ export function registerPs(program: Command): void {
       const ctx = cliContext();
       
       const res = opts.all
-        ? await ctx.client.get<PsResponse>('/ps')
-        : await ctx.client.get<PsResponse>(`/apps/${appOf(cmd)}/ps`);
+        ? await ctx.client.call(routes.psAll, {})
+        : await ctx.client.call(routes.ps, { params: { app: appOf(cmd) } });
       if (opts.json) printJson(res.replicas);
       else printPs(res);
     });

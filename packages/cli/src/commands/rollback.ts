@@ -1,3 +1,4 @@
+import { routes } from '@nightshift/protocol';
 import type { Command } from '@commander-js/extra-typings';
 import { appOf, cliContext } from '../lib/context.js';
 import { printJson } from '../output.js';
@@ -10,10 +11,10 @@ export function registerRollback(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (release, opts, cmd) => {
       const app = appOf(cmd);
-      const result = await cliContext().client.post<{ app: string; release: string; previous: string }>(
-        `/apps/${app}/rollback`,
-        release ? { release } : {},
-      );
+      const result = await cliContext().client.call(routes.rollback, {
+        params: { app },
+        body: release ? { release } : {},
+      });
       if (opts.json) printJson(result);
       else process.stderr.write(`${app}: ${result.previous} → ${result.release} (live)\n`);
     });

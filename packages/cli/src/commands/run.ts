@@ -1,3 +1,4 @@
+import { routes } from '@nightshift/protocol';
 import type { Command } from '@commander-js/extra-typings';
 import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
 import { appOf, cliContext } from '../lib/context.js';
@@ -13,10 +14,10 @@ export function registerRun(program: Command): void {
     .action(async (argv, opts, cmd) => {
       const app = appOf(cmd);
       const client = cliContext().client;
-      const { cwd, env, release } = await client.post<{ cwd: string; env: Record<string, string>; release: string }>(
-        `/apps/${app}/run`,
-        { argv, ...(opts.process ? { process: opts.process } : {}) },
-      );
+      const { cwd, env, release } = await client.call(routes.runOneOff, {
+        params: { app },
+        body: { argv, ...(opts.process ? { process: opts.process } : {}) },
+      });
       const started = Date.now();
       // stdio inherited: with a terminal the command gets the TTY, so `run -- bash` is interactive.
       // Loaded here, not at the top: every command would pay for node:child_process.
@@ -34,7 +35,10 @@ export function registerRun(program: Command): void {
       process.off('SIGINT', forward);
       process.off('SIGTERM', forward);
       await client
-        .post(`/apps/${app}/run/finished`, { argv, release, exitCode: status.code, signal: status.signal, durationMs: Date.now() - started })
+        .call(routes.oneOffFinished, {
+          params: { app },
+          body: { argv, release, exitCode: status.code, signal: status.signal, durationMs: Date.now() - started },
+        })
         .catch(() => undefined);
       process.exitCode = status.code ?? SIGNAL_EXIT_BASE + signalNumber(status.signal);
     });

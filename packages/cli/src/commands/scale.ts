@@ -1,3 +1,4 @@
+import { routes } from '@nightshift/protocol';
 import type { Command } from '@commander-js/extra-typings';
 import { ErrorCodes, NightshiftError, parseScaleArg, type ScaleRequest } from '@nightshift/protocol';
 import { appOf, cliContext } from '../lib/context.js';
@@ -21,7 +22,7 @@ export function registerScale(program: Command): void {
       } else {
         changes = args.map(parseScaleArg);
       }
-      const result = await cliContext().client.post<{ process: string; from: number; to: number }[]>(`/apps/${app}/scale`, { changes });
+      const result = await cliContext().client.call(routes.scale, { params: { app }, body: { changes: [...changes] } });
       if (opts.json) printJson(result);
       else for (const r of result) process.stdout.write(`${r.process}: ${r.from} → ${r.to}\n`);
     });

@@ -1,10 +1,9 @@
+import { routes } from '@nightshift/protocol';
 import { readFileSync } from 'node:fs';
 import type { Command } from '@commander-js/extra-typings';
 import {
   ErrorCodes,
   NightshiftError,
-  type RotateKeyResponse,
-  type SecretEntry,
   type VarsChangeResponse,
 } from '@nightshift/protocol';
 import { appOf, cliContext, type CliContext } from '../lib/context.js';
@@ -35,9 +34,9 @@ export function registerSecrets(program: Command): void {
       const ctx = cliContext();
       await startDaemonIfNeeded(ctx);
       const values = await valuesFrom(args, opts.fromFile);
-      const result = await ctx.client.post<VarsChangeResponse>(`/apps/${app}/secrets`, {
-        values,
-        restart: opts.restart,
+      const result = await ctx.client.call(routes.setSecrets, {
+        params: { app },
+        body: { values, restart: opts.restart },
       });
       reportChange(result, 'set', opts.json);
     });
@@ -48,7 +47,7 @@ export function registerSecrets(program: Command): void {
     .option('--json', 'print as JSON')
     .action(async (opts, cmd) => {
       const app = appOf(cmd);
-      const list = await cliContext().client.get<SecretEntry[]>(`/apps/${app}/secrets`);
+      const list = await cliContext().client.call(routes.listSecrets, { params: { app } });
       if (opts.json) return printJson(list);
       if (list.length === 0) return void process.stderr.write(`${app} has no secrets\n`);
       process.stdout.write(
@@ -68,10 +67,9 @@ export function registerSecrets(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (names, opts, cmd) => {
       const app = appOf(cmd);
-      const result = await cliContext().client.post<VarsChangeResponse>(`/apps/${app}/secrets/remove`, {
-        names,
-        restart: opts.restart,
-        force: opts.force === true,
+      const result = await cliContext().client.call(routes.removeSecrets, {
+        params: { app },
+        body: { names, restart: opts.restart, force: opts.force === true },
       });
       reportChange(result, 'removed', opts.json);
     });
@@ -81,7 +79,7 @@ export function registerSecrets(program: Command): void {
     .description("re-encrypt every app's secrets under a new master key, all or nothing")
     .option('--json', 'print the result as JSON')
     .action(async (opts) => {
-      const result = await cliContext().client.post<RotateKeyResponse>('/secrets/rotate-key');
+      const result = await cliContext().client.call(routes.rotateKey, {});
       if (opts.json) return printJson(result);
       process.stderr.write(
         `master key rotated (${result.previous} → ${result.fingerprint}); ${result.secrets} secret${result.secrets === 1 ? '' : 's'} re-encrypted\n`,

@@ -1,6 +1,7 @@
+import { routes } from '@nightshift/protocol';
 import { resolve } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
-import type { DeployResponse, PsResponse } from '@nightshift/protocol';
+import type { DeployResponse } from '@nightshift/protocol';
 import { type CliContext, cliContext, MANIFEST } from '../lib/context.js';
 import { ensureDaemon } from '../lib/daemon-process.js';
 import { printJson } from '../output.js';
@@ -10,9 +11,9 @@ import { printPs } from './ps.js';
 async function deployFolder(ctx: CliContext, dir: string, opts: { file: string; ref?: string | undefined; quiet?: boolean }): Promise<DeployResponse> {
   const abs = resolve(dir);
   process.stderr.write(`deploying ${abs}${opts.ref ? ` at ${opts.ref}` : ''} …\n`);
-  const result = await ctx.client.postNdjson<DeployResponse>(
-    '/deploy',
-    { dir: abs, manifest: opts.file, ...(opts.ref ? { ref: opts.ref } : {}) },
+  const result = await ctx.client.postNdjson(
+    routes.deploy,
+    { body: { dir: abs, manifest: opts.file, ...(opts.ref ? { ref: opts.ref } : {}) } },
     (line) => {
       if (!opts.quiet) process.stderr.write(`  | ${line}\n`);
     },
@@ -33,7 +34,7 @@ export function registerUp(program: Command): void {
       const { started } = await ensureDaemon(ctx);
       if (started) process.stderr.write(`started the daemon (home ${ctx.paths.home})\n`);
       const result = await deployFolder(ctx, dir, { file: opts.file });
-      const ps = await ctx.client.get<PsResponse>(`/apps/${result.app}/ps`);
+      const ps = await ctx.client.call(routes.ps, { params: { app: result.app } });
       if (opts.json) {
         printJson({ ...result, ps: ps.replicas });
         return;

@@ -4,7 +4,33 @@ import type { RequestOptions } from 'node:http';
 const require = createRequire(import.meta.url);
 const httpRequest = (require('node:http') as typeof import('node:http')).request;
 const netConnect = (require('node:net') as typeof import('node:net')).connect;
-import { API_PREFIX, ErrorCodes, NightshiftError, type ErrorBody } from '@nightshift/protocol';
+import {
+  API_PREFIX,
+  ErrorCodes,
+  NightshiftError,
+  pathOf,
+  type AnswerOf,
+  type BodyOf,
+  type ErrorBody,
+  type ParamsOf,
+  type QueryOf,
+  type RouteDeclaration,
+} from '@nightshift/protocol';
+
+/** What a call of `route` sends: its path's params, its query (unset values left out) and its body. */
+export type CallOptions<R extends RouteDeclaration> = (R extends RouteDeclaration<infer P> ? (keyof ParamsOf<P> extends never ? { params?: undefined } : { params: ParamsOf<P> }) : never) & {
+  readonly query?: Partial<Record<keyof QueryOf<R> & string, string | number | undefined>>;
+  readonly body?: BodyOf<R>;
+};
+
+/** The path (under API_PREFIX) and query string of a call. */
+export function pathOfCall(route: RouteDeclaration, opts: { params?: object; query?: object }): string {
+  const path = pathOf(route, (opts.params ?? {}) as Record<string, string>);
+  const query = new URLSearchParams();
+  for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) query.set(k, String(v));
+  const text = query.toString();
+  return text ? `${path}?${text}` : path;
+}
 
 /** Talks to the daemon's API over its Unix socket (no token needed: the socket is 0600). */
 export class ApiClient {
@@ -23,17 +49,16 @@ export class ApiClient {
     return { createConnection: () => netConnect(socketPath) };
   }
 
-  get<T>(path: string): Promise<T> {
-    return this.request<T>('GET', path);
-  }
-  post<T>(path: string, body: unknown = {}): Promise<T> {
-    return this.request<T>('POST', path, body);
-  }
-  delete<T>(path: string): Promise<T> {
-    return this.request<T>('DELETE', path);
+  /**
+   * Calls a declared route (`routes.scale` of @nightshift/protocol) and resolves with its answer, typed by the
+   * declaration. A POST sends its body, `{}` when it has none; GET and DELETE send none.
+   */
+  call<R extends RouteDeclaration>(route: R, opts: CallOptions<R>): Promise<AnswerOf<R>> {
+    const body = route.method === 'POST' ? (opts.body ?? {}) : undefined;
+    return this.#request<AnswerOf<R>>(route.method, pathOfCall(route, opts), body);
   }
 
-  request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  #request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     return new Promise<T>((resolve, reject) => {
       const req = httpRequest(
@@ -80,8 +105,10 @@ export class ApiClient {
    * POSTs and reads an NDJSON answer line by line: `{ type: 'line' }` progress goes to `onLine`, then a
    * `result` (returned) or an `error` (thrown as a coded error).
    */
-  postNdjson<T>(path: string, body: unknown, onLine: (line: string) => void): Promise<T> {
-    const payload = JSON.stringify(body);
+  postNdjson<R extends RouteDeclaration>(route: R, opts: CallOptions<R>, onLine: (line: string) => void): Promise<AnswerOf<R>> {
+    type T = AnswerOf<R>;
+    const path = pathOfCall(route, opts);
+    const payload = JSON.stringify(opts.body ?? {});
     return new Promise<T>((resolve, reject) => {
       const req = httpRequest(
         {
@@ -140,7 +167,8 @@ export class ApiClient {
    * GETs an NDJSON answer and calls `onMessage` with each line's value as it arrives, so an answer of any length
    * is never held whole; resolves when the answer ends. An error before the stream started is thrown coded.
    */
-  getNdjson(path: string, onMessage: (message: unknown) => void): Promise<void> {
+  getNdjson<R extends RouteDeclaration>(route: R, opts: CallOptions<R>, onMessage: (message: unknown) => void): Promise<void> {
+    const path = pathOfCall(route, opts);
     return new Promise<void>((resolve, reject) => {
       const req = httpRequest({ ...this.#target(), path: API_PREFIX + path, method: 'GET', headers: { accept: 'application/x-ndjson' } }, (res) => {
         if ((res.statusCode ?? 500) >= 400) {
@@ -179,7 +207,13 @@ export class ApiClient {
   }
 
   /** Opens a Server-Sent Events stream and calls `onEvent` per event until the stream ends. */
-  stream(path: string, onEvent: (event: { id?: string; event: string; data: string }) => void, lastEventId?: string): Promise<void> {
+  stream<R extends RouteDeclaration>(
+    route: R,
+    opts: CallOptions<R>,
+    onEvent: (event: { id?: string; event: string; data: string }) => void,
+    lastEventId?: string,
+  ): Promise<void> {
+    const path = pathOfCall(route, opts);
     return new Promise((resolve, reject) => {
       const req = httpRequest(
         { ...this.#target(), path: API_PREFIX + path, method: 'GET', headers: { accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) } },

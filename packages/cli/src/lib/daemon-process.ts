@@ -1,3 +1,4 @@
+import { routes } from '@nightshift/protocol';
 import { closeSync, fstatSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { DaemonInfo } from '@nightshift/protocol';
@@ -15,7 +16,7 @@ const START_TIMEOUT_MS = 20_000;
  */
 export async function ensureDaemon(ctx: CliContext): Promise<{ info: DaemonInfo; started: boolean }> {
   try {
-    return { info: await ctx.client.get<DaemonInfo>('/daemon'), started: false };
+    return { info: await ctx.client.call(routes.daemonInfo, {}), started: false };
   } catch (err) {
     if ((err as { code?: string }).code !== ErrorCodes.daemonNotRunning) throw err;
   }
@@ -36,7 +37,7 @@ export async function ensureDaemon(ctx: CliContext): Promise<{ info: DaemonInfo;
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     try {
-      return { info: await ctx.client.get<DaemonInfo>('/daemon'), started: true };
+      return { info: await ctx.client.call(routes.daemonInfo, {}), started: true };
     } catch {
       // A daemon that refused to start says why in its log: say it now rather than after the timeout. One
       // that lost the race to another CLI's daemon exits too; that one will answer.
@@ -76,8 +77,8 @@ function startError(said: string, logPath: string): CliError {
 export async function stopDaemon(ctx: CliContext, timeoutMs: number): Promise<boolean> {
   let pid: number;
   try {
-    pid = (await ctx.client.get<DaemonInfo>('/daemon')).pid;
-    await ctx.client.post('/daemon/stop');
+    pid = (await ctx.client.call(routes.daemonInfo, {})).pid;
+    await ctx.client.call(routes.daemonStop, {});
   } catch (err) {
     if ((err as { code?: string }).code === ErrorCodes.daemonNotRunning) return false;
     throw err;

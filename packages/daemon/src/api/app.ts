@@ -1,4 +1,4 @@
-import { API_PREFIX, ErrorCodes, NightshiftError, toErrorBody } from '@nightshift/protocol';
+import { API_PREFIX, ErrorCodes, NightshiftError, ROUTES, toErrorBody } from '@nightshift/protocol';
 import { createRouter, type Listener, routedPath, sendJson } from './http/router.js';
 import type { ApiServices } from './services.js';
 import { appRoutes } from './routes/apps.js';
@@ -11,9 +11,12 @@ import { runRoutes } from './routes/run.js';
 import { configRoutes } from './routes/config.js';
 import { secretRoutes } from './routes/secrets.js';
 
-/** The API as one request listener (`http.createServer(createApi(s))`). Auth is added by `withToken`. */
+/**
+ * The API as one request listener (`http.createServer(createApi(s))`). Auth is added by `withToken`. Every route
+ * is one the protocol declares (`ROUTES`); bodies are checked against the declarations.
+ */
 export function createApi(services: ApiServices): Listener {
-  const router = createRouter(API_PREFIX);
+  const router = createRouter(API_PREFIX, ROUTES);
   for (const routes of [
     daemonRoutes,
     appRoutes,

@@ -1,36 +1,32 @@
+import { ErrorCodes, isCodedError, NightshiftError } from '@nightshift/protocol';
+
 /** Codes of the log pipeline's catalogued errors (listed in docs/errors.md, section "Logs and drains"). */
 export const LOG_ERROR_CODES = [
-  'NS_LOG_OPTIONS_INVALID',
-  'NS_LOG_NAME_INVALID',
-  'NS_LOG_ID_INVALID',
-  'NS_LOG_CLOSED',
-  'NS_LOG_WRITE_FAILED',
-  'NS_LOG_FOLLOWER_DROPPED',
-  'NS_DRAIN_URL_INVALID',
+  ErrorCodes.logOptionsInvalid,
+  ErrorCodes.logNameInvalid,
+  ErrorCodes.logIdInvalid,
+  ErrorCodes.logClosed,
+  ErrorCodes.logWriteFailed,
+  ErrorCodes.logFollowerDropped,
+  ErrorCodes.drainUrlInvalid,
 ] as const;
 
 export type LogErrorCode = (typeof LOG_ERROR_CODES)[number];
 
-const BRAND = Symbol.for('nightshift.error');
-
 /**
- * A catalogued error: stable `code`, a `message` saying what happened and where, a `hint` saying how to fix it.
- * Recognise it with `isLogError` (a brand, not `instanceof`, so two copies of the module still agree).
+ * A catalogued error of the log pipeline: a `NightshiftError` (so it carries the one brand) whose code is one of
+ * `LOG_ERROR_CODES`, which the type checks at each throw.
  */
-export class LogError extends Error {
-  readonly code: LogErrorCode;
-  readonly hint: string;
-  readonly [BRAND] = true;
+export class LogError extends NightshiftError {
+  declare readonly code: LogErrorCode;
 
   constructor(code: LogErrorCode, message: string, hint: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(code, message, hint, options);
     this.name = 'LogError';
-    this.code = code;
-    this.hint = hint;
   }
 }
 
-/** True for any catalogued Nightshift error carrying `code` and `hint`. */
+/** True for an error of ours whose code is one of the log pipeline's (by brand and code, not `instanceof`). */
 export function isLogError(value: unknown): value is LogError {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  return isCodedError(value) && (LOG_ERROR_CODES as readonly string[]).includes(value.code);
 }

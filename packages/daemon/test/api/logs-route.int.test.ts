@@ -7,11 +7,11 @@ import type { ErrorBody, LogStreamMessage } from '@nightshift/protocol';
 import { createApi } from '../../src/api/app.js';
 import type { ApiServices } from '../../src/api/services.js';
 import { createLogService, type LogService } from '../../src/logs/index.js';
-import { useServe } from './serve.js';
+import { useInject } from './inject.js';
 
 /** GET /apps/:app/logs over a real log service with 120,000 stored lines. */
 describe('GET /apps/:app/logs', () => {
-  const serve = useServe();
+  const serve = useInject();
   let dir: string;
   let logs: LogService;
   afterEach(async () => {

@@ -4,9 +4,9 @@ import { withToken } from '../../src/api/app.js';
 import { createRouter, MAX_BODY_BYTES, type Router } from '../../src/api/http/router.js';
 import { formatSse, sendNdjson, sendSse } from '../../src/api/http/stream.js';
 import { readJson } from '../../src/api/validate.js';
-import { useServe } from './serve.js';
+import { useInject } from './inject.js';
 
-const serve = useServe();
+const serve = useInject();
 
 /** A router under the API prefix with the routes a test adds. */
 async function served(add: (r: Router) => void) {

@@ -2,12 +2,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CronJobEntry, CronRunEntry, LogEntry } from '@nightshift/protocol';
 import { createApi } from '../../src/api/app.js';
 import type { ApiServices } from '../../src/api/services.js';
-import { useServe } from '../api/serve.js';
+import { useInject } from '../api/inject.js';
 import { specOf, TestClock, World } from './world.js';
 
 /** The cron routes on a loopback port, over a real scheduler, database, log pipeline and processes. */
 describe('cron API routes', () => {
-  const serve = useServe();
+  const serve = useInject();
   let w: World;
   afterEach(async () => {
     expect(await w.close()).toEqual([]);

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { createApi, withToken } from '../../src/api/app.js';
 import type { Listener } from '../../src/api/http/router.js';
 import type { ApiServices } from '../../src/api/services.js';
-import { type Served, useServe } from '../api/serve.js';
+import { type Injected, useInject } from '../api/inject.js';
 import { makeWorld, useTempDir, type World } from './helpers.js';
 
 const temp = useTempDir();
-const serve = useServe();
+const serve = useInject();
 const VALUE = 'sk_live_route-test-secret-9f8e7d';
 
 /** The API with the services these routes use; the others are not reached. */
@@ -33,7 +33,7 @@ const post = (body: unknown) => ({
 });
 
 /** The API on the Unix socket's terms (no token), served for the test; `listener` is the same API, unserved. */
-async function withApi(fn: (api: Served, w: World, listener: Listener) => Promise<void>): Promise<void> {
+async function withApi(fn: (api: Injected, w: World, listener: Listener) => Promise<void>): Promise<void> {
   const w = makeWorld(temp());
   try {
     const listener = apiOf(w);

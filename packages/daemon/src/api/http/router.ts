@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ErrorCodes, NightshiftError, statusOf, toErrorBody } from '@nightshift/protocol';
+import { ErrorCodes, NightshiftError, statusOf, toErrorBody, type RouteDeclaration } from '@nightshift/protocol';
 
 /**
  * A small router over raw `node:http`, in place of Hono: Hono answers with the web-standard Request/Response,
@@ -23,6 +23,8 @@ export interface Context {
   readonly res: ServerResponse;
   /** The path the router matched (see `routedPath`), without the query. */
   readonly path: string;
+  /** The protocol's declaration of the matched route (absent on a router made without a table, in tests). */
+  readonly route: RouteDeclaration | undefined;
   /** A `:name` segment of the route, percent-decoded. */
   param(name: string): string;
   /** The first value of a query parameter (`+` reads as a space), or undefined. */
@@ -50,13 +52,20 @@ interface Route {
   readonly method: string;
   readonly segments: readonly string[];
   readonly handler: Handler;
+  readonly declaration: RouteDeclaration | undefined;
 }
 
-/** Routes are tried in the order they were added; patterns are `/literal/:param` segments under `prefix`. */
-export function createRouter(prefix: string): Router {
+/**
+ * Routes are tried in the order they were added; patterns are `/literal/:param` segments under `prefix`.
+ * Given the protocol's table, every route added must be declared in it (else this throws as the API is built),
+ * and its handler's context carries the declaration, against which `readJson` checks the body.
+ */
+export function createRouter(prefix: string, declared?: readonly RouteDeclaration[]): Router {
   const routes: Route[] = [];
   const add = (method: string) => (pattern: string, handler: Handler) => {
-    routes.push({ method, segments: (prefix + pattern).split('/'), handler });
+    const declaration = declared?.find((d) => d.method === method && d.path === pattern);
+    if (declared && !declaration) throw new Error(`${method} ${pattern} is not declared in @nightshift/protocol's routes`);
+    routes.push({ method, segments: (prefix + pattern).split('/'), handler, declaration });
   };
   const listener: Listener = (req, res) => void answer(routes, req, res);
   return { get: add('GET'), post: add('POST'), delete: add('DELETE'), listener };
@@ -71,7 +80,7 @@ async function answer(routes: readonly Route[], req: IncomingMessage, res: Serve
     for (const route of routes) {
       const params = route.method === method ? match(route.segments, segments) : null;
       if (params) {
-        await route.handler(contextOf(req, res, path, params));
+        await route.handler(contextOf(req, res, path, params, route.declaration));
         return;
       }
     }
@@ -150,6 +159,7 @@ function contextOf(
   res: ServerResponse,
   path: string,
   params: Record<string, string>,
+  route: RouteDeclaration | undefined,
 ): Context {
   let query: URLSearchParams | undefined;
   let body: Promise<string> | undefined;
@@ -157,6 +167,7 @@ function contextOf(
     req,
     res,
     path,
+    route,
     param: (name) => params[name] ?? '',
     query: (name) => {
       const url = req.url ?? '';

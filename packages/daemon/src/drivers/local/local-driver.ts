@@ -50,7 +50,7 @@ function spawnGroup(spec: SpawnSpec): Promise<ProcessHandle> {
     });
     child.once('error', (err) => {
       reject(
-        new NightshiftError('NS_SPAWN_FAILED', `cannot start \`${spec.argv.join(' ')}\`: ${err.message}`, 'check the command and that it exists in the release (PATH is the daemon\'s PATH)', { cause: err }),
+        new NightshiftError(ErrorCodes.spawnFailed, `cannot start \`${spec.argv.join(' ')}\`: ${err.message}`, 'check the command and that it exists in the release (PATH is the daemon\'s PATH)', { cause: err }),
       );
     });
     child.once('spawn', () => {

@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import type * as T from '../types.js';
+import type * as S from '../secrets.js';
+
+/**
+ * The answers' shapes as zod schemas, each held to its TypeScript interface (types.ts, secrets.ts) by its
+ * annotation, so the two cannot drift apart silently.
+ */
+const iso = z.string();
+const nullable = <S extends z.ZodType>(s: S) => s.nullable();
+
+export const exitInfo: z.ZodType<T.ExitInfo> = z.object({ code: nullable(z.number()), signal: nullable(z.string()), at: iso });
+
+export const psEntry: z.ZodType<T.PsEntry> = z.object({
+  app: z.string(),
+  process: z.string(),
+  replica: z.string(),
+  state: z.enum(['pending', 'starting', 'running', 'crashed', 'backoff', 'stopping', 'stopped']),
+  pid: nullable(z.number()),
+  startedAt: nullable(iso),
+  restarts: z.number(),
+  lastExit: nullable(exitInfo),
+  release: nullable(z.string()),
+});
+
+export const psResponse: z.ZodType<T.PsResponse> = z.object({
+  replicas: z.array(psEntry),
+  processes: z.array(
+    z.object({ app: z.string(), process: z.string(), desired: z.number(), manifest: z.number(), stopped: z.boolean() }),
+  ),
+});
+
+export const eventEntry: z.ZodType<T.EventEntry> = z.object({
+  id: z.number(),
+  time: iso,
+  type: z.string(),
+  app: z.string(),
+  process: z.string().optional(),
+  replica: z.string().optional(),
+  message: z.string(),
+  data: z.record(z.string(), z.unknown()),
+  count: z.number().optional(),
+  lastTime: iso.optional(),
+});
+
+export const appEntry: z.ZodType<T.AppEntry> = z.object({
+  name: z.string(),
+  release: nullable(z.string()),
+  createdAt: iso,
+  processes: z.number(),
+  replicas: z.number(),
+});
+
+export const releaseEntry: z.ZodType<T.ReleaseEntry> = z.object({
+  version: z.string(),
+  createdAt: iso,
+  source: z.string(),
+  status: z.enum(['building', 'succeeded', 'failed']),
+  live: z.boolean(),
+});
+
+export const deployResponse: z.ZodType<T.DeployResponse> = z.object({
+  app: z.string(),
+  release: z.string(),
+  buildLogTail: z.array(z.string()),
+  warnings: z.array(z.string()),
+});
+
+export const daemonInfo: z.ZodType<T.DaemonInfo> = z.object({
+  pid: z.number(),
+  version: z.string(),
+  home: z.string(),
+  startedAt: iso,
+  httpPort: z.number(),
+});
+
+export const logEntry: z.ZodType<T.LogEntry> = z.object({
+  id: z.string(),
+  time: iso,
+  source: z.string(),
+  replica: nullable(z.string()),
+  process: z.string(),
+  stream: z.enum(['out', 'err']),
+  message: z.string(),
+  fields: z.record(z.string(), z.unknown()).optional(),
+  continued: z.literal(true).optional(),
+});
+
+export const cronRunEntry: z.ZodType<T.CronRunEntry> = z.object({
+  id: z.number(),
+  job: z.string(),
+  trigger: z.enum(['schedule', 'manual']),
+  slot: nullable(iso),
+  coalesced: z.number(),
+  status: z.enum(['queued', 'running', 'succeeded', 'failed', 'timed_out', 'interrupted', 'skipped', 'cancelled']),
+  exitCode: nullable(z.number()),
+  signal: nullable(z.string()),
+  startedAt: nullable(iso),
+  finishedAt: nullable(iso),
+  durationMs: nullable(z.number()),
+  release: nullable(z.string()),
+  reason: nullable(z.string()),
+});
+
+export const cronJobEntry: z.ZodType<T.CronJobEntry> = z.object({
+  name: z.string(),
+  schedule: z.string(),
+  command: z.string(),
+  overlap: z.enum(['forbid', 'queue_one', 'replace', 'allow']),
+  timeoutMs: nullable(z.number()),
+  suspended: z.boolean(),
+  nextSlot: nullable(iso),
+  lastRun: nullable(cronRunEntry),
+  running: z.number(),
+});
+
+export const drainStatus: z.ZodType<T.DrainStatus> = z.object({
+  id: z.number(),
+  url: z.string(),
+  createdAt: iso,
+  delivered: z.number(),
+  undelivered: z.number(),
+  buffered: z.number(),
+  lastError: nullable(z.object({ message: z.string(), at: iso })),
+});
+
+const envVarStatus = z.enum(['deployed', 'staged', 'unused']);
+
+export const secretEntry: z.ZodType<S.SecretEntry> = z.object({
+  name: z.string(),
+  digest: z.string(),
+  createdAt: iso,
+  updatedAt: iso,
+  status: envVarStatus,
+});
+
+export const configEntry: z.ZodType<S.ConfigEntry> = z.object({
+  name: z.string(),
+  value: z.string(),
+  createdAt: iso,
+  updatedAt: iso,
+  status: z.enum(['deployed', 'staged']),
+});
+
+export const varsChangeResponse: z.ZodType<S.VarsChangeResponse> = z.object({
+  app: z.string(),
+  names: z.array(z.string()),
+  restart: z.enum(['rolling', 'staged', 'not-running', 'not-injected']),
+  warnings: z.array(z.string()),
+});
+
+export const rotateKeyResponse: z.ZodType<S.RotateKeyResponse> = z.object({
+  previous: z.string(),
+  fingerprint: z.string(),
+  secrets: z.number(),
+});
