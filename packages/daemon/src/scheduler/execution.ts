@@ -1,6 +1,6 @@
 import type { ProcessDriver, ProcessHandle } from '../drivers/index.js';
 import type { Clock } from '../runtime/clock.js';
-import type { OutputSink } from '../runtime/output.js';
+import type { OutputSink } from '../process/output.js';
 import { after, type Timer } from '../runtime/timers.js';
 import { finalStatus, type RunStatus, type StopCause } from './pure/status.js';
 

@@ -1,7 +1,7 @@
 import type { ProcessDriver, ProcessHandle } from '../drivers/index.js';
 import type { EventBus } from '../events/index.js';
 import type { Clock } from '../runtime/clock.js';
-import type { OutputSink } from '../runtime/output.js';
+import type { OutputSink } from '../process/output.js';
 import { after, systemTimers, type Timer, type Timers } from '../runtime/timers.js';
 import {
   type Effect,

@@ -4,10 +4,11 @@ import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
 import type { ProcessDriver } from '../drivers/index.js';
 import type { EventBus } from '../events/index.js';
 import type { Clock } from '../runtime/clock.js';
-import type { EnvTarget } from '../runtime/environment.js';
-import type { OutputSink } from '../runtime/output.js';
+import type { EnvTarget } from '../process/environment.js';
+import type { OutputSink } from '../process/output.js';
 import * as store from '../store/index.js';
 import { desiredCount, manifestCount } from './pure/formation.js';
+import type { LiveRelease } from '../releases/live.js';
 import type { ReplicaLimits } from './pure/limits.js';
 import type { LifecyclePolicy } from './pure/lifecycle.js';
 import { type Launch, ReplicaRunner } from './replica.js';
@@ -21,15 +22,6 @@ export interface ActivationFailure {
 /** What `activate` saw: empty `failures` when every replica it started on the new release exists. */
 export interface Activation {
   readonly failures: readonly ActivationFailure[];
-}
-
-/** The live release of an app as the supervisor runs it. */
-export interface LiveRelease {
-  readonly version: number;
-  readonly path: string;
-  readonly spec: AppSpec;
-  /** Variables the detected runtime adds under the manifest's (NODE_ENV, a Python venv on PATH). */
-  readonly runtimeEnv?: Readonly<Record<string, string>>;
 }
 
 export interface SupervisorDeps {
@@ -48,8 +40,6 @@ export interface SupervisorDeps {
 interface AppRuntime {
   release: LiveRelease;
   runners: Map<string, ReplicaRunner[]>;
-  /** Serialises operations on one app (deploys, scales, restarts). */
-  queue: Promise<unknown>;
   /** Processes whose stored count is over the limit, already reported. */
   clamped: Set<string>;
 }
@@ -81,15 +71,6 @@ export class Supervisor {
     return this.#apps.get(app)?.release ?? null;
   }
 
-  /** Runs `fn` after every earlier operation on the app has finished. */
-  serialize<T>(app: string, fn: () => Promise<T>): Promise<T> {
-    const rt = this.#apps.get(app);
-    if (!rt) return fn();
-    const next = rt.queue.then(fn, fn);
-    rt.queue = next.catch(() => undefined);
-    return next;
-  }
-
   /**
    * Makes `release` the one the app runs. Replicas on another release are replaced one at a time
    * (start the successor, wait until it runs, then stop the old one) so the app never goes fully down;
@@ -102,7 +83,7 @@ export class Supervisor {
   async activate(app: string, release: LiveRelease): Promise<Activation> {
     let rt = this.#apps.get(app);
     if (!rt) {
-      rt = { release, runners: new Map(), queue: Promise.resolve(), clamped: new Set() };
+      rt = { release, runners: new Map(), clamped: new Set() };
       this.#apps.set(app, rt);
       this.#restoreRunners(app, rt);
     }
