@@ -10,7 +10,7 @@ import type { DaemonConfig } from './config.js';
 import { createLocalDriver } from './drivers/index.js';
 import { EventBus } from './events/index.js';
 import { Coalescer } from './events/coalesce.js';
-import { timelineOf } from './events/timeline.js';
+import { recordInTimeline, timelineOf } from './events/timeline.js';
 import { acquireLock, ensureHome, ensureToken } from './home.js';
 import { checkLaunchable } from './releases/launchable.js';
 import { pickBase } from './process/environment.js';
@@ -57,25 +57,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     throw err;
   }
 
-  const coalescer = new Coalescer();
-  const bus = new EventBus((e) => {
-    const now = clock.now();
-    const into = coalescer.match(e, now);
-    // A folded-into entry may be gone (its app destroyed): then the event gets an entry of its own.
-    const count = into === null ? 0 : store.foldEvent(db, into, now);
-    if (into !== null && count > 0) return { id: into, repeat: count - 1 };
-    const id = store.insertEvent(db, {
-      time: now,
-      type: e.type,
-      app: e.app,
-      process: e.process ?? null,
-      replica: e.replica ?? null,
-      message: e.message,
-      data: e.data as Record<string, unknown>,
-    });
-    coalescer.opened(e, id, now);
-    return id;
-  }, onError);
+  const bus = new EventBus(recordInTimeline(db, new Coalescer(), clock), onError);
   bus.subscribe((e, _id, repeat) => {
     // A crash loop would fill the daemon's log as it did the timeline: every 100th repeat is enough.
     if (repeat % 100 !== 0) return;
