@@ -11,9 +11,11 @@ import * as store from '../store/index.js';
 import { type AppRuntime, allRunners, isWanted, waitSpawned, waitStopped } from './app-runtime.js';
 import { newRunner, type RunnerOrigin } from './new-runner.js';
 import { persistReplica } from './persist.js';
-import { processesOf, processOf } from './processes.js';
+import { clampToLimit } from './clamp.js';
+import { processesOf } from './processes.js';
 import { psOf } from './ps.js';
-import { desiredCount, manifestCount } from './pure/formation.js';
+import { desiredOf, processSpecOf, summaryOf } from './summary.js';
+import { desiredCount } from './pure/formation.js';
 import type { ReplicaLimits } from './pure/limits.js';
 import type { ReplicaRunner } from './replica.js';
 import { type ActivationFailure, failureOf, replaceOne, restartOne, type RolloutContext } from './rollout.js';
@@ -112,7 +114,7 @@ export class Supervisor {
     const formation = new Map(store.listFormation(this.#deps.db, app).map((f) => [f.process, f]));
     const procs = processesOf(rt.release.spec);
     for (const proc of procs) {
-      const want = this.#clamp(rt, proc.name, desiredCount(proc, formation.get(proc.name)));
+      const want = clampToLimit(this.#deps.bus, this.#deps.limits, rt, proc.name, desiredCount(proc, formation.get(proc.name)));
       const runners = rt.runners.get(proc.name) ?? [];
       rt.runners.set(proc.name, runners);
       for (let idx = 1; idx <= want; idx++) {
@@ -131,30 +133,6 @@ export class Supervisor {
       if (procs.some((p) => p.name === name)) continue;
       for (const runner of runners) this.#retire(rt, runner);
     }
-  }
-
-  /**
-   * A count stored before the limit existed (or above a lowered one) would spawn until the machine runs out
-   * of descriptors; it is held at the limit, said once, and `scale` can bring it down.
-   */
-  #clamp(rt: AppRuntime, process: string, want: number): number {
-    const limit = this.#deps.limits.perProcess;
-    if (want <= limit) {
-      rt.clamped.delete(process);
-      return want;
-    }
-    if (!rt.clamped.has(process)) {
-      rt.clamped.add(process);
-      const app = rt.release.spec.name;
-      this.#deps.bus.emit({
-        type: 'process:limited',
-        app,
-        process,
-        message: `${process} wants ${want} replicas; running ${limit}, this daemon's limit per process (scale it down, or raise NIGHTSHIFT_MAX_REPLICAS_PER_PROCESS)`,
-        data: { wanted: want, limit },
-      });
-    }
-    return limit;
   }
 
   /** Rolling restart: one replica at a time, each back to running before the next goes down. */
@@ -188,29 +166,12 @@ export class Supervisor {
   }
 
   processSpec(app: string, process: string): ProcessSpec {
-    const rt = this.#mustGet(app);
-    const proc = processOf(rt.release.spec, process);
-    if (!proc) {
-      const known = processesOf(rt.release.spec).map((p) => p.name);
-      throw new NightshiftError(
-        ErrorCodes.processNotFound,
-        `app "${app}" has no process "${process}"`,
-        known.length ? `its processes are: ${known.join(', ')}` : 'its manifest declares no web or workers',
-      );
-    }
-    return proc;
+    return processSpecOf(app, this.#mustGet(app), process);
   }
 
   /** Desired vs manifest counts of every process of an app. */
   summary(app: string): ProcessSummary[] {
-    const rt = this.#mustGet(app);
-    const formation = new Map(store.listFormation(this.#deps.db, app).map((f) => [f.process, f]));
-    return processesOf(rt.release.spec).map((proc) => ({
-      process: proc.name,
-      desired: desiredCount(proc, formation.get(proc.name)),
-      manifest: manifestCount(proc),
-      stopped: formation.get(proc.name)?.stopped ?? false,
-    }));
+    return summaryOf(this.#deps.db, app, this.#mustGet(app));
   }
 
   /** Replicas wanted across every app, except `app`'s own (for the daemon-wide limit). */
@@ -232,7 +193,7 @@ export class Supervisor {
     void waitStopped(rt, runner).then(() => {
       const runners = rt.runners.get(runner.process) ?? [];
       // Still retired? (a scale back up in the meantime keeps the runner.)
-      const wanted = Math.min(this.#desired(rt, runner.process), this.#deps.limits.perProcess);
+      const wanted = Math.min(desiredOf(this.#deps.db, rt, runner.process), this.#deps.limits.perProcess);
       if (runner.idx <= wanted) return;
       runner.dispose();
       rt.runners.set(
@@ -241,12 +202,6 @@ export class Supervisor {
       );
       store.deleteReplica(this.#deps.db, runner.app, runner.process, runner.idx);
     }, this.#deps.onError);
-  }
-
-  #desired(rt: AppRuntime, process: string): number {
-    const proc = processOf(rt.release.spec, process);
-    if (!proc) return 0;
-    return desiredCount(proc, store.listFormation(this.#deps.db, rt.release.spec.name).find((f) => f.process === process));
   }
 
   #newRunner(app: string, process: string, idx: number, origin: RunnerOrigin): ReplicaRunner {
