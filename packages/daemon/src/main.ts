@@ -10,6 +10,7 @@ import type { DaemonConfig } from './config.js';
 import { createLocalDriver } from './drivers/index.js';
 import { EventBus } from './events/index.js';
 import { Coalescer } from './events/coalesce.js';
+import { logEvents } from './events/daemon-log.js';
 import { recordInTimeline, timelineOf } from './events/timeline.js';
 import { acquireLock, ensureHome, ensureToken } from './home.js';
 import { checkLaunchable } from './releases/launchable.js';
@@ -58,11 +59,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
   }
 
   const bus = new EventBus(recordInTimeline(db, new Coalescer(), clock), onError);
-  bus.subscribe((e, _id, repeat) => {
-    // A crash loop would fill the daemon's log as it did the timeline: every 100th repeat is enough.
-    if (repeat % 100 !== 0) return;
-    log(`${e.type} ${e.app}${e.replica ? `/${e.replica}` : ''}: ${e.message}${repeat ? ` (×${repeat + 1})` : ''}`);
-  });
+  logEvents(bus, log);
 
   const driver = createLocalDriver();
   const logs = createLogService({ dir: paths.apps, clock: () => clock.now(), onError });
