@@ -4,29 +4,29 @@ import type { AddressInfo } from 'node:net';
 import type { AppSpec } from '@nightshift/manifest';
 import type { DaemonInfo } from '@nightshift/protocol';
 import { createApi, withToken } from './api/app.js';
+import { AppQueue, Apps, appEnvironments, cronFollowsLiveRelease } from './apps/index.js';
 import { tcpListenError } from './api/http/listen-error.js';
 import type { DaemonConfig } from './config.js';
 import { createLocalDriver } from './drivers/index.js';
 import { EventBus } from './events/index.js';
 import { Coalescer } from './events/coalesce.js';
+import { logEvents } from './events/daemon-log.js';
+import { recordInTimeline, timelineOf } from './events/timeline.js';
 import { acquireLock, ensureHome, ensureToken } from './home.js';
-import { Releases } from './releases/deploy.js';
 import { checkLaunchable } from './releases/launchable.js';
+import { pickBase } from './process/environment.js';
+import { logOutput } from './process/log-output.js';
 import { nodeHttp } from './runtime/builtins.js';
 import { offsetClock, systemClock } from './runtime/clock.js';
-import { buildEnvironment, pickBase } from './runtime/environment.js';
-import { perTurn } from './runtime/per-turn.js';
 import { startCompactor } from './runtime/compactor.js';
 import { DrainManager } from './drains/manager.js';
 import { createLogService } from './logs/index.js';
-import type { OutputSink } from './runtime/output.js';
 import * as store from './store/index.js';
 import { reapPrevious } from './supervisor/reap.js';
 import { recoverRuns, Scheduler } from './scheduler/index.js';
+import { Supervisor } from './supervisor/supervisor.js';
 import { type Keyring, keyringNeededAtStart, MASTER_KEY_ENV, openKeyring, SecretsService } from './secrets/index.js';
-import { type LiveRelease, Supervisor } from './supervisor/supervisor.js';
 import { version } from './version.js';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface RunningDaemon {
@@ -58,37 +58,13 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     throw err;
   }
 
-  const coalescer = new Coalescer();
-  const bus = new EventBus((e) => {
-    const now = clock.now();
-    const into = coalescer.match(e, now);
-    // A folded-into entry may be gone (its app destroyed): then the event gets an entry of its own.
-    const count = into === null ? 0 : store.foldEvent(db, into, now);
-    if (into !== null && count > 0) return { id: into, repeat: count - 1 };
-    const id = store.insertEvent(db, {
-      time: now,
-      type: e.type,
-      app: e.app,
-      process: e.process ?? null,
-      replica: e.replica ?? null,
-      message: e.message,
-      data: e.data as Record<string, unknown>,
-    });
-    coalescer.opened(e, id, now);
-    return id;
-  }, onError);
-  bus.subscribe((e, _id, repeat) => {
-    // A crash loop would fill the daemon's log as it did the timeline: every 100th repeat is enough.
-    if (repeat % 100 !== 0) return;
-    log(`${e.type} ${e.app}${e.replica ? `/${e.replica}` : ''}: ${e.message}${repeat ? ` (×${repeat + 1})` : ''}`);
-  });
+  const bus = new EventBus(recordInTimeline(db, new Coalescer(), clock), onError);
+  logEvents(bus, log);
 
   const driver = createLocalDriver();
   const logs = createLogService({ dir: paths.apps, clock: () => clock.now(), onError });
-  const output: OutputSink = {
-    capture: (target, stream, readable) => logs.capture(target, stream, readable),
-    lastLines: (app, source, n) => logs.lastLines(app, source, n).map((line) => line.message),
-  };
+  const output = logOutput(logs);
+  const queue = new AppQueue();
   const secrets: SecretsService = new SecretsService({
     db,
     clock,
@@ -97,29 +73,17 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     keyFile: paths.masterKey,
     keyring: () => (keyring ??= openRing()),
     liveSpec: (app): AppSpec | null => supervisor.liveRelease(app)?.spec ?? null,
-    restart: (app) => supervisor.serialize(app, () => supervisor.restart(app)),
+    restart: (app) => apps.restartAll(app),
     onError,
   });
   const base = pickBase(process.env);
-  const appInputs = perTurn(
-    (release: LiveRelease) => `${release.spec.name}@${release.version}`,
-    (release: LiveRelease) => ({
-      configVars: secrets.configVars(release.spec.name),
-      secrets: secrets.values(release.spec.name, release.spec.secrets),
-    }),
-  );
-  const environment = (release: LiveRelease, target: Parameters<typeof buildEnvironment>[1]) =>
-    buildEnvironment(
-      {
-        spec: release.spec,
-        release: `v${release.version}`,
-        region: config.region,
-        base: { ...base, ...release.runtimeEnv },
-        ...appInputs(release),
-        redis: null,
-      },
-      target,
-    );
+  const envs = appEnvironments({
+    base,
+    region: config.region,
+    configVars: (app) => secrets.configVars(app),
+    secrets: (app, names) => secrets.values(app, names),
+  });
+  const { environment } = envs;
   const supervisor = new Supervisor({ db, bus, driver, output, clock, environment, onError, limits: config.replicaLimits });
   const scheduler = new Scheduler({
     db,
@@ -132,26 +96,26 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     liveRelease: (app) => supervisor.liveRelease(app),
     runsDir: (app) => join(paths.apps, app, 'runs'),
   });
-  // Cron jobs follow the live release: every deploy and rollback syncs them (new/changed → start at now).
-  bus.subscribe((e) => {
-    if (e.type !== 'deploy:finished' && e.type !== 'rollback') return;
-    const live = supervisor.liveRelease(e.app);
-    if (live) scheduler.activate(e.app, live);
-  });
-  const releases = new Releases({
+  cronFollowsLiveRelease(bus, (app) => supervisor.liveRelease(app), (app, live) => scheduler.activate(app, live));
+  const drains = new DrainManager({ db, bus, logs, clock });
+  const apps: Apps = new Apps({
     db,
     bus,
+    clock,
     driver,
     output,
-    clock,
     supervisor,
+    queue,
     logs,
+    cron: scheduler,
+    drains,
+    secrets,
     appsDir: paths.apps,
     compileCacheDir: paths.cache,
     basePath: base.PATH ?? '/usr/local/bin:/usr/bin:/bin',
     // The operator's proxy and CA settings reach builds only; the manifest's env still wins (README, Environment).
     buildEnv: (spec) => ({ ...base, ...config.buildEnv, TZ: 'UTC', ...spec.env }),
-    predeployEnv: (release) => environment(release, { kind: 'one-off', process: null }),
+    predeployEnv: envs.predeploy,
     preflight: (spec) => {
       secrets.preflight(spec);
       checkLaunchable(spec, {
@@ -169,7 +133,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
         ? ['`redis: true` is not provided by this daemon yet: no REDIS_URL is set and no Redis user is created; do not let the app fall back to a shared localhost:6379']
         : [],
     keepReleases: 5,
-    inUse: (app, version) => scheduler.releaseInUse(app, version),
+    limits: config.replicaLimits,
   });
 
   const reaped = await reapPrevious(db, driver, bus, log);
@@ -183,39 +147,22 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
   const stopped = new Promise<void>((r) => (resolveStopped = r));
   const info = (): DaemonInfo => ({ pid: process.pid, version, home: paths.home, startedAt, httpPort });
 
-  const drains = new DrainManager({ db, bus, logs, clock });
   drains.startAll();
   const stopCompactor = startCompactor(bus, { gc: globalThis.gc });
 
   const api = createApi({
-    db,
     bus,
     clock,
     supervisor,
-    releases,
+    apps,
+    timeline: timelineOf(db),
     logs,
     drains,
     secrets,
     scheduler,
     info,
-    oneOffEnv: (release, proc) =>
-      environment(
-        release,
-        proc === 'web' && release.spec.web
-          ? { kind: 'one-off', process: 'web', port: release.spec.web.port }
-          : { kind: 'one-off', process: proc },
-      ),
-    replicaLimits: config.replicaLimits,
+    oneOffEnv: envs.oneOff,
     requestStop: () => void stop(),
-    destroyApp: async (app) => {
-      await Promise.all([supervisor.remove(app), scheduler.removeApp(app)]);
-      await drains.removeApp(app);
-      await logs.removeApp(app);
-      store.deleteApp(db, app);
-      secrets.forgetApp(app);
-      await rm(join(paths.apps, app), { recursive: true, force: true });
-      bus.emit({ type: 'app:destroyed', app, message: `${app} destroyed`, data: {} });
-    },
   });
 
   rmSync(paths.socket, { force: true }); // safe: we hold the lock, so no daemon owns it
@@ -242,25 +189,9 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
   bus.emit({ type: 'daemon:started', app: '', message: `daemon ${process.pid} started (reaped ${reaped})`, data: { pid: process.pid, reaped } });
 
   // Apps come back after the API answers: a state that cannot start well (a huge formation, a release that
-  // fails) can then always be fixed from the CLI. Each app is restored in its turn, so a deploy or a scale
-  // that arrives meanwhile waits for it instead of racing it.
+  // fails) can then always be fixed from the CLI (apps/restore.ts).
   scheduler.start();
-  restoring = Promise.all(
-    store
-      .listApps(db)
-      .filter((app) => app.liveRelease !== null)
-      .map((app) =>
-        releases
-          .restore(
-            app.name,
-            app.liveRelease!,
-            // An app whose secrets no longer decrypt stays down, loudly, rather than run without them.
-            (live) => !stopping && secrets.readable(live.spec),
-            (live) => scheduler.activate(app.name, live),
-          )
-          .catch(onError),
-      ),
-  );
+  restoring = apps.restoreAll(() => stopping !== null);
 
   function stop(): Promise<void> {
     stopping ??= (async () => {

@@ -1,7 +1,8 @@
 import type { DrainStatus } from '@nightshift/protocol';
 import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
 import type { EventBus } from '../events/index.js';
-import { createDrain, type Drain, type LogService, parseDrainUrl } from '../logs/index.js';
+import type { LogService } from '../logs/index.js';
+import { createDrain, type Drain, maskUrl, parseDrainUrl } from './index.js';
 import type { Clock } from '../runtime/clock.js';
 import * as store from '../store/index.js';
 
@@ -108,19 +109,5 @@ export class DrainManager {
       buffered: stats?.buffered ?? 0,
       lastError: stats?.lastError ? { message: stats.lastError.message, at: new Date(stats.lastError.time).toISOString() } : null,
     };
-  }
-}
-
-/** The URL with its password (and any token-like query value) replaced by `***`. */
-export function maskUrl(text: string): string {
-  try {
-    const url = new URL(text);
-    if (url.password) url.password = '***';
-    for (const key of [...url.searchParams.keys()]) {
-      if (/token|key|secret|pass/i.test(key)) url.searchParams.set(key, '***');
-    }
-    return url.toString();
-  } catch {
-    return '(unreadable URL)';
   }
 }

@@ -44,4 +44,3 @@ export { LINE_LIMIT } from './capture.js';
 export { makeRedactor } from './redact.js';
 export { parseFields } from './fields.js';
 export { isLogError, LOG_ERROR_CODES, LogError, type LogErrorCode } from './errors.js';
-export { createDrain, Drain, DRAIN_SCHEMES, parseDrainUrl, type DrainEndpoint, type DrainOptions, type DrainStats } from './drains/index.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { AppSpec } from '@nightshift/manifest';
 import type { ProcessDriver } from '../drivers/index.js';
-import type { OutputSink } from '../runtime/output.js';
+import type { OutputSink } from '../process/output.js';
 import { type FolderFacts, planBuild } from './build-plan.js';
 
 export interface BuildResult {

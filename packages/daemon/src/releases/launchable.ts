@@ -1,6 +1,6 @@
 import type { AppSpec } from '@nightshift/manifest';
-import type { EnvTarget } from '../runtime/environment.js';
-import { checkEnvSize } from '../runtime/env-limits.js';
+import type { EnvTarget } from '../process/environment.js';
+import { checkEnvSize } from '../process/env-limits.js';
 import * as store from '../store/index.js';
 import { desiredCount } from '../supervisor/pure/formation.js';
 import { checkReplicaLimits, type ReplicaLimits } from '../supervisor/pure/limits.js';

@@ -1,6 +1,7 @@
 import type { ProcessDriver, ProcessHandle } from '../drivers/index.js';
 import type { Clock } from '../runtime/clock.js';
-import type { OutputSink } from '../runtime/output.js';
+import type { OutputSink } from '../process/output.js';
+import { groupGone, terminateGroup } from '../process/stop-group.js';
 import { after, type Timer } from '../runtime/timers.js';
 import { finalStatus, type RunStatus, type StopCause } from './pure/status.js';
 
@@ -38,7 +39,6 @@ export interface RunEnd {
   readonly finishedAt: number;
 }
 
-const GROUP_POLL_MS = 25;
 /** Output still in the pipes when the group is gone is read for at most this long. */
 const OUTPUT_SETTLE_MS = 2_000;
 
@@ -121,7 +121,7 @@ export class RunExecution {
     timeout?.cancel();
     if (this.#cause) {
       // Being stopped: the rest of the group gets the same grace the leader had, then SIGKILL.
-      await this.#groupGone(handle.pid);
+      await groupGone(driver, handle.pid);
     } else {
       driver.signalGroup(handle.pid, 'SIGKILL');
     }
@@ -143,12 +143,8 @@ export class RunExecution {
   }
 
   #terminate(pid: number): void {
-    this.#deps.driver.signalGroup(pid, 'SIGTERM');
-    this.#killTimer ??= after(this.#deps.killGraceMs, () => this.#deps.driver.signalGroup(pid, 'SIGKILL'));
-  }
-
-  async #groupGone(pid: number): Promise<void> {
-    while (this.#deps.driver.groupAlive(pid)) await delay(GROUP_POLL_MS);
+    if (this.#killTimer) this.#deps.driver.signalGroup(pid, 'SIGTERM');
+    else this.#killTimer = terminateGroup(this.#deps.driver, pid, this.#deps.killGraceMs);
   }
 }
 

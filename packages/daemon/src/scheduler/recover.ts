@@ -1,11 +1,11 @@
 import type { ProcessDriver } from '../drivers/index.js';
 import type { EventBus } from '../events/index.js';
+import { killSurvivors } from '../process/stop-group.js';
 import type { Clock } from '../runtime/clock.js';
 import * as cron from '../store/cron.js';
 import type { Db } from '../store/db.js';
 
 const REAP_GRACE_MS = 3_000;
-const POLL_MS = 25;
 
 /**
  * At daemon start, before the loop runs: every run the previous incarnation left `running` is marked
@@ -59,9 +59,6 @@ export async function recoverRuns(
           },
     );
   }
-  const deadline = Date.now() + REAP_GRACE_MS;
-  while (groups.some((g) => driver.groupAlive(g)) && Date.now() < deadline)
-    await new Promise((r) => setTimeout(r, POLL_MS));
-  for (const g of groups) if (driver.groupAlive(g)) driver.signalGroup(g, 'SIGKILL');
+  await killSurvivors(driver, groups, REAP_GRACE_MS);
   return rows.length;
 }

@@ -5,11 +5,11 @@ import type { CronSpec } from '@nightshift/manifest';
 import type { ProcessDriver } from '../drivers/index.js';
 import type { EventBus } from '../events/index.js';
 import type { Clock } from '../runtime/clock.js';
-import type { EnvTarget } from '../runtime/environment.js';
-import type { OutputSink } from '../runtime/output.js';
+import type { EnvTarget } from '../process/environment.js';
+import type { OutputSink } from '../process/output.js';
 import * as cron from '../store/cron.js';
 import type { Db } from '../store/db.js';
-import type { LiveRelease } from '../supervisor/supervisor.js';
+import type { LiveRelease } from '../releases/live.js';
 import { claimQueued } from './claim.js';
 import { RunExecution, type RunEnd } from './execution.js';
 

@@ -1,7 +1,7 @@
 import type { CronJobEntry, CronRunEntry } from '@nightshift/protocol';
 import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
 import * as cron from '../store/cron.js';
-import type { LiveRelease } from '../supervisor/supervisor.js';
+import type { LiveRelease } from '../releases/live.js';
 import { claimManual, claimSlot, type SlotClaim } from './claim.js';
 import { toJobEntry, toRunEntry } from './entries.js';
 import { jobNotFound, overlapRefused, runNotFound } from './errors.js';

@@ -7,7 +7,7 @@
  * let keyring = keyringNeededAtStart(db, paths.masterKey, process.env.NIGHTSHIFT_MASTER_KEY) ? open() : null; // or refuse to start
  * const secrets = new SecretsService({ …, keyFile: paths.masterKey, keyring: () => (keyring ??= open()), … });
  * buildEnvironment({ …, configVars: secrets.configVars(app), secrets: secrets.values(app, spec.secrets) }, target);
- * new Releases({ …, preflight: (spec) => secrets.preflight(spec) });
+ * new Apps({ …, preflight: (spec) => secrets.preflight(spec) });
  * ```
  *
  * Contract, in short:

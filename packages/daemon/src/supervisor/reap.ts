@@ -1,9 +1,9 @@
 import type { ProcessDriver } from '../drivers/index.js';
 import type { EventBus } from '../events/index.js';
+import { killSurvivors } from '../process/stop-group.js';
 import * as store from '../store/index.js';
 
 const REAP_GRACE_MS = 3_000;
-const POLL_MS = 25;
 
 /**
  * After a daemon crash, the previous incarnation's replicas still run (each in its own group) but their
@@ -32,12 +32,8 @@ export async function reapPrevious(db: store.Db, driver: ProcessDriver, bus: Eve
   for (const group of store.listOverlapGroups(db)) consider(group);
   store.clearOverlapGroups(db);
   if (targets.length > 0) log(`stopping ${targets.length} process group(s) left by the previous daemon (SIGKILL after ${REAP_GRACE_MS / 1000} s)`);
-  const deadline = Date.now() + REAP_GRACE_MS;
-  while (targets.some((t) => driver.groupAlive(t.pid)) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, POLL_MS));
-  }
+  await killSurvivors(driver, targets.map((t) => t.pid), REAP_GRACE_MS);
   for (const t of targets) {
-    if (driver.groupAlive(t.pid)) driver.signalGroup(t.pid, 'SIGKILL');
     bus.emit({
       type: 'replica:reaped',
       app: t.app,

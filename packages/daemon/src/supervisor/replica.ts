@@ -1,7 +1,8 @@
 import type { ProcessDriver, ProcessHandle } from '../drivers/index.js';
 import type { EventBus } from '../events/index.js';
 import type { Clock } from '../runtime/clock.js';
-import type { OutputSink } from '../runtime/output.js';
+import type { OutputSink } from '../process/output.js';
+import { watchGroupGone } from '../process/stop-group.js';
 import { after, systemTimers, type Timer, type Timers } from '../runtime/timers.js';
 import {
   type Effect,
@@ -33,7 +34,6 @@ export interface ReplicaDeps {
   readonly timers?: Timers;
 }
 
-const GROUP_POLL_MS = 25;
 /** How long a crash waits for the tail of the output before reporting the last lines. */
 const OUTPUT_SETTLE_MS = 150;
 
@@ -53,7 +53,8 @@ export class ReplicaRunner {
   #launch: Launch | null = null;
   #spawnError: string | null = null;
   #timers = new Set<Timer>();
-  #watch: NodeJS.Timeout | null = null;
+  /** Cancels the watch for the group's end, while one runs. */
+  #watch: (() => void) | null = null;
   #waiters = new Set<() => void>();
   #resolveLaunch: () => Launch;
   #resolvePolicy: () => LifecyclePolicy;
@@ -146,7 +147,7 @@ export class ReplicaRunner {
   dispose(): void {
     for (const t of this.#timers) t.cancel();
     this.#timers.clear();
-    if (this.#watch) clearInterval(this.#watch);
+    this.#watch?.();
     this.#watch = null;
   }
 
@@ -256,16 +257,14 @@ export class ReplicaRunner {
 
   #watchGroup(): void {
     if (this.#watch) return;
-    const pid = this.#pid;
-    const check = () => {
-      if (pid === null || !this.#deps.driver.groupAlive(pid)) {
-        if (this.#watch) clearInterval(this.#watch);
-        this.#watch = null;
-        this.dispatch({ type: 'group-gone' });
-      }
-    };
-    this.#watch = setInterval(check, GROUP_POLL_MS);
-    check();
+    let gone = false;
+    const cancel = watchGroupGone(this.#deps.driver, this.#pid, () => {
+      gone = true;
+      this.#watch = null;
+      this.dispatch({ type: 'group-gone' });
+    });
+    // A group already gone is reported at once, before there is a watch to keep.
+    if (!gone) this.#watch = cancel;
   }
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatSyslog, frameOctetCounted, lokiBody, ndjsonRecord } from '../../src/logs/drains/index.js';
-import { parseDrainUrl } from '../../src/logs/index.js';
+import { formatSyslog, frameOctetCounted, lokiBody, ndjsonRecord } from '../../src/drains/index.js';
+import { parseDrainUrl } from '../../src/drains/index.js';
 import type { LogLine } from '../../src/logs/index.js';
 
 const line: LogLine = {

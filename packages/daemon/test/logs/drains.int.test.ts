@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createDrain, type Drain, type LogLine } from '../../src/logs/index.js';
+import { createDrain, type Drain } from '../../src/drains/index.js';
+import type { LogLine } from '../../src/logs/index.js';
 import { useTempDir } from './helpers.js';
 import { ensureRsyslog, freePort, httpReceiver, selfSignedCert, startRsyslog, tlsSyslogReceiver, waitFor } from './receivers.js';
 

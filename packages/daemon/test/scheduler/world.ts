@@ -6,10 +6,10 @@ import { createLocalDriver } from '../../src/drivers/index.js';
 import { EventBus, type DaemonEvent } from '../../src/events/index.js';
 import { createLogService, type LogService } from '../../src/logs/index.js';
 import type { Clock } from '../../src/runtime/clock.js';
-import { buildEnvironment, pickBase } from '../../src/runtime/environment.js';
+import { buildEnvironment, pickBase } from '../../src/process/environment.js';
 import { Scheduler, type SchedulerOptions } from '../../src/scheduler/index.js';
 import { ensureApp, openDb, type Db } from '../../src/store/index.js';
-import type { LiveRelease } from '../../src/supervisor/supervisor.js';
+import type { LiveRelease } from '../../src/releases/live.js';
 
 /** A clock a test moves by hand, or the system clock when `at` is null. */
 export class TestClock implements Clock {

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createDrain } from '../../src/logs/index.js';
+import { createDrain } from '../../src/drains/index.js';
 import { httpReceiver, waitFor } from '../logs/receivers.js';
 import { makeWorld, useTempDir } from './helpers.js';
 

@@ -1,10 +1,10 @@
 import type { Router } from '../http/router.js';
 import { sendSse } from '../http/stream.js';
 import type { EventEntry } from '@nightshift/protocol';
-import * as store from '../../store/index.js';
+import type { EventRow } from '../../store/index.js';
 import type { ApiServices } from '../services.js';
 
-const toEntry = (e: store.EventRow): EventEntry => ({
+const toEntry = (e: EventRow): EventEntry => ({
   id: e.id,
   time: new Date(e.time).toISOString(),
   type: e.type,
@@ -19,7 +19,7 @@ const toEntry = (e: store.EventRow): EventEntry => ({
 export function eventRoutes(r: Router, s: ApiServices): void {
   const list = (app: string | undefined, limitParam: string | undefined) => {
     const limit = Math.min(Math.max(Number(limitParam ?? 50) || 50, 1), 10_000);
-    return store.listEvents(s.db, { ...(app ? { app } : {}), limit }).map(toEntry);
+    return s.timeline.list({ ...(app ? { app } : {}), limit }).map(toEntry);
   };
   r.get('/events', (c) => c.json(list(c.query('app'), c.query('n'))));
   r.get('/apps/:app/events', (c) => c.json(list(c.param('app'), c.query('n'))));
@@ -29,7 +29,7 @@ export function eventRoutes(r: Router, s: ApiServices): void {
     const app = c.param('app');
     const lastId = Number(c.header('last-event-id') ?? c.query('after') ?? NaN);
     return sendSse(c, async (stream) => {
-      let cursor = Number.isFinite(lastId) ? lastId : (store.listEvents(s.db, { app, limit: 1 })[0]?.id ?? 0);
+      let cursor = Number.isFinite(lastId) ? lastId : (s.timeline.list({ app, limit: 1 })[0]?.id ?? 0);
       let wake: (() => void) | null = null;
       const unsubscribe = s.bus.subscribe((event) => {
         if (event.app === app) wake?.();
@@ -40,7 +40,7 @@ export function eventRoutes(r: Router, s: ApiServices): void {
       });
       try {
         while (!stream.aborted) {
-          for (const e of store.listEvents(s.db, { app, afterId: cursor, limit: 500 })) {
+          for (const e of s.timeline.list({ app, afterId: cursor, limit: 500 })) {
             await stream.writeSSE({ id: String(e.id), event: 'event', data: JSON.stringify(toEntry(e)) });
             cursor = e.id;
           }

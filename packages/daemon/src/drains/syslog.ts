@@ -1,7 +1,7 @@
 import { isIP, connect as netConnect, type Socket } from 'node:net';
-import type { LogLine } from '../types.js';
+import type { LogLine } from '../logs/types.js';
 import { DeliveryError, type Transport } from './transport.js';
-import { nodeTls } from '../../runtime/builtins.js';
+import { nodeTls } from '../runtime/builtins.js';
 
 /** Our SD-ID; 32473 is the private enterprise number RFC 5612 reserves for documentation and examples. */
 const SD_ID = 'nightshift@32473';

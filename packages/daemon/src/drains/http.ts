@@ -1,6 +1,6 @@
-import type { LogLine } from '../types.js';
+import type { LogLine } from '../logs/types.js';
 import { DeliveryError, type Transport } from './transport.js';
-import { nodeHttp, nodeHttps, nodeZlib } from '../../runtime/builtins.js';
+import { nodeHttp, nodeHttps, nodeZlib } from '../runtime/builtins.js';
 
 
 export interface HttpOptions {

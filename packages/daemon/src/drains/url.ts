@@ -1,4 +1,4 @@
-import { LogError } from '../errors.js';
+import { LogError } from '../logs/errors.js';
 
 /** Where a drain sends lines, parsed from its URL. */
 export type DrainEndpoint =
@@ -51,15 +51,34 @@ function withoutCredentials(url: URL): { url: URL; authorization: string | null 
   return { url: clean, authorization: `Basic ${Buffer.from(credentials).toString('base64')}` };
 }
 
-/** The URL as safe to show: without its password. */
-export function redactUrl(text: string): string {
-  return text.replace(/\/\/([^/@:]*):[^/@]*@/, '//$1:***@');
+/** Query keys whose values are credentials as often as not (`?token=…`, `?api_key=…`). */
+const SECRET_QUERY_KEY = /token|key|secret|pass/i;
+
+/**
+ * A drain URL as safe to show in events, listings and errors: its password and token-like query values
+ * replaced by `***`. Text that is not a URL (an error about it is being written) is masked the same way by
+ * pattern, so a malformed URL never shows its credentials either.
+ */
+export function maskUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return text
+      .replace(/\/\/([^/@:]*):[^/@]*@/, '//$1:***@')
+      .replace(/([?&][^=&#]*(?:token|key|secret|pass)[^=&#]*=)[^&#]*/gi, '$1***');
+  }
+  if (url.password) url.password = '***';
+  for (const key of [...url.searchParams.keys()]) {
+    if (SECRET_QUERY_KEY.test(key)) url.searchParams.set(key, '***');
+  }
+  return url.toString();
 }
 
 function invalid(text: string, why: string, cause?: unknown): LogError {
   return new LogError(
     'NS_DRAIN_URL_INVALID',
-    `drain URL ${JSON.stringify(redactUrl(text))} is not valid: ${why}`,
+    `drain URL ${JSON.stringify(maskUrl(text))} is not valid: ${why}`,
     `use one of ${DRAIN_SCHEMES.join(', ')}, e.g. syslog+tls://logs.example.com:6514 or https://collector.example.com/ingest`,
     { cause },
   );

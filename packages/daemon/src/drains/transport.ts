@@ -1,4 +1,4 @@
-import type { LogLine } from '../types.js';
+import type { LogLine } from '../logs/types.js';
 
 /** How a drain reaches its receiver. `send` resolves once the batch is delivered. */
 export interface Transport {

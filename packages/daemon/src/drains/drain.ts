@@ -1,9 +1,9 @@
 import { hostname as osHostname } from 'node:os';
-import type { LogLine } from '../types.js';
+import type { LogLine } from '../logs/types.js';
 import { lokiTransport, ndjsonTransport } from './http.js';
 import { syslogTransport } from './syslog.js';
 import { DeliveryError, type Transport } from './transport.js';
-import { parseDrainUrl, redactUrl } from './url.js';
+import { maskUrl, parseDrainUrl } from './url.js';
 
 export interface DrainOptions {
   /** Told how many more lines could not be delivered (overflowed or refused); at most once per `reportIntervalMs`. */
@@ -44,7 +44,7 @@ export function createDrain(url: string, options: DrainOptions = {}): Drain {
       : endpoint.kind === 'https'
         ? ndjsonTransport({ ...endpoint, ca: options.ca, timeoutMs })
         : lokiTransport({ ...endpoint, ca: options.ca, timeoutMs });
-  return new Drain(redactUrl(url), transport, options);
+  return new Drain(maskUrl(url), transport, options);
 }
 
 /**

@@ -1,0 +1,74 @@
+import type { AppEntry, DeployResponse, ReleaseEntry, ScaleRequest } from '@nightshift/protocol';
+import type { AppsDeps } from './deps.js';
+import { deploy, type DeployOptions } from './deploy.js';
+import { destroy } from './destroy.js';
+import { restart, restartProcesses } from './restart.js';
+import { restoreApps } from './restore.js';
+import { rollback } from './rollback.js';
+import { scale, setStopped, type ScaleResult } from './scale.js';
+import { knownApp, listApps, listReleases, runningApp } from './views.js';
+
+/**
+ * The app use cases behind one object for the API and the composition root. The only code that changes an
+ * app's desired state; each change runs in the app's turn of `deps.queue`. Identity: one per daemon.
+ */
+export class Apps {
+  readonly #deps: AppsDeps;
+
+  constructor(deps: AppsDeps) {
+    this.#deps = deps;
+  }
+
+  list(): AppEntry[] {
+    return listApps(this.#deps.db, this.#deps.supervisor);
+  }
+
+  releases(app: string): ReleaseEntry[] {
+    return listReleases(this.#deps.db, app);
+  }
+
+  /** Throws `NS_APP_NOT_FOUND` unless the daemon knows `app`. */
+  known(app: string): string {
+    return knownApp(this.#deps.db, app);
+  }
+
+  /** Throws unless `app` runs a live release. */
+  running(app: string): string {
+    return runningApp(this.#deps.db, this.#deps.supervisor, app);
+  }
+
+  deploy(opts: DeployOptions): Promise<DeployResponse> {
+    return deploy(this.#deps, opts);
+  }
+
+  rollback(app: string, target?: number): Promise<{ app: string; release: string; previous: string }> {
+    return rollback(this.#deps, app, target);
+  }
+
+  scale(app: string, changes: ScaleRequest['changes']): Promise<ScaleResult[]> {
+    return scale(this.#deps, app, changes);
+  }
+
+  setStopped(app: string, process: string, stopped: boolean): Promise<void> {
+    return setStopped(this.#deps, app, process, stopped);
+  }
+
+  /** `nightshift restart [PROC]`, with its `process:restarted` event. */
+  restart(app: string, process?: string): Promise<void> {
+    return restart(this.#deps, app, process);
+  }
+
+  /** A rolling restart of every process without an event of its own (the caller, e.g. a secret change, says why). */
+  restartAll(app: string): Promise<void> {
+    return restartProcesses(this.#deps, app);
+  }
+
+  destroy(app: string): Promise<void> {
+    return destroy(this.#deps, app);
+  }
+
+  /** Starts every app's live release again at daemon start (see `restoreApps`). */
+  restoreAll(stopping: () => boolean): Promise<void[]> {
+    return restoreApps(this.#deps, stopping);
+  }
+}

@@ -1,0 +1,57 @@
+import { buildEnvironment, type EnvTarget } from '../process/environment.js';
+import type { LiveRelease } from '../releases/live.js';
+import { perTurn } from '../runtime/per-turn.js';
+
+/** Where an app's own layers of the environment come from. */
+export interface AppEnvSources {
+  /** The daemon's variables that pass through (PATH, HOME, LANG). */
+  readonly base: Readonly<Record<string, string>>;
+  readonly region: string;
+  readonly configVars: (app: string) => Record<string, string>;
+  /** The decrypted values of the named secrets (throws for one that fails authentication). */
+  readonly secrets: (app: string, names: readonly string[]) => Record<string, string>;
+}
+
+/** The environments of an app's processes, each built from the release and the app's current vars and secrets. */
+export interface AppEnvironments {
+  /** A replica's, a cron run's or a one-off's environment (DESIGN §3). */
+  readonly environment: (release: LiveRelease, target: EnvTarget) => Record<string, string>;
+  /** The environment of a one-off command: a process type's (web's PORT included), or the app's without PORT. */
+  readonly oneOff: (release: LiveRelease, process: string | null) => Record<string, string>;
+  /** The predeploy hook's: the app's, without PORT. */
+  readonly predeploy: (release: LiveRelease) => Record<string, string>;
+}
+
+export function appEnvironments(sources: AppEnvSources): AppEnvironments {
+  // One read of the vars and one decryption per app and turn: a reconcile starts many replicas in one pass.
+  const appInputs = perTurn(
+    (release: LiveRelease) => `${release.spec.name}@${release.version}`,
+    (release: LiveRelease) => ({
+      configVars: sources.configVars(release.spec.name),
+      secrets: sources.secrets(release.spec.name, release.spec.secrets),
+    }),
+  );
+  const environment = (release: LiveRelease, target: EnvTarget) =>
+    buildEnvironment(
+      {
+        spec: release.spec,
+        release: `v${release.version}`,
+        region: sources.region,
+        base: { ...sources.base, ...release.runtimeEnv },
+        ...appInputs(release),
+        redis: null,
+      },
+      target,
+    );
+  return {
+    environment,
+    oneOff: (release, proc) =>
+      environment(
+        release,
+        proc === 'web' && release.spec.web
+          ? { kind: 'one-off', process: 'web', port: release.spec.web.port }
+          : { kind: 'one-off', process: proc },
+      ),
+    predeploy: (release) => environment(release, { kind: 'one-off', process: null }),
+  };
+}

@@ -1,0 +1,36 @@
+import type { ExitInfo, PsEntry } from '@nightshift/protocol';
+import type { AppRuntime } from './app-runtime.js';
+import type { ReplicaRunner } from './replica.js';
+
+/** The `ps` lines of the named apps (those not running are skipped), processes in name order. */
+export function psOf(apps: ReadonlyMap<string, AppRuntime>, names: readonly string[]): PsEntry[] {
+  const out: PsEntry[] = [];
+  for (const name of names) {
+    const rt = apps.get(name);
+    if (!rt) continue;
+    // Code-unit order (names are ASCII): localeCompare would map ICU's collation data into the daemon.
+    for (const [, runners] of [...rt.runners.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      for (const r of runners) out.push(psEntry(name, r));
+    }
+  }
+  return out;
+}
+
+function psEntry(app: string, r: ReplicaRunner): PsEntry {
+  const s = r.state;
+  const lastExit: ExitInfo | null = s.lastExit
+    ? { code: s.lastExit.code, signal: s.lastExit.signal, at: new Date(s.lastExit.at).toISOString() }
+    : null;
+  return {
+    app,
+    process: r.process,
+    replica: r.name,
+    state: s.status,
+    // A replica in backoff keeps its last pid for reaping; shown, it would name a process that is gone.
+    pid: s.status === 'running' || s.status === 'starting' || s.status === 'stopping' ? r.pid : null,
+    startedAt: s.startedAt === null ? null : new Date(s.startedAt).toISOString(),
+    restarts: s.restarts,
+    lastExit,
+    release: r.release === null ? null : `v${r.release}`,
+  };
+}
