@@ -10,16 +10,34 @@ const pureGlobs = [
   'packages/daemon/src/supervisor/pure/**',
   'packages/daemon/src/scheduler/pure/**',
 ];
-const impure = ['fs', 'fs/promises', 'child_process', 'net', 'http', 'https', 'dgram', 'tls', 'cluster'].flatMap(
-  (m) => [`node:${m}`, m],
-);
+const impure = [
+  'fs',
+  'fs/promises',
+  'child_process',
+  'net',
+  'http',
+  'https',
+  'dgram',
+  'tls',
+  'cluster',
+].flatMap((m) => [`node:${m}`, m]);
 
 // Deep imports bypass a package's API; the subpaths its exports map declares on purpose are the exceptions
 // (`names`: the manifest's dependency-free constants the daemon needs without zod; `bundle`: the daemon as one file).
 const DEEP_IMPORTS = ['@nightshift/*/*', '!@nightshift/manifest/names', '!@nightshift/daemon/bundle'];
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'packages/dashboard/**', '**/*.mjs', '**/*.js', 'examples/**', 'vitest.config.ts'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'packages/dashboard/**',
+      '**/*.mjs',
+      '**/*.js',
+      'examples/**',
+      'vitest.config.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -28,7 +46,14 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: DEEP_IMPORTS, message: 'Import a package through its index or a subpath its exports map declares.' }] },
+        {
+          patterns: [
+            {
+              group: DEEP_IMPORTS,
+              message: 'Import a package through its index or a subpath its exports map declares.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -39,13 +64,24 @@ export default tseslint.config(
         'error',
         {
           paths: impure.map((name) => ({ name, message: 'PURE code: pass effects in from the shell.' })),
-          patterns: [{ group: DEEP_IMPORTS, message: 'Import a package through its index or a subpath its exports map declares.' }],
+          patterns: [
+            {
+              group: DEEP_IMPORTS,
+              message: 'Import a package through its index or a subpath its exports map declares.',
+            },
+          ],
         },
       ],
       'no-restricted-syntax': [
         'error',
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'PURE code: take `now`.' },
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'PURE code: take `now`.' },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'PURE code: take `now`.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'PURE code: take `now`.',
+        },
       ],
     },
   },

@@ -5,7 +5,10 @@ import { rssMb, sleep, startBenchDaemon } from './lib/daemon.mjs';
 const SECONDS = Number(process.env.BENCH_CRASHLOOP_SECONDS ?? 120);
 
 async function measure(d, name, start) {
-  const dir = d.writeApp(name, `workers:\n  - name: w\n    start: ${start}\n    replicas: 10\n    stop_grace: 2s\n    restart: { backoff: 100ms, max_backoff: 100ms }\n`);
+  const dir = d.writeApp(
+    name,
+    `workers:\n  - name: w\n    start: ${start}\n    replicas: 10\n    stop_grace: 2s\n    restart: { backoff: 100ms, max_backoff: 100ms }\n`,
+  );
   await d.cli(['up'], dir);
   await sleep(3000);
   if (global.gc) global.gc();
@@ -15,7 +18,9 @@ async function measure(d, name, start) {
   const ps = JSON.parse(await d.cli(['ps', '--json', '--app', name]));
   const restarts = ps.reduce((n, r) => n + r.restarts, 0);
   await d.cli(['apps', 'destroy', name, '--confirm', name]);
-  return { metrics: { 'RSS before MB': before, 'RSS after MB': after, 'growth MB': after - before, restarts } };
+  return {
+    metrics: { 'RSS before MB': before, 'RSS after MB': after, 'growth MB': after - before, restarts },
+  };
 }
 
 export default {

@@ -10,7 +10,10 @@ export default {
   warmup: 2,
   async setup() {
     const d = await startBenchDaemon();
-    const dir = d.writeApp('bench', `workers:\n  - name: idle\n    start: sleep 100000\n    replicas: ${N}\n    stop_grace: 2s\n`);
+    const dir = d.writeApp(
+      'bench',
+      `workers:\n  - name: idle\n    start: sleep 100000\n    replicas: ${N}\n    stop_grace: 2s\n`,
+    );
     await d.cli(['up'], dir);
     return { d, dir };
   },
@@ -24,7 +27,14 @@ export default {
     },
   },
   cases: [
-    { name: 'nightshift ps', run: ({ d, dir }) => void execFileSync(process.execPath, [BIN, 'ps'], { cwd: dir, env: d.env }) },
-    { name: 'nightshift ps --json', run: ({ d, dir }) => void execFileSync(process.execPath, [BIN, 'ps', '--json'], { cwd: dir, env: d.env }) },
+    {
+      name: 'nightshift ps',
+      run: ({ d, dir }) => void execFileSync(process.execPath, [BIN, 'ps'], { cwd: dir, env: d.env }),
+    },
+    {
+      name: 'nightshift ps --json',
+      run: ({ d, dir }) =>
+        void execFileSync(process.execPath, [BIN, 'ps', '--json'], { cwd: dir, env: d.env }),
+    },
   ],
 };

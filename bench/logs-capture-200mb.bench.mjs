@@ -12,6 +12,9 @@ export default {
   baseline: { name: 'node emit.js > file', run: () => toFile(COUNT, LINE_BYTES) },
   cases: [
     { name: 'through the log pipeline (in process)', run: () => throughPipeline(COUNT, LINE_BYTES) },
-    { name: 'in a stand-in daemon process (wall time includes its start-up)', run: () => inStandInDaemon(COUNT, LINE_BYTES) },
+    {
+      name: 'in a stand-in daemon process (wall time includes its start-up)',
+      run: () => inStandInDaemon(COUNT, LINE_BYTES),
+    },
   ],
 };

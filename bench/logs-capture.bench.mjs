@@ -11,6 +11,9 @@ export default {
   baseline: { name: 'node emit.js > file', run: () => toFile(COUNT, 0) },
   cases: [
     { name: 'through the log pipeline (in process)', run: () => throughPipeline(COUNT, 0) },
-    { name: 'in a stand-in daemon process (wall time includes its start-up)', run: () => inStandInDaemon(COUNT, 0) },
+    {
+      name: 'in a stand-in daemon process (wall time includes its start-up)',
+      run: () => inStandInDaemon(COUNT, 0),
+    },
   ],
 };

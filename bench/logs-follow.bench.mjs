@@ -50,7 +50,11 @@ async function followed() {
       }
     })();
     const child = spawn(process.execPath, [ticker, String(COUNT)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await Promise.all([logs.capture({ app: 'bench', process: 'emails', source: 'emails.1' }, 'out', child.stdout), once(child, 'exit'), reading]);
+    await Promise.all([
+      logs.capture({ app: 'bench', process: 'emails', source: 'emails.1' }, 'out', child.stdout),
+      once(child, 'exit'),
+      reading,
+    ]);
     return summary(latencies);
   } finally {
     await logs.close();

@@ -12,7 +12,10 @@ const logsUrl = new URL('../packages/daemon/dist/logs/index.js', import.meta.url
 const redactorUrl = new URL('../packages/daemon/dist/secrets/redactor.js', import.meta.url);
 
 function secrets(n) {
-  return Array.from({ length: n }, (_, i) => [`SECRET_${i}`, `postgres://svc${i}:${(i * 7919).toString(36)}-pw-${i}@db${i}.internal/app`]);
+  return Array.from({ length: n }, (_, i) => [
+    `SECRET_${i}`,
+    `postgres://svc${i}:${(i * 7919).toString(36)}-pw-${i}@db${i}.internal/app`,
+  ]);
 }
 
 /** ~64 KiB chunks of numbered lines; every `every`-th line ends with a secret value (0: never). */

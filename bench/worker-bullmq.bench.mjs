@@ -25,7 +25,9 @@ const devNull = () => new Writable({ write: (_chunk, _encoding, done) => done() 
 async function fill(name) {
   const queue = new Queue(name, { connection, prefix: PREFIX });
   for (let i = 0; i < JOBS; i += 1000) {
-    await queue.addBulk(Array.from({ length: Math.min(1000, JOBS - i) }, (_, k) => ({ name: 'noop', data: { n: i + k } })));
+    await queue.addBulk(
+      Array.from({ length: Math.min(1000, JOBS - i) }, (_, k) => ({ name: 'noop', data: { n: i + k } })),
+    );
   }
   await queue.close();
   return name;
@@ -56,7 +58,12 @@ async function bare(ctx) {
   const name = await ctx.bare.take();
   const counter = untilCount(JOBS);
   const started = performance.now();
-  const worker = new Worker(name, async () => void counter.tick(), { connection, prefix: PREFIX, concurrency: CONCURRENCY, removeOnComplete });
+  const worker = new Worker(name, async () => void counter.tick(), {
+    connection,
+    prefix: PREFIX,
+    concurrency: CONCURRENCY,
+    removeOnComplete,
+  });
   await counter.finished;
   await worker.close();
   return { metrics: { 'jobs/s': JOBS / ((performance.now() - started) / 1000) } };
@@ -89,7 +96,8 @@ export default {
   async setup() {
     const ctx = { bare: queuesFor('bare'), sdk: queuesFor('sdk'), sdkNoTrace: queuesFor('sdk-notrace') };
     // Interleaved, so no entry always gets the oldest (or newest) queues.
-    for (let round = 0; round < RUNS + WARMUP; round++) for (const entry of [ctx.bare, ctx.sdk, ctx.sdkNoTrace]) await entry.prepare(1);
+    for (let round = 0; round < RUNS + WARMUP; round++)
+      for (const entry of [ctx.bare, ctx.sdk, ctx.sdkNoTrace]) await entry.prepare(1);
     return ctx;
   },
   async teardown() {
@@ -105,7 +113,10 @@ export default {
   },
   baseline: { name: 'bare BullMQ Worker', run: bare },
   cases: [
-    { name: '@nightshift/worker (defaults; @opentelemetry/api installed, no SDK registered)', run: sdk('sdk', {}) },
+    {
+      name: '@nightshift/worker (defaults; @opentelemetry/api installed, no SDK registered)',
+      run: sdk('sdk', {}),
+    },
     { name: '@nightshift/worker, tracing off', run: sdk('sdkNoTrace', { tracing: false }) },
   ],
 };

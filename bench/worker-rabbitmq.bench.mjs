@@ -28,7 +28,13 @@ async function fill(name) {
   created.push(name, `${name}.dead`);
   for (let n = 0; n < JOBS; n++) {
     const body = Buffer.from(JSON.stringify({ n }));
-    if (!channel.sendToQueue(name, body, { contentType: 'application/json', messageId: `m${n}`, persistent: true })) {
+    if (
+      !channel.sendToQueue(name, body, {
+        contentType: 'application/json',
+        messageId: `m${n}`,
+        persistent: true,
+      })
+    ) {
       await new Promise((resolve) => channel.once('drain', resolve));
     }
     if (n % 2000 === 1999) await channel.waitForConfirms();
@@ -85,7 +91,12 @@ function sdk(label, options) {
     const counter = untilCount(JOBS);
     const started = performance.now();
     const worker = await runWorker(
-      defineWorker({ name: 'bench', source: rabbitmq({ queue: name }), concurrency: CONCURRENCY, handle: async () => void counter.tick() }),
+      defineWorker({
+        name: 'bench',
+        source: rabbitmq({ queue: name }),
+        concurrency: CONCURRENCY,
+        handle: async () => void counter.tick(),
+      }),
       { env: { AMQP_URL }, handleSignals: false, logDestination: devNull(), ...options },
     );
     await counter.finished;
@@ -101,7 +112,8 @@ export default {
   async setup() {
     const ctx = { bare: queuesFor('bare'), sdk: queuesFor('sdk'), sdkNoTrace: queuesFor('sdk-notrace') };
     // Interleaved, so no entry always gets the oldest (or newest) queues.
-    for (let round = 0; round < RUNS + WARMUP; round++) for (const entry of [ctx.bare, ctx.sdk, ctx.sdkNoTrace]) await entry.prepare(1);
+    for (let round = 0; round < RUNS + WARMUP; round++)
+      for (const entry of [ctx.bare, ctx.sdk, ctx.sdkNoTrace]) await entry.prepare(1);
     return ctx;
   },
   async teardown() {
@@ -116,7 +128,10 @@ export default {
   },
   baseline: { name: 'bare amqplib consumer, prefetch 10', run: bare },
   cases: [
-    { name: '@nightshift/worker (defaults; @opentelemetry/api installed, no SDK registered)', run: sdk('sdk', {}) },
+    {
+      name: '@nightshift/worker (defaults; @opentelemetry/api installed, no SDK registered)',
+      run: sdk('sdk', {}),
+    },
     { name: '@nightshift/worker, tracing off', run: sdk('sdkNoTrace', { tracing: false }) },
   ],
 };

@@ -35,7 +35,13 @@ await build({
   // The daemon is its own bundle (below), reached through daemon-entry.js or a lazy import.
   external: [/^node:/, /^@nightshift\/daemon/],
   logLevel: 'warn',
-  output: { dir: join(cli, 'dist', 'bundle'), format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: '[name]-[hash].cjs', ...LEAN },
+  output: {
+    dir: join(cli, 'dist', 'bundle'),
+    format: 'cjs',
+    entryFileNames: '[name].cjs',
+    chunkFileNames: '[name]-[hash].cjs',
+    ...LEAN,
+  },
 });
 
 for (const [from, to] of [

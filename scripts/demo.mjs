@@ -9,8 +9,13 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'packages', 'cli', 'bin', 'nightshift.js');
 const app = join(root, 'examples', 'hello');
 const home = process.env.NIGHTSHIFT_HOME ?? mkdtempSync(join(tmpdir(), 'nightshift-demo-'));
-const env = { ...process.env, NIGHTSHIFT_HOME: home, NIGHTSHIFT_HTTP_PORT: process.env.NIGHTSHIFT_HTTP_PORT ?? '0' };
-const ns = (args, opts = {}) => spawnSync(process.execPath, [bin, ...args], { cwd: app, env, stdio: 'inherit', ...opts });
+const env = {
+  ...process.env,
+  NIGHTSHIFT_HOME: home,
+  NIGHTSHIFT_HTTP_PORT: process.env.NIGHTSHIFT_HTTP_PORT ?? '0',
+};
+const ns = (args, opts = {}) =>
+  spawnSync(process.execPath, [bin, ...args], { cwd: app, env, stdio: 'inherit', ...opts });
 
 console.log(`\n== nightshift up (home: ${home})\n`);
 if (ns(['up']).status !== 0) process.exit(1);

@@ -11,8 +11,10 @@ try {
   process.exit(1);
 }
 const passed = report.numPassedTests ?? 0;
-const failed = (report.numFailedTests ?? 0);
+const failed = report.numFailedTests ?? 0;
 const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
-const suiteFailures = (report.testResults ?? []).filter((r) => r.status === 'failed' && r.assertionResults?.length === 0).length;
+const suiteFailures = (report.testResults ?? []).filter(
+  (r) => r.status === 'failed' && r.assertionResults?.length === 0,
+).length;
 console.log(`${passed} passed, ${failed + suiteFailures} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed + suiteFailures > 0 || passed === 0 ? 1 : 0);

@@ -62,7 +62,8 @@ export async function runBenchmark(def, options = {}) {
       }
     }
     // `ratioOf` names a metric when the wall time of a run holds more than what the target is about.
-    const compared = (i) => (def.ratioOf ? summary(samples[i].metrics[def.ratioOf] ?? [NaN]) : summary(samples[i].ms)).median;
+    const compared = (i) =>
+      (def.ratioOf ? summary(samples[i].metrics[def.ratioOf] ?? [NaN]) : summary(samples[i].ms)).median;
     const base = compared(0);
     const rows = entries.map((entry, i) => {
       const stats = summary(samples[i].ms);

@@ -51,7 +51,11 @@ describe('API access', () => {
     expect(argv).toEqual(expect.arrayContaining(['--max-semi-space-size=1', '--no-opt', '--no-sparkplug']));
     expect(procEnv(pid!)?.MALLOC_ARENA_MAX).toBe('2');
     await sb.cliOk(['up']);
-    const pids: number[] = await waitFor(() => (sb.userPids().length ? sb.userPids() : null), 10_000, 'the replica').then((p) => p ?? []);
+    const pids: number[] = await waitFor(
+      () => (sb.userPids().length ? sb.userPids() : null),
+      10_000,
+      'the replica',
+    ).then((p) => p ?? []);
     expect(procEnv(pids[0] ?? -1)?.MALLOC_ARENA_MAX).toBeUndefined();
     // The daemon's own argument parsing (it skips the CLI's command tree) still refuses what it does not know.
     const bad = await sb.cli(['daemon', '--prot', '7300']);
@@ -59,7 +63,9 @@ describe('API access', () => {
     expect(bad.stderr).toContain("Unknown option '--prot'");
 
     // It listens on loopback only (port 0 asked for a free one, written to the home) ...
-    const { httpPort } = JSON.parse(readFileSync(join(sb.home, 'daemon.json'), 'utf8')) as { httpPort: number };
+    const { httpPort } = JSON.parse(readFileSync(join(sb.home, 'daemon.json'), 'utf8')) as {
+      httpPort: number;
+    };
     expect(httpPort).toBeGreaterThan(0);
     const listening = readFileSync('/proc/net/tcp', 'utf8')
       .split('\n')

@@ -13,14 +13,28 @@ interface Answer {
   text: string;
 }
 
-function send(socket: string, method: string, path: string, body?: unknown, accept = 'application/json'): Promise<Answer> {
+function send(
+  socket: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  accept = 'application/json',
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const text = body === undefined ? undefined : JSON.stringify(body);
     const req = request(
-      { socketPath: socket, method, path, headers: { accept, ...(text ? { 'content-type': 'application/json' } : {}) } },
+      {
+        socketPath: socket,
+        method,
+        path,
+        headers: { accept, ...(text ? { 'content-type': 'application/json' } : {}) },
+      },
       (res) => {
         let out = '';
-        res.setEncoding('utf8').on('data', (c: string) => (out += c)).on('end', () => resolve({ status: res.statusCode ?? 0, text: out }));
+        res
+          .setEncoding('utf8')
+          .on('data', (c: string) => (out += c))
+          .on('end', () => resolve({ status: res.statusCode ?? 0, text: out }));
       },
     );
     req.on('error', reject);
@@ -31,22 +45,32 @@ function send(socket: string, method: string, path: string, body?: unknown, acce
 /** The first SSE message of `event` type with data, then the connection is dropped. */
 function firstEvent(socket: string, path: string, type: string): Promise<{ status: number; data: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ socketPath: socket, method: 'GET', path, headers: { accept: 'text/event-stream' } }, (res) => {
-      let buf = '';
-      res.setEncoding('utf8').on('data', (c: string) => {
-        buf += c;
-        for (const block of buf.split('\n\n').slice(0, -1)) {
-          const lines = block.split('\n');
-          const event = lines.find((l) => l.startsWith('event:'))?.slice(6).trim() ?? 'message';
-          const data = lines.filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
-          if (event === type && data) {
-            resolve({ status: res.statusCode ?? 0, data });
-            req.destroy();
-            return;
+    const req = request(
+      { socketPath: socket, method: 'GET', path, headers: { accept: 'text/event-stream' } },
+      (res) => {
+        let buf = '';
+        res.setEncoding('utf8').on('data', (c: string) => {
+          buf += c;
+          for (const block of buf.split('\n\n').slice(0, -1)) {
+            const lines = block.split('\n');
+            const event =
+              lines
+                .find((l) => l.startsWith('event:'))
+                ?.slice(6)
+                .trim() ?? 'message';
+            const data = lines
+              .filter((l) => l.startsWith('data:'))
+              .map((l) => l.slice(5).trimStart())
+              .join('\n');
+            if (event === type && data) {
+              resolve({ status: res.statusCode ?? 0, data });
+              req.destroy();
+              return;
+            }
           }
-        }
-      });
-    });
+        });
+      },
+    );
     req.on('error', (err: NodeJS.ErrnoException) => (err.code === 'ECONNRESET' ? undefined : reject(err)));
     req.end();
   });
@@ -72,20 +96,40 @@ describe('the API answers as the protocol declares (real daemon)', () => {
       called.add(route);
       expect(status, `${route.method} ${route.path}`).toBe(route.status ?? 200);
       const parsed = route.answer.safeParse(payload);
-      expect(parsed.success, `${route.method} ${route.path}: ${parsed.error?.message}\n${JSON.stringify(payload).slice(0, 500)}`).toBe(true);
+      expect(
+        parsed.success,
+        `${route.method} ${route.path}: ${parsed.error?.message}\n${JSON.stringify(payload).slice(0, 500)}`,
+      ).toBe(true);
     };
-    const call = async (route: RouteDeclaration, params: Record<string, string | number> = {}, body?: unknown, query = '') => {
-      const res = await send(socket, route.method, `${API_PREFIX}${pathOf(route, params)}${query}`, body ?? (route.method === 'POST' ? {} : undefined));
+    const call = async (
+      route: RouteDeclaration,
+      params: Record<string, string | number> = {},
+      body?: unknown,
+      query = '',
+    ) => {
+      const res = await send(
+        socket,
+        route.method,
+        `${API_PREFIX}${pathOf(route, params)}${query}`,
+        body ?? (route.method === 'POST' ? {} : undefined),
+      );
       let payload: unknown;
       try {
         payload = JSON.parse(res.text);
       } catch {
-        throw new Error(`${route.method} ${route.path}: ${res.status}, not JSON: ${JSON.stringify(res.text.slice(0, 300))}`);
+        throw new Error(
+          `${route.method} ${route.path}: ${res.status}, not JSON: ${JSON.stringify(res.text.slice(0, 300))}`,
+        );
       }
       check(route, res.status, payload);
       return payload as Record<string, unknown> & unknown[];
     };
-    const stream = async (route: RouteDeclaration, params: Record<string, string | number>, type: string, query = '') => {
+    const stream = async (
+      route: RouteDeclaration,
+      params: Record<string, string | number>,
+      type: string,
+      query = '',
+    ) => {
       const first = await firstEvent(socket, `${API_PREFIX}${pathOf(route, params)}${query}`, type);
       check(route, first.status, JSON.parse(first.data));
     };
@@ -102,7 +146,11 @@ describe('the API answers as the protocol declares (real daemon)', () => {
     await call(routes.events, {}, undefined, `?app=${app}&n=20`);
     await call(routes.appEvents, { app }, undefined, '?n=20');
     await stream(routes.eventStream, { app }, 'event', '?after=0');
-    await waitFor(async () => (await send(socket, 'GET', `${API_PREFIX}/apps/${app}/logs?n=5`)).text.includes('tick'), 10_000, 'a line');
+    await waitFor(
+      async () => (await send(socket, 'GET', `${API_PREFIX}/apps/${app}/logs?n=5`)).text.includes('tick'),
+      10_000,
+      'a line',
+    );
     await call(routes.logs, { app }, undefined, '?n=5');
     await stream(routes.logStream, { app }, 'line');
 
@@ -111,11 +159,22 @@ describe('the API answers as the protocol declares (real daemon)', () => {
     await call(routes.removeDrain, { app, id: drain.id as number });
 
     const oneOff = await call(routes.runOneOff, { app }, { argv: ['true'] });
-    await call(routes.oneOffFinished, { app }, { argv: ['true'], release: oneOff.release, exitCode: 0, signal: null, durationMs: 3 });
+    await call(
+      routes.oneOffFinished,
+      { app },
+      { argv: ['true'], release: oneOff.release, exitCode: 0, signal: null, durationMs: 3 },
+    );
 
     await call(routes.cronJobs, { app });
     const run = await call(routes.cronRun, { app, job: 'j' }, { force: false });
-    await waitFor(async () => JSON.parse((await send(socket, 'GET', `${API_PREFIX}/apps/${app}/cron/runs/${run.id as number}`)).text).status === 'succeeded', 10_000, 'the run');
+    await waitFor(
+      async () =>
+        JSON.parse(
+          (await send(socket, 'GET', `${API_PREFIX}/apps/${app}/cron/runs/${run.id as number}`)).text,
+        ).status === 'succeeded',
+      10_000,
+      'the run',
+    );
     await call(routes.cronRunInfo, { app, id: run.id as number });
     await call(routes.cronRunLogs, { app, id: run.id as number });
     await stream(routes.cronRunLogStream, { app, id: run.id as number }, 'line');

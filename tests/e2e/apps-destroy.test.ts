@@ -19,7 +19,8 @@ function onTerminal(sb: Sandbox, args: string[], typed: string): Promise<{ code:
       'script',
       ['--quiet', '--return', '--command', command, '/dev/null'],
       { cwd: sb.appDir, env: { ...process.env, ...sb.daemonEnv }, timeout: 60_000 },
-      (err, stdout) => resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, output: stdout }),
+      (err, stdout) =>
+        resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, output: stdout }),
     );
     // The prompt waits for a line; typing it before the question is printed is fine (the pty buffers it).
     child.stdin!.end(`${typed}\n`);

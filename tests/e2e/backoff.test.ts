@@ -40,8 +40,14 @@ describe('restart backoff (real processes)', () => {
     sb = new Sandbox('backoff');
     sb.writeApp(`workers:${CRASHER}    restart: { backoff: 500ms, max_backoff: 2s, reset_after: 1m }\n`);
     await sb.cliOk(['up']);
-    const { value: times, cost } = await startCostDuring(waitFor(() => (starts(sb).length >= 6 ? starts(sb) : null), 30_000, '6 starts'));
-    within(times.slice(1, 6).map((t, i) => t - times[i]!), [500, 1000, 2000, 2000, 2000], cost);
+    const { value: times, cost } = await startCostDuring(
+      waitFor(() => (starts(sb).length >= 6 ? starts(sb) : null), 30_000, '6 starts'),
+    );
+    within(
+      times.slice(1, 6).map((t, i) => t - times[i]!),
+      [500, 1000, 2000, 2000, 2000],
+      cost,
+    );
     const ps = await sb.ps();
     expect(ps[0]!.restarts).toBeGreaterThanOrEqual(5);
     expect(ps[0]!.lastExit).toMatchObject({ code: 1, signal: null });
@@ -56,9 +62,15 @@ describe('restart backoff (real processes)', () => {
       { 'run.sh': script },
     );
     await sb.cliOk(['up']);
-    const { value: times, cost } = await startCostDuring(waitFor(() => (starts(sb).length >= 5 ? starts(sb) : null), 30_000, '5 starts'));
+    const { value: times, cost } = await startCostDuring(
+      waitFor(() => (starts(sb).length >= 5 ? starts(sb) : null), 30_000, '5 starts'),
+    );
     // 500 ms, 1 s, then the 2 s run + 500 ms (reset), then 1 s; without the reset the third would be 2 s + 2 s.
-    within(times.slice(1, 5).map((t, i) => t - times[i]!), [500, 1000, 2500, 1000], cost);
+    within(
+      times.slice(1, 5).map((t, i) => t - times[i]!),
+      [500, 1000, 2500, 1000],
+      cost,
+    );
   });
 
   it('keeps restarting a crash loop with a 1 ms backoff: no replica is ever forgotten in backoff', async () => {
@@ -75,7 +87,9 @@ describe('restart backoff (real processes)', () => {
       const seen = await waitFor(
         async () => {
           const now = await sb.ps();
-          return now.length === 4 && now.every((r) => r.restarts > (before.get(r.replica) ?? -1)) ? now : null;
+          return now.length === 4 && now.every((r) => r.restarts > (before.get(r.replica) ?? -1))
+            ? now
+            : null;
         },
         30_000,
         `every replica restarting again (window ${window + 1}, counts before ${JSON.stringify([...before])})`,
@@ -90,13 +104,22 @@ describe('restart backoff (real processes)', () => {
     sb.writeApp(`workers:${CRASHER}`);
     await sb.cliOk(['up']);
     // While it waits out its backoff, ps shows the last exit and no pid (the process is gone).
-    const waiting = await waitFor(async () => (await sb.ps()).find((r) => r.state === 'backoff'), 5_000, 'the backoff state');
+    const waiting = await waitFor(
+      async () => (await sb.ps()).find((r) => r.state === 'backoff'),
+      5_000,
+      'the backoff state',
+    );
     expect(waiting).toMatchObject({ pid: null, restarts: 0, lastExit: { code: 1, signal: null } });
-    const { value: times, cost } = await startCostDuring(waitFor(() => (starts(sb).length >= 2 ? starts(sb) : null), 20_000, '2 starts', 200));
+    const { value: times, cost } = await startCostDuring(
+      waitFor(() => (starts(sb).length >= 2 ? starts(sb) : null), 20_000, '2 starts', 200),
+    );
     const gap = times[1]! - times[0]!;
     expect(gap).toBeGreaterThanOrEqual(10_000 - 30);
     expect(gap).toBeLessThanOrEqual(10_000 + Math.max(1_000, 3 * cost));
-    const events = JSON.parse((await sb.cliOk(['events', '--json', '--app', sb.app])).stdout) as { type: string; data: { code: number; restartInMs: number } }[];
+    const events = JSON.parse((await sb.cliOk(['events', '--json', '--app', sb.app])).stdout) as {
+      type: string;
+      data: { code: number; restartInMs: number };
+    }[];
     const crash = events.findLast((e) => e.type === 'replica:crashed')!; // newest first: the last is the first crash
     expect(crash.data).toMatchObject({ code: 1, restartInMs: 10_000 });
   }, 60_000);

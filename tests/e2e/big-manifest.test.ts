@@ -22,19 +22,27 @@ describe('big manifests cost the daemon nothing for good', () => {
     const manifest = join(sb.appDir, '.paas', 'app.yaml');
     const before = rssMb(pid);
 
-    writeFileSync(manifest, `name: ${sb.app}\nenv:\n${'  PAD: x\n'.repeat(1)}${Array.from({ length: 150_000 }, (_, i) => `  K${i}: v\n`).join('')}`);
+    writeFileSync(
+      manifest,
+      `name: ${sb.app}\nenv:\n${'  PAD: x\n'.repeat(1)}${Array.from({ length: 150_000 }, (_, i) => `  K${i}: v\n`).join('')}`,
+    );
     const huge = await sb.cli(['deploy', '-q']);
     expect(huge.code).toBe(1);
     expect(huge.stderr).toContain('NS_MANIFEST_TOO_LARGE');
 
     // Under the size limit, with 20,000 unknown keys: each deploy fails; the daemon keeps none of it.
-    writeFileSync(manifest, `name: ${sb.app}\n${Array.from({ length: 20_000 }, (_, i) => `k${i}: 1\n`).join('')}workers: []\n`);
+    writeFileSync(
+      manifest,
+      `name: ${sb.app}\n${Array.from({ length: 20_000 }, (_, i) => `k${i}: 1\n`).join('')}workers: []\n`,
+    );
     for (let i = 0; i < 5; i++) {
       const bad = await sb.cli(['deploy', '-q']);
       expect(bad.code).toBe(1);
       expect(bad.stderr).toContain('the manifest has 20000 error(s)');
       expect(bad.stderr).toMatch(/and 19,?900 more errors/);
-      expect(bad.stderr.split('\n').filter((l) => l.includes('NS_MANIFEST_UNKNOWN_KEY')).length).toBeLessThanOrEqual(100);
+      expect(
+        bad.stderr.split('\n').filter((l) => l.includes('NS_MANIFEST_UNKNOWN_KEY')).length,
+      ).toBeLessThanOrEqual(100);
     }
     await sleep(1_500);
     const after = rssMb(pid);

@@ -52,18 +52,35 @@ workers:
 `,
     );
     await sb.cliOk(['up'], {
-      env: { ...NETWORK, GOPROXY: 'https://go.internal', CORP_TOKEN_URL: 'https://auth.internal', NIGHTSHIFT_BUILD_ENV: 'GOPROXY, CORP_*', DAEMON_ONLY: 'x' },
+      env: {
+        ...NETWORK,
+        GOPROXY: 'https://go.internal',
+        CORP_TOKEN_URL: 'https://auth.internal',
+        NIGHTSHIFT_BUILD_ENV: 'GOPROXY, CORP_*',
+        DAEMON_ONLY: 'x',
+      },
     });
     const release = join(sb.home, 'apps', sb.app, 'releases', 'v1');
     const build = readEnvFile(join(release, 'build.env'));
     // The manifest's env wins over the daemon's value of the same name.
-    expect(build).toMatchObject({ ...NETWORK, PIP_INDEX_URL: 'https://manifest.example/simple', GOPROXY: 'https://go.internal', CORP_TOKEN_URL: 'https://auth.internal' });
+    expect(build).toMatchObject({
+      ...NETWORK,
+      PIP_INDEX_URL: 'https://manifest.example/simple',
+      GOPROXY: 'https://go.internal',
+      CORP_TOKEN_URL: 'https://auth.internal',
+    });
     expect(build?.DAEMON_ONLY).toBeUndefined();
     expect(build?.NIGHTSHIFT_BUILD_ENV).toBeUndefined();
     expect(build?.NIGHTSHIFT_HOME).toBeUndefined();
 
-    const worker = await waitFor(() => readEnvFile(join(release, 'worker.env')), 10_000, "the worker's env dump");
-    const network = [...Object.keys(NETWORK), 'GOPROXY', 'CORP_TOKEN_URL'].filter((name) => name !== 'PIP_INDEX_URL');
+    const worker = await waitFor(
+      () => readEnvFile(join(release, 'worker.env')),
+      10_000,
+      "the worker's env dump",
+    );
+    const network = [...Object.keys(NETWORK), 'GOPROXY', 'CORP_TOKEN_URL'].filter(
+      (name) => name !== 'PIP_INDEX_URL',
+    );
     expect(network.filter((name) => name in worker)).toEqual([]);
     // What the manifest asks for, the worker gets.
     expect(worker.PIP_INDEX_URL).toBe('https://manifest.example/simple');
@@ -72,7 +89,9 @@ workers:
   it('refuses a NIGHTSHIFT_BUILD_ENV entry that names no variable, and says how to write one', async () => {
     sb = new Sandbox('benv');
     sb.writeApp('workers:\n  - name: w\n    start: sleep 1000\n');
-    const res = await sb.cli(['up'], { env: { NIGHTSHIFT_BUILD_ENV: 'GOPROXY,NIGHTSHIFT_MASTER_KEY,bad-name' } });
+    const res = await sb.cli(['up'], {
+      env: { NIGHTSHIFT_BUILD_ENV: 'GOPROXY,NIGHTSHIFT_MASTER_KEY,bad-name' },
+    });
     expect(res.code).toBe(1);
     expect(res.stderr).toContain('NS_DAEMON_CONFIG_INVALID');
     expect(res.stderr).toContain('"NIGHTSHIFT_MASTER_KEY", "bad-name"');

@@ -32,8 +32,12 @@ describe('a daemon whose TCP port is taken', () => {
     busy = taken.server;
     const res = await sb.cli(['up'], { env: { NIGHTSHIFT_HTTP_PORT: String(taken.port) } });
     expect(res.code).toBe(1);
-    expect(res.stderr).toContain(`error NS_DAEMON_START_FAILED: the daemon could not start: NS_DAEMON_PORT_IN_USE: the daemon's API cannot listen: 127.0.0.1:${taken.port} is already in use`);
-    expect(res.stderr).toMatch(/hint: .*NIGHTSHIFT_HTTP_PORT=\d+ nightshift up, or nightshift daemon --port \d+/);
+    expect(res.stderr).toContain(
+      `error NS_DAEMON_START_FAILED: the daemon could not start: NS_DAEMON_PORT_IN_USE: the daemon's API cannot listen: 127.0.0.1:${taken.port} is already in use`,
+    );
+    expect(res.stderr).toMatch(
+      /hint: .*NIGHTSHIFT_HTTP_PORT=\d+ nightshift up, or nightshift daemon --port \d+/,
+    );
     expect(res.stderr).not.toContain('started the daemon');
     expect(res.stderr).not.toContain('deploying');
     await waitFor(() => homeProcesses(sb).length === 0, 10_000, 'the daemon to exit');
@@ -47,7 +51,9 @@ describe('a daemon whose TCP port is taken', () => {
     sb.writeApp('workers:\n  - name: w\n    start: sleep 1000\n');
     const taken = await occupyPort('127.0.0.2');
     busy = taken.server;
-    const res = await sb.cli(['up'], { env: { NIGHTSHIFT_HTTP_HOST: '127.0.0.2', NIGHTSHIFT_HTTP_PORT: String(taken.port) } });
+    const res = await sb.cli(['up'], {
+      env: { NIGHTSHIFT_HTTP_HOST: '127.0.0.2', NIGHTSHIFT_HTTP_PORT: String(taken.port) },
+    });
     expect(res.code).toBe(1);
     expect(res.stderr).toContain(`127.0.0.2:${taken.port} is already in use`);
     await waitFor(() => homeProcesses(sb).length === 0, 10_000, 'the daemon to exit');
@@ -70,12 +76,17 @@ describe('a daemon whose TCP port is taken', () => {
     try {
       // Once it has said why it cannot start there is nothing left for it to do: it must be gone soon after.
       await waitFor(() => stderr.includes('error NS_'), 60_000, 'the daemon to report its error');
-      const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r('still running'), 15_000))]);
+      const code = await Promise.race([
+        exited,
+        new Promise<string>((r) => setTimeout(() => r('still running'), 15_000)),
+      ]);
       expect(code).toBe(1);
     } finally {
       if (daemon.exitCode === null) daemon.kill('SIGKILL');
     }
-    expect(stderr).toContain(`error NS_DAEMON_PORT_IN_USE: the daemon's API cannot listen: 127.0.0.1:${taken.port} is already in use`);
+    expect(stderr).toContain(
+      `error NS_DAEMON_PORT_IN_USE: the daemon's API cannot listen: 127.0.0.1:${taken.port} is already in use`,
+    );
     expect(stderr).toMatch(/hint: .*nightshift daemon --port \d+/);
     expect(sb.userPids()).toEqual([]);
     expect(existsSync(join(sb.home, 'daemon.sock'))).toBe(false);

@@ -26,7 +26,11 @@ async function receiver(): Promise<{ server: Server; url: string; messages: stri
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { server, url: `loki+http://127.0.0.1:${(server.address() as AddressInfo).port}/loki/api/v1/push`, messages };
+  return {
+    server,
+    url: `loki+http://127.0.0.1:${(server.address() as AddressInfo).port}/loki/api/v1/push`,
+    messages,
+  };
 }
 
 describe('log drains through the daemon', () => {
@@ -37,7 +41,10 @@ describe('log drains through the daemon', () => {
 
   it('forwards every line, counts what an unreachable endpoint missed, and survives a daemon restart', async () => {
     sb = new Sandbox('drains');
-    sb.writeApp(`workers:\n  - name: counter\n    start: node counter.cjs\n    replicas: 1\n    stop_grace: 2s\n`, { 'counter.cjs': COUNTER });
+    sb.writeApp(
+      `workers:\n  - name: counter\n    start: node counter.cjs\n    replicas: 1\n    stop_grace: 2s\n`,
+      { 'counter.cjs': COUNTER },
+    );
     await sb.cliOk(['up']);
     const rx = await receiver();
     try {
@@ -45,18 +52,31 @@ describe('log drains through the daemon', () => {
       await waitFor(() => rx.messages.length >= 30, 15_000, '30 drained lines');
       const numbers = rx.messages.map((m) => Number(/line (\d+)/.exec(m)?.[1]));
       expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, i) => numbers[0]! + i)); // none lost, in order
-      const listed = JSON.parse((await sb.cliOk(['drains', 'ls', '--json'])).stdout) as { id: number; delivered: number; undelivered: number }[];
+      const listed = JSON.parse((await sb.cliOk(['drains', 'ls', '--json'])).stdout) as {
+        id: number;
+        delivered: number;
+        undelivered: number;
+      }[];
       expect(listed).toHaveLength(1);
       expect(listed[0]!.delivered).toBeGreaterThan(0);
 
       // The endpoint goes away: lines are retried, then counted as undelivered, never silently.
       const bad = 'loki+http://127.0.0.1:9/loki/api/v1/push';
       await sb.cliOk(['drains', 'add', bad]);
-      await waitFor(async () => {
-        const list = JSON.parse((await sb.cliOk(['drains', 'ls', '--json'])).stdout) as { url: string; buffered: number; undelivered: number; lastError: unknown }[];
-        const d = list.find((x) => x.url.includes(':9/'));
-        return d && d.lastError !== null && d.buffered + d.undelivered > 0;
-      }, 20_000, 'the broken drain to report an error');
+      await waitFor(
+        async () => {
+          const list = JSON.parse((await sb.cliOk(['drains', 'ls', '--json'])).stdout) as {
+            url: string;
+            buffered: number;
+            undelivered: number;
+            lastError: unknown;
+          }[];
+          const d = list.find((x) => x.url.includes(':9/'));
+          return d && d.lastError !== null && d.buffered + d.undelivered > 0;
+        },
+        20_000,
+        'the broken drain to report an error',
+      );
 
       const invalid = await sb.cli(['drains', 'add', 'ftp://nope']);
       expect(invalid.code).toBe(1);

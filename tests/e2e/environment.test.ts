@@ -56,7 +56,8 @@ workers:
     expect(env.DAEMON_ONLY_SECRET).toBeUndefined();
     expect(env.NIGHTSHIFT_HOME).toBeUndefined();
     expect(env.PATH).toBeTruthy();
-    const allowed = /^(PATH|HOME|LANG|TZ|PWD|SHLVL|_|OLDPWD|NIGHTSHIFT_(APP|RELEASE|REGION|PROCESS|REPLICA)|LOG_LEVEL|SHARED|QUEUE_NAME|METRICS_PORT|HEALTH_PORT)$/;
+    const allowed =
+      /^(PATH|HOME|LANG|TZ|PWD|SHLVL|_|OLDPWD|NIGHTSHIFT_(APP|RELEASE|REGION|PROCESS|REPLICA)|LOG_LEVEL|SHARED|QUEUE_NAME|METRICS_PORT|HEALTH_PORT)$/;
     expect(Object.keys(env).filter((k) => !allowed.test(k))).toEqual([]);
   });
 });

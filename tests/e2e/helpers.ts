@@ -42,7 +42,10 @@ export class Sandbox {
     }
   }
 
-  cli(args: string[], opts: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CliResult> {
+  cli(
+    args: string[],
+    opts: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+  ): Promise<CliResult> {
     return new Promise((resolve) => {
       execFile(
         process.execPath,
@@ -54,7 +57,11 @@ export class Sandbox {
           maxBuffer: 64 * 1024 * 1024,
         },
         (err, stdout, stderr) => {
-          const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
+          const code = err
+            ? typeof (err as { code?: unknown }).code === 'number'
+              ? (err as { code: number }).code
+              : 1
+            : 0;
           resolve({ code, stdout, stderr });
         },
       );
@@ -63,7 +70,8 @@ export class Sandbox {
 
   async cliOk(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
     const res = await this.cli(args, opts);
-    if (res.code !== 0) throw new Error(`nightshift ${args.join(' ')} exited ${res.code}\n${res.stderr}\n${res.stdout}`);
+    if (res.code !== 0)
+      throw new Error(`nightshift ${args.join(' ')} exited ${res.code}\n${res.stderr}\n${res.stdout}`);
     return res;
   }
 
@@ -180,7 +188,11 @@ export function scanProc(match: (env: Record<string, string>) => boolean): numbe
 /** One start of a tiny process (`sh -c date`), in ms. */
 async function oneStart(): Promise<number> {
   const t0 = performance.now();
-  await new Promise<void>((resolve, reject) => execFile('sh', ['-c', 'date +%s%3N'], (err) => (err ? reject(new Error('sh -c date failed', { cause: err })) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    execFile('sh', ['-c', 'date +%s%3N'], (err) =>
+      err ? reject(new Error('sh -c date failed', { cause: err })) : resolve(),
+    ),
+  );
   return performance.now() - t0;
 }
 
@@ -202,7 +214,12 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Polls `check` until it returns a truthy value or the time runs out (then throws with the last value). */
-export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs: number, what: string, everyMs = 50): Promise<T> {
+export async function waitFor<T>(
+  check: () => T | Promise<T>,
+  timeoutMs: number,
+  what: string,
+  everyMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   while (Date.now() < deadline) {

@@ -62,7 +62,14 @@ describe('restart, stop, start, events, apps (real processes)', () => {
       .filter((e) => e.id > events.find((x) => x.type === 'deploy:finished')!.id)
       .filter((e) => e.type === 'replica:stopped' || e.type === 'replica:started')
       .map((e) => `${e.type.slice(8)} ${e.replica}`);
-    expect(rolling).toEqual(['stopped idle.1', 'started idle.1', 'stopped idle.2', 'started idle.2', 'stopped idle.3', 'started idle.3']);
+    expect(rolling).toEqual([
+      'stopped idle.1',
+      'started idle.1',
+      'stopped idle.2',
+      'started idle.2',
+      'stopped idle.3',
+      'started idle.3',
+    ]);
     const latest = JSON.parse((await sb.cliOk(['events', '--json', '-n', '2'])).stdout) as Ev[];
     expect(latest).toHaveLength(2);
     expect(latest[0]!.id).toBeGreaterThan(latest[1]!.id); // newest first
@@ -70,7 +77,9 @@ describe('restart, stop, start, events, apps (real processes)', () => {
     await sb.cliOk(['stop', 'idle']);
     await waitFor(() => pidsOf('idle').length === 0, 10_000, 'idle stopped');
     expect((await sb.ps()).map((r) => r.replica)).toEqual(['other.1']);
-    expect((await sb.cliOk(['ps'])).stdout).toContain('idle: stopped (start it with `nightshift start idle`)');
+    expect((await sb.cliOk(['ps'])).stdout).toContain(
+      'idle: stopped (start it with `nightshift start idle`)',
+    );
     expect(pidsOf('other')).toEqual(otherBefore);
     // A stopped process stays stopped across a deploy.
     await sb.cliOk(['up']);
@@ -79,9 +88,18 @@ describe('restart, stop, start, events, apps (real processes)', () => {
     await sb.cliOk(['start', 'idle']);
     await waitFor(() => pidsOf('idle').length === 3, 10_000, 'idle started again');
     const ps = await sb.ps();
-    expect(ps.filter((r) => r.state === 'running').map((r) => r.replica).sort()).toEqual(['idle.1', 'idle.2', 'idle.3', 'other.1']);
+    expect(
+      ps
+        .filter((r) => r.state === 'running')
+        .map((r) => r.replica)
+        .sort(),
+    ).toEqual(['idle.1', 'idle.2', 'idle.3', 'other.1']);
 
-    const apps = JSON.parse((await sb.cliOk(['apps', '--json'])).stdout) as { name: string; release: string | null; replicas: number }[];
+    const apps = JSON.parse((await sb.cliOk(['apps', '--json'])).stdout) as {
+      name: string;
+      release: string | null;
+      replicas: number;
+    }[];
     expect(apps).toEqual([expect.objectContaining({ name: sb.app, release: 'v2', replicas: 4 })]);
     const table = (await sb.cliOk(['apps'])).stdout;
     expect(table).toMatch(new RegExp(`^${sb.app}\\s+v2\\s+2\\s+4\\s*$`, 'm'));
@@ -98,14 +116,26 @@ describe('restart, stop, start, events, apps (real processes)', () => {
     });
     let out = '';
     tail.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    const lines = () => out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Ev);
+    const lines = () =>
+      out
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Ev);
     try {
       await waitFor(() => lines().length === 3, 10_000, 'the 3 recent events');
       expect(lines().map((e) => e.type)).toContain('deploy:finished');
       await sb.cliOk(['scale', 'other=2']);
-      const scaled = await waitFor(() => lines().find((e) => e.type === 'process:scaled'), 10_000, 'the scale event, live');
+      const scaled = await waitFor(
+        () => lines().find((e) => e.type === 'process:scaled'),
+        10_000,
+        'the scale event, live',
+      );
       expect(scaled.message).toContain('other scaled 1 → 2');
-      await waitFor(() => lines().find((e) => e.type === 'replica:started' && e.replica === 'other.2'), 10_000, 'other.2 started, live');
+      await waitFor(
+        () => lines().find((e) => e.type === 'replica:started' && e.replica === 'other.2'),
+        10_000,
+        'other.2 started, live',
+      );
       const ids = lines().map((e) => e.id);
       expect(ids).toEqual([...ids].sort((a, b) => a - b)); // oldest first, no repeats
       expect(new Set(ids).size).toBe(ids.length);

@@ -36,7 +36,11 @@ describe('replica limits and a daemon that stays reachable (real processes)', ()
     expect(scaled.stderr).toContain('NS_REPLICA_LIMIT');
     expect((await sb.ps()).length).toBe(2);
     await sb.cliOk(['scale', 'idle=5']);
-    await waitFor(async () => (await sb.ps()).filter((r) => r.state === 'running').length === 5, 15_000, '5 running');
+    await waitFor(
+      async () => (await sb.ps()).filter((r) => r.state === 'running').length === 5,
+      15_000,
+      '5 running',
+    );
   });
 
   it('a stored count over a lowered limit runs at the limit, and the API answers so it can be scaled down', async () => {
@@ -45,35 +49,59 @@ describe('replica limits and a daemon that stays reachable (real processes)', ()
     sb.writeApp(idle(1));
     await sb.cliOk(['up']);
     await sb.cliOk(['scale', 'idle=6']);
-    await waitFor(async () => (await sb.ps()).filter((r) => r.state === 'running').length === 6, 15_000, '6 running');
+    await waitFor(
+      async () => (await sb.ps()).filter((r) => r.state === 'running').length === 6,
+      15_000,
+      '6 running',
+    );
     await sb.cliOk(['daemon', 'stop']);
 
     sb.daemonEnv.NIGHTSHIFT_MAX_REPLICAS_PER_PROCESS = '3';
     const daemon = sb.startDaemon();
     try {
-      await waitFor(async () => (await sb.cli(['ps', '--json', '--app', sb.app])).code === 0, 20_000, 'the API');
-      await waitFor(async () => (await sb.ps()).filter((r) => r.state === 'running').length === 3, 15_000, '3 running');
+      await waitFor(
+        async () => (await sb.cli(['ps', '--json', '--app', sb.app])).code === 0,
+        20_000,
+        'the API',
+      );
+      await waitFor(
+        async () => (await sb.ps()).filter((r) => r.state === 'running').length === 3,
+        15_000,
+        '3 running',
+      );
       // The API is served before apps are restored: the daemon says it listens before it starts a replica.
       const log = sb.daemonLog;
       expect(log.indexOf(' listening ')).toBeGreaterThan(-1);
       expect(log.indexOf(' listening ')).toBeLessThan(log.indexOf('replica:started'));
       const events = JSON.parse((await sb.cliOk(['events', '--json', '--app', sb.app])).stdout) as Ev[];
-      expect(events.find((e) => e.type === 'process:limited')?.message).toContain('wants 6 replicas; running 3');
+      expect(events.find((e) => e.type === 'process:limited')?.message).toContain(
+        'wants 6 replicas; running 3',
+      );
       await sb.cliOk(['scale', 'idle=1']);
-      await waitFor(async () => (await sb.ps()).length === 1 && sb.replicaLeaders().size === 1, 15_000, '1 replica');
+      await waitFor(
+        async () => (await sb.ps()).length === 1 && sb.replicaLeaders().size === 1,
+        15_000,
+        '1 replica',
+      );
     } finally {
       await sb.cli(['daemon', 'stop']);
-      await new Promise((resolve) => (daemon.exitCode === null ? daemon.once('exit', resolve) : resolve(null)));
+      await new Promise((resolve) =>
+        daemon.exitCode === null ? daemon.once('exit', resolve) : resolve(null),
+      );
     }
   });
 
   it('folds a crash loop into a few timeline entries with a count', async () => {
     sb = new Sandbox('fold');
-    sb.writeApp(`workers:\n  - name: c\n    start: sh -c 'exit 3'\n    replicas: 2\n    restart: { backoff: 1ms, max_backoff: 1ms }\n`);
+    sb.writeApp(
+      `workers:\n  - name: c\n    start: sh -c 'exit 3'\n    replicas: 2\n    restart: { backoff: 1ms, max_backoff: 1ms }\n`,
+    );
     await sb.cliOk(['up']);
     const restarts = async () => (await sb.ps()).reduce((sum, r) => sum + r.restarts, 0);
     await waitFor(async () => (await restarts()) >= 100, 60_000, '100 restarts');
-    const events = JSON.parse((await sb.cliOk(['events', '--json', '-n', '1000', '--app', sb.app])).stdout) as Ev[];
+    const events = JSON.parse(
+      (await sb.cliOk(['events', '--json', '-n', '1000', '--app', sb.app])).stdout,
+    ) as Ev[];
     const crashes = events.filter((e) => e.type === 'replica:crashed');
     const folded = crashes.reduce((sum, e) => sum + (e.count ?? 1), 0);
     // Every crash is counted, in one entry a minute instead of one each.
@@ -112,7 +140,11 @@ describe('a release that cannot start is not live (real processes)', () => {
     expect(deploy.stderr).toContain('v1 stays live');
     const ps = await sb.ps();
     expect(ps.map((r) => [r.state, r.release, r.pid])).toEqual(before.map((pid) => ['running', 'v1', pid]));
-    const releases = JSON.parse((await sb.cliOk(['releases', '--json'])).stdout) as { version: string; status: string; live: boolean }[];
+    const releases = JSON.parse((await sb.cliOk(['releases', '--json'])).stdout) as {
+      version: string;
+      status: string;
+      live: boolean;
+    }[];
     expect(releases.find((r) => r.live)?.version).toBe('v1');
     expect(releases.find((r) => r.version === 'v2')?.status).toBe('failed');
   });

@@ -20,7 +20,11 @@ describe('nightshift logs -n over 100,000', () => {
     sb = new Sandbox('biglog');
     sb.writeApp(`workers:\n  - name: w\n    start: sh -c 'seq 1 ${TOTAL}; exec sleep 1000'\n`);
     await sb.cliOk(['up']);
-    await waitFor(async () => (await sb.cliOk(['logs', '-n', '1'])).stdout.endsWith(`: ${TOTAL}\n`), 60_000, 'the last line stored');
+    await waitFor(
+      async () => (await sb.cliOk(['logs', '-n', '1'])).stdout.endsWith(`: ${TOTAL}\n`),
+      60_000,
+      'the last line stored',
+    );
     const res = await sb.cliOk(['logs', '-n', '150000']);
     const lines = res.stdout.split('\n').slice(0, -1);
     expect(lines.length).toBe(150_000);
@@ -40,7 +44,11 @@ describe('nightshift logs -n over 100,000', () => {
     const emit = `const pad = 'x'.repeat(2048); for (let i = 1; i <= 20000; i++) process.stdout.write(i + ' ' + pad + '\\n'); setInterval(() => {}, 1e6);`;
     sb.writeApp(`workers:\n  - name: w\n    start: node emit.cjs\n`, { 'emit.cjs': emit });
     await sb.cliOk(['up']);
-    await waitFor(async () => (await sb.cliOk(['logs', '-n', '1'])).stdout.includes(': 20000 x'), 60_000, 'the last line stored');
+    await waitFor(
+      async () => (await sb.cliOk(['logs', '-n', '1'])).stdout.includes(': 20000 x'),
+      60_000,
+      'the last line stored',
+    );
     const daemon = sb.daemonPid()!;
     // A tenth of the answer first: the daemon's heap grows to its working size for streaming.
     await sb.cliOk(['logs', '-n', '2000']);

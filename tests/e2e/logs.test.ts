@@ -11,7 +11,12 @@ interface JsonLine {
   fields?: Record<string, unknown>;
 }
 
-const parse = (text: string) => text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as JsonLine);
+const parse = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as JsonLine);
 
 const COUNTER = `
 let n = 0;
@@ -31,9 +36,16 @@ describe('nightshift logs against a real daemon', () => {
 
   it('filters by replica and stream, parses JSON fields, and selects exact time windows', async () => {
     sb = new Sandbox('logs');
-    sb.writeApp(`workers:\n  - name: counter\n    start: node counter.cjs\n    replicas: 2\n    stop_grace: 2s\n`, { 'counter.cjs': COUNTER });
+    sb.writeApp(
+      `workers:\n  - name: counter\n    start: node counter.cjs\n    replicas: 2\n    stop_grace: 2s\n`,
+      { 'counter.cjs': COUNTER },
+    );
     await sb.cliOk(['up']);
-    await waitFor(async () => parse((await sb.cliOk(['logs', '--json', '-n', '1000'])).stdout).length >= 60, 15_000, '60 lines');
+    await waitFor(
+      async () => parse((await sb.cliOk(['logs', '--json', '-n', '1000'])).stdout).length >= 60,
+      15_000,
+      '60 lines',
+    );
 
     const all = parse((await sb.cliOk(['logs', '--json', '-n', '100000'])).stdout);
     const times = all.map((l) => Date.parse(l.time));
@@ -48,25 +60,33 @@ describe('nightshift logs against a real daemon', () => {
     const ns = outs.map((l) => l.fields!.n as number);
     expect(ns).toEqual(Array.from({ length: ns.length }, (_, i) => ns[0]! + i));
 
-    const errs = parse((await sb.cliOk(['logs', 'counter', '--stream', 'err', '--json', '-n', '100000'])).stdout);
+    const errs = parse(
+      (await sb.cliOk(['logs', 'counter', '--stream', 'err', '--json', '-n', '100000'])).stdout,
+    );
     expect(errs.length).toBeGreaterThan(0);
     expect(errs.every((l) => l.stream === 'err' && l.message.startsWith('err line'))).toBe(true);
 
     // A window picked from real line times: --since is inclusive, --until exclusive.
     const from = all[10]!.time;
     const to = all[30]!.time;
-    const windowed = parse((await sb.cliOk(['logs', '--json', '-n', '100000', '--since', from, '--until', to])).stdout);
+    const windowed = parse(
+      (await sb.cliOk(['logs', '--json', '-n', '100000', '--since', from, '--until', to])).stdout,
+    );
     const expected = all.filter((l) => l.time >= from && l.time < to);
     expect(windowed).toEqual(expected);
 
     const human = (await sb.cliOk(['logs', 'counter.1', '-n', '3'])).stdout.trim().split('\n');
     expect(human).toHaveLength(3);
-    for (const line of human) expect(line).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z counter\.1: /);
+    for (const line of human)
+      expect(line).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z counter\.1: /);
   });
 
   it('-t follows new lines live', async () => {
     sb = new Sandbox('tail');
-    sb.writeApp(`workers:\n  - name: counter\n    start: node counter.cjs\n    replicas: 1\n    stop_grace: 2s\n`, { 'counter.cjs': COUNTER });
+    sb.writeApp(
+      `workers:\n  - name: counter\n    start: node counter.cjs\n    replicas: 1\n    stop_grace: 2s\n`,
+      { 'counter.cjs': COUNTER },
+    );
     await sb.cliOk(['up']);
     await sleep(300);
     const child = spawn(process.execPath, [BIN, 'logs', '-t', '--json', '-n', '1', '--stream', 'out'], {

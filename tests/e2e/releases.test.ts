@@ -50,7 +50,16 @@ const lines = (file: string) => {
 };
 
 async function releasesSeen(sb: Sandbox): Promise<Map<string, string>> {
-  const out = JSON.parse((await sb.cliOk(['logs', '--json', '-n', '200', '--stream', 'out'])).stdout.trim().split('\n').filter(Boolean).map((l) => l).join(',').replace(/^/, '[').replace(/$/, ']')) as { source: string; message: string }[];
+  const out = JSON.parse(
+    (await sb.cliOk(['logs', '--json', '-n', '200', '--stream', 'out'])).stdout
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l)
+      .join(',')
+      .replace(/^/, '[')
+      .replace(/$/, ']'),
+  ) as { source: string; message: string }[];
   const latest = new Map<string, string>();
   for (const l of out) {
     const m = /release=(v\d+)/.exec(l.message);
@@ -86,26 +95,47 @@ describe('releases: deploy, rollback, predeploy, run', () => {
     const ps = await sb.ps();
     expect(ps.map((r) => r.replica).sort()).toEqual(['alpha.1', 'beta.1', 'beta.2', 'web.1']);
     expect(ps.every((r) => r.release === 'v2' && r.state === 'running')).toBe(true);
-    await waitFor(async () => {
-      const seen = await releasesSeen(sb);
-      return ['alpha.1', 'beta.1', 'beta.2'].every((r) => seen.get(r) === 'v2');
-    }, 5_000, 'workers printing v2');
+    await waitFor(
+      async () => {
+        const seen = await releasesSeen(sb);
+        return ['alpha.1', 'beta.1', 'beta.2'].every((r) => seen.get(r) === 'v2');
+      },
+      5_000,
+      'workers printing v2',
+    );
 
     // The cron job runs from the live release too.
-    expect((await sb.cliOk(['cron', 'run', 'reporter', '--wait'])).stdout).toContain('cron release=v2 version=2');
-    const releases = JSON.parse((await sb.cliOk(['releases', '--json'])).stdout) as { version: string; live: boolean }[];
-    expect(releases.map((r) => [r.version, r.live])).toEqual([['v2', true], ['v1', false]]);
+    expect((await sb.cliOk(['cron', 'run', 'reporter', '--wait'])).stdout).toContain(
+      'cron release=v2 version=2',
+    );
+    const releases = JSON.parse((await sb.cliOk(['releases', '--json'])).stdout) as {
+      version: string;
+      live: boolean;
+    }[];
+    expect(releases.map((r) => [r.version, r.live])).toEqual([
+      ['v2', true],
+      ['v1', false],
+    ]);
     expect(lines(join(sb.root, 'builds.log'))).toHaveLength(2);
 
     await sb.cliOk(['rollback']);
     expect(await web()).toEqual({ release: 'v1', v: 1 });
     expect((await sb.ps()).every((r) => r.release === 'v1' && r.state === 'running')).toBe(true);
     expect(lines(join(sb.root, 'builds.log'))).toHaveLength(2); // no rebuild
-    expect((await sb.cliOk(['cron', 'run', 'reporter', '--wait'])).stdout).toContain('cron release=v1 version=1');
-    const after = JSON.parse((await sb.cliOk(['releases', '--json'])).stdout) as { version: string; live: boolean }[];
+    expect((await sb.cliOk(['cron', 'run', 'reporter', '--wait'])).stdout).toContain(
+      'cron release=v1 version=1',
+    );
+    const after = JSON.parse((await sb.cliOk(['releases', '--json'])).stdout) as {
+      version: string;
+      live: boolean;
+    }[];
     expect(after.find((r) => r.live)?.version).toBe('v1');
-    const events = JSON.parse((await sb.cliOk(['events', '--json', '-n', '200'])).stdout) as { type: string }[];
-    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['deploy:started', 'deploy:finished', 'rollback']));
+    const events = JSON.parse((await sb.cliOk(['events', '--json', '-n', '200'])).stdout) as {
+      type: string;
+    }[];
+    expect(events.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['deploy:started', 'deploy:finished', 'rollback']),
+    );
 
     // predeploy: once per release, before web starts, with the app's environment and no PORT; never by workers.
     expect(lines(join(sb.root, 'predeploy.log'))).toEqual(['v1 none noport', 'v2 none noport']);
@@ -121,7 +151,10 @@ describe('releases: deploy, rollback, predeploy, run', () => {
 
     const yaml = join(sb.appDir, '.paas', 'app.yaml');
     const good = readFileSync(yaml, 'utf8');
-    writeFileSync(yaml, good.replace(/^build: .*$/m, `build: { command: "sh -c 'echo compiling; echo oops >&2; exit 2'" }`));
+    writeFileSync(
+      yaml,
+      good.replace(/^build: .*$/m, `build: { command: "sh -c 'echo compiling; echo oops >&2; exit 2'" }`),
+    );
     const broken = await sb.cli(['deploy']);
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain('NS_BUILD_FAILED');
@@ -137,7 +170,11 @@ describe('releases: deploy, rollback, predeploy, run', () => {
     const ps = await sb.ps();
     expect(ps.map((r) => r.pid).sort()).toEqual(pids);
     expect(ps.every((r) => r.release === 'v1')).toBe(true);
-    const releases = JSON.parse((await sb.cliOk(['releases', '--json'])).stdout) as { version: string; status: string; live: boolean }[];
+    const releases = JSON.parse((await sb.cliOk(['releases', '--json'])).stdout) as {
+      version: string;
+      status: string;
+      live: boolean;
+    }[];
     expect(releases.map((r) => [r.version, r.status, r.live])).toEqual([
       ['v3', 'failed', false],
       ['v2', 'failed', false],
@@ -147,11 +184,14 @@ describe('releases: deploy, rollback, predeploy, run', () => {
 
   it('run passes the exit code through and gives the app environment without PORT; run -- bash is a shell', async () => {
     sb = new Sandbox('run');
-    sb.writeApp(`env: { FROM_APP: yes }\nweb: { start: node web.cjs, port: ${freePort()} }\nworkers:\n  - name: alpha\n    start: node worker.cjs\n    replicas: 1\n    stop_grace: 2s\n`, {
-      'worker.cjs': WORKER,
-      'web.cjs': WEB,
-      'version.json': '{"v":1}',
-    });
+    sb.writeApp(
+      `env: { FROM_APP: yes }\nweb: { start: node web.cjs, port: ${freePort()} }\nworkers:\n  - name: alpha\n    start: node worker.cjs\n    replicas: 1\n    stop_grace: 2s\n`,
+      {
+        'worker.cjs': WORKER,
+        'web.cjs': WEB,
+        'version.json': '{"v":1}',
+      },
+    );
     await sb.cliOk(['up']);
     const seven = await sb.cli(['run', '--', 'sh', '-c', 'exit 7']);
     expect(seven.code).toBe(7);
@@ -170,21 +210,35 @@ describe('releases: deploy, rollback, predeploy, run', () => {
     execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '120', '-y', '30', cmd]);
     try {
       await sleep(1500);
-      execFileSync('tmux', ['send-keys', '-t', session, 'echo "inside=$NIGHTSHIFT_APP/$NIGHTSHIFT_RELEASE"', 'Enter']);
-      const screen = await waitFor(() => {
-        const text = execFileSync('tmux', ['capture-pane', '-p', '-t', session], { encoding: 'utf8' });
-        return text.includes(`inside=${sb.app}/v1`) ? text : null;
-      }, 10_000, 'the shell to answer');
+      execFileSync('tmux', [
+        'send-keys',
+        '-t',
+        session,
+        'echo "inside=$NIGHTSHIFT_APP/$NIGHTSHIFT_RELEASE"',
+        'Enter',
+      ]);
+      const screen = await waitFor(
+        () => {
+          const text = execFileSync('tmux', ['capture-pane', '-p', '-t', session], { encoding: 'utf8' });
+          return text.includes(`inside=${sb.app}/v1`) ? text : null;
+        },
+        10_000,
+        'the shell to answer',
+      );
       expect(screen).toContain(`inside=${sb.app}/v1`);
       execFileSync('tmux', ['send-keys', '-t', session, 'exit', 'Enter']);
-      await waitFor(() => {
-        try {
-          execFileSync('tmux', ['has-session', '-t', session], { stdio: 'ignore' });
-          return false;
-        } catch {
-          return true;
-        }
-      }, 10_000, 'the shell to exit');
+      await waitFor(
+        () => {
+          try {
+            execFileSync('tmux', ['has-session', '-t', session], { stdio: 'ignore' });
+            return false;
+          } catch {
+            return true;
+          }
+        },
+        10_000,
+        'the shell to exit',
+      );
     } finally {
       try {
         execFileSync('tmux', ['kill-session', '-t', session], { stdio: 'ignore' });
@@ -192,39 +246,68 @@ describe('releases: deploy, rollback, predeploy, run', () => {
         // already gone
       }
     }
-    const events = JSON.parse((await sb.cliOk(['events', '--json', '-n', '100'])).stdout) as { type: string; data: { exitCode?: number } }[];
+    const events = JSON.parse((await sb.cliOk(['events', '--json', '-n', '100'])).stdout) as {
+      type: string;
+      data: { exitCode?: number };
+    }[];
     expect(events.filter((e) => e.type === 'run:finished').map((e) => e.data.exitCode)).toContain(7);
   });
 
   it('deploys a Python app and a Node app with a lockfile from detection alone, and a git ref', async () => {
     sb = new Sandbox('detect');
-    sb.writeApp(`workers:\n  - name: py\n    start: python -c "import sys, time; print('py', sys.prefix, flush=True); time.sleep(1000)"\n    replicas: 1\n    stop_grace: 1s\n`, {
-      'requirements.txt': '',
-      'app/__init__.py': '',
-    });
+    sb.writeApp(
+      `workers:\n  - name: py\n    start: python -c "import sys, time; print('py', sys.prefix, flush=True); time.sleep(1000)"\n    replicas: 1\n    stop_grace: 1s\n`,
+      {
+        'requirements.txt': '',
+        'app/__init__.py': '',
+      },
+    );
     await sb.cliOk(['up']);
     const release = join(sb.home, 'apps', sb.app, 'releases', 'v1');
-    const logs = await waitFor(async () => {
-      const out = (await sb.cliOk(['logs', '-n', '10'])).stdout;
-      return out.includes('py ') ? out : null;
-    }, 20_000, 'the python worker');
+    const logs = await waitFor(
+      async () => {
+        const out = (await sb.cliOk(['logs', '-n', '10'])).stdout;
+        return out.includes('py ') ? out : null;
+      },
+      20_000,
+      'the python worker',
+    );
     expect(logs).toContain(join(release, '.venv')); // runs inside the release's venv
 
     const node = new Sandbox('detectnode');
     try {
-      node.writeApp(`workers:\n  - name: js\n    start: node -e "console.log('env', process.env.NODE_ENV); setInterval(() => {}, 1000)"\n    replicas: 1\n    stop_grace: 1s\n`, {
-        'package.json': JSON.stringify({ name: 'detect-node', version: '1.0.0', scripts: { build: 'echo built > built.txt' } }),
-        'package-lock.json': JSON.stringify({ name: 'detect-node', version: '1.0.0', lockfileVersion: 3, requires: true, packages: { '': { name: 'detect-node', version: '1.0.0' } } }),
-      });
+      node.writeApp(
+        `workers:\n  - name: js\n    start: node -e "console.log('env', process.env.NODE_ENV); setInterval(() => {}, 1000)"\n    replicas: 1\n    stop_grace: 1s\n`,
+        {
+          'package.json': JSON.stringify({
+            name: 'detect-node',
+            version: '1.0.0',
+            scripts: { build: 'echo built > built.txt' },
+          }),
+          'package-lock.json': JSON.stringify({
+            name: 'detect-node',
+            version: '1.0.0',
+            lockfileVersion: 3,
+            requires: true,
+            packages: { '': { name: 'detect-node', version: '1.0.0' } },
+          }),
+        },
+      );
       execFileSync('git', ['init', '-q'], { cwd: node.appDir });
       execFileSync('git', ['add', '-A'], { cwd: node.appDir });
-      execFileSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'v1'], { cwd: node.appDir });
+      execFileSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'v1'], {
+        cwd: node.appDir,
+      });
       writeFileSync(join(node.appDir, 'uncommitted.txt'), 'not in the ref');
       const deployed = await node.cliOk(['up']);
       expect(deployed.stderr).toContain('npm ci'); // the streamed build log names its steps' output
       const nodeRelease = join(node.home, 'apps', node.app, 'releases', 'v1');
       expect(readFileSync(join(nodeRelease, 'built.txt'), 'utf8').trim()).toBe('built');
-      await waitFor(async () => (await node.cliOk(['logs', '-n', '10'])).stdout.includes('env production'), 10_000, 'NODE_ENV=production');
+      await waitFor(
+        async () => (await node.cliOk(['logs', '-n', '10'])).stdout.includes('env production'),
+        10_000,
+        'NODE_ENV=production',
+      );
       await node.cliOk(['deploy', '--ref', 'HEAD']);
       const v2 = join(node.home, 'apps', node.app, 'releases', 'v2');
       expect(() => readFileSync(join(v2, 'uncommitted.txt'))).toThrow();

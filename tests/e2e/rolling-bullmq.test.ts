@@ -64,7 +64,13 @@ workers:
 
     const produce = (async () => {
       for (let batch = 0; batch < 50; batch++) {
-        await queue.addBulk(Array.from({ length: 100 }, (_, i) => ({ name: 'job', data: { n: batch * 100 + i }, opts: { jobId: `j${batch * 100 + i}` } })));
+        await queue.addBulk(
+          Array.from({ length: 100 }, (_, i) => ({
+            name: 'job',
+            data: { n: batch * 100 + i },
+            opts: { jobId: `j${batch * 100 + i}` },
+          })),
+        );
         await sleep(50);
       }
     })();

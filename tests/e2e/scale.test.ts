@@ -20,18 +20,30 @@ describe('scale (real processes)', () => {
     // `up` answers once its processes exist: it shows them running, never `starting`.
     const up = JSON.parse((await sb.cliOk(['up', '--json'])).stdout) as { ps: { state: string }[] };
     expect(up.ps.map((r) => r.state)).toEqual(['running', 'running', 'running']);
-    const events = JSON.parse((await sb.cliOk(['events', '--json', '--app', sb.app])).stdout) as { id: number; type: string }[];
+    const events = JSON.parse((await sb.cliOk(['events', '--json', '--app', sb.app])).stdout) as {
+      id: number;
+      type: string;
+    }[];
     const finished = events.find((e) => e.type === 'deploy:finished')!.id;
     const started = events.filter((e) => e.type === 'replica:started').map((e) => e.id);
     expect(started).toHaveLength(3);
     expect(Math.max(...started)).toBeLessThan(finished);
     const check = async (n: number) => {
-      await waitFor(async () => {
-        const ps = await sb.ps();
-        const running = ps.filter((r) => r.state === 'running');
-        const os = sb.replicaLeaders();
-        return running.length === n && ps.length === n && os.size === n && [...os.values()].every((p) => p.length === 1);
-      }, 15_000, `${n} replicas`);
+      await waitFor(
+        async () => {
+          const ps = await sb.ps();
+          const running = ps.filter((r) => r.state === 'running');
+          const os = sb.replicaLeaders();
+          return (
+            running.length === n &&
+            ps.length === n &&
+            os.size === n &&
+            [...os.values()].every((p) => p.length === 1)
+          );
+        },
+        15_000,
+        `${n} replicas`,
+      );
       const names = (await sb.ps()).map((r) => r.replica).sort();
       expect(names).toEqual(Array.from({ length: n }, (_, i) => `idle.${i + 1}`).sort());
       expect([...sb.replicaLeaders().keys()].sort()).toEqual(names);

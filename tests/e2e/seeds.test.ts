@@ -60,8 +60,15 @@ describe("the seeds' own manifests (real processes)", () => {
     const up = await sb.cliOk(['up'], { cwd: one });
     expect(up.stderr).toContain(`${name} v1 is live`);
     expect(up.stderr).toContain('warning: `redis: true` is not provided');
-    await waitFor(async () => (await sb.cliOk(['logs', 'indexer', '-n', '5'], { cwd: one })).stdout.includes('indexer ready'), 20_000, 'the indexer');
-    expect((await sb.cliOk(['cron', 'run', 'stale_cleanup', '--wait'], { cwd: one })).stdout).toContain('cleanup done');
+    await waitFor(
+      async () =>
+        (await sb.cliOk(['logs', 'indexer', '-n', '5'], { cwd: one })).stdout.includes('indexer ready'),
+      20_000,
+      'the indexer',
+    );
+    expect((await sb.cliOk(['cron', 'run', 'stale_cleanup', '--wait'], { cwd: one })).stdout).toContain(
+      'cleanup done',
+    );
 
     const two = seedApp(sb, `Upstream.Sync_${suffix}`, HOURLY, {
       'app/__init__.py': '',
@@ -73,20 +80,35 @@ describe("the seeds' own manifests (real processes)", () => {
     apps.push(`upstream-sync-${suffix}`);
     await sb.cliOk(['up'], { cwd: two });
     expect((await sb.cliOk(['cron', 'ls'], { cwd: two })).stdout).toContain('hourly_sync');
-    expect((await sb.cliOk(['cron', 'run', 'hourly_sync', '--wait'], { cwd: two })).stdout).toContain('sync done');
+    expect((await sb.cliOk(['cron', 'run', 'hourly_sync', '--wait'], { cwd: two })).stdout).toContain(
+      'sync done',
+    );
   });
 
   it('a worker named with "_" scales, and its replicas\' logs are kept and shown', async () => {
     sb = new Sandbox('under');
-    sb.writeApp(`workers:\n  - name: my_worker\n    start: sh -c 'echo "hello from $NIGHTSHIFT_REPLICA"; exec sleep 10000'\n    stop_grace: 2s\n`);
+    sb.writeApp(
+      `workers:\n  - name: my_worker\n    start: sh -c 'echo "hello from $NIGHTSHIFT_REPLICA"; exec sleep 10000'\n    stop_grace: 2s\n`,
+    );
     await sb.cliOk(['up']);
     await sb.cliOk(['scale', 'my_worker=2']);
-    await waitFor(async () => (await sb.ps()).filter((r) => r.state === 'running').length === 2, 15_000, '2 running');
-    const logs = await waitFor(async () => {
-      const out = (await sb.cliOk(['logs', 'my_worker', '--json'])).stdout;
-      return out.includes('hello from my_worker.2') ? out : null;
-    }, 15_000, 'the second replica\'s line');
-    const replicas = logs.trim().split('\n').map((l) => (JSON.parse(l) as { replica: string | null }).replica);
+    await waitFor(
+      async () => (await sb.ps()).filter((r) => r.state === 'running').length === 2,
+      15_000,
+      '2 running',
+    );
+    const logs = await waitFor(
+      async () => {
+        const out = (await sb.cliOk(['logs', 'my_worker', '--json'])).stdout;
+        return out.includes('hello from my_worker.2') ? out : null;
+      },
+      15_000,
+      "the second replica's line",
+    );
+    const replicas = logs
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { replica: string | null }).replica);
     expect(replicas.sort()).toEqual(['my_worker.1', 'my_worker.2']);
   });
 });

@@ -21,7 +21,10 @@ describe('graceful stop (real processes)', () => {
 
   it('lets a worker that traps SIGTERM finish its second of work', async () => {
     sb = new Sandbox('graceful');
-    sb.writeApp(`workers:\n  - name: careful\n    start: node graceful.cjs\n    replicas: 1\n    stop_grace: 5s\n`, { 'graceful.cjs': GRACEFUL });
+    sb.writeApp(
+      `workers:\n  - name: careful\n    start: node graceful.cjs\n    replicas: 1\n    stop_grace: 5s\n`,
+      { 'graceful.cjs': GRACEFUL },
+    );
     await sb.cliOk(['up']);
     await waitFor(async () => (await sb.ps())[0]?.state === 'running', 10_000, 'running');
     await new Promise((r) => setTimeout(r, 300)); // let node install its handler
@@ -32,14 +35,19 @@ describe('graceful stop (real processes)', () => {
     expect(existsSync(join(sb.home, 'apps', sb.app, 'releases', 'v1', 'careful.1.finished'))).toBe(true);
     expect(took).toBeGreaterThanOrEqual(900);
     expect(took).toBeLessThan(5_000);
-    const events = JSON.parse((await sb.cliOk(['events', '--json'])).stdout) as { type: string; data: { killed?: boolean; code?: number } }[];
+    const events = JSON.parse((await sb.cliOk(['events', '--json'])).stdout) as {
+      type: string;
+      data: { killed?: boolean; code?: number };
+    }[];
     expect(events.find((e) => e.type === 'replica:stopped')?.data).toMatchObject({ code: 0, killed: false });
     expect(sb.userPids()).toEqual([]);
   });
 
   it('kills a worker that ignores SIGTERM, and its grandchild, after stop_grace', async () => {
     sb = new Sandbox('stubborn');
-    sb.writeApp(`workers:\n  - name: stubborn\n    start: sh -c 'trap "" TERM; sleep 1000 & wait'\n    replicas: 1\n    stop_grace: 1s\n`);
+    sb.writeApp(
+      `workers:\n  - name: stubborn\n    start: sh -c 'trap "" TERM; sleep 1000 & wait'\n    replicas: 1\n    stop_grace: 1s\n`,
+    );
     await sb.cliOk(['up']);
     await waitFor(() => sb.userPids().length >= 2, 10_000, 'the worker and its grandchild');
     const t0 = Date.now();
@@ -52,7 +60,10 @@ describe('graceful stop (real processes)', () => {
 
   it('a foreground daemon stops gracefully on SIGHUP (its terminal closed), exiting 0 with no replica left', async () => {
     sb = new Sandbox('hup');
-    sb.writeApp(`workers:\n  - name: careful\n    start: node graceful.cjs\n    replicas: 2\n    stop_grace: 5s\n`, { 'graceful.cjs': GRACEFUL });
+    sb.writeApp(
+      `workers:\n  - name: careful\n    start: node graceful.cjs\n    replicas: 2\n    stop_grace: 5s\n`,
+      { 'graceful.cjs': GRACEFUL },
+    );
     const daemon = sb.startDaemon();
     await waitFor(() => sb.daemonPid(), 10_000, 'the daemon');
     await sb.cliOk(['up']);
@@ -64,6 +75,8 @@ describe('graceful stop (real processes)', () => {
     expect(sb.userPids()).toEqual([]);
     // Each replica was stopped, not killed: both finished their second of work.
     const release = join(sb.home, 'apps', sb.app, 'releases', 'v1');
-    expect(existsSync(join(release, 'careful.1.finished')) && existsSync(join(release, 'careful.2.finished'))).toBe(true);
+    expect(
+      existsSync(join(release, 'careful.1.finished')) && existsSync(join(release, 'careful.2.finished')),
+    ).toBe(true);
   });
 });

@@ -12,8 +12,14 @@ export interface EmailJob {
 
 /** Renders a template; a real app would use its template engine. */
 export function render(job: EmailJob): { subject: string; text: string } {
-  const subjects = { welcome: 'Welcome aboard', invoice: 'Your invoice', 'password-reset': 'Reset your password' };
-  const body = Object.entries(job.variables).map(([key, value]) => `${key}: ${value}`).join('\n');
+  const subjects = {
+    welcome: 'Welcome aboard',
+    invoice: 'Your invoice',
+    'password-reset': 'Reset your password',
+  };
+  const body = Object.entries(job.variables)
+    .map(([key, value]) => `${key}: ${value}`)
+    .join('\n');
   return { subject: subjects[job.template], text: body };
 }
 
@@ -44,23 +50,30 @@ export default defineWorker({
     // Per job: collects what happened and writes one summary line when the job's scope is disposed.
     delivery: ({ log }) => {
       const events: string[] = [];
-      return { note: (event: string) => events.push(event), dispose: () => log.info({ events }, 'delivery summary') };
+      return {
+        note: (event: string) => events.push(event),
+        dispose: () => log.info({ events }, 'delivery summary'),
+      };
     },
   },
   context: (job: Job<EmailJob>) => ({ workspaceId: job.data.workspaceId }),
   async handle(job: Job<EmailJob>, { resolve, log }) {
     const delivery = resolve('delivery');
-    if (!/^[^@\s]+@[^@\s]+$/.test(job.data.to)) throw new NonRetriableError(`not an e-mail address: ${job.data.to}`);
+    if (!/^[^@\s]+@[^@\s]+$/.test(job.data.to))
+      throw new NonRetriableError(`not an e-mail address: ${job.data.to}`);
     delivery.note(`attempt ${job.attempt}`);
     try {
       const info = await resolve('sender').send(job.data.to, render(job.data), { 'X-Job-Id': job.id });
       delivery.note(`accepted as ${info.messageId}`);
-      if (info.rejected.length > 0) throw new NonRetriableError(`recipient rejected: ${info.rejected.join(', ')}`);
+      if (info.rejected.length > 0)
+        throw new NonRetriableError(`recipient rejected: ${info.rejected.join(', ')}`);
       return { messageId: info.messageId };
     } catch (error) {
       const code = (error as { responseCode?: number }).responseCode;
-      if (code === 421 || code === 450 || code === 451) throw new RetryAfterError(60_000, `SMTP ${code}: try later`, { cause: error });
-      if (code !== undefined && code >= 500) throw new NonRetriableError(`SMTP ${code}: permanent failure`, { cause: error });
+      if (code === 421 || code === 450 || code === 451)
+        throw new RetryAfterError(60_000, `SMTP ${code}: try later`, { cause: error });
+      if (code !== undefined && code >= 500)
+        throw new NonRetriableError(`SMTP ${code}: permanent failure`, { cause: error });
       log.warn({ err: error }, 'send failed, will retry');
       throw error;
     }

@@ -24,7 +24,9 @@ export async function createStream(): Promise<void> {
 /** Producer side: `Nats-Msg-Id` de-duplicates a publish retried by the producer, and becomes the job id. */
 export async function publishProductEvent(event: ProductEvent, eventId: string): Promise<void> {
   const nc = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' });
-  await nc.jetstream().publish(`catalog.product.${event.type}`, JSONCodec().encode(event), { msgID: eventId });
+  await nc
+    .jetstream()
+    .publish(`catalog.product.${event.type}`, JSONCodec().encode(event), { msgID: eventId });
   await nc.close();
 }
 
@@ -40,7 +42,12 @@ function createIndex(dir: string) {
 
 export default defineWorker({
   name: 'indexer',
-  source: jetstream({ stream: 'CATALOG', consumer: 'indexer', filterSubject: 'catalog.product.>', ackWait: 60_000 }),
+  source: jetstream({
+    stream: 'CATALOG',
+    consumer: 'indexer',
+    filterSubject: 'catalog.product.>',
+    ackWait: 60_000,
+  }),
   concurrency: 8,
   retry: { attempts: 5, backoff: { type: 'exponential', delay: 1_000, maxDelay: 30_000 } },
   services: {
@@ -49,7 +56,11 @@ export default defineWorker({
   context: (job: Job<ProductEvent>) => ({ workspaceId: job.data.workspaceId }),
   async handle(job: Job<ProductEvent>, { resolve, ctx, log }) {
     if (!job.data.productId) throw new NonRetriableError('event without productId'); // to INDEXER's CATALOG_DEAD stream
-    await resolve('index').write(ctx.workspaceId, { ...job.data, indexedAt: new Date().toISOString(), subject: job.name });
+    await resolve('index').write(ctx.workspaceId, {
+      ...job.data,
+      indexedAt: new Date().toISOString(),
+      subject: job.name,
+    });
     log.debug({ productId: job.data.productId }, 'indexed');
   },
 });

@@ -6,8 +6,18 @@ declare module 'nodemailer' {
     rejected: string[];
   }
   export interface Transporter {
-    sendMail(message: { from: string; to: string; subject: string; text: string; html?: string; headers?: Record<string, string> }): Promise<SentMessageInfo>;
+    sendMail(message: {
+      from: string;
+      to: string;
+      subject: string;
+      text: string;
+      html?: string;
+      headers?: Record<string, string>;
+    }): Promise<SentMessageInfo>;
     close(): void;
   }
-  export function createTransport(url: string, defaults?: { pool?: boolean; maxConnections?: number }): Transporter;
+  export function createTransport(
+    url: string,
+    defaults?: { pool?: boolean; maxConnections?: number },
+  ): Transporter;
 }

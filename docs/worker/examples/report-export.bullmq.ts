@@ -16,7 +16,10 @@ const OUTPUT_DIR = process.env.EXPORT_DIR ?? join(tmpdir(), 'exports');
 
 /** Producer side (e.g. in the web process): same prefix as the worker, `<app>:bull` under Nightshift. */
 export async function requestExport(data: ExportJob): Promise<void> {
-  const queue = new Queue<ExportJob>('exports', { connection: { url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' }, prefix: bullmqPrefix() });
+  const queue = new Queue<ExportJob>('exports', {
+    connection: { url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
+    prefix: bullmqPrefix(),
+  });
   await queue.add('export', data, { jobId: `${data.workspaceId}-${data.month}` }); // one export per workspace and month
   await queue.close();
 }

@@ -16,7 +16,11 @@ export async function publishWebhook(hook: Webhook, id: string): Promise<void> {
   const connection = await amqp.connect(process.env.AMQP_URL ?? 'amqp://127.0.0.1:5672');
   const channel = await connection.createConfirmChannel();
   await channel.assertQueue('webhooks', { durable: true });
-  channel.sendToQueue('webhooks', Buffer.from(JSON.stringify(hook)), { contentType: 'application/json', messageId: id, persistent: true });
+  channel.sendToQueue('webhooks', Buffer.from(JSON.stringify(hook)), {
+    contentType: 'application/json',
+    messageId: id,
+    persistent: true,
+  });
   await channel.waitForConfirms();
   await connection.close();
 }
@@ -38,7 +42,11 @@ export default defineWorker({
   async handle(job: Job<Webhook>, { log, signal }) {
     const res = await fetch(job.data.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-webhook-id': job.id, 'x-webhook-attempt': String(job.attempt) },
+      headers: {
+        'content-type': 'application/json',
+        'x-webhook-id': job.id,
+        'x-webhook-attempt': String(job.attempt),
+      },
       body: JSON.stringify({ event: job.data.event, payload: job.data.payload }),
       signal, // fires on timeout or when the worker is stopping
     });

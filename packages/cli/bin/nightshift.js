@@ -24,10 +24,14 @@ if (
   typeof process.execve === 'function' &&
   !DAEMON_FLAGS.every((f) => process.execArgv.includes(f))
 ) {
-  process.execve(process.execPath, [process.execPath, ...process.execArgv, ...DAEMON_FLAGS, ...process.argv.slice(1)], {
-    ...process.env,
-    MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
-  });
+  process.execve(
+    process.execPath,
+    [process.execPath, ...process.execArgv, ...DAEMON_FLAGS, ...process.argv.slice(1)],
+    {
+      ...process.env,
+      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
+    },
+  );
 }
 const daemonArgs = process.argv.slice(3);
 if (command === 'daemon' && sub !== 'stop' && !daemonArgs.some((a) => a === '--help' || a === '-h')) {

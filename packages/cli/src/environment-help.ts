@@ -23,7 +23,10 @@ const VARIABLES: readonly (readonly [name: string, meaning: string])[] = [
 
 /** The `Environment:` block shown after the commands in `nightshift --help`. */
 export function environmentHelp(): string {
-  const lines = VARIABLES.flatMap(([names, meaning]) => [...wrap(names, 76).map((line) => `  ${line}`), `      ${meaning}`]);
+  const lines = VARIABLES.flatMap(([names, meaning]) => [
+    ...wrap(names, 76).map((line) => `  ${line}`),
+    `      ${meaning}`,
+  ]);
   return `\nEnvironment:\n${lines.join('\n')}\n`;
 }
 
@@ -32,7 +35,8 @@ function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
   for (const word of text.split(' ')) {
     const last = lines.at(-1);
-    if (last !== undefined && last.length + 1 + word.length <= width) lines[lines.length - 1] = `${last} ${word}`;
+    if (last !== undefined && last.length + 1 + word.length <= width)
+      lines[lines.length - 1] = `${last} ${word}`;
     else lines.push(word);
   }
   return lines;

@@ -1,1 +1,1 @@
-export { main, buildProgram } from "./main.js";
+export { main, buildProgram } from './main.js';

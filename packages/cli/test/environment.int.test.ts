@@ -21,7 +21,12 @@ function sourceFiles(dir: string): string[] {
  */
 function variablesRead(): string[] {
   const names = new Set<string>();
-  const files = [...sourceFiles('packages/cli/src'), ...sourceFiles('packages/cli/bin'), ...sourceFiles('packages/daemon/src'), ...sourceFiles('packages/protocol/src')];
+  const files = [
+    ...sourceFiles('packages/cli/src'),
+    ...sourceFiles('packages/cli/bin'),
+    ...sourceFiles('packages/daemon/src'),
+    ...sourceFiles('packages/protocol/src'),
+  ];
   for (const file of files) {
     const text = readFileSync(file, 'utf8');
     for (const m of text.matchAll(/(?<!delete )\benv\.([A-Z][A-Z0-9_]+)\b(?!\s*=[^=])/g)) names.add(m[1]!);
@@ -35,20 +40,33 @@ describe('the environment variables Nightshift reads', () => {
   const read = variablesRead();
 
   it('are found in the sources (the scan itself works)', () => {
-    expect(read).toEqual(expect.arrayContaining(['NIGHTSHIFT_HOME', 'NIGHTSHIFT_HTTP_PORT', 'NIGHTSHIFT_MASTER_KEY', 'NO_COLOR']));
+    expect(read).toEqual(
+      expect.arrayContaining([
+        'NIGHTSHIFT_HOME',
+        'NIGHTSHIFT_HTTP_PORT',
+        'NIGHTSHIFT_MASTER_KEY',
+        'NO_COLOR',
+      ]),
+    );
   });
 
   it('are each listed in `nightshift --help` and `nightshift daemon --help`', () => {
     for (const args of [['--help'], ['daemon', '--help']]) {
       const help = execFileSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
       const listed = help.slice(help.indexOf('\nEnvironment:\n'));
-      expect(read.filter((name) => !listed.includes(name)), args.join(' ')).toEqual([]);
+      expect(
+        read.filter((name) => !listed.includes(name)),
+        args.join(' '),
+      ).toEqual([]);
     }
   });
 
   it("are each listed in the README's Environment section", () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('## Environment'), readme.indexOf('\n## ', readme.indexOf('## Environment') + 1));
+    const section = readme.slice(
+      readme.indexOf('## Environment'),
+      readme.indexOf('\n## ', readme.indexOf('## Environment') + 1),
+    );
     expect(read.filter((name) => !section.includes(`\`${name}\``))).toEqual([]);
   });
 });

@@ -21,20 +21,39 @@ export interface DaemonConfig {
   readonly buildEnv: Readonly<Record<string, string>>;
 }
 
-export function parseDaemonConfig(env: NodeJS.ProcessEnv, flags: { port?: string | undefined; host?: string | undefined } = {}): DaemonConfig {
+export function parseDaemonConfig(
+  env: NodeJS.ProcessEnv,
+  flags: { port?: string | undefined; host?: string | undefined } = {},
+): DaemonConfig {
   const portText = flags.port ?? env.NIGHTSHIFT_HTTP_PORT ?? '7300';
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new NightshiftError(ErrorCodes.usage, `HTTP port "${portText}" is not a port number`, 'use 0–65535 (0 = any free port), e.g. --port 7300');
+    throw new NightshiftError(
+      ErrorCodes.usage,
+      `HTTP port "${portText}" is not a port number`,
+      'use 0–65535 (0 = any free port), e.g. --port 7300',
+    );
   }
   const offsetText = env.NIGHTSHIFT_CLOCK_OFFSET_MS ?? '0';
   const clockOffsetMs = Number(offsetText);
   if (!Number.isFinite(clockOffsetMs)) {
-    throw new NightshiftError(ErrorCodes.usage, `NIGHTSHIFT_CLOCK_OFFSET_MS="${offsetText}" is not a number`, 'give milliseconds, e.g. 10800000 for three hours');
+    throw new NightshiftError(
+      ErrorCodes.usage,
+      `NIGHTSHIFT_CLOCK_OFFSET_MS="${offsetText}" is not a number`,
+      'give milliseconds, e.g. 10800000 for three hours',
+    );
   }
   const replicaLimits = {
-    perProcess: positiveInt('NIGHTSHIFT_MAX_REPLICAS_PER_PROCESS', env.NIGHTSHIFT_MAX_REPLICAS_PER_PROCESS, DEFAULT_REPLICA_LIMITS.perProcess),
-    perDaemon: positiveInt('NIGHTSHIFT_MAX_REPLICAS', env.NIGHTSHIFT_MAX_REPLICAS, DEFAULT_REPLICA_LIMITS.perDaemon),
+    perProcess: positiveInt(
+      'NIGHTSHIFT_MAX_REPLICAS_PER_PROCESS',
+      env.NIGHTSHIFT_MAX_REPLICAS_PER_PROCESS,
+      DEFAULT_REPLICA_LIMITS.perProcess,
+    ),
+    perDaemon: positiveInt(
+      'NIGHTSHIFT_MAX_REPLICAS',
+      env.NIGHTSHIFT_MAX_REPLICAS,
+      DEFAULT_REPLICA_LIMITS.perDaemon,
+    ),
   };
   return {
     home: defaultHome(env),
@@ -51,7 +70,10 @@ const BUILD_ENV_ENTRY = /^([A-Za-z_][A-Za-z0-9_]*)(\*?)$/;
 
 /** `NAME1,NAME2,PREFIX_*`: more variables for builds. Every bad entry is named, so one fix covers them all. */
 function parseBuildEnvList(text: string): BuildEnvPattern[] {
-  const entries = text.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  const entries = text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
   const patterns: BuildEnvPattern[] = [];
   const bad: string[] = [];
   for (const entry of entries) {
@@ -74,7 +96,11 @@ function positiveInt(name: string, text: string | undefined, fallback: number): 
   if (text === undefined || text === '') return fallback;
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1) {
-    throw new NightshiftError(ErrorCodes.usage, `${name}="${text}" is not a whole number ≥ 1`, `e.g. ${name}=${fallback} (the default)`);
+    throw new NightshiftError(
+      ErrorCodes.usage,
+      `${name}="${text}" is not a whole number ≥ 1`,
+      `e.g. ${name}=${fallback} (the default)`,
+    );
   }
   return n;
 }

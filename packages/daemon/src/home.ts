@@ -1,7 +1,23 @@
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { DatabaseSync } from 'node:sqlite';
-import { defaultHomeDir, ErrorCodes, homeLayout, NightshiftError, type HomeLayout } from '@nightshift/protocol';
+import {
+  defaultHomeDir,
+  ErrorCodes,
+  homeLayout,
+  NightshiftError,
+  type HomeLayout,
+} from '@nightshift/protocol';
 
 /** Files of the daemon's home (DESIGN §7); the layout is shared with the CLI through the protocol. */
 export const homePaths = homeLayout;
@@ -16,7 +32,11 @@ export function ensureHome(home: string): HomePaths {
   mkdirSync(home, { recursive: true, mode: 0o700 });
   const info = statSync(home);
   if (typeof process.getuid === 'function' && info.uid !== process.getuid()) {
-    throw new NightshiftError(ErrorCodes.homeUnsafe, `${home} belongs to another user`, 'use a NIGHTSHIFT_HOME of your own');
+    throw new NightshiftError(
+      ErrorCodes.homeUnsafe,
+      `${home} belongs to another user`,
+      'use a NIGHTSHIFT_HOME of your own',
+    );
   }
   if ((info.mode & 0o077) !== 0) chmodSync(home, 0o700);
   const paths = homePaths(home);
@@ -34,7 +54,10 @@ export function ensureHome(home: string): HomePaths {
  * for `patienceMs`: the pair breaks its tie, while a daemon that really runs keeps its lock and the newcomer
  * is refused when the time is up. The caller must keep the returned object: the lock lives with it.
  */
-export async function acquireLock(paths: HomePaths, patienceMs = LOCK_PATIENCE_MS): Promise<{ release: () => void }> {
+export async function acquireLock(
+  paths: HomePaths,
+  patienceMs = LOCK_PATIENCE_MS,
+): Promise<{ release: () => void }> {
   const deadline = Date.now() + patienceMs;
   for (;;) {
     const db = new DatabaseSync(paths.lock, { timeout: 0 });
@@ -72,7 +95,8 @@ const LOCK_PATIENCE_MS = 1_000;
 
 /** The API token (0600), created on first start. */
 export function ensureToken(paths: HomePaths): string {
-  if (!existsSync(paths.token)) writeFileSync(paths.token, kernelRandom(32).toString('base64url') + '\n', { mode: 0o600 });
+  if (!existsSync(paths.token))
+    writeFileSync(paths.token, kernelRandom(32).toString('base64url') + '\n', { mode: 0o600 });
   chmodSync(paths.token, 0o600);
   return readFileSync(paths.token, 'utf8').trim();
 }
@@ -85,7 +109,7 @@ function kernelRandom(n: number): Buffer {
   const buf = Buffer.alloc(n);
   const fd = openSync('/dev/urandom', 'r');
   try {
-    for (let off = 0; off < n; ) off += readSync(fd, buf, off, n - off, null);
+    for (let off = 0; off < n;) off += readSync(fd, buf, off, n - off, null);
   } finally {
     closeSync(fd);
   }

@@ -25,7 +25,13 @@ import * as store from './store/index.js';
 import { reapPrevious } from './supervisor/reap.js';
 import { recoverRuns, Scheduler } from './scheduler/index.js';
 import { Supervisor } from './supervisor/supervisor.js';
-import { type Keyring, keyringNeededAtStart, MASTER_KEY_ENV, openKeyring, SecretsService } from './secrets/index.js';
+import {
+  type Keyring,
+  keyringNeededAtStart,
+  MASTER_KEY_ENV,
+  openKeyring,
+  SecretsService,
+} from './secrets/index.js';
 import { version } from './version.js';
 import { join } from 'node:path';
 
@@ -84,7 +90,16 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     secrets: (app, names) => secrets.values(app, names),
   });
   const { environment } = envs;
-  const supervisor = new Supervisor({ db, bus, driver, output, clock, environment, onError, limits: config.replicaLimits });
+  const supervisor = new Supervisor({
+    db,
+    bus,
+    driver,
+    output,
+    clock,
+    environment,
+    onError,
+    limits: config.replicaLimits,
+  });
   const scheduler = new Scheduler({
     db,
     bus,
@@ -96,7 +111,11 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     liveRelease: (app) => supervisor.liveRelease(app),
     runsDir: (app) => join(paths.apps, app, 'runs'),
   });
-  cronFollowsLiveRelease(bus, (app) => supervisor.liveRelease(app), (app, live) => scheduler.activate(app, live));
+  cronFollowsLiveRelease(
+    bus,
+    (app) => supervisor.liveRelease(app),
+    (app, live) => scheduler.activate(app, live),
+  );
   const drains = new DrainManager({ db, bus, logs, clock });
   const apps: Apps = new Apps({
     db,
@@ -130,7 +149,9 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     // keyspace with every other app while appearing to work.
     warnings: (spec) =>
       spec.redis
-        ? ['`redis: true` is not provided by this daemon yet: no REDIS_URL is set and no Redis user is created; do not let the app fall back to a shared localhost:6379']
+        ? [
+            '`redis: true` is not provided by this daemon yet: no REDIS_URL is set and no Redis user is created; do not let the app fall back to a shared localhost:6379',
+          ]
         : [],
     keepReleases: 5,
     limits: config.replicaLimits,
@@ -174,9 +195,11 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
   let restoring: Promise<unknown> = Promise.resolve();
   try {
     // TCP first: the CLI asks the socket whether a daemon runs, so one whose port is taken must never answer there.
-    await listen(tcpServer, () => tcpServer.listen(config.httpPort, config.httpHost)).catch((err: unknown) => {
-      throw tcpListenError(err, config.httpHost, config.httpPort);
-    });
+    await listen(tcpServer, () => tcpServer.listen(config.httpPort, config.httpHost)).catch(
+      (err: unknown) => {
+        throw tcpListenError(err, config.httpHost, config.httpPort);
+      },
+    );
     await listen(unixServer, () => unixServer.listen(paths.socket));
   } catch (err) {
     // Nothing half-started stays behind: the lock and the socket are released (no app was restored yet).
@@ -186,7 +209,12 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
   chmodSync(paths.socket, 0o600);
   httpPort = (tcpServer.address() as AddressInfo).port;
   writeFileSync(paths.info, JSON.stringify(info(), null, 2) + '\n', { mode: 0o600 });
-  bus.emit({ type: 'daemon:started', app: '', message: `daemon ${process.pid} started (reaped ${reaped})`, data: { pid: process.pid, reaped } });
+  bus.emit({
+    type: 'daemon:started',
+    app: '',
+    message: `daemon ${process.pid} started (reaped ${reaped})`,
+    data: { pid: process.pid, reaped },
+  });
 
   // Apps come back after the API answers: a state that cannot start well (a huge formation, a release that
   // fails) can then always be fixed from the CLI (apps/restore.ts).

@@ -11,7 +11,10 @@ const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
  * `nightshift daemon`: runs in the foreground until SIGTERM, SIGINT or SIGHUP, or `daemon stop`.
  * Returns the exit status: 0 after a clean stop, 1 when it could not start.
  */
-export async function runDaemon(flags: { port?: string | undefined; host?: string | undefined }): Promise<number> {
+export async function runDaemon(flags: {
+  port?: string | undefined;
+  host?: string | undefined;
+}): Promise<number> {
   exposeGc();
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   // Signals are taken from the start: one that arrives while the daemon is still starting (reaping, restoring
@@ -31,7 +34,9 @@ export async function runDaemon(flags: { port?: string | undefined; host?: strin
     }
     return 1;
   }
-  log(`daemon ${daemon.info.pid} listening (home ${daemon.info.home}, http 127.0.0.1:${daemon.info.httpPort})`);
+  log(
+    `daemon ${daemon.info.pid} listening (home ${daemon.info.home}, http 127.0.0.1:${daemon.info.httpPort})`,
+  );
   if (stopAsked) void daemon.stop();
   await daemon.stopped;
   for (const signal of STOP_SIGNALS) process.off(signal, handler);
@@ -49,5 +54,7 @@ function exposeGc(): void {
   if (typeof globalThis.gc === 'function') return;
   const require = createRequire(import.meta.url);
   (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--expose-gc');
-  globalThis.gc = (require('node:vm') as typeof import('node:vm')).runInNewContext('gc') as typeof globalThis.gc;
+  globalThis.gc = (require('node:vm') as typeof import('node:vm')).runInNewContext(
+    'gc',
+  ) as typeof globalThis.gc;
 }

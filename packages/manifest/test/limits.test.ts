@@ -96,7 +96,10 @@ describe('many errors', () => {
       const small = Math.min(timed(quarter).ms, timed(quarter).ms);
       const full = timed(text);
       const fullMs = Math.min(full.ms, timed(text).ms);
-      expect(fullMs, `${count} items: ${fullMs.toFixed(0)} ms, a quarter of them: ${small.toFixed(0)} ms`).toBeLessThan(8 * small + 100);
+      expect(
+        fullMs,
+        `${count} items: ${fullMs.toFixed(0)} ms, a quarter of them: ${small.toFixed(0)} ms`,
+      ).toBeLessThan(8 * small + 100);
       expect(full.result.ok).toBe(false);
     },
     60_000,

@@ -39,5 +39,7 @@ export function isCodedError(err: unknown): err is NightshiftError {
 export function toErrorBody(err: unknown): ErrorBody {
   if (isCodedError(err)) return { error: { code: err.code, message: err.message, hint: err.hint } };
   const message = err instanceof Error ? err.message : String(err);
-  return { error: { code: ErrorCodes.internal, message, hint: "see the daemon's log (NIGHTSHIFT_HOME/daemon.log)" } };
+  return {
+    error: { code: ErrorCodes.internal, message, hint: "see the daemon's log (NIGHTSHIFT_HOME/daemon.log)" },
+  };
 }

@@ -9,4 +9,13 @@ export const API_PREFIX = '/api/v1';
 /** The most lines a plain JSON answer of `GET /apps/:app/logs` holds; its NDJSON answer has no limit. */
 export const LOG_JSON_MAX_LINES = 100_000;
 export { homeLayout, defaultHomeDir, type HomeLayout } from './home.js';
-export { routes, ROUTES, pathOf, type RouteDeclaration, type ParamsOf, type QueryOf, type BodyOf, type AnswerOf } from './routes/index.js';
+export {
+  routes,
+  ROUTES,
+  pathOf,
+  type RouteDeclaration,
+  type ParamsOf,
+  type QueryOf,
+  type BodyOf,
+  type AnswerOf,
+} from './routes/index.js';

@@ -2,7 +2,8 @@
 
 import type { ErrorBody } from './errors.js';
 
-export type ReplicaState = 'pending' | 'starting' | 'running' | 'crashed' | 'backoff' | 'stopping' | 'stopped';
+export type ReplicaState =
+  'pending' | 'starting' | 'running' | 'crashed' | 'backoff' | 'stopping' | 'stopped';
 
 export interface ExitInfo {
   readonly code: number | null;
@@ -86,7 +87,11 @@ export interface DeployResponse {
 
 export interface ScaleRequest {
   /** `emails=4`, `emails+2`, `emails-1` entries. */
-  readonly changes: readonly { readonly process: string; readonly op: '=' | '+' | '-'; readonly count: number }[];
+  readonly changes: readonly {
+    readonly process: string;
+    readonly op: '=' | '+' | '-';
+    readonly count: number;
+  }[];
 }
 
 export interface DaemonInfo {
@@ -125,7 +130,8 @@ export type LogStreamMessage =
   | ({ readonly type: 'error' } & ErrorBody);
 
 /** Statuses of a cron run (DESIGN §5); `queued` waits behind a running run (queue_one, replace). */
-export type CronRunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'interrupted' | 'skipped' | 'cancelled';
+export type CronRunStatus =
+  'queued' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'interrupted' | 'skipped' | 'cancelled';
 
 /** One run of a cron job, or one skipped slot: `cron history --json` prints an array of these, newest first. */
 export interface CronRunEntry {

@@ -30,7 +30,10 @@ describe('the error catalogue', () => {
 
   it('recognises its errors by brand, across copies, and nothing else', () => {
     expect(isCodedError(new NightshiftError('NS_USAGE', 'x'))).toBe(true);
-    const otherCopy = Object.assign(new Error('x'), { code: 'NS_USAGE', [Symbol.for('nightshift.error')]: true });
+    const otherCopy = Object.assign(new Error('x'), {
+      code: 'NS_USAGE',
+      [Symbol.for('nightshift.error')]: true,
+    });
     expect(isCodedError(otherCopy)).toBe(true);
     expect(isCodedError(Object.assign(new Error('x'), { code: 'NS_USAGE' }))).toBe(false);
   });

@@ -35,7 +35,11 @@ export class RetryAfterError extends Error {
   readonly retryAfterMs: number;
   readonly [RETRY_AFTER] = true;
 
-  constructor(retryAfterMs: number, message = `retry after ${retryAfterMs} ms`, options?: { cause?: unknown }) {
+  constructor(
+    retryAfterMs: number,
+    message = `retry after ${retryAfterMs} ms`,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'RetryAfterError';
     // A negative or non-finite delay would make adapters behave differently (BullMQ clamps, AMQP rejects the

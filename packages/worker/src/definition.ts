@@ -27,7 +27,15 @@ export interface JobBuiltins {
 }
 
 /** The names the SDK registers itself; services may not reuse them. */
-export const BUILTIN_NAMES: readonly string[] = ['config', 'logger', 'registry', 'job', 'ctx', 'log', 'signal'];
+export const BUILTIN_NAMES: readonly string[] = [
+  'config',
+  'logger',
+  'registry',
+  'job',
+  'ctx',
+  'log',
+  'signal',
+];
 
 /**
  * What a root service's factory receives: every root registration by name (awilix's cradle). Root services
@@ -153,34 +161,60 @@ export function defineWorker<
 
 /** Whether `value` was made by {@link defineWorker} (from any copy of the SDK). */
 export function isWorkerDefinition(value: unknown): value is AnyWorkerDefinition {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[DEFINITION] === true;
+  return (
+    typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[DEFINITION] === true
+  );
 }
 
 /** Checks the shape of a definition; throws `NS_WORKER_DEFINITION_INVALID` naming the worker and the key. */
 export function checkDefinition(options: unknown): void {
   if (typeof options !== 'object' || options === null) {
-    throw invalid('(unnamed)', 'the definition must be an object', 'pass defineWorker({ name, source, handle })');
+    throw invalid(
+      '(unnamed)',
+      'the definition must be an object',
+      'pass defineWorker({ name, source, handle })',
+    );
   }
   const def = options as Record<string, unknown>;
   const name = typeof def.name === 'string' ? def.name : '(unnamed)';
   for (const key of Object.keys(def)) {
     if (!KEYS.includes(key)) {
       const near = closest(key, KEYS);
-      throw invalid(name, `unknown key "${key}"`, near ? `did you mean "${near}"?` : `the keys are ${KEYS.join(', ')}`);
+      throw invalid(
+        name,
+        `unknown key "${key}"`,
+        near ? `did you mean "${near}"?` : `the keys are ${KEYS.join(', ')}`,
+      );
     }
   }
   if (typeof def.name !== 'string' || !/^[A-Za-z0-9][\w.-]{0,62}$/.test(def.name)) {
-    throw invalid(name, '"name" must be a short identifier', 'use letters, digits, "-", "_" or "." (e.g. "emails")');
+    throw invalid(
+      name,
+      '"name" must be a short identifier',
+      'use letters, digits, "-", "_" or "." (e.g. "emails")',
+    );
   }
   const source = def.source as { create?: unknown } | undefined;
   if (typeof source !== 'object' || source === null || typeof source.create !== 'function') {
-    throw invalid(name, '"source" is missing or not a source', 'use bullmq(), rabbitmq(), jetstream(), redisStream() or schedule()');
+    throw invalid(
+      name,
+      '"source" is missing or not a source',
+      'use bullmq(), rabbitmq(), jetstream(), redisStream() or schedule()',
+    );
   }
   if (typeof def.handle !== 'function') {
-    throw invalid(name, '"handle" must be a function', 'add handle(job, { ctx, log, resolve, signal }) { … }');
+    throw invalid(
+      name,
+      '"handle" must be a function',
+      'add handle(job, { ctx, log, resolve, signal }) { … }',
+    );
   }
   if (def.context !== undefined && typeof def.context !== 'function') {
-    throw invalid(name, '"context" must be a function of the job', 'e.g. context: (job) => ({ workspaceId: job.data.workspaceId })');
+    throw invalid(
+      name,
+      '"context" must be a function of the job',
+      'e.g. context: (job) => ({ workspaceId: job.data.workspaceId })',
+    );
   }
   checkCount(name, 'concurrency', def.concurrency, 1);
   checkCount(name, 'timeout', def.timeout, 1);
@@ -190,16 +224,29 @@ export function checkDefinition(options: unknown): void {
   for (const group of ['services', 'jobServices'] as const) {
     const map = def[group];
     if (map === undefined) continue;
-    if (typeof map !== 'object' || map === null) throw invalid(name, `"${group}" must be an object of factories`, 'e.g. { db: () => createPool() }');
+    if (typeof map !== 'object' || map === null)
+      throw invalid(name, `"${group}" must be an object of factories`, 'e.g. { db: () => createPool() }');
     for (const [key, value] of Object.entries(map)) {
       if (BUILTIN_NAMES.includes(key)) {
-        throw invalid(name, `${group}.${key} reuses a name the SDK registers`, `rename it; reserved: ${BUILTIN_NAMES.join(', ')}`);
+        throw invalid(
+          name,
+          `${group}.${key} reuses a name the SDK registers`,
+          `rename it; reserved: ${BUILTIN_NAMES.join(', ')}`,
+        );
       }
-      if (seen.has(key)) throw invalid(name, `"${key}" is both a service and a job service`, 'give one of them another name');
+      if (seen.has(key))
+        throw invalid(name, `"${key}" is both a service and a job service`, 'give one of them another name');
       seen.add(key);
-      const isResolver = typeof value === 'object' && value !== null && typeof (value as { resolve?: unknown }).resolve === 'function';
+      const isResolver =
+        typeof value === 'object' &&
+        value !== null &&
+        typeof (value as { resolve?: unknown }).resolve === 'function';
       if (typeof value !== 'function' && !isResolver) {
-        throw invalid(name, `${group}.${key} must be a factory (deps) => value or an awilix resolver`, `e.g. ${key}: (deps) => create${key}(deps)`);
+        throw invalid(
+          name,
+          `${group}.${key} must be a factory (deps) => value or an awilix resolver`,
+          `e.g. ${key}: (deps) => create${key}(deps)`,
+        );
       }
     }
   }
@@ -208,16 +255,22 @@ export function checkDefinition(options: unknown): void {
 function checkCount(name: string, key: string, value: unknown, min: number): void {
   if (value === undefined) return;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw invalid(name, `"${key}" must be a whole number ≥ ${min}, got ${JSON.stringify(value)}`, `set ${key} to an integer, or leave it out for the default`);
+    throw invalid(
+      name,
+      `"${key}" must be a whole number ≥ ${min}, got ${JSON.stringify(value)}`,
+      `set ${key} to an integer, or leave it out for the default`,
+    );
   }
 }
 
 function checkRetry(name: string, retry: unknown): void {
   if (retry === undefined) return;
-  if (typeof retry !== 'object' || retry === null) throw invalid(name, '"retry" must be an object', 'e.g. retry: { attempts: 5 }');
+  if (typeof retry !== 'object' || retry === null)
+    throw invalid(name, '"retry" must be an object', 'e.g. retry: { attempts: 5 }');
   const { attempts, backoff, ...rest } = retry as { attempts?: unknown; backoff?: unknown };
   const extra = Object.keys(rest)[0];
-  if (extra !== undefined) throw invalid(name, `unknown key "retry.${extra}"`, 'the keys are attempts and backoff');
+  if (extra !== undefined)
+    throw invalid(name, `unknown key "retry.${extra}"`, 'the keys are attempts and backoff');
   checkCount(name, 'retry.attempts', attempts, 1);
   if (backoff === undefined || typeof backoff === 'function') return;
   const b = backoff as Partial<Record<string, unknown>>;

@@ -37,5 +37,12 @@ export { redisStream } from './sources/redis-stream.js';
 export type { RedisStreamSourceOptions } from './sources/redis-stream.js';
 export { schedule } from './sources/schedule.js';
 export type { ScheduleSourceOptions } from './sources/schedule.js';
-export type { AdapterConsumer, AdapterHealth, QueueAdapter, Settle, SourceContext, SourceSpec } from './sources/types.js';
+export type {
+  AdapterConsumer,
+  AdapterHealth,
+  QueueAdapter,
+  Settle,
+  SourceContext,
+  SourceSpec,
+} from './sources/types.js';
 export type { HealthReport } from './telemetry/http.js';

@@ -66,7 +66,11 @@ const DEFAULTS = {
  * @example
  * const config = parseWorkerConfig(def, parseWorkerEnv(process.env), { concurrency: 2 });
  */
-export function parseWorkerConfig(def: AnyWorkerDefinition, env: WorkerEnv, overrides: ConfigOverrides = {}): WorkerConfig {
+export function parseWorkerConfig(
+  def: AnyWorkerDefinition,
+  env: WorkerEnv,
+  overrides: ConfigOverrides = {},
+): WorkerConfig {
   checkOverrides(def.name, overrides);
   const config: WorkerConfig = {
     name: def.name,

@@ -10,7 +10,12 @@ import { isNonRetriableError, retryAfterOf } from './control.js';
  */
 export type BackoffOptions =
   | { readonly type: 'fixed'; readonly delay: number }
-  | { readonly type: 'exponential'; readonly delay: number; readonly maxDelay?: number; readonly jitter?: number }
+  | {
+      readonly type: 'exponential';
+      readonly delay: number;
+      readonly maxDelay?: number;
+      readonly jitter?: number;
+    }
   | ((attempt: number, error: unknown) => number);
 
 /** Retry options of a worker definition: at most `attempts` runs per job, spaced by `backoff`. */

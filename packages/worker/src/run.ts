@@ -83,7 +83,8 @@ export async function runWorker(def: AnyWorkerDefinition, options: RunOptions = 
   const logger = createRootLogger(config, options.logDestination);
   const registry = new Registry();
   const container = createWorkerContainer(def, { config, logger, registry });
-  const reportDispose = (error: WorkerError): void => logger.error({ err: error, code: error.code }, error.message);
+  const reportDispose = (error: WorkerError): void =>
+    logger.error({ err: error, code: error.code }, error.message);
   let adapter: QueueAdapter | undefined;
   let servers: TelemetryServers | undefined;
   try {
@@ -117,7 +118,10 @@ export async function runWorker(def: AnyWorkerDefinition, options: RunOptions = 
     await worker.start(servers);
     return worker;
   } catch (error) {
-    logger.error({ err: error, code: isWorkerError(error) ? error.code : undefined }, `worker "${def.name}" failed to start: ${describeError(error)}`);
+    logger.error(
+      { err: error, code: isWorkerError(error) ? error.code : undefined },
+      `worker "${def.name}" failed to start: ${describeError(error)}`,
+    );
     await adapter?.close().catch(() => undefined);
     await servers?.close();
     await container.dispose(reportDispose);
@@ -203,7 +207,13 @@ class Worker implements RunningWorker {
     this.#state = 'running';
     if (options.handleSignals ?? true) this.#installSignalHandlers();
     logger.info(
-      { kind: adapter.kind, queue: adapter.queue, concurrency: config.concurrency, metricsPort: this.metricsPort, healthPort: this.healthPort },
+      {
+        kind: adapter.kind,
+        queue: adapter.queue,
+        concurrency: config.concurrency,
+        metricsPort: this.metricsPort,
+        healthPort: this.healthPort,
+      },
       `worker started: ${adapter.kind} ${adapter.queue}, concurrency ${config.concurrency}`,
     );
   }
@@ -230,20 +240,34 @@ class Worker implements RunningWorker {
     const { adapter, runner, container, logger, config } = this.#parts;
     if (this.#state === 'stopped') return;
     this.#state = 'draining';
-    logger.info({ inFlight: runner.inFlight, graceMs: config.shutdownGraceMs }, `stopping: no new jobs; waiting for ${runner.inFlight} in flight`);
+    logger.info(
+      { inFlight: runner.inFlight, graceMs: config.shutdownGraceMs },
+      `stopping: no new jobs; waiting for ${runner.inFlight} in flight`,
+    );
     const grace = setTimeout(() => {
-      logger.warn({ inFlight: runner.inFlight }, `shutdown grace of ${config.shutdownGraceMs} ms is over: aborting ${runner.inFlight} job(s)`);
+      logger.warn(
+        { inFlight: runner.inFlight },
+        `shutdown grace of ${config.shutdownGraceMs} ms is over: aborting ${runner.inFlight} job(s)`,
+      );
       runner.abortAll(shutdownError(config.shutdownGraceMs));
     }, config.shutdownGraceMs);
     try {
-      await adapter.stop().catch((error: unknown) => logger.warn({ err: error }, `stopping the source failed: ${describeError(error)}`));
+      await adapter
+        .stop()
+        .catch((error: unknown) =>
+          logger.warn({ err: error }, `stopping the source failed: ${describeError(error)}`),
+        );
       await runner.idle();
     } finally {
       clearTimeout(grace);
     }
     if (this.#state !== 'draining') return; // killed meanwhile
     this.#state = 'closing';
-    await adapter.close().catch((error: unknown) => logger.warn({ err: error }, `closing the source failed: ${describeError(error)}`));
+    await adapter
+      .close()
+      .catch((error: unknown) =>
+        logger.warn({ err: error }, `closing the source failed: ${describeError(error)}`),
+      );
     await container.dispose((error) => logger.error({ err: error, code: error.code }, error.message));
     await this.#servers?.close();
     this.#removeSignalHandlers();
@@ -255,7 +279,10 @@ class Worker implements RunningWorker {
   #fail(error: unknown): void {
     const { logger, options } = this.#parts;
     if (this.#stopping || this.#state === 'stopped') return;
-    logger.fatal({ err: error, code: isWorkerError(error) ? error.code : undefined }, `worker failing: ${describeError(error)}`);
+    logger.fatal(
+      { err: error, code: isWorkerError(error) ? error.code : undefined },
+      `worker failing: ${describeError(error)}`,
+    );
     void this.stop().then(() => {
       this.#rejectStopped(error);
       if (options.exit ?? options.handleSignals ?? true) process.exit(1);

@@ -58,7 +58,12 @@ export interface TestJobResult {
   /** The job context the handler saw. */
   readonly ctx: JobContext | undefined;
   readonly logs: readonly LogRecord[];
-  readonly metrics: { readonly completed: number; readonly retried: number; readonly failed: number; readonly text: string };
+  readonly metrics: {
+    readonly completed: number;
+    readonly retried: number;
+    readonly failed: number;
+    readonly text: string;
+  };
 }
 
 /** A job run in progress. */
@@ -91,13 +96,27 @@ export function startTestJob<Data>(def: AnyWorkerDefinition, options: TestJobOpt
       return (def.handle as (job: Job, tools: unknown) => unknown)(job, tools);
     },
   };
-  const config = parseWorkerConfig(effective, parseWorkerEnv(options.env ?? {}), { tracing: false, ...options.config });
-  const logger = createRootLogger({ ...config, logLevel: options.config?.logLevel ?? 'trace' }, capture(logs));
+  const config = parseWorkerConfig(effective, parseWorkerEnv(options.env ?? {}), {
+    tracing: false,
+    ...options.config,
+  });
+  const logger = createRootLogger(
+    { ...config, logLevel: options.config?.logLevel ?? 'trace' },
+    capture(logs),
+  );
   const registry = new Registry();
   const container = createWorkerContainer(effective, { config, logger, registry });
   const queue = options.queue ?? 'test';
   const metrics = createQueueMetrics(registry, queue);
-  const runner = createJobRunner({ def: effective, config, container, logger, metrics, trace: undefined, random: options.random ?? (() => 0) });
+  const runner = createJobRunner({
+    def: effective,
+    config,
+    container,
+    logger,
+    metrics,
+    trace: undefined,
+    random: options.random ?? (() => 0),
+  });
   const job: Job = {
     id: options.id ?? 'test-job-1',
     name: options.name,
@@ -120,7 +139,9 @@ export function startTestJob<Data>(def: AnyWorkerDefinition, options: TestJobOpt
     }
     const final = settlement!;
     const count = async (outcome: Outcome): Promise<number> =>
-      (await registry.getSingleMetric('nightshift_jobs_total')!.get()).values.find((v) => v.labels.outcome === outcome)?.value ?? 0;
+      (await registry.getSingleMetric('nightshift_jobs_total')!.get()).values.find(
+        (v) => v.labels.outcome === outcome,
+      )?.value ?? 0;
     return {
       outcome: final.kind === 'ack' ? 'completed' : final.kind === 'retry' ? 'retried' : 'failed',
       settlement: final,
@@ -129,7 +150,12 @@ export function startTestJob<Data>(def: AnyWorkerDefinition, options: TestJobOpt
       retryDelayMs: final.kind === 'retry' ? final.delayMs : undefined,
       ctx,
       logs,
-      metrics: { completed: await count('completed'), retried: await count('retried'), failed: await count('failed'), text: await registry.metrics() },
+      metrics: {
+        completed: await count('completed'),
+        retried: await count('retried'),
+        failed: await count('failed'),
+        text: await registry.metrics(),
+      },
     };
   })();
   return {
@@ -147,11 +173,17 @@ export function startTestJob<Data>(def: AnyWorkerDefinition, options: TestJobOpt
  * expect(result.outcome).toBe('completed');
  * expect(result.logs.some((line) => line.msg === 'sent')).toBe(true);
  */
-export function runTestJob<Data>(def: AnyWorkerDefinition, options: TestJobOptions<Data>): Promise<TestJobResult> {
+export function runTestJob<Data>(
+  def: AnyWorkerDefinition,
+  options: TestJobOptions<Data>,
+): Promise<TestJobResult> {
   return startTestJob(def, options).done;
 }
 
-function withOverrides(def: AnyWorkerDefinition, overrides: Readonly<Record<string, Registration<unknown, never>>>): AnyWorkerDefinition {
+function withOverrides(
+  def: AnyWorkerDefinition,
+  overrides: Readonly<Record<string, Registration<unknown, never>>>,
+): AnyWorkerDefinition {
   type Any = Registration<unknown, never>;
   const services: Record<string, Any> = { ...(def.services as Record<string, Any> | undefined) };
   const jobServices: Record<string, Any> = { ...(def.jobServices as Record<string, Any> | undefined) };
@@ -166,13 +198,18 @@ function withOverrides(def: AnyWorkerDefinition, overrides: Readonly<Record<stri
       );
     }
   }
-  return { ...def, services: services as AnyWorkerDefinition['services'], jobServices: jobServices as AnyWorkerDefinition['jobServices'] };
+  return {
+    ...def,
+    services: services as AnyWorkerDefinition['services'],
+    jobServices: jobServices as AnyWorkerDefinition['jobServices'],
+  };
 }
 
 function capture(into: LogRecord[]): Writable {
   return new Writable({
     write(chunk: Buffer | string, _encoding, done) {
-      for (const line of chunk.toString().split('\n')) if (line.trim() !== '') into.push(JSON.parse(line) as LogRecord);
+      for (const line of chunk.toString().split('\n'))
+        if (line.trim() !== '') into.push(JSON.parse(line) as LogRecord);
       done();
     },
   });

@@ -17,14 +17,43 @@ import { waitFor } from './helpers/wait.js';
 
 function appRule(app: string, password: string): string[] {
   return [
-    'reset', 'on', `>${password}`, 'resetkeys', `~${app}:*`, 'resetchannels', `&${app}:*`,
-    '-@all', '+@read', '+@write', '+@keyspace', '+@pubsub', '+@transaction', '+@scripting', '+@connection', '+@blocking',
-    '-@admin', '-@dangerous', '+info', '+time', '-scan', '-randomkey', '-script|flush', '-script|kill', '-script|debug',
-    '-function', '-fcall', '-fcall_ro', '-pubsub', '-client|tracking', '-client|caching', '-client|getredir', '-client|trackinginfo',
+    'reset',
+    'on',
+    `>${password}`,
+    'resetkeys',
+    `~${app}:*`,
+    'resetchannels',
+    `&${app}:*`,
+    '-@all',
+    '+@read',
+    '+@write',
+    '+@keyspace',
+    '+@pubsub',
+    '+@transaction',
+    '+@scripting',
+    '+@connection',
+    '+@blocking',
+    '-@admin',
+    '-@dangerous',
+    '+info',
+    '+time',
+    '-scan',
+    '-randomkey',
+    '-script|flush',
+    '-script|kill',
+    '-script|debug',
+    '-function',
+    '-fcall',
+    '-fcall_ro',
+    '-pubsub',
+    '-client|tracking',
+    '-client|caching',
+    '-client|getredir',
+    '-client|trackinginfo',
   ];
 }
 
-describe('under the app\'s Redis ACL user', () => {
+describe("under the app's Redis ACL user", () => {
   let space: RedisNamespace;
   let app: string;
   let user: string;
@@ -49,11 +78,20 @@ describe('under the app\'s Redis ACL user', () => {
   const runThrough = async (source: SourceSpec, enqueue: () => Promise<void>) => {
     const seen: number[] = [];
     const worker = await runWorker(
-      defineWorker({ name: 'acl', source, retry: { attempts: 2, backoff: { type: 'fixed', delay: 10 } }, handle: (job: { data: { n: number } }) => {
-        seen.push(job.data.n);
-        if (job.data.n === 2 && seen.filter((n) => n === 2).length === 1) throw new Error('retry me');
-      } }),
-      { env: { REDIS_URL: url, NIGHTSHIFT_REDIS_PREFIX: space.prefix }, handleSignals: false, logDestination: new Writable({ write: (_c, _e, done) => done() }) },
+      defineWorker({
+        name: 'acl',
+        source,
+        retry: { attempts: 2, backoff: { type: 'fixed', delay: 10 } },
+        handle: (job: { data: { n: number } }) => {
+          seen.push(job.data.n);
+          if (job.data.n === 2 && seen.filter((n) => n === 2).length === 1) throw new Error('retry me');
+        },
+      }),
+      {
+        env: { REDIS_URL: url, NIGHTSHIFT_REDIS_PREFIX: space.prefix },
+        handleSignals: false,
+        logDestination: new Writable({ write: (_c, _e, done) => done() }),
+      },
     );
     await enqueue();
     await waitFor('3 jobs and a retry', () => seen.length === 4);
@@ -75,8 +113,12 @@ describe('under the app\'s Redis ACL user', () => {
   });
 
   it('runs Redis Streams under <app>:<stream>', async () => {
-    await runThrough(redisStream({ stream: 'events', group: 'acl', promoteInterval: 20, block: 200 }), async () => {
-      for (const n of [1, 2, 3]) await space.redis.xadd(`${app}:events`, '*', 'data', JSON.stringify({ n }));
-    });
+    await runThrough(
+      redisStream({ stream: 'events', group: 'acl', promoteInterval: 20, block: 200 }),
+      async () => {
+        for (const n of [1, 2, 3])
+          await space.redis.xadd(`${app}:events`, '*', 'data', JSON.stringify({ n }));
+      },
+    );
   });
 });

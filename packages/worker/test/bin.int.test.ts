@@ -12,7 +12,12 @@ const dist = join(root, 'dist', 'index.js');
 let dir: string;
 
 function run(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, [bin, ...args], { cwd: dir, env: { PATH: process.env.PATH, ...env }, encoding: 'utf8', timeout: 20_000 });
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    cwd: dir,
+    env: { PATH: process.env.PATH, ...env },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -41,8 +46,14 @@ describe('nightshift-worker', () => {
   });
 
   it('exits 2 on usage errors', () => {
-    expect(run([])).toMatchObject({ status: 2, stderr: expect.stringContaining('error NS_USAGE: no worker file given') });
-    expect(run(['a.mjs', '--fast'])).toMatchObject({ status: 2, stderr: expect.stringContaining('unknown option --fast') });
+    expect(run([])).toMatchObject({
+      status: 2,
+      stderr: expect.stringContaining('error NS_USAGE: no worker file given'),
+    });
+    expect(run(['a.mjs', '--fast'])).toMatchObject({
+      status: 2,
+      stderr: expect.stringContaining('unknown option --fast'),
+    });
   });
 
   it('exits 1 with NS_WORKER_FILE_INVALID for a file without a definition or one that fails to import', () => {
@@ -50,22 +61,34 @@ describe('nightshift-worker', () => {
     expect(empty.status).toBe(1);
     expect(empty.stderr).toContain('error NS_WORKER_FILE_INVALID: empty.mjs exports no worker definition');
     expect(empty.stderr).toContain('hint: export the result of defineWorker');
-    expect(run(['broken.mjs']).stderr).toContain('error NS_WORKER_FILE_INVALID: could not import broken.mjs: syntax is fine, import fails');
-    expect(run(['named.mjs', '--export', 'other']).stderr).toContain('exports no worker definition named "other"');
+    expect(run(['broken.mjs']).stderr).toContain(
+      'error NS_WORKER_FILE_INVALID: could not import broken.mjs: syntax is fine, import fails',
+    );
+    expect(run(['named.mjs', '--export', 'other']).stderr).toContain(
+      'exports no worker definition named "other"',
+    );
   });
 
   it('exits 1 with the catalogued code when the worker cannot start', () => {
     const leaky = run(['leaky.mjs']);
     expect(leaky.status).toBe(1);
-    expect(leaky.stderr).toMatch(/error NS_WORKER_SCOPE_LEAK: worker "leaky": root service "s" depends on job-scoped "ctx"/);
+    expect(leaky.stderr).toMatch(
+      /error NS_WORKER_SCOPE_LEAK: worker "leaky": root service "s" depends on job-scoped "ctx"/,
+    );
     const env = run(['named.mjs'], { WORKER_CONCURRENCY: 'lots' });
     expect(env.status).toBe(1);
-    expect(env.stderr).toContain('error NS_WORKER_ENV_INVALID: invalid worker environment: WORKER_CONCURRENCY must be a whole number');
+    expect(env.stderr).toContain(
+      'error NS_WORKER_ENV_INVALID: invalid worker environment: WORKER_CONCURRENCY must be a whole number',
+    );
   });
 
   it('runs a named export and stops cleanly on SIGTERM', async () => {
     const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, [bin, 'named.mjs', '--export', 'tick'], { cwd: dir, env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, 'named.mjs', '--export', 'tick'], {
+      cwd: dir,
+      env: { PATH: process.env.PATH },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let signalled = false;
     child.stdout.on('data', (chunk: Buffer) => {

@@ -25,14 +25,28 @@ describe('parseWorkerEnv', () => {
       LOG_LEVEL: 'DEBUG',
       UNRELATED: 'ignored',
     });
-    expect(env).toMatchObject({ concurrency: 5, queueName: 'email-dispatch', redisPrefix: 'shop:', metricsPort: 9464, healthPort: 8081, app: 'shop', replica: 'emails.2', logLevel: 'debug' });
+    expect(env).toMatchObject({
+      concurrency: 5,
+      queueName: 'email-dispatch',
+      redisPrefix: 'shop:',
+      metricsPort: 9464,
+      healthPort: 8081,
+      app: 'shop',
+      replica: 'emails.2',
+      logLevel: 'debug',
+    });
     expect(Object.isFrozen(env)).toBe(true);
   });
 
   it('reports every bad variable at once, with its value, and never a password', () => {
     let error: unknown;
     try {
-      parseWorkerEnv({ WORKER_CONCURRENCY: 'five', METRICS_PORT: '70000', REDIS_URL: 'http://u:hunter2@host', LOG_LEVEL: 'loud' });
+      parseWorkerEnv({
+        WORKER_CONCURRENCY: 'five',
+        METRICS_PORT: '70000',
+        REDIS_URL: 'http://u:hunter2@host',
+        LOG_LEVEL: 'loud',
+      });
     } catch (e) {
       error = e;
     }
@@ -46,7 +60,10 @@ describe('parseWorkerEnv', () => {
   });
 
   it('treats empty variables as unset', () => {
-    expect(parseWorkerEnv({ WORKER_CONCURRENCY: '', QUEUE_NAME: '  ' })).toMatchObject({ concurrency: undefined, queueName: undefined });
+    expect(parseWorkerEnv({ WORKER_CONCURRENCY: '', QUEUE_NAME: '  ' })).toMatchObject({
+      concurrency: undefined,
+      queueName: undefined,
+    });
   });
 });
 
@@ -55,22 +72,34 @@ describe('parseWorkerConfig', () => {
     const def = defineWorker({ ...base, concurrency: 2, shutdownGrace: 1000 });
     expect(parseWorkerConfig(def, parseWorkerEnv({})).concurrency).toBe(2);
     expect(parseWorkerConfig(def, parseWorkerEnv({ WORKER_CONCURRENCY: '8' })).concurrency).toBe(8);
-    const config = parseWorkerConfig(def, parseWorkerEnv({ WORKER_CONCURRENCY: '8', QUEUE_NAME: 'env-q' }), { concurrency: 3, queue: 'code-q', shutdownGrace: 0 });
+    const config = parseWorkerConfig(def, parseWorkerEnv({ WORKER_CONCURRENCY: '8', QUEUE_NAME: 'env-q' }), {
+      concurrency: 3,
+      queue: 'code-q',
+      shutdownGrace: 0,
+    });
     expect(config).toMatchObject({ concurrency: 3, queueOverride: 'code-q', shutdownGraceMs: 0 });
   });
 
   it('fills every default in one place', () => {
     const config = parseWorkerConfig(defineWorker(base), parseWorkerEnv({}));
-    expect(config).toMatchObject({ concurrency: 1, shutdownGraceMs: 20_000, logLevel: 'info', redis: { url: 'redis://127.0.0.1:6379', prefix: undefined }, metricsPort: undefined });
+    expect(config).toMatchObject({
+      concurrency: 1,
+      shutdownGraceMs: 20_000,
+      logLevel: 'info',
+      redis: { url: 'redis://127.0.0.1:6379', prefix: undefined },
+      metricsPort: undefined,
+    });
     expect(config.retry.attempts).toBe(3);
     expect(config.retry.delayAfter(1, undefined, 0)).toBe(1000);
   });
 
   it('rejects overrides that are not whole numbers', () => {
-    expect(() => parseWorkerConfig(defineWorker(base), parseWorkerEnv({}), { concurrency: 0 })).toThrow(/concurrency/);
+    expect(() => parseWorkerConfig(defineWorker(base), parseWorkerEnv({}), { concurrency: 0 })).toThrow(
+      /concurrency/,
+    );
   });
 
-  it('derives BullMQ\'s prefix from the app namespace', () => {
+  it("derives BullMQ's prefix from the app namespace", () => {
     expect(bullPrefix('shop:')).toBe('shop:bull');
     expect(bullPrefix('shop')).toBe('shop:bull');
     expect(bullPrefix(undefined)).toBe('bull');
@@ -99,12 +128,19 @@ describe('defineWorker', () => {
     expect(attempt({ source: {} })?.message).toMatch(/source/);
     expect(attempt({ handle: 'x' })?.message).toMatch(/handle/);
     expect(attempt({ services: { log: () => 1 } })?.message).toMatch(/reuses a name/);
-    expect(attempt({ services: { a: () => 1 }, jobServices: { a: () => 2 } })?.message).toMatch(/both a service and a job service/);
+    expect(attempt({ services: { a: () => 1 }, jobServices: { a: () => 2 } })?.message).toMatch(
+      /both a service and a job service/,
+    );
     expect(attempt({ services: { a: 42 } })?.message).toMatch(/must be a factory/);
     expect(attempt({ retry: { attempts: 0 } })?.message).toMatch(/retry.attempts/);
     expect(attempt({ retry: { backoff: { type: 'linear', delay: 1 } } })?.message).toMatch(/retry.backoff/);
     expect(attempt({ retry: { tries: 2 } })?.message).toMatch(/retry.tries/);
-    expect(attempt({ concurrency: 4, retry: { attempts: 2, backoff: { type: 'exponential', delay: 10, jitter: 0.5 } } })).toBeUndefined();
+    expect(
+      attempt({
+        concurrency: 4,
+        retry: { attempts: 2, backoff: { type: 'exponential', delay: 10, jitter: 0.5 } },
+      }),
+    ).toBeUndefined();
   });
 
   it('rejects a schedule croner cannot parse', () => {
@@ -114,7 +150,9 @@ describe('defineWorker', () => {
 
 describe('RabbitMQ delay buckets', () => {
   it('rounds delays up to two significant digits so few delay queues exist', () => {
-    expect([0, 40, 100, 123, 999, 1001, 12_345, 300_000].map(delayBucket)).toEqual([1, 40, 100, 130, 1000, 1100, 13_000, 300_000]);
+    expect([0, 40, 100, 123, 999, 1001, 12_345, 300_000].map(delayBucket)).toEqual([
+      1, 40, 100, 130, 1000, 1100, 13_000, 300_000,
+    ]);
   });
 });
 

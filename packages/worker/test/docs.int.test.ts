@@ -23,13 +23,19 @@ describe('docs/worker', () => {
     const text = readFileSync(join(docs, page), 'utf8');
     for (const example of examples) {
       const code = readFileSync(join(docs, 'examples', example), 'utf8').trimEnd();
-      expect(text.includes(`\`\`\`ts\n${code}\n\`\`\``), `${page} must contain examples/${example} as a ts block`).toBe(true);
+      expect(
+        text.includes(`\`\`\`ts\n${code}\n\`\`\``),
+        `${page} must contain examples/${example} as a ts block`,
+      ).toBe(true);
     }
   });
 
   it('has examples that type-check against the built package', () => {
     const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-    const result = spawnSync(process.execPath, [tsc, '-p', join(docs, 'examples')], { encoding: 'utf8', timeout: 120_000 });
+    const result = spawnSync(process.execPath, [tsc, '-p', join(docs, 'examples')], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     expect(result.stdout + result.stderr).toBe('');
     expect(result.status).toBe(0);
   });

@@ -9,7 +9,11 @@ const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
+    entry.isDirectory()
+      ? sourceFiles(join(dir, entry.name))
+      : entry.name.endsWith('.ts')
+        ? [join(dir, entry.name)]
+        : [],
   );
 }
 
@@ -18,7 +22,9 @@ describe('error catalogue', () => {
     const doc = readFileSync(join(root, 'docs', 'errors.md'), 'utf8');
     const section = doc.slice(doc.indexOf('## Worker SDK'));
     const end = section.indexOf('\n## ', 5);
-    const documented = [...(end === -1 ? section : section.slice(0, end)).matchAll(/^\| `(NS_WORKER_[A-Z_]+)` \|/gm)].map((m) => m[1]);
+    const documented = [
+      ...(end === -1 ? section : section.slice(0, end)).matchAll(/^\| `(NS_WORKER_[A-Z_]+)` \|/gm),
+    ].map((m) => m[1]);
     expect(documented.sort()).toEqual([...WORKER_ERROR_CODES].sort());
   });
 

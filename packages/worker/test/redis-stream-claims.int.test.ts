@@ -31,7 +31,11 @@ describe('redis-stream claims', () => {
         concurrency: 2,
         handle,
       }),
-      { env: { REDIS_URL, NIGHTSHIFT_REDIS_PREFIX: space.prefix }, handleSignals: false, logDestination: new Writable({ write: (_c, _e, done) => done() }) },
+      {
+        env: { REDIS_URL, NIGHTSHIFT_REDIS_PREFIX: space.prefix },
+        handleSignals: false,
+        logDestination: new Writable({ write: (_c, _e, done) => done() }),
+      },
     );
     workers.push(worker);
     return worker;
@@ -55,7 +59,7 @@ describe('redis-stream claims', () => {
     expect(await space.redis.xpending(`${space.prefix}long`, 'g')).toEqual([0, null, null, null]);
   });
 
-  it('takes over a dead consumer\'s entry once idle, as its next attempt', async () => {
+  it("takes over a dead consumer's entry once idle, as its next attempt", async () => {
     const started = deferred();
     const doomed = await start('doomed', async () => {
       started.resolve();

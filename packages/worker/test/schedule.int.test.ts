@@ -11,7 +11,8 @@ const lines: Record<string, unknown>[] = [];
 const capture = () =>
   new Writable({
     write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n')) if (line) lines.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of chunk.toString().split('\n'))
+        if (line) lines.push(JSON.parse(line) as Record<string, unknown>);
       done();
     },
   });
@@ -20,7 +21,11 @@ describe('schedule source', () => {
   it('runs one job per slot with trigger "schedule", the slot as id and enqueuedAt', async () => {
     const jobs: Job[] = [];
     const worker = await runWorker(
-      defineWorker({ name: 'ticker', source: schedule('* * * * * *', { name: 'tick' }), handle: (job) => void jobs.push(job) }),
+      defineWorker({
+        name: 'ticker',
+        source: schedule('* * * * * *', { name: 'tick' }),
+        handle: (job) => void jobs.push(job),
+      }),
       { env: {}, handleSignals: false, logDestination: capture() },
     );
     await waitFor('two slots', () => jobs.length >= 2, 5000);
@@ -47,7 +52,11 @@ describe('schedule source', () => {
       }),
       { env: {}, handleSignals: false, logDestination: capture() },
     );
-    await waitFor('a skipped slot', () => lines.some((line) => line.queue === 'busy' && /skipped/.test(String(line.msg))), 5000);
+    await waitFor(
+      'a skipped slot',
+      () => lines.some((line) => line.queue === 'busy' && /skipped/.test(String(line.msg))),
+      5000,
+    );
     expect(started).toBe(1);
     gate.resolve();
     await worker.stop();

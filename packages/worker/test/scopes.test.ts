@@ -36,7 +36,14 @@ describe('job scope', () => {
     const two = await runTestJob(worker, { data: {} });
     expect(one.value).toEqual({ same: true });
     expect(two.value).toEqual({ same: true });
-    expect(events).toEqual(['create tx1', 'handler sees tx1', 'close tx1', 'create tx2', 'handler sees tx2', 'close tx2']);
+    expect(events).toEqual([
+      'create tx1',
+      'handler sees tx1',
+      'close tx1',
+      'create tx2',
+      'handler sees tx2',
+      'close tx2',
+    ]);
   });
 
   it('disposes job services when the handler throws, newest first, before the job settles', async () => {
@@ -106,7 +113,9 @@ describe('job scope', () => {
     const result = await runTestJob(worker, { data: {} });
     expect(result.outcome).toBe('completed');
     expect(events).toEqual(['close first']);
-    expect(result.logs.some((line) => line.code === 'NS_WORKER_DISPOSE_FAILED' && /second/.test(line.msg))).toBe(true);
+    expect(
+      result.logs.some((line) => line.code === 'NS_WORKER_DISPOSE_FAILED' && /second/.test(line.msg)),
+    ).toBe(true);
   });
 
   it('accepts awilix resolvers, respecting their lifetime and disposer', async () => {
@@ -138,14 +147,37 @@ describe('job scope', () => {
       handle: (_job, { resolve, ctx, log, signal }) => {
         const audit = resolve('audit');
         log.info('hello');
-        return { sameCtx: audit.ctx === ctx, sameSignal: audit.signal === signal, sameLog: audit.log === log };
+        return {
+          sameCtx: audit.ctx === ctx,
+          sameSignal: audit.signal === signal,
+          sameLog: audit.log === log,
+        };
       },
     });
-    const result = await runTestJob(worker, { data: { workspaceId: 'ws_1' }, id: 'job-7', queue: 'mail', attempt: 2 });
+    const result = await runTestJob(worker, {
+      data: { workspaceId: 'ws_1' },
+      id: 'job-7',
+      queue: 'mail',
+      attempt: 2,
+    });
     expect(result.value).toEqual({ sameCtx: true, sameSignal: true, sameLog: true });
-    expect(result.ctx).toMatchObject({ jobId: 'job-7', queue: 'mail', attempt: 2, trigger: 'manual', workspaceId: 'ws_1', maxAttempts: 3 });
+    expect(result.ctx).toMatchObject({
+      jobId: 'job-7',
+      queue: 'mail',
+      attempt: 2,
+      trigger: 'manual',
+      workspaceId: 'ws_1',
+      maxAttempts: 3,
+    });
     const hello = result.logs.find((line) => line.msg === 'hello');
-    expect(hello).toMatchObject({ jobId: 'job-7', queue: 'mail', attempt: 2, trigger: 'manual', workspaceId: 'ws_1', service: 'context' });
+    expect(hello).toMatchObject({
+      jobId: 'job-7',
+      queue: 'mail',
+      attempt: 2,
+      trigger: 'manual',
+      workspaceId: 'ws_1',
+      service: 'context',
+    });
   });
 });
 
@@ -158,26 +190,45 @@ describe('strict mode', () => {
       jobServices: { session: () => ({}) },
       handle: () => undefined,
     });
-    const error: unknown = await runWorker(worker, { env: {}, handleSignals: false, logDestination: devNull() }).catch((e: unknown) => e);
+    const error: unknown = await runWorker(worker, {
+      env: {},
+      handleSignals: false,
+      logDestination: devNull(),
+    }).catch((e: unknown) => e);
     expect(isWorkerError(error, 'NS_WORKER_SCOPE_LEAK')).toBe(true);
     expect((error as Error).message).toContain('"cache" depends on job-scoped "session"');
   });
 
   it('fails at start when a root service depends on the job context', async () => {
-    const worker = defineWorker({ name: 'leaky-ctx', source, services: { tenant: ({ ctx }) => ctx as unknown }, handle: () => undefined });
+    const worker = defineWorker({
+      name: 'leaky-ctx',
+      source,
+      services: { tenant: ({ ctx }) => ctx as unknown },
+      handle: () => undefined,
+    });
     const error = await runTestJob(worker, { data: {} }).catch((e: unknown) => e);
     expect(isWorkerError(error, 'NS_WORKER_SCOPE_LEAK')).toBe(true);
   });
 
   it('names a missing dependency and the path to it', async () => {
-    const worker = defineWorker({ name: 'missing', source, services: { a: ({ b }) => b as unknown }, handle: () => undefined });
+    const worker = defineWorker({
+      name: 'missing',
+      source,
+      services: { a: ({ b }) => b as unknown },
+      handle: () => undefined,
+    });
     const error = await runTestJob(worker, { data: {} }).catch((e: unknown) => e);
     expect(isWorkerError(error, 'NS_WORKER_SERVICE_UNKNOWN')).toBe(true);
     expect((error as Error).message).toMatch(/needs "b".*a -> b/);
   });
 
   it('refuses factories that return a promise', async () => {
-    const worker = defineWorker({ name: 'async', source, services: { db: () => Promise.resolve({}) }, handle: () => undefined });
+    const worker = defineWorker({
+      name: 'async',
+      source,
+      services: { db: () => Promise.resolve({}) },
+      handle: () => undefined,
+    });
     const error = await runTestJob(worker, { data: {} }).catch((e: unknown) => e);
     expect(isWorkerError(error, 'NS_WORKER_ASYNC_FACTORY')).toBe(true);
   });
@@ -200,7 +251,11 @@ describe('strict mode', () => {
   });
 
   it('maps resolving an unknown name in a handler to NS_WORKER_SERVICE_UNKNOWN', async () => {
-    const worker = defineWorker({ name: 'typo', source, handle: (_job, { resolve }) => resolve('mailr' as never) });
+    const worker = defineWorker({
+      name: 'typo',
+      source,
+      handle: (_job, { resolve }) => resolve('mailr' as never),
+    });
     const result = await runTestJob(worker, { data: {} });
     expect(isWorkerError(result.error, 'NS_WORKER_SERVICE_UNKNOWN')).toBe(true);
   });
@@ -212,7 +267,9 @@ describe('signals', () => {
       name: 'abortable',
       source,
       handle: (_job, { signal }) =>
-        new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true })),
+        new Promise((_, reject) =>
+          signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true }),
+        ),
     });
     const run = startTestJob(worker, { data: {}, attempt: 3 });
     run.abort();
@@ -256,7 +313,9 @@ describe('signals', () => {
       timeout: 30,
       retry: { attempts: 2, backoff: { type: 'fixed', delay: 5000 } },
       handle: (_job, { signal }) =>
-        new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true })),
+        new Promise((_, reject) =>
+          signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true }),
+        ),
     });
     const result = await runTestJob(worker, { data: {} });
     expect(isWorkerError(result.error, 'NS_WORKER_JOB_TIMEOUT')).toBe(true);

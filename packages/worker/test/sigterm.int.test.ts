@@ -11,7 +11,13 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defineWorker } from '../src/definition.js';
 import { runWorker } from '../src/run.js';
-import { bullmqTarget, jetstreamTarget, rabbitmqTarget, redisStreamTarget, sourceFor } from './conformance/targets.js';
+import {
+  bullmqTarget,
+  jetstreamTarget,
+  rabbitmqTarget,
+  redisStreamTarget,
+  sourceFor,
+} from './conformance/targets.js';
 import type { ConformanceNamespace, ConformanceTarget, JobData } from './conformance/types.js';
 import { sleep, waitFor } from './helpers/wait.js';
 
@@ -45,61 +51,98 @@ function spawnWorker(ns: ConformanceNamespace, log: string, extra: Record<string
   });
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { child, exited, output: () => output };
 }
 
-const lines = (file: string): string[] => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
+const lines = (file: string): string[] =>
+  existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
 
-describe.each([bullmqTarget, rabbitmqTarget, jetstreamTarget, redisStreamTarget])('SIGTERM with 5 jobs in flight: $name', (target: ConformanceTarget) => {
-  let ns: ConformanceNamespace;
-  let dir: string;
-  let spawned: Spawned | undefined;
+describe.each([bullmqTarget, rabbitmqTarget, jetstreamTarget, redisStreamTarget])(
+  'SIGTERM with 5 jobs in flight: $name',
+  (target: ConformanceTarget) => {
+    let ns: ConformanceNamespace;
+    let dir: string;
+    let spawned: Spawned | undefined;
 
-  beforeAll(() => {
-    if (!existsSync(join(root, 'dist', 'index.js'))) throw new Error('build the package first: npx tsc -b packages/worker');
-  });
-  afterEach(async () => {
-    if (spawned && spawned.child.exitCode === null && spawned.child.signalCode === null) {
-      spawned.child.kill('SIGKILL');
-      await spawned.exited;
-    }
-    await ns.cleanup();
-    rmSync(dir, { recursive: true, force: true });
-  });
+    beforeAll(() => {
+      if (!existsSync(join(root, 'dist', 'index.js')))
+        throw new Error('build the package first: npx tsc -b packages/worker');
+    });
+    afterEach(async () => {
+      if (spawned && spawned.child.exitCode === null && spawned.child.signalCode === null) {
+        spawned.child.kill('SIGKILL');
+        await spawned.exited;
+      }
+      await ns.cleanup();
+      rmSync(dir, { recursive: true, force: true });
+    });
 
-  it('finishes all 5, loses none, runs none twice, disposes the root last and exits 0', async () => {
-    ns = await target.namespace();
-    dir = mkdtempSync(join(tmpdir(), 'nightshift-sigterm-'));
-    const log = join(dir, 'journal.log');
-    await ns.enqueue([0, 1, 2, 3, 4].map((n) => ({ n })));
-    spawned = spawnWorker(ns, log);
-    await waitFor('5 jobs in flight', () => lines(log).filter((l) => l.startsWith('start')).length === 5, 20_000);
-    spawned.child.kill('SIGTERM');
-    const exit = await spawned.exited;
-    expect(exit, spawned.output()).toEqual({ code: 0, signal: null });
+    it('finishes all 5, loses none, runs none twice, disposes the root last and exits 0', async () => {
+      ns = await target.namespace();
+      dir = mkdtempSync(join(tmpdir(), 'nightshift-sigterm-'));
+      const log = join(dir, 'journal.log');
+      await ns.enqueue([0, 1, 2, 3, 4].map((n) => ({ n })));
+      spawned = spawnWorker(ns, log);
+      await waitFor(
+        '5 jobs in flight',
+        () => lines(log).filter((l) => l.startsWith('start')).length === 5,
+        20_000,
+      );
+      spawned.child.kill('SIGTERM');
+      const exit = await spawned.exited;
+      expect(exit, spawned.output()).toEqual({ code: 0, signal: null });
 
-    const journal = lines(log);
-    expect(journal.filter((l) => l.startsWith('start')).sort()).toEqual(['start 0', 'start 1', 'start 2', 'start 3', 'start 4']);
-    expect(journal.filter((l) => l.startsWith('done')).sort()).toEqual(['done 0', 'done 1', 'done 2', 'done 3', 'done 4']);
-    expect(journal.at(-1)).toBe('root disposed');
-    const records = spawned.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(records.find((r) => typeof r.msg === 'string' && r.msg.startsWith('SIGTERM received'))).toMatchObject({ service: 'slow-fixture', app: 'shop', process: 'slow', replica: 'slow.1' });
+      const journal = lines(log);
+      expect(journal.filter((l) => l.startsWith('start')).sort()).toEqual([
+        'start 0',
+        'start 1',
+        'start 2',
+        'start 3',
+        'start 4',
+      ]);
+      expect(journal.filter((l) => l.startsWith('done')).sort()).toEqual([
+        'done 0',
+        'done 1',
+        'done 2',
+        'done 3',
+        'done 4',
+      ]);
+      expect(journal.at(-1)).toBe('root disposed');
+      const records = spawned
+        .output()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(
+        records.find((r) => typeof r.msg === 'string' && r.msg.startsWith('SIGTERM received')),
+      ).toMatchObject({ service: 'slow-fixture', app: 'shop', process: 'slow', replica: 'slow.1' });
 
-    // Nothing may come back: a fresh worker sees only a marker job enqueued after the stop.
-    const seen: number[] = [];
-    const after = await runWorker(
-      defineWorker({ name: 'after', source: sourceFor(ns.kind, ns.options), handle: (job: { data: JobData }) => void seen.push(job.data.n) }),
-      { env: ns.env, handleSignals: false, logDestination: new Writable({ write: (_c, _e, done) => done() }) },
-    );
-    await ns.enqueue([{ n: 99 }]);
-    await waitFor('the marker job', () => seen.includes(99));
-    await sleep(1500); // longer than the fixtures' redelivery times (lock 1 s, ack wait 1 s, claim idle 0.5 s)
-    await after.stop();
-    expect(seen).toEqual([99]);
-    expect(await ns.deadLetters()).toEqual([]);
-  });
-});
+      // Nothing may come back: a fresh worker sees only a marker job enqueued after the stop.
+      const seen: number[] = [];
+      const after = await runWorker(
+        defineWorker({
+          name: 'after',
+          source: sourceFor(ns.kind, ns.options),
+          handle: (job: { data: JobData }) => void seen.push(job.data.n),
+        }),
+        {
+          env: ns.env,
+          handleSignals: false,
+          logDestination: new Writable({ write: (_c, _e, done) => done() }),
+        },
+      );
+      await ns.enqueue([{ n: 99 }]);
+      await waitFor('the marker job', () => seen.includes(99));
+      await sleep(1500); // longer than the fixtures' redelivery times (lock 1 s, ack wait 1 s, claim idle 0.5 s)
+      await after.stop();
+      expect(seen).toEqual([99]);
+      expect(await ns.deadLetters()).toEqual([]);
+    });
+  },
+);
 
 describe('a second signal', () => {
   let ns: ConformanceNamespace;

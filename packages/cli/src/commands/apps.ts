@@ -13,7 +13,12 @@ export function registerApps(program: Command): void {
     .action(async (opts) => {
       const list = await cliContext().client.call(routes.listApps, {});
       if (opts.json) return printJson(list);
-      process.stdout.write(table(['APP', 'RELEASE', 'PROCESSES', 'REPLICAS'], list.map((a) => [a.name, a.release ?? '-', String(a.processes), String(a.replicas)])));
+      process.stdout.write(
+        table(
+          ['APP', 'RELEASE', 'PROCESSES', 'REPLICAS'],
+          list.map((a) => [a.name, a.release ?? '-', String(a.processes), String(a.replicas)]),
+        ),
+      );
     });
 
   apps
@@ -25,15 +30,27 @@ export function registerApps(program: Command): void {
       let confirm = opts.confirm;
       if (confirm === undefined) {
         if (!process.stdin.isTTY) {
-          throw new NightshiftError(ErrorCodes.confirmMismatch, `destroying ${name} needs confirmation`, `pass --confirm ${name}`);
+          throw new NightshiftError(
+            ErrorCodes.confirmMismatch,
+            `destroying ${name} needs confirmation`,
+            `pass --confirm ${name}`,
+          );
         }
         const { createInterface } = process.getBuiltinModule('node:readline/promises');
         const rl = createInterface({ input: process.stdin, output: process.stderr });
-        confirm = (await rl.question(`This deletes ${name}'s processes, releases and logs. Type the app's name to confirm: `)).trim();
+        confirm = (
+          await rl.question(
+            `This deletes ${name}'s processes, releases and logs. Type the app's name to confirm: `,
+          )
+        ).trim();
         rl.close();
       }
       if (confirm !== name) {
-        throw new NightshiftError(ErrorCodes.confirmMismatch, `"${confirm}" is not "${name}"; nothing was destroyed`, `pass --confirm ${name}`);
+        throw new NightshiftError(
+          ErrorCodes.confirmMismatch,
+          `"${confirm}" is not "${name}"; nothing was destroyed`,
+          `pass --confirm ${name}`,
+        );
       }
       await cliContext().client.call(routes.destroyApp, { params: { app: name } });
       process.stderr.write(`destroyed ${name}\n`);
@@ -48,7 +65,10 @@ export function registerApps(program: Command): void {
       const list = await cliContext().client.call(routes.releases, { params: { app } });
       if (opts.json) return printJson(list);
       process.stdout.write(
-        table(['RELEASE', 'CREATED', 'STATUS', 'SOURCE'], list.map((r) => [`${r.version}${r.live ? ' (live)' : ''}`, r.createdAt, r.status, r.source])),
+        table(
+          ['RELEASE', 'CREATED', 'STATUS', 'SOURCE'],
+          list.map((r) => [`${r.version}${r.live ? ' (live)' : ''}`, r.createdAt, r.status, r.source]),
+        ),
       );
     });
 }

@@ -111,9 +111,12 @@ export function registerCron(program: Command): void {
       .argument('<name>', 'the cron job')
       .option('--json', 'print the job as JSON')
       .action(async (name, opts, cmd) => {
-        const job = await cliContext().client.call(verb === 'suspend' ? routes.cronSuspend : routes.cronResume, {
-          params: { app: appOf(cmd), job: name },
-        });
+        const job = await cliContext().client.call(
+          verb === 'suspend' ? routes.cronSuspend : routes.cronResume,
+          {
+            params: { app: appOf(cmd), job: name },
+          },
+        );
         if (opts.json) printJson(job);
         else
           process.stdout.write(

@@ -8,7 +8,10 @@ export function registerDaemon(program: Command): void {
     .command('daemon')
     .description('run the daemon in the foreground (for systemd or a container); `daemon stop` stops it')
     // No defaults here: the daemon's config parse has them, after NIGHTSHIFT_HTTP_PORT and NIGHTSHIFT_HTTP_HOST.
-    .option('--port <port>', 'TCP port of the API and dashboard (default: NIGHTSHIFT_HTTP_PORT, else 7300; 0 = any free port)')
+    .option(
+      '--port <port>',
+      'TCP port of the API and dashboard (default: NIGHTSHIFT_HTTP_PORT, else 7300; 0 = any free port)',
+    )
     .option('--host <address>', 'address of the TCP listener (default: NIGHTSHIFT_HTTP_HOST, else 127.0.0.1)')
     .addHelpText('after', environmentHelp())
     .action(async (opts) => {

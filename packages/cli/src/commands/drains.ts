@@ -8,7 +8,9 @@ import { printJson } from '../output.js';
 export function registerDrains(program: Command): void {
   const drains = program
     .command('drains')
-    .description("forward every log line of the app elsewhere: syslog+tcp://, syslog+tls://, https://, loki+https://")
+    .description(
+      'forward every log line of the app elsewhere: syslog+tcp://, syslog+tls://, https://, loki+https://',
+    )
     .option('--json', 'print as JSON')
     .action(async (opts, cmd) => {
       const list = await cliContext().client.call(routes.listDrains, { params: { app: appOf(cmd) } });
@@ -30,7 +32,10 @@ export function registerDrains(program: Command): void {
     .description('add a drain')
     .argument('<url>', 'e.g. syslog+tls://logs.example.com:6514 or https://user:pass@host/path')
     .action(async (url, _opts, cmd) => {
-      const d = await cliContext().client.call(routes.addDrain, { params: { app: appOf(cmd) }, body: { url } });
+      const d = await cliContext().client.call(routes.addDrain, {
+        params: { app: appOf(cmd) },
+        body: { url },
+      });
       process.stderr.write(`drain ${d.id} added: ${d.url}\n`);
     });
 
@@ -39,7 +44,12 @@ export function registerDrains(program: Command): void {
     .description('remove a drain')
     .argument('<id>', 'the id `drains ls` shows')
     .action(async (id, _opts, cmd) => {
-      if (!/^\d+$/.test(id)) throw new NightshiftError(ErrorCodes.usage, `drain id "${id}" is not a number`, 'see `nightshift drains ls`');
+      if (!/^\d+$/.test(id))
+        throw new NightshiftError(
+          ErrorCodes.usage,
+          `drain id "${id}" is not a number`,
+          'see `nightshift drains ls`',
+        );
       await cliContext().client.call(routes.removeDrain, { params: { app: appOf(cmd), id: String(id) } });
       process.stderr.write(`drain ${id} removed\n`);
     });
@@ -50,7 +60,14 @@ function printDrains(list: DrainStatus[], json: boolean): void {
   process.stdout.write(
     table(
       ['ID', 'URL', 'DELIVERED', 'UNDELIVERED', 'BUFFERED', 'LAST ERROR'],
-      list.map((d) => [String(d.id), d.url, String(d.delivered), String(d.undelivered), String(d.buffered), d.lastError ? `${d.lastError.at} ${d.lastError.message}` : '-']),
+      list.map((d) => [
+        String(d.id),
+        d.url,
+        String(d.delivered),
+        String(d.undelivered),
+        String(d.buffered),
+        d.lastError ? `${d.lastError.at} ${d.lastError.message}` : '-',
+      ]),
     ),
   );
 }

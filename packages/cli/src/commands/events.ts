@@ -28,12 +28,8 @@ export function registerEvents(program: Command): void {
       for (const e of [...events].reverse()) print(e);
       if (!opts.tail) return;
       const last = events[0]?.id;
-      await client.stream(
-        routes.eventStream,
-        { params: { app }, query: { after: last } },
-        (ev) => {
-          if (ev.event === 'event') print(JSON.parse(ev.data) as EventEntry);
-        },
-      );
+      await client.stream(routes.eventStream, { params: { app }, query: { after: last } }, (ev) => {
+        if (ev.event === 'event') print(JSON.parse(ev.data) as EventEntry);
+      });
     });
 }

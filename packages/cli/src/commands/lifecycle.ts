@@ -9,18 +9,28 @@ export function registerLifecycle(program: Command): void {
     .argument('[process]', 'a process name, e.g. emails')
     .action(async (proc, _opts, cmd) => {
       const app = appOf(cmd);
-      await cliContext().client.call(routes.restart, { params: { app }, body: proc ? { process: proc } : {} });
+      await cliContext().client.call(routes.restart, {
+        params: { app },
+        body: proc ? { process: proc } : {},
+      });
       process.stderr.write(`restarted ${proc ?? 'every process'} of ${app}\n`);
     });
 
   for (const action of ['stop', 'start'] as const) {
     program
       .command(action)
-      .description(action === 'stop' ? 'stop every replica of a process (kept stopped across deploys)' : 'start a stopped process again')
+      .description(
+        action === 'stop'
+          ? 'stop every replica of a process (kept stopped across deploys)'
+          : 'start a stopped process again',
+      )
       .argument('<process>', 'a process name, e.g. emails')
       .action(async (proc, _opts, cmd) => {
         const app = appOf(cmd);
-        await cliContext().client.call(action === 'stop' ? routes.stopProcess : routes.startProcess, { params: { app }, body: { process: proc } });
+        await cliContext().client.call(action === 'stop' ? routes.stopProcess : routes.startProcess, {
+          params: { app },
+          body: { process: proc },
+        });
         process.stderr.write(`${proc} of ${app} ${action === 'stop' ? 'stopped' : 'started'}\n`);
       });
   }

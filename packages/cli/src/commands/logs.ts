@@ -19,9 +19,17 @@ function colorFor(source: string): (s: string) => string {
  * Prints the stored lines as the daemon streams them (any -n: nothing is held whole on either side) and
  * returns the last id. An answer that ends without its `end` message was cut: that is an error, never silence.
  */
-async function printStored(client: ApiClient, call: CallOptions<typeof routes.logs>, print: (line: LogEntry) => void): Promise<string | undefined> {
+async function printStored(
+  client: ApiClient,
+  call: CallOptions<typeof routes.logs>,
+  print: (line: LogEntry) => void,
+): Promise<string | undefined> {
   // Set from the callback; an object so the compiler does not narrow them to their initial values.
-  const seen: { last?: string; printed: number; end: number | null; failure: NightshiftError | null } = { printed: 0, end: null, failure: null };
+  const seen: { last?: string; printed: number; end: number | null; failure: NightshiftError | null } = {
+    printed: 0,
+    end: null,
+    failure: null,
+  };
   await client.getNdjson(routes.logs, call, (value) => {
     const message = value as LogStreamMessage;
     if (message.type === 'entry') {
@@ -63,7 +71,11 @@ export function registerLogs(program: Command): void {
         throw new NightshiftError(ErrorCodes.usage, `-n "${opts.num}" is not a whole number`, 'e.g. -n 200');
       }
       if (opts.stream !== undefined && opts.stream !== 'out' && opts.stream !== 'err') {
-        throw new NightshiftError(ErrorCodes.usage, `--stream "${opts.stream}" is not out or err`, 'use --stream out or --stream err');
+        throw new NightshiftError(
+          ErrorCodes.usage,
+          `--stream "${opts.stream}" is not out or err`,
+          'use --stream out or --stream err',
+        );
       }
       const filter = { process: proc || undefined, stream: opts.stream || undefined };
       const now = Date.now();

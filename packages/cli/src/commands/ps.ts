@@ -13,7 +13,7 @@ export function registerPs(program: Command): void {
     .option('--all', 'every app on this daemon')
     .action(async (opts, cmd) => {
       const ctx = cliContext();
-      
+
       const res = opts.all
         ? await ctx.client.call(routes.psAll, {})
         : await ctx.client.call(routes.ps, { params: { app: appOf(cmd) } });
@@ -32,11 +32,16 @@ export function printPs(res: PsResponse, now = Date.now()): void {
     lastExit(r),
     r.release ?? '-',
   ]);
-  process.stdout.write(table(['REPLICA', 'STATE', 'PID', 'UPTIME', 'RESTARTS', 'LAST EXIT', 'RELEASE'], rows));
+  process.stdout.write(
+    table(['REPLICA', 'STATE', 'PID', 'UPTIME', 'RESTARTS', 'LAST EXIT', 'RELEASE'], rows),
+  );
   for (const p of res.processes) {
-    if (p.stopped) process.stdout.write(`${p.process}: stopped (start it with \`nightshift start ${p.process}\`)\n`);
+    if (p.stopped)
+      process.stdout.write(`${p.process}: stopped (start it with \`nightshift start ${p.process}\`)\n`);
     else if (p.desired !== p.manifest) {
-      process.stdout.write(`${p.process}: ${p.desired} replicas by \`scale\` (the manifest says ${p.manifest})\n`);
+      process.stdout.write(
+        `${p.process}: ${p.desired} replicas by \`scale\` (the manifest says ${p.manifest})\n`,
+      );
     }
   }
 }

@@ -194,4 +194,3 @@ export function run(flags: RenderFlags): void {
     else process.stdout.write(toYamlStream(result.objects, head));
   }
 }
-

@@ -6,7 +6,9 @@ import { printJson } from '../output.js';
 export function registerRollback(program: Command): void {
   program
     .command('rollback')
-    .description('switch back to an earlier release (default: the previous good one), rolling, without a rebuild')
+    .description(
+      'switch back to an earlier release (default: the previous good one), rolling, without a rebuild',
+    )
     .argument('[release]', 'the release, e.g. v3')
     .option('--json', 'print the result as JSON')
     .action(async (release, opts, cmd) => {

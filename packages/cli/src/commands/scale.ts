@@ -7,7 +7,9 @@ import { printJson } from '../output.js';
 export function registerScale(program: Command): void {
   program
     .command('scale')
-    .description('set replica counts: `scale emails=4 events=0`, `scale emails+2`, `scale emails --replicas 4`')
+    .description(
+      'set replica counts: `scale emails=4 events=0`, `scale emails+2`, `scale emails --replicas 4`',
+    )
     .argument('<changes...>', 'PROCESS=N, PROCESS+N, PROCESS-N, or a process name with --replicas')
     .option('--replicas <n>', 'the count for a single named process')
     .option('--json', 'print the changes as JSON')
@@ -16,13 +18,20 @@ export function registerScale(program: Command): void {
       let changes: ScaleRequest['changes'];
       if (opts.replicas !== undefined) {
         if (args.length !== 1 || !/^\d+$/.test(opts.replicas)) {
-          throw new NightshiftError(ErrorCodes.usage, '--replicas takes one process name and a whole number', 'e.g. `nightshift scale emails --replicas 4`');
+          throw new NightshiftError(
+            ErrorCodes.usage,
+            '--replicas takes one process name and a whole number',
+            'e.g. `nightshift scale emails --replicas 4`',
+          );
         }
         changes = [parseScaleArg(`${args[0]}=${opts.replicas}`)];
       } else {
         changes = args.map(parseScaleArg);
       }
-      const result = await cliContext().client.call(routes.scale, { params: { app }, body: { changes: [...changes] } });
+      const result = await cliContext().client.call(routes.scale, {
+        params: { app },
+        body: { changes: [...changes] },
+      });
       if (opts.json) printJson(result);
       else for (const r of result) process.stdout.write(`${r.process}: ${r.from} → ${r.to}\n`);
     });

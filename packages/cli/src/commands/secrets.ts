@@ -1,11 +1,7 @@
 import { routes } from '@nightshift/protocol';
 import { readFileSync } from 'node:fs';
 import type { Command } from '@commander-js/extra-typings';
-import {
-  ErrorCodes,
-  NightshiftError,
-  type VarsChangeResponse,
-} from '@nightshift/protocol';
+import { ErrorCodes, NightshiftError, type VarsChangeResponse } from '@nightshift/protocol';
 import { appOf, cliContext, type CliContext } from '../lib/context.js';
 import { ensureDaemon } from '../lib/daemon-process.js';
 import { table } from '../lib/format.js';

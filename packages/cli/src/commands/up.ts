@@ -8,7 +8,11 @@ import { printJson } from '../output.js';
 import { printPs } from './ps.js';
 
 /** Deploys a folder, streaming the build's output to stderr (data stays on stdout). */
-async function deployFolder(ctx: CliContext, dir: string, opts: { file: string; ref?: string | undefined; quiet?: boolean }): Promise<DeployResponse> {
+async function deployFolder(
+  ctx: CliContext,
+  dir: string,
+  opts: { file: string; ref?: string | undefined; quiet?: boolean },
+): Promise<DeployResponse> {
   const abs = resolve(dir);
   process.stderr.write(`deploying ${abs}${opts.ref ? ` at ${opts.ref}` : ''} …\n`);
   const result = await ctx.client.postNdjson(
@@ -48,11 +52,18 @@ export function registerUp(program: Command): void {
     .description('build a new release from the folder (or a git ref) and switch every process to it, rolling')
     .argument('[dir]', "the app's folder", '.')
     .option('-f, --file <path>', 'the manifest, relative to the folder', MANIFEST)
-    .option('--ref <ref>', 'deploy this git commit, branch or tag (git archive) instead of the working folder')
+    .option(
+      '--ref <ref>',
+      'deploy this git commit, branch or tag (git archive) instead of the working folder',
+    )
     .option('-q, --quiet', 'do not stream the build log')
     .option('--json', 'print the result as JSON')
     .action(async (dir, opts) => {
-      const result = await deployFolder(cliContext(), dir, { file: opts.file, ref: opts.ref, quiet: opts.quiet ?? false });
+      const result = await deployFolder(cliContext(), dir, {
+        file: opts.file,
+        ref: opts.ref,
+        quiet: opts.quiet ?? false,
+      });
       if (opts.json) printJson(result);
       else process.stderr.write(`${result.app} ${result.release} is live\n`);
     });

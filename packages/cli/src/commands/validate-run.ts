@@ -74,4 +74,3 @@ export function validateFile(file: string, json: boolean): number {
   }
   return result.ok ? 0 : 1;
 }
-

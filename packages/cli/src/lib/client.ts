@@ -18,7 +18,11 @@ import {
 } from '@nightshift/protocol';
 
 /** What a call of `route` sends: its path's params, its query (unset values left out) and its body. */
-export type CallOptions<R extends RouteDeclaration> = (R extends RouteDeclaration<infer P> ? (keyof ParamsOf<P> extends never ? { params?: undefined } : { params: ParamsOf<P> }) : never) & {
+export type CallOptions<R extends RouteDeclaration> = (R extends RouteDeclaration<infer P>
+  ? keyof ParamsOf<P> extends never
+    ? { params?: undefined }
+    : { params: ParamsOf<P> }
+  : never) & {
   readonly query?: Partial<Record<keyof QueryOf<R> & string, string | number | undefined>>;
   readonly body?: BodyOf<R>;
 };
@@ -66,7 +70,9 @@ export class ApiClient {
           ...this.#target(),
           path: API_PREFIX + path,
           method,
-          headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {},
+          headers: payload
+            ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+            : {},
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -77,12 +83,23 @@ export class ApiClient {
             try {
               json = text ? JSON.parse(text) : null;
             } catch {
-              reject(new NightshiftError(ErrorCodes.internal, `the daemon answered ${res.statusCode} with non-JSON: ${text.slice(0, 200)}`));
+              reject(
+                new NightshiftError(
+                  ErrorCodes.internal,
+                  `the daemon answered ${res.statusCode} with non-JSON: ${text.slice(0, 200)}`,
+                ),
+              );
               return;
             }
             if ((res.statusCode ?? 500) >= 400) {
               const e = (json as Partial<ErrorBody> | null)?.error;
-              reject(new NightshiftError(e?.code ?? ErrorCodes.internal, e?.message ?? `HTTP ${res.statusCode}`, e?.hint ?? ''));
+              reject(
+                new NightshiftError(
+                  e?.code ?? ErrorCodes.internal,
+                  e?.message ?? `HTTP ${res.statusCode}`,
+                  e?.hint ?? '',
+                ),
+              );
             } else {
               resolve(json as T);
             }
@@ -105,7 +122,11 @@ export class ApiClient {
    * POSTs and reads an NDJSON answer line by line: `{ type: 'line' }` progress goes to `onLine`, then a
    * `result` (returned) or an `error` (thrown as a coded error).
    */
-  postNdjson<R extends RouteDeclaration>(route: R, opts: CallOptions<R>, onLine: (line: string) => void): Promise<AnswerOf<R>> {
+  postNdjson<R extends RouteDeclaration>(
+    route: R,
+    opts: CallOptions<R>,
+    onLine: (line: string) => void,
+  ): Promise<AnswerOf<R>> {
     type T = AnswerOf<R>;
     const path = pathOfCall(route, opts);
     const payload = JSON.stringify(opts.body ?? {});
@@ -115,7 +136,11 @@ export class ApiClient {
           ...this.#target(),
           path: API_PREFIX + path,
           method: 'POST',
-          headers: { 'content-type': 'application/json', accept: 'application/x-ndjson', 'content-length': Buffer.byteLength(payload) },
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/x-ndjson',
+            'content-length': Buffer.byteLength(payload),
+          },
         },
         (res) => {
           if ((res.headers['content-type'] ?? '').includes('application/json')) {
@@ -123,8 +148,15 @@ export class ApiClient {
             const chunks: Buffer[] = [];
             res.on('data', (c: Buffer) => chunks.push(c));
             res.on('end', () => {
-              const e = (JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Partial<ErrorBody>).error;
-              reject(new NightshiftError(e?.code ?? ErrorCodes.internal, e?.message ?? `HTTP ${res.statusCode}`, e?.hint ?? ''));
+              const e = (JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Partial<ErrorBody>)
+                .error;
+              reject(
+                new NightshiftError(
+                  e?.code ?? ErrorCodes.internal,
+                  e?.message ?? `HTTP ${res.statusCode}`,
+                  e?.hint ?? '',
+                ),
+              );
             });
             return;
           }
@@ -138,7 +170,11 @@ export class ApiClient {
               const text = buffer.slice(0, nl);
               buffer = buffer.slice(nl + 1);
               if (!text) continue;
-              const msg = JSON.parse(text) as { type: string; line?: string; result?: T } & Partial<ErrorBody>;
+              const msg = JSON.parse(text) as {
+                type: string;
+                line?: string;
+                result?: T;
+              } & Partial<ErrorBody>;
               if (msg.type === 'line') onLine(msg.line ?? '');
               else if (msg.type === 'result') {
                 settled = true;
@@ -146,12 +182,21 @@ export class ApiClient {
               } else if (msg.type === 'error') {
                 settled = true;
                 const e = msg.error;
-                reject(new NightshiftError(e?.code ?? ErrorCodes.internal, e?.message ?? 'failed', e?.hint ?? ''));
+                reject(
+                  new NightshiftError(e?.code ?? ErrorCodes.internal, e?.message ?? 'failed', e?.hint ?? ''),
+                );
               }
             }
           });
           res.on('end', () => {
-            if (!settled) reject(new NightshiftError(ErrorCodes.internal, 'the daemon closed the stream before the result', 'check the daemon log'));
+            if (!settled)
+              reject(
+                new NightshiftError(
+                  ErrorCodes.internal,
+                  'the daemon closed the stream before the result',
+                  'check the daemon log',
+                ),
+              );
           });
         },
       );
@@ -167,38 +212,56 @@ export class ApiClient {
    * GETs an NDJSON answer and calls `onMessage` with each line's value as it arrives, so an answer of any length
    * is never held whole; resolves when the answer ends. An error before the stream started is thrown coded.
    */
-  getNdjson<R extends RouteDeclaration>(route: R, opts: CallOptions<R>, onMessage: (message: unknown) => void): Promise<void> {
+  getNdjson<R extends RouteDeclaration>(
+    route: R,
+    opts: CallOptions<R>,
+    onMessage: (message: unknown) => void,
+  ): Promise<void> {
     const path = pathOfCall(route, opts);
     return new Promise<void>((resolve, reject) => {
-      const req = httpRequest({ ...this.#target(), path: API_PREFIX + path, method: 'GET', headers: { accept: 'application/x-ndjson' } }, (res) => {
-        if ((res.statusCode ?? 500) >= 400) {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            let e: ErrorBody['error'] | undefined;
-            try {
-              e = (JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Partial<ErrorBody>).error;
-            } catch {
-              e = undefined;
-            }
-            reject(new NightshiftError(e?.code ?? ErrorCodes.internal, e?.message ?? `HTTP ${res.statusCode}`, e?.hint ?? ''));
-          });
-          return;
-        }
-        let buffer = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          buffer += chunk;
-          let start = 0;
-          for (let nl = buffer.indexOf('\n'); nl !== -1; nl = buffer.indexOf('\n', start)) {
-            if (nl > start) onMessage(JSON.parse(buffer.slice(start, nl)));
-            start = nl + 1;
+      const req = httpRequest(
+        {
+          ...this.#target(),
+          path: API_PREFIX + path,
+          method: 'GET',
+          headers: { accept: 'application/x-ndjson' },
+        },
+        (res) => {
+          if ((res.statusCode ?? 500) >= 400) {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => {
+              let e: ErrorBody['error'] | undefined;
+              try {
+                e = (JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Partial<ErrorBody>).error;
+              } catch {
+                e = undefined;
+              }
+              reject(
+                new NightshiftError(
+                  e?.code ?? ErrorCodes.internal,
+                  e?.message ?? `HTTP ${res.statusCode}`,
+                  e?.hint ?? '',
+                ),
+              );
+            });
+            return;
           }
-          buffer = buffer.slice(start);
-        });
-        res.on('end', () => resolve());
-        res.on('error', reject);
-      });
+          let buffer = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            buffer += chunk;
+            let start = 0;
+            for (let nl = buffer.indexOf('\n'); nl !== -1; nl = buffer.indexOf('\n', start)) {
+              if (nl > start) onMessage(JSON.parse(buffer.slice(start, nl)));
+              start = nl + 1;
+            }
+            buffer = buffer.slice(start);
+          });
+          res.on('end', () => resolve());
+          res.on('error', reject);
+        },
+      );
       req.on('error', (err: NodeJS.ErrnoException) =>
         reject(err.code === 'ENOENT' || err.code === 'ECONNREFUSED' ? notRunning(this.socketPath) : err),
       );
@@ -216,7 +279,12 @@ export class ApiClient {
     const path = pathOfCall(route, opts);
     return new Promise((resolve, reject) => {
       const req = httpRequest(
-        { ...this.#target(), path: API_PREFIX + path, method: 'GET', headers: { accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) } },
+        {
+          ...this.#target(),
+          path: API_PREFIX + path,
+          method: 'GET',
+          headers: { accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
+        },
         (res) => {
           let buffer = '';
           res.setEncoding('utf8');

@@ -63,7 +63,11 @@ function startError(said: string, logPath: string): CliError {
   let at = -1;
   for (let i = lines.length - 1; i >= 0 && at < 0; i--) if (/^error NS_[A-Z0-9_]+: /.test(lines[i]!)) at = i;
   if (at < 0) {
-    return new CliError(ErrorCodes.daemonStartFailed, `the daemon could not start:\n${said}`, `fix what it says and run the command again (the daemon's log: ${logPath})`);
+    return new CliError(
+      ErrorCodes.daemonStartFailed,
+      `the daemon could not start:\n${said}`,
+      `fix what it says and run the command again (the daemon's log: ${logPath})`,
+    );
   }
   const cause = lines[at]!.slice('error '.length);
   const hint = /^\s*hint: (.*)$/.exec(lines[at + 1] ?? '')?.[1] ?? `read the daemon's log: ${logPath}`;
@@ -88,7 +92,11 @@ export async function stopDaemon(ctx: CliContext, timeoutMs: number): Promise<bo
     if (!processExists(pid)) return true;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new NightshiftError(ErrorCodes.internal, `the daemon did not stop within ${timeoutMs / 1000} s`, 'its replicas may need longer than their stop_grace; check `nightshift ps`');
+  throw new NightshiftError(
+    ErrorCodes.internal,
+    `the daemon did not stop within ${timeoutMs / 1000} s`,
+    'its replicas may need longer than their stop_grace; check `nightshift ps`',
+  );
 }
 
 function processExists(pid: number): boolean {

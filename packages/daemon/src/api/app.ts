@@ -43,7 +43,11 @@ export function withToken(api: Listener, token: string): Listener {
       sendJson(
         res,
         toErrorBody(
-          new NightshiftError(ErrorCodes.unauthorized, 'this request needs the API token', 'send `Authorization: Bearer <token>` (the token is in NIGHTSHIFT_HOME/api.token), or open the link `nightshift dashboard` prints'),
+          new NightshiftError(
+            ErrorCodes.unauthorized,
+            'this request needs the API token',
+            'send `Authorization: Bearer <token>` (the token is in NIGHTSHIFT_HOME/api.token), or open the link `nightshift dashboard` prints',
+          ),
         ),
         401,
       );
@@ -55,7 +59,13 @@ export function withToken(api: Listener, token: string): Listener {
     if (LOCAL_ONLY.test(path)) {
       sendJson(
         res,
-        toErrorBody(new NightshiftError(ErrorCodes.apiLocalOnly, `${req.method} ${path} is only served on the daemon's Unix socket`, 'run `nightshift run` on the daemon\'s machine, as its user')),
+        toErrorBody(
+          new NightshiftError(
+            ErrorCodes.apiLocalOnly,
+            `${req.method} ${path} is only served on the daemon's Unix socket`,
+            "run `nightshift run` on the daemon's machine, as its user",
+          ),
+        ),
         403,
       );
       return;

@@ -6,14 +6,22 @@ import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
  * route's declared body schema (@nightshift/protocol), and `ok` where a handler checks more; the body is read
  * where the handler reads it, so its earlier checks (the app exists) still answer first.
  */
-export async function readJson<T>(c: Context, ok: (b: Partial<T> & Record<string, unknown>) => boolean, example: string): Promise<T> {
+export async function readJson<T>(
+  c: Context,
+  ok: (b: Partial<T> & Record<string, unknown>) => boolean,
+  example: string,
+): Promise<T> {
   // Read outside the try: a body over the size cap is a 413, not "not JSON".
   const text = await c.text();
   let body: unknown;
   try {
     body = text === '' ? {} : JSON.parse(text);
   } catch {
-    throw new NightshiftError(ErrorCodes.badRequest, 'the request body is not JSON', `send a JSON body like ${example}`);
+    throw new NightshiftError(
+      ErrorCodes.badRequest,
+      'the request body is not JSON',
+      `send a JSON body like ${example}`,
+    );
   }
   const declared = c.route?.body;
   if (
@@ -22,7 +30,11 @@ export async function readJson<T>(c: Context, ok: (b: Partial<T> & Record<string
     (declared && !declared.safeParse(body).success) ||
     !ok(body as Partial<T> & Record<string, unknown>)
   ) {
-    throw new NightshiftError(ErrorCodes.badRequest, 'the request body has the wrong shape', `send a JSON body like ${example}`);
+    throw new NightshiftError(
+      ErrorCodes.badRequest,
+      'the request body has the wrong shape',
+      `send a JSON body like ${example}`,
+    );
   }
   return body as T;
 }

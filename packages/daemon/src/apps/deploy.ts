@@ -48,14 +48,27 @@ export async function deploy(deps: AppsDeps, opts: DeployOptions): Promise<Deplo
   return deps.queue.run(spec.name, () => buildAndSwitch(deps, spec, staging, source, opts.onLine));
 }
 
-async function buildAndSwitch(deps: AppsDeps, spec: AppSpec, staging: string, source: string, onLine?: (line: string) => void): Promise<DeployResponse> {
+async function buildAndSwitch(
+  deps: AppsDeps,
+  spec: AppSpec,
+  staging: string,
+  source: string,
+  onLine?: (line: string) => void,
+): Promise<DeployResponse> {
   const { db, bus, clock } = deps;
   const app = spec.name;
   const releasesDir = join(deps.appsDir, app, 'releases');
   const version = store.transaction(db, () => {
     store.ensureApp(db, app, source, clock.now());
     const v = store.nextVersion(db, app);
-    store.insertRelease(db, { app, version: v, createdAt: clock.now(), source, status: 'building', path: join(releasesDir, `v${v}`) });
+    store.insertRelease(db, {
+      app,
+      version: v,
+      createdAt: clock.now(),
+      source,
+      status: 'building',
+      path: join(releasesDir, `v${v}`),
+    });
     return v;
   });
   const release = `v${version}`;
@@ -65,19 +78,30 @@ async function buildAndSwitch(deps: AppsDeps, spec: AppSpec, staging: string, so
   await rm(path, { recursive: true, force: true });
   await rename(staging, path);
   const previous = store.getApp(db, app)?.liveRelease ?? null;
-  bus.emit({ type: 'deploy:started', app, message: `deploying ${release} from ${source}`, data: { release, source } });
+  bus.emit({
+    type: 'deploy:started',
+    app,
+    message: `deploying ${release} from ${source}`,
+    data: { release, source },
+  });
   const unsubscribe = onLine
     ? deps.logs.subscribe({ app, process: 'build' }, (line) => {
         if (line.source.endsWith(`:${release}`)) onLine(line.message);
       })
     : () => undefined;
-  const tail = async () => (await deps.logs.readRunLog(logFile).catch(() => [])).slice(-TAIL_LINES).map((l) => l.message);
+  const tail = async () =>
+    (await deps.logs.readRunLog(logFile).catch(() => [])).slice(-TAIL_LINES).map((l) => l.message);
 
   try {
     const fail = async (reason: string, hint: string): Promise<never> => {
       store.finishRelease(db, app, version, 'failed', null);
       const logTail = await tail();
-      bus.emit({ type: 'deploy:failed', app, message: `${release} failed: ${reason}`, data: { release, reason, logTail } });
+      bus.emit({
+        type: 'deploy:failed',
+        app,
+        message: `${release} failed: ${reason}`,
+        data: { release, reason, logTail },
+      });
       await rm(path, { recursive: true, force: true });
       throw new NightshiftError(
         ErrorCodes.buildFailed,
@@ -92,7 +116,10 @@ async function buildAndSwitch(deps: AppsDeps, spec: AppSpec, staging: string, so
     const common = { app, version, dir: path, spec, logFile, driver: deps.driver, output: deps.output };
     const built = await runBuild({ ...common, env: deps.buildEnv(spec) });
     if (!built.ok) {
-      return await fail(`build step \`${built.failedStep}\` exited with ${built.exitCode ?? 'an error'}`, 'fix the build and deploy again');
+      return await fail(
+        `build step \`${built.failedStep}\` exited with ${built.exitCode ?? 'an error'}`,
+        'fix the build and deploy again',
+      );
     }
     const live: LiveRelease = { version, path, spec, runtimeEnv: runtimeEnvOf(path, deps.basePath) };
     if (spec.predeploy) {
@@ -104,13 +131,21 @@ async function buildAndSwitch(deps: AppsDeps, spec: AppSpec, staging: string, so
         env: deps.predeployEnv(live),
       });
       if (!hook.ok) {
-        return await fail(`predeploy \`${spec.predeploy.source}\` exited with ${hook.exitCode ?? 'an error'}`, 'fix the predeploy command; nothing was switched');
+        return await fail(
+          `predeploy \`${spec.predeploy.source}\` exited with ${hook.exitCode ?? 'an error'}`,
+          'fix the predeploy command; nothing was switched',
+        );
       }
     }
     store.finishRelease(db, app, version, 'succeeded', JSON.stringify(spec));
     await switchTo(deps, app, live, previous, async (failed) => {
       store.finishRelease(db, app, version, 'failed', null);
-      bus.emit({ type: 'deploy:failed', app, message: `${release} failed: ${failed}`, data: { release, reason: failed, logTail: [] } });
+      bus.emit({
+        type: 'deploy:failed',
+        app,
+        message: `${release} failed: ${failed}`,
+        data: { release, reason: failed, logTail: [] },
+      });
       await rm(path, { recursive: true, force: true });
     });
     bus.emit({
@@ -120,7 +155,13 @@ async function buildAndSwitch(deps: AppsDeps, spec: AppSpec, staging: string, so
       data: { release, previous: previous === null ? null : `v${previous}` },
     });
     const warnings = deps.warnings(spec);
-    for (const warning of warnings) bus.emit({ type: 'deploy:warning', app, message: `${release}: ${warning}`, data: { release, warning } });
+    for (const warning of warnings)
+      bus.emit({
+        type: 'deploy:warning',
+        app,
+        message: `${release}: ${warning}`,
+        data: { release, warning },
+      });
     await pruneReleases(db, app, version, deps.keepReleases, (a, v) => deps.cron.releaseInUse(a, v));
     return { app, release, buildLogTail: await tail(), warnings };
   } finally {

@@ -8,5 +8,11 @@ export function restartProcesses(deps: AppsDeps, app: string, process?: string):
 /** `nightshift restart [PROC]`: the rolling restart, then its event. */
 export async function restart(deps: AppsDeps, app: string, process?: string): Promise<void> {
   await restartProcesses(deps, app, process);
-  deps.bus.emit({ type: 'process:restarted', app, ...(process ? { process } : {}), message: `${process ?? 'all processes'} restarted`, data: {} });
+  deps.bus.emit({
+    type: 'process:restarted',
+    app,
+    ...(process ? { process } : {}),
+    message: `${process ?? 'all processes'} restarted`,
+    data: {},
+  });
 }

@@ -23,7 +23,11 @@ function restoreApp(deps: AppsDeps, app: string, version: number, stopping: () =
     if (!live || !(!stopping() && deps.secrets.readable(live.spec))) return;
     const { failures } = await deps.supervisor.activate(app, live);
     if (failures.length > 0) {
-      deps.onError(new Error(`${app} v${version}: could not start ${failures.map((f) => `${f.replica}: ${f.error}`).join('; ')} (retrying with backoff)`));
+      deps.onError(
+        new Error(
+          `${app} v${version}: could not start ${failures.map((f) => `${f.replica}: ${f.error}`).join('; ')} (retrying with backoff)`,
+        ),
+      );
     }
     deps.cron.activate(app, live);
   });

@@ -16,28 +16,52 @@ export interface ScaleResult {
  * whole count, one local web replica, the replica limits) before any is stored, then the formation is
  * reconciled. A stored count survives restarts and deploys until the manifest's own count changes.
  */
-export function scale(deps: AppsDeps, app: string, requested: ScaleRequest['changes']): Promise<ScaleResult[]> {
+export function scale(
+  deps: AppsDeps,
+  app: string,
+  requested: ScaleRequest['changes'],
+): Promise<ScaleResult[]> {
   const { supervisor } = deps;
   return deps.queue.run(app, () => {
     const summary = new Map(supervisor.summary(app).map((p) => [p.process, p]));
     const changes = requested.map((ch) => {
       const proc = supervisor.processSpec(app, ch.process);
       if (!Number.isInteger(ch.count) || ch.count < 0) {
-        throw new NightshiftError(ErrorCodes.scaleInvalid, `scale count for ${ch.process} must be a whole number ≥ 0`, 'e.g. `nightshift scale emails=4`');
+        throw new NightshiftError(
+          ErrorCodes.scaleInvalid,
+          `scale count for ${ch.process} must be a whole number ≥ 0`,
+          'e.g. `nightshift scale emails=4`',
+        );
       }
       const from = summary.get(ch.process)?.desired ?? 0;
       const to = applyScale(from, ch.op, ch.count);
       if (proc.kind === 'web' && to > 1) {
-        throw new NightshiftError(ErrorCodes.scaleInvalid, 'the local driver runs one web replica', 'more web replicas are possible in the Kubernetes render (`nightshift render kubernetes`)');
+        throw new NightshiftError(
+          ErrorCodes.scaleInvalid,
+          'the local driver runs one web replica',
+          'more web replicas are possible in the Kubernetes render (`nightshift render kubernetes`)',
+        );
       }
       return { proc, from, to };
     });
     const after = new Map([...summary.values()].map((p) => [p.process, p.desired]));
     for (const { proc, to } of changes) after.set(proc.name, to);
-    checkReplicaLimits(app, [...after].map(([process, count]) => ({ process, count })), supervisor.desiredElsewhere(app), deps.limits, 'scale');
+    checkReplicaLimits(
+      app,
+      [...after].map(([process, count]) => ({ process, count })),
+      supervisor.desiredElsewhere(app),
+      deps.limits,
+      'scale',
+    );
     for (const { proc, from, to } of changes) {
       store.setScaled(deps.db, app, proc.name, to, manifestCount(proc));
-      deps.bus.emit({ type: 'process:scaled', app, process: proc.name, message: `${proc.name} scaled ${from} → ${to}`, data: { from, to } });
+      deps.bus.emit({
+        type: 'process:scaled',
+        app,
+        process: proc.name,
+        message: `${proc.name} scaled ${from} → ${to}`,
+        data: { from, to },
+      });
     }
     supervisor.reconcile(app);
     return Promise.resolve(changes.map(({ proc, from, to }) => ({ process: proc.name, from, to })));
@@ -45,12 +69,23 @@ export function scale(deps: AppsDeps, app: string, requested: ScaleRequest['chan
 }
 
 /** `stop PROC` / `start PROC`: the process keeps its count but runs none while stopped (survives restarts). */
-export async function setStopped(deps: AppsDeps, app: string, process: string, stopped: boolean): Promise<void> {
+export async function setStopped(
+  deps: AppsDeps,
+  app: string,
+  process: string,
+  stopped: boolean,
+): Promise<void> {
   await deps.queue.run(app, () => {
     deps.supervisor.processSpec(app, process);
     store.setStopped(deps.db, app, process, stopped);
     deps.supervisor.reconcile(app);
     return Promise.resolve();
   });
-  deps.bus.emit({ type: stopped ? 'process:stopped' : 'process:started', app, process, message: `${process} ${stopped ? 'stopped' : 'started'}`, data: {} });
+  deps.bus.emit({
+    type: stopped ? 'process:stopped' : 'process:started',
+    app,
+    process,
+    message: `${process} ${stopped ? 'stopped' : 'started'}`,
+    data: {},
+  });
 }

@@ -25,7 +25,12 @@ export async function switchTo(
   if (back) {
     store.setLiveRelease(db, app, back.version);
     const again = await supervisor.activate(app, back);
-    if (again.failures.length > 0) deps.onError(new Error(`v${back.version} of ${app} did not come back everywhere: ${again.failures.map((f) => `${f.replica}: ${f.error}`).join('; ')}`));
+    if (again.failures.length > 0)
+      deps.onError(
+        new Error(
+          `v${back.version} of ${app} did not come back everywhere: ${again.failures.map((f) => `${f.replica}: ${f.error}`).join('; ')}`,
+        ),
+      );
   } else {
     store.setLiveRelease(db, app, null);
     await supervisor.remove(app);

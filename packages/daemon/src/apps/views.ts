@@ -31,7 +31,11 @@ export function listReleases(db: store.Db, app: string): ReleaseEntry[] {
 /** `app` when the daemon knows it (deployed at least once), else `NS_APP_NOT_FOUND`. */
 export function knownApp(db: store.Db, app: string): string {
   if (!store.getApp(db, app)) {
-    throw new NightshiftError(ErrorCodes.appNotFound, `no app "${app}" on this daemon`, 'list apps with `nightshift apps`; deploy one with `nightshift up`');
+    throw new NightshiftError(
+      ErrorCodes.appNotFound,
+      `no app "${app}" on this daemon`,
+      'list apps with `nightshift apps`; deploy one with `nightshift up`',
+    );
   }
   return app;
 }
@@ -40,7 +44,11 @@ export function knownApp(db: store.Db, app: string): string {
 export function runningApp(db: store.Db, supervisor: Supervisor, app: string): string {
   knownApp(db, app);
   if (!supervisor.hasApp(app)) {
-    throw new NightshiftError(ErrorCodes.noRelease, `app "${app}" has no live release`, 'deploy it with `nightshift up` or `nightshift deploy`');
+    throw new NightshiftError(
+      ErrorCodes.noRelease,
+      `app "${app}" has no live release`,
+      'deploy it with `nightshift up` or `nightshift deploy`',
+    );
   }
   return app;
 }

@@ -40,7 +40,12 @@ export function createDrain(url: string, options: DrainOptions = {}): Drain {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const transport =
     endpoint.kind === 'syslog'
-      ? syslogTransport({ ...endpoint, ca: options.ca, hostname: options.hostname ?? osHostname(), connectTimeoutMs: timeoutMs })
+      ? syslogTransport({
+          ...endpoint,
+          ca: options.ca,
+          hostname: options.hostname ?? osHostname(),
+          connectTimeoutMs: timeoutMs,
+        })
       : endpoint.kind === 'https'
         ? ndjsonTransport({ ...endpoint, ca: options.ca, timeoutMs })
         : lokiTransport({ ...endpoint, ca: options.ca, timeoutMs });
@@ -106,11 +111,17 @@ export class Drain {
     }
     this.#ring[(this.#head + this.#size) % this.#capacity] = line;
     this.#size++;
-    if (!this.#sending && this.#timer === null) this.#timer = setTimeout(() => void this.#pump(), this.#lingerMs);
+    if (!this.#sending && this.#timer === null)
+      this.#timer = setTimeout(() => void this.#pump(), this.#lingerMs);
   }
 
   stats(): DrainStats {
-    return { delivered: this.#delivered, undelivered: this.#undelivered, buffered: this.#size + this.#inFlight, lastError: this.#lastError };
+    return {
+      delivered: this.#delivered,
+      undelivered: this.#undelivered,
+      buffered: this.#size + this.#inFlight,
+      lastError: this.#lastError,
+    };
   }
 
   /** Tries once more to deliver what is buffered (waiting up to `graceMs`), counts the rest as undelivered, closes. */
@@ -141,7 +152,10 @@ export class Drain {
     this.#timer = null;
     while (this.#size > 0 && !this.#closed) {
       if (!(await this.#sendOne())) {
-        const delay = Math.min(this.#maxBackoffMs, this.#backoffBaseMs * 2 ** Math.min(this.#attempt - 1, 30));
+        const delay = Math.min(
+          this.#maxBackoffMs,
+          this.#backoffBaseMs * 2 ** Math.min(this.#attempt - 1, 30),
+        );
         if (!this.#closed) this.#timer = setTimeout(() => void this.#pump(), delay);
         return;
       }

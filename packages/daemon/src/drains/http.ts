@@ -2,7 +2,6 @@ import type { LogLine } from '../logs/types.js';
 import { DeliveryError, type Transport } from './transport.js';
 import { nodeHttp, nodeHttps, nodeZlib } from '../runtime/builtins.js';
 
-
 export interface HttpOptions {
   readonly url: URL;
   readonly authorization: string | null;
@@ -35,7 +34,10 @@ export function lokiBody(lines: readonly LogLine[]): string {
     const key = `${line.app}\0${line.process}\0${line.source}\0${line.stream}`;
     let entry = streams.get(key);
     if (entry === undefined) {
-      entry = { stream: { app: line.app, process: line.process, replica: line.source, stream: line.stream }, values: [] };
+      entry = {
+        stream: { app: line.app, process: line.process, replica: line.source, stream: line.stream },
+        values: [],
+      };
       streams.set(key, entry);
     }
     entry.values.push([`${line.time}000000`, line.message]);
@@ -89,5 +91,7 @@ function post(options: HttpOptions, body: Buffer, headers: Record<string, string
 }
 
 function gzipText(text: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => nodeZlib().gzip(text, (err, out) => (err ? reject(err) : resolve(out))));
+  return new Promise((resolve, reject) =>
+    nodeZlib().gzip(text, (err, out) => (err ? reject(err) : resolve(out))),
+  );
 }

@@ -44,17 +44,30 @@ export class DrainManager {
     parseDrainUrl(url); // throws NS_DRAIN_URL_INVALID with the accepted schemes
     const id = store.insertDrain(this.#deps.db, app, url, this.#deps.clock.now());
     if (id === null) {
-      throw new NightshiftError(ErrorCodes.badRequest, `${app} already drains to ${maskUrl(url)}`, 'list drains with `nightshift drains ls`');
+      throw new NightshiftError(
+        ErrorCodes.badRequest,
+        `${app} already drains to ${maskUrl(url)}`,
+        'list drains with `nightshift drains ls`',
+      );
     }
     const row = store.listDrains(this.#deps.db, app).find((d) => d.id === id)!;
     this.#start(row);
-    this.#deps.bus.emit({ type: 'drain:added', app, message: `drain ${id} added: ${maskUrl(url)}`, data: { id, url: maskUrl(url) } });
+    this.#deps.bus.emit({
+      type: 'drain:added',
+      app,
+      message: `drain ${id} added: ${maskUrl(url)}`,
+      data: { id, url: maskUrl(url) },
+    });
     return this.#status(row);
   }
 
   async remove(app: string, id: number): Promise<void> {
     if (!store.deleteDrain(this.#deps.db, app, id)) {
-      throw new NightshiftError(ErrorCodes.notFound, `${app} has no drain ${id}`, 'list drains with `nightshift drains ls`');
+      throw new NightshiftError(
+        ErrorCodes.notFound,
+        `${app} has no drain ${id}`,
+        'list drains with `nightshift drains ls`',
+      );
     }
     await this.#stop(id);
     this.#deps.bus.emit({ type: 'drain:removed', app, message: `drain ${id} removed`, data: { id } });
@@ -107,7 +120,9 @@ export class DrainManager {
       delivered: stats?.delivered ?? 0,
       undelivered: stats?.undelivered ?? 0,
       buffered: stats?.buffered ?? 0,
-      lastError: stats?.lastError ? { message: stats.lastError.message, at: new Date(stats.lastError.time).toISOString() } : null,
+      lastError: stats?.lastError
+        ? { message: stats.lastError.message, at: new Date(stats.lastError.time).toISOString() }
+        : null,
     };
   }
 }

@@ -56,8 +56,13 @@ export function syslogTransport(options: SyslogOptions): Transport {
   const open = (): Promise<Socket> =>
     new Promise((resolve, reject) => {
       const { host, port, tls, ca, connectTimeoutMs } = options;
-      const s = tls ? nodeTls().connect({ host, port, ca, ...(isIP(host) === 0 ? { servername: host } : {}) }) : netConnect({ host, port });
-      const timer = setTimeout(() => s.destroy(new Error(`connect timeout after ${connectTimeoutMs} ms`)), connectTimeoutMs);
+      const s = tls
+        ? nodeTls().connect({ host, port, ca, ...(isIP(host) === 0 ? { servername: host } : {}) })
+        : netConnect({ host, port });
+      const timer = setTimeout(
+        () => s.destroy(new Error(`connect timeout after ${connectTimeoutMs} ms`)),
+        connectTimeoutMs,
+      );
       const fail = (error: Error): void => {
         clearTimeout(timer);
         reject(error);
@@ -86,12 +91,18 @@ export function syslogTransport(options: SyslogOptions): Transport {
         socket ??= await open();
         const current = socket;
         const payload = lines.map((line) => frameOctetCounted(formatSyslog(line, options.hostname))).join('');
-        await new Promise<void>((resolve, reject) => current.write(payload, (error) => (error ? reject(error) : resolve())));
+        await new Promise<void>((resolve, reject) =>
+          current.write(payload, (error) => (error ? reject(error) : resolve())),
+        );
         if (broken !== null) throw broken;
       } catch (error) {
         socket?.destroy();
         socket = null;
-        throw new DeliveryError(`syslog ${options.host}:${options.port}: ${(error as Error).message}`, true, error);
+        throw new DeliveryError(
+          `syslog ${options.host}:${options.port}: ${(error as Error).message}`,
+          true,
+          error,
+        );
       }
     },
     close() {

@@ -6,7 +6,13 @@ export type DrainEndpoint =
   | { readonly kind: 'https'; readonly url: URL; readonly authorization: string | null }
   | { readonly kind: 'loki'; readonly url: URL; readonly authorization: string | null };
 
-export const DRAIN_SCHEMES = ['syslog+tcp://', 'syslog+tls://', 'https://', 'loki+https://', 'loki+http://'] as const;
+export const DRAIN_SCHEMES = [
+  'syslog+tcp://',
+  'syslog+tls://',
+  'https://',
+  'loki+https://',
+  'loki+http://',
+] as const;
 
 const SYSLOG_DEFAULT_PORT = { 'syslog+tcp:': 601, 'syslog+tls:': 6514 } as const;
 
@@ -27,7 +33,12 @@ export function parseDrainUrl(text: string): DrainEndpoint {
     case 'syslog+tls:': {
       if (url.pathname !== '' && url.pathname !== '/') throw invalid(text, 'a syslog drain takes no path');
       const port = url.port === '' ? SYSLOG_DEFAULT_PORT[url.protocol] : Number(url.port);
-      return { kind: 'syslog', tls: url.protocol === 'syslog+tls:', host: url.hostname.replace(/^\[|\]$/g, ''), port };
+      return {
+        kind: 'syslog',
+        tls: url.protocol === 'syslog+tls:',
+        host: url.hostname.replace(/^\[|\]$/g, ''),
+        port,
+      };
     }
     case 'https:':
       return { kind: 'https', ...withoutCredentials(url) };

@@ -6,7 +6,11 @@ import type { EventType } from './types.js';
  * state database grows by megabytes a minute. Only these types fold: each deploy, scale or stop stays an
  * entry of its own.
  */
-const FOLDING: ReadonlySet<string> = new Set<EventType>(['replica:crashed', 'replica:spawn-failed', 'replica:started']);
+const FOLDING: ReadonlySet<string> = new Set<EventType>([
+  'replica:crashed',
+  'replica:spawn-failed',
+  'replica:started',
+]);
 
 /** An entry folds repeats for at most this long after its first event; then a new entry starts. */
 export const COALESCE_WINDOW_MS = 60_000;
@@ -27,7 +31,8 @@ interface Foldable {
 export function signatureOf(e: Foldable): string | null {
   if (!FOLDING.has(e.type)) return null;
   // A start is only a repeat inside a crash loop; a deploy's or a restart's starts each stay visible.
-  if (e.type === 'replica:started' && (e.data as { afterCrash?: boolean } | undefined)?.afterCrash !== true) return null;
+  if (e.type === 'replica:started' && (e.data as { afterCrash?: boolean } | undefined)?.afterCrash !== true)
+    return null;
   const text = e.message.replace(/(?<!code |\bv)\d+/g, '#');
   return `${e.type}\u0000${e.app}\u0000${e.process ?? ''}\u0000${text}`;
 }

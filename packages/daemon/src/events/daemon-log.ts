@@ -7,6 +7,8 @@ import type { EventBus } from './bus.js';
 export function logEvents(bus: EventBus, log: (line: string) => void): () => void {
   return bus.subscribe((e, _id, repeat) => {
     if (repeat % 100 !== 0) return;
-    log(`${e.type} ${e.app}${e.replica ? `/${e.replica}` : ''}: ${e.message}${repeat ? ` (×${repeat + 1})` : ''}`);
+    log(
+      `${e.type} ${e.app}${e.replica ? `/${e.replica}` : ''}: ${e.message}${repeat ? ` (×${repeat + 1})` : ''}`,
+    );
   });
 }

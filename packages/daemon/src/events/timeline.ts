@@ -17,7 +17,11 @@ export function timelineOf(db: store.Db): Timeline {
  * How the bus records an event: a new timeline entry, or a repeat folded into a recent one with the same
  * message (events/coalesce.ts).
  */
-export function recordInTimeline(db: store.Db, coalescer: Coalescer, clock: Clock): (e: DaemonEvent) => Recorded {
+export function recordInTimeline(
+  db: store.Db,
+  coalescer: Coalescer,
+  clock: Clock,
+): (e: DaemonEvent) => Recorded {
   return (e) => {
     const now = clock.now();
     const into = coalescer.match(e, now);

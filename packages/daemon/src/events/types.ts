@@ -12,7 +12,13 @@ export interface EventMap {
   'deploy:failed': { release: string; reason: string; logTail: string[] };
   rollback: { release: string; previous: string };
   'run:started': { argv: string[]; release: string };
-  'run:finished': { argv: string[]; release: string; exitCode: number | null; signal: string | null; durationMs: number };
+  'run:finished': {
+    argv: string[];
+    release: string;
+    exitCode: number | null;
+    signal: string | null;
+    durationMs: number;
+  };
   /** `afterCrash`: a restart inside a crash streak (such starts fold into one timeline entry). */
   'replica:started': { release: string; pid: number; afterCrash: boolean };
   'replica:crashed': {
@@ -62,7 +68,15 @@ export interface EventMap {
     reason: 'overlap' | 'suspended' | 'queued';
     coalesced: number;
   };
-  'cron:run:started': { job: string; runId: number; trigger: 'schedule' | 'manual'; slot: string | null; pid: number; release: string; lateMs: number | null };
+  'cron:run:started': {
+    job: string;
+    runId: number;
+    trigger: 'schedule' | 'manual';
+    slot: string | null;
+    pid: number;
+    release: string;
+    lateMs: number | null;
+  };
   'cron:run:finished': CronRunFinished;
   'cron:run:timed-out': { job: string; runId: number; timeoutMs: number };
   'cron:run:cancelled': { job: string; runId: number; reason: string };

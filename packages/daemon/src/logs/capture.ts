@@ -110,7 +110,8 @@ export class Capture {
       if (this.#fastPathAllowed(chunk, start, end)) this.#fastLines(chunk, start, end, time);
       else this.#slowLines(chunk, start, end, time);
     }
-    if (Math.max(start, end) < chunk.length) this.#appendCarry(chunk, Math.max(start, end), chunk.length, time);
+    if (Math.max(start, end) < chunk.length)
+      this.#appendCarry(chunk, Math.max(start, end), chunk.length, time);
   }
 
   /** The pipe ended: a last line without a newline is kept. */
@@ -328,7 +329,15 @@ export class Capture {
 
   #emit(listeners: LogListener[], seq: number, time: number, message: string, continued: boolean): void {
     const { target, stream } = this.#p;
-    const base: LogLine = { id: String(seq), time, app: target.app, process: target.process, source: target.source, stream, message };
+    const base: LogLine = {
+      id: String(seq),
+      time,
+      app: target.app,
+      process: target.process,
+      source: target.source,
+      stream,
+      message,
+    };
     const line = continued ? { ...base, continued: true as const } : base;
     for (const listener of listeners) {
       try {

@@ -50,9 +50,24 @@ export function parseLogServiceOptions(options: LogServiceOptions): LogServiceCo
     collectGarbage: options.collectGarbage === undefined ? defaultCollector() : options.collectGarbage,
   };
   check(typeof config.dir === 'string' && config.dir !== '', 'dir', 'a directory path', config.dir);
-  check(Number.isSafeInteger(config.maxFileBytes) && config.maxFileBytes >= 128 * 1024, 'maxFileBytes', 'an integer ≥ 131072 (128 KiB)', config.maxFileBytes);
-  check(Number.isSafeInteger(config.maxFiles) && config.maxFiles >= 1, 'maxFiles', 'an integer ≥ 1', config.maxFiles);
-  check(Number.isSafeInteger(config.runLogCapBytes) && config.runLogCapBytes >= 1024, 'runLogCapBytes', 'an integer ≥ 1024', config.runLogCapBytes);
+  check(
+    Number.isSafeInteger(config.maxFileBytes) && config.maxFileBytes >= 128 * 1024,
+    'maxFileBytes',
+    'an integer ≥ 131072 (128 KiB)',
+    config.maxFileBytes,
+  );
+  check(
+    Number.isSafeInteger(config.maxFiles) && config.maxFiles >= 1,
+    'maxFiles',
+    'an integer ≥ 1',
+    config.maxFiles,
+  );
+  check(
+    Number.isSafeInteger(config.runLogCapBytes) && config.runLogCapBytes >= 1024,
+    'runLogCapBytes',
+    'an integer ≥ 1024',
+    config.runLogCapBytes,
+  );
   return config;
 }
 
@@ -98,7 +113,11 @@ export function checkSource(source: string): void {
 export function parseId(id: string): number {
   const seq = /^\d{1,15}$/.test(id) ? Number(id) : NaN;
   if (Number.isNaN(seq)) {
-    throw new LogError('NS_LOG_ID_INVALID', `log id ${JSON.stringify(id)} is not a log line id`, 'pass back an id exactly as a log line carried it');
+    throw new LogError(
+      'NS_LOG_ID_INVALID',
+      `log id ${JSON.stringify(id)} is not a log line id`,
+      'pass back an id exactly as a log line carried it',
+    );
   }
   return seq;
 }

@@ -24,12 +24,19 @@ export interface ScanSpec {
  * decrease along a file, scanning stops at the first record before `since` or at/before `after`.
  */
 export async function scanApp(logsDir: string, app: string, spec: ScanSpec): Promise<LogLine[]> {
-  const perProcess = await Promise.all(spec.processes.map((process) => scanProcess(logsDir, app, process, spec)));
+  const perProcess = await Promise.all(
+    spec.processes.map((process) => scanProcess(logsDir, app, process, spec)),
+  );
   const all = perProcess.flat().sort((a, b) => Number(a.id) - Number(b.id));
   return spec.take === 'last' ? all.slice(Math.max(0, all.length - spec.limit)) : all.slice(0, spec.limit);
 }
 
-async function scanProcess(logsDir: string, app: string, process: string, spec: ScanSpec): Promise<LogLine[]> {
+async function scanProcess(
+  logsDir: string,
+  app: string,
+  process: string,
+  spec: ScanSpec,
+): Promise<LogLine[]> {
   const { since = -Infinity, until = Infinity, after = -1, limit } = spec;
   const filter = { app, source: spec.source, stream: spec.stream };
   const peek = { time: 0, seq: 0 };

@@ -75,7 +75,12 @@ export function isHeaderAt(buf: Buffer, start: number): boolean {
  * The time and seq of the record in `buf[start, end)` (end excludes the newline), without decoding the
  * message. Returns false when the bytes are not a record.
  */
-export function peekRecord(buf: Buffer, start: number, end: number, out: { time: number; seq: number }): boolean {
+export function peekRecord(
+  buf: Buffer,
+  start: number,
+  end: number,
+  out: { time: number; seq: number },
+): boolean {
   const t1 = buf.indexOf(TAB, start);
   if (t1 < 0 || t1 >= end) return false;
   const t2 = buf.indexOf(TAB, t1 + 1);
@@ -86,7 +91,13 @@ export function peekRecord(buf: Buffer, start: number, end: number, out: { time:
 }
 
 /** Decodes the record in `buf[start, end)` into a `LogLine`; null when malformed. */
-export function decodeRecord(buf: Buffer, start: number, end: number, app: string, process: string): LogLine | null {
+export function decodeRecord(
+  buf: Buffer,
+  start: number,
+  end: number,
+  app: string,
+  process: string,
+): LogLine | null {
   const t1 = buf.indexOf(TAB, start);
   const t2 = t1 < 0 ? -1 : buf.indexOf(TAB, t1 + 1);
   const t3 = t2 < 0 ? -1 : buf.indexOf(TAB, t2 + 1);

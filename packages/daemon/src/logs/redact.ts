@@ -10,7 +10,8 @@ import type { Redactor } from './types.js';
  */
 export function makeRedactor(secrets: Readonly<Record<string, string>>): Redactor {
   const byValue = new Map<string, string>();
-  for (const [name, value] of Object.entries(secrets)) if (value !== '' && !byValue.has(value)) byValue.set(value, name);
+  for (const [name, value] of Object.entries(secrets))
+    if (value !== '' && !byValue.has(value)) byValue.set(value, name);
   if (byValue.size === 0) return Object.assign((message: string) => message, { longestBytes: 0 });
   const values = [...byValue.keys()].sort((a, b) => b.length - a.length);
   const pattern = new RegExp(values.map(escapeRegExp).join('|'), 'g');

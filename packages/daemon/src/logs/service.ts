@@ -7,7 +7,14 @@ import { currentFile, listProcesses, logsDirOf } from './files.js';
 import { Follower, type FollowOptions } from './follow.js';
 import { Hub, type LogListener } from './hub.js';
 import { LAST_LINES, LastLines } from './last-lines.js';
-import { checkName, checkSource, parseId, parseLogServiceOptions, type LogServiceConfig, type LogServiceOptions } from './options.js';
+import {
+  checkName,
+  checkSource,
+  parseId,
+  parseLogServiceOptions,
+  type LogServiceConfig,
+  type LogServiceOptions,
+} from './options.js';
 import { readRunLogFile, scanApp } from './query.js';
 import { headerLine } from './record.js';
 import { openSnapshot } from './snapshot.js';
@@ -66,7 +73,16 @@ export class LogService {
     const writer = this.#writerFor(target);
     const ring = target.runLog === undefined ? this.#ringFor(target) : null;
     writer.users++;
-    const capture = new Capture({ app, writer, hub: this.#hub, ring, clock: this.#config.clock, target, stream, onRead: this.#onRead });
+    const capture = new Capture({
+      app,
+      writer,
+      hub: this.#hub,
+      ring,
+      clock: this.#config.clock,
+      target,
+      stream,
+      onRead: this.#onRead,
+    });
     return capture.run(readable).finally(async () => {
       writer.users--;
       if (target.runLog !== undefined && writer.users === 0) {
@@ -105,7 +121,10 @@ export class LogService {
     const flush = () => this.#flushApp(query.app);
     return (async function* () {
       await flush();
-      const snapshot = await openSnapshot(logsDir, query.process === undefined ? listProcesses(logsDir) : [query.process]);
+      const snapshot = await openSnapshot(
+        logsDir,
+        query.process === undefined ? listProcesses(logsDir) : [query.process],
+      );
       try {
         yield* streamLast(snapshot, { ...query, limit: query.limit });
       } finally {
@@ -115,7 +134,12 @@ export class LogService {
   }
 
   /** Up to `limit` (default 1000) stored lines after `id`, oldest first: where a resumed tail picks up. */
-  async readAfter(app: string, id: string, filter: Omit<LogFilter, 'app'> = {}, limit = 1000): Promise<LogLine[]> {
+  async readAfter(
+    app: string,
+    id: string,
+    filter: Omit<LogFilter, 'app'> = {},
+    limit = 1000,
+  ): Promise<LogLine[]> {
     checkName('app', app);
     return this.#readAfterSeq({ ...filter, app }, parseId(id), limit);
   }
@@ -133,7 +157,9 @@ export class LogService {
   follow(filter: LogFilter, options: FollowOptions = {}): Follower {
     checkName('app', filter.app);
     if (options.after !== undefined) parseId(options.after);
-    return new Follower(this.#hub, filter, options, (after, limit) => this.#readAfterSeq(filter, after, limit));
+    return new Follower(this.#hub, filter, options, (after, limit) =>
+      this.#readAfterSeq(filter, after, limit),
+    );
   }
 
   /** The last ≤ 20 lines of a replica (kept in memory, also after it exited), oldest first; for crash events. */
@@ -177,7 +203,8 @@ export class LogService {
   }
 
   #open(): void {
-    if (this.#closed) throw new LogError('NS_LOG_CLOSED', 'the log service is closed', 'capture before closing the daemon');
+    if (this.#closed)
+      throw new LogError('NS_LOG_CLOSED', 'the log service is closed', 'capture before closing the daemon');
   }
 
   #app(name: string): AppLog {

@@ -37,7 +37,9 @@ export async function openSnapshot(logsDir: string, processes: readonly string[]
         }
         byProcess.set(process, files.reverse());
       }
-      const unchanged = processes.every((process, i) => sameNames(filesNewestFirst(logsDir, process), names[i]!));
+      const unchanged = processes.every((process, i) =>
+        sameNames(filesNewestFirst(logsDir, process), names[i]!),
+      );
       if (unchanged || attempt === ATTEMPTS) return { processes: byProcess, close };
     } catch (error) {
       await close();

@@ -34,7 +34,9 @@ export async function* streamLast(snapshot: LogSnapshot, spec: StreamSpec): Asyn
   const processes = [...snapshot.processes];
   const starts = new Map<string, Place>();
   let count = 0;
-  const backward = processes.map(([process, files]) => new Cursor(placesBackward(files, process, spec), (a, b) => a.seq > b.seq));
+  const backward = processes.map(
+    ([process, files]) => new Cursor(placesBackward(files, process, spec), (a, b) => a.seq > b.seq),
+  );
   try {
     while (count < spec.limit) {
       const next = await pickHead(backward);
@@ -48,7 +50,10 @@ export async function* streamLast(snapshot: LogSnapshot, spec: StreamSpec): Asyn
   }
   const forward = processes.map(([process, files]) => {
     const start = starts.get(process);
-    return new Cursor(start === undefined ? empty() : linesForward(files, process, start, spec), (a, b) => a.seq < b.seq);
+    return new Cursor(
+      start === undefined ? empty() : linesForward(files, process, start, spec),
+      (a, b) => a.seq < b.seq,
+    );
   });
   try {
     for (let sent = 0; sent < count; sent++) {
@@ -103,7 +108,9 @@ class Cursor<T extends Ordered> {
 }
 
 /** Takes the first item by the cursors' order (ids are unique per app, so there are no ties). */
-async function pickHead<T extends Ordered>(cursors: readonly Cursor<T>[]): Promise<{ item: T; index: number } | null> {
+async function pickHead<T extends Ordered>(
+  cursors: readonly Cursor<T>[],
+): Promise<{ item: T; index: number } | null> {
   let best: { item: T; index: number } | null = null;
   for (const [index, cursor] of cursors.entries()) {
     const item = await cursor.head();
@@ -124,7 +131,11 @@ interface Located extends Ordered {
  * The matching records of one process, newest first, one batch per block read. Times never decrease along the
  * files, so the first record before `since` ends the process.
  */
-async function* placesBackward(files: readonly SnapshotFile[], process: string, spec: StreamSpec): AsyncGenerator<Located[]> {
+async function* placesBackward(
+  files: readonly SnapshotFile[],
+  process: string,
+  spec: StreamSpec,
+): AsyncGenerator<Located[]> {
   const { since = -Infinity, until = Infinity } = spec;
   const peek = { time: 0, seq: 0 };
   const work = new WorkBuffer(BACKWARD_BLOCK);
@@ -140,7 +151,8 @@ async function* placesBackward(files: readonly SnapshotFile[], process: string, 
       const block = work.room(len + headLength);
       block.copy(block, len, 0, headLength);
       const { bytesRead } = await handle.read(block, 0, len, pos);
-      if (bytesRead < len) throw new Error(`log file shrank while read (${bytesRead} of ${len} bytes at ${pos})`);
+      if (bytesRead < len)
+        throw new Error(`log file shrank while read (${bytesRead} of ${len} bytes at ${pos})`);
       let end = len + headLength;
       if (!seenNewline) {
         // Bytes after the last newline are a record still being written: not part of the snapshot.
@@ -203,7 +215,10 @@ class WorkBuffer {
 function selected(buf: Buffer, start: number, end: number, spec: StreamSpec, process: string): boolean {
   if (spec.source === undefined && spec.stream === undefined) return true;
   const line = decodeRecord(buf, start, end, spec.app, process);
-  return line !== null && matches({ app: spec.app, source: spec.source, stream: spec.stream }, process, line.source, line.stream);
+  return (
+    line !== null &&
+    matches({ app: spec.app, source: spec.source, stream: spec.stream }, process, line.source, line.stream)
+  );
 }
 
 interface Decoded extends Ordered {
@@ -211,7 +226,12 @@ interface Decoded extends Ordered {
 }
 
 /** The matching lines of one process from `from` on, oldest first, one batch per block read. */
-async function* linesForward(files: readonly SnapshotFile[], process: string, from: Place, spec: StreamSpec): AsyncGenerator<Decoded[]> {
+async function* linesForward(
+  files: readonly SnapshotFile[],
+  process: string,
+  from: Place,
+  spec: StreamSpec,
+): AsyncGenerator<Decoded[]> {
   const { since = -Infinity, until = Infinity } = spec;
   const filter = { app: spec.app, source: spec.source, stream: spec.stream };
   const work = new WorkBuffer(FORWARD_BLOCK);
@@ -237,7 +257,8 @@ async function* linesForward(files: readonly SnapshotFile[], process: string, fr
               if (batch.length > 0) yield batch;
               return;
             }
-            if (matches(filter, process, line.source, line.stream)) batch.push({ seq: Number(line.id), line });
+            if (matches(filter, process, line.source, line.stream))
+              batch.push({ seq: Number(line.id), line });
           }
         }
         start = nl + 1;

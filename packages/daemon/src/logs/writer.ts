@@ -6,7 +6,13 @@ import { encodeRecordString, NEWLINE, peekRecord, TAB } from './record.js';
 
 /** How a file stays bounded: process files rotate by size with a file count; run logs stop at a cap. */
 export type WriterPolicy =
-  | { readonly kind: 'rotate'; readonly logsDir: string; readonly process: string; readonly maxFileBytes: number; readonly maxFiles: number }
+  | {
+      readonly kind: 'rotate';
+      readonly logsDir: string;
+      readonly process: string;
+      readonly maxFileBytes: number;
+      readonly maxFiles: number;
+    }
   | { readonly kind: 'cap'; readonly capBytes: number };
 
 export interface WriterOptions {
@@ -74,7 +80,10 @@ export class FileWriter {
   reserve(bytes: number): void {
     if (this.cur.length - this.pos >= bytes) return;
     this.#seal();
-    this.cur = bytes <= BUFFER_BYTES && this.#spare.length > 0 ? this.#spare.pop()! : Buffer.allocUnsafe(Math.max(BUFFER_BYTES, bytes));
+    this.cur =
+      bytes <= BUFFER_BYTES && this.#spare.length > 0
+        ? this.#spare.pop()!
+        : Buffer.allocUnsafe(Math.max(BUFFER_BYTES, bytes));
     this.view = new DataView(this.cur.buffer, this.cur.byteOffset, this.cur.length);
   }
 

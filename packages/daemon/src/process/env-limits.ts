@@ -11,8 +11,16 @@ export const MAX_VAR_BYTES = 128 * 1024 - 1;
 export const MAX_ENV_BYTES = 1024 * 1024;
 
 /** Throws NS_ENV_TOO_LARGE naming the largest variables; `where` names the process (`emails`, `cron nightly`). */
-export function checkEnvSize(app: string, where: string, env: Readonly<Record<string, string>>, argv: readonly string[]): void {
-  const sizes = Object.entries(env).map(([name, value]) => ({ name, bytes: Buffer.byteLength(name) + 1 + Buffer.byteLength(value) + 1 }));
+export function checkEnvSize(
+  app: string,
+  where: string,
+  env: Readonly<Record<string, string>>,
+  argv: readonly string[],
+): void {
+  const sizes = Object.entries(env).map(([name, value]) => ({
+    name,
+    bytes: Buffer.byteLength(name) + 1 + Buffer.byteLength(value) + 1,
+  }));
   const tooLong = sizes.filter((s) => s.bytes > MAX_VAR_BYTES);
   if (tooLong.length > 0) {
     throw new NightshiftError(
@@ -21,7 +29,8 @@ export function checkEnvSize(app: string, where: string, env: Readonly<Record<st
       'keep large data out of the environment: put it in a file of the release (or a volume) and pass its path in the variable',
     );
   }
-  const total = sizes.reduce((sum, s) => sum + s.bytes, 0) + argv.reduce((sum, a) => sum + Buffer.byteLength(a) + 1, 0);
+  const total =
+    sizes.reduce((sum, s) => sum + s.bytes, 0) + argv.reduce((sum, a) => sum + Buffer.byteLength(a) + 1, 0);
   if (total > MAX_ENV_BYTES) {
     const largest = sizes.sort((a, b) => b.bytes - a.bytes).slice(0, 3);
     throw new NightshiftError(

@@ -4,7 +4,13 @@ import type { AppSpec } from '@nightshift/manifest';
 export type EnvTarget =
   | { readonly kind: 'worker'; readonly process: string; readonly replica: string }
   | { readonly kind: 'web'; readonly replica: string; readonly port: number }
-  | { readonly kind: 'cron'; readonly job: string; readonly runId: string; readonly trigger: 'schedule' | 'manual'; readonly scheduledAt: string | null }
+  | {
+      readonly kind: 'cron';
+      readonly job: string;
+      readonly runId: string;
+      readonly trigger: 'schedule' | 'manual';
+      readonly scheduledAt: string | null;
+    }
   | { readonly kind: 'one-off'; readonly process: string | null; readonly port?: number };
 
 export interface EnvInputs {
@@ -72,7 +78,9 @@ function processOf(spec: AppSpec, target: EnvTarget) {
   if (target.kind === 'web') return spec.web;
   if (target.kind === 'worker') return spec.workers.find((w) => w.name === target.process) ?? null;
   if (target.kind === 'one-off' && target.process) {
-    return target.process === 'web' ? spec.web : (spec.workers.find((w) => w.name === target.process) ?? null);
+    return target.process === 'web'
+      ? spec.web
+      : (spec.workers.find((w) => w.name === target.process) ?? null);
   }
   return null;
 }

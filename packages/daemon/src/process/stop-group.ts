@@ -48,7 +48,11 @@ export async function groupGone(driver: ProcessDriver, pgid: number): Promise<vo
  * Stops groups that have nobody waiting on their leader (left by a previous daemon): SIGTERM was sent to each
  * already; they get `graceMs` (a few seconds: the daemon is starting) to leave, the rest gets SIGKILL.
  */
-export async function killSurvivors(driver: ProcessDriver, pgids: readonly number[], graceMs: number): Promise<void> {
+export async function killSurvivors(
+  driver: ProcessDriver,
+  pgids: readonly number[],
+  graceMs: number,
+): Promise<void> {
   const deadline = Date.now() + graceMs;
   while (pgids.some((g) => driver.groupAlive(g)) && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, GROUP_POLL_MS));

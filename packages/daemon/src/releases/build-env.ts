@@ -29,7 +29,10 @@ export interface BuildEnvPattern {
 }
 
 /** The variables of `env` a build passes on: the built-in network names and prefixes, then the operator's. */
-export function pickBuildEnv(env: NodeJS.ProcessEnv, extra: readonly BuildEnvPattern[]): Record<string, string> {
+export function pickBuildEnv(
+  env: NodeJS.ProcessEnv,
+  extra: readonly BuildEnvPattern[],
+): Record<string, string> {
   const names = new Set([...BUILD_NETWORK_NAMES, ...extra.filter((p) => !p.prefix).map((p) => p.name)]);
   const networkPrefixes = BUILD_NETWORK_PREFIXES.map((p) => p.toLowerCase());
   const extraPrefixes = extra.filter((p) => p.prefix).map((p) => p.name);
@@ -37,7 +40,11 @@ export function pickBuildEnv(env: NodeJS.ProcessEnv, extra: readonly BuildEnvPat
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined) continue;
     const lower = name.toLowerCase();
-    if (names.has(name) || networkPrefixes.some((p) => lower.startsWith(p)) || extraPrefixes.some((p) => name.startsWith(p))) {
+    if (
+      names.has(name) ||
+      networkPrefixes.some((p) => lower.startsWith(p)) ||
+      extraPrefixes.some((p) => name.startsWith(p))
+    ) {
       out[name] = value;
     }
   }

@@ -34,7 +34,8 @@ export function planBuild(spec: AppSpec, facts: FolderFacts): BuildStep[] {
     if (facts.buildScript) steps.push(sh('npm run build'));
   } else if (facts.hasRequirements || facts.hasPyproject) {
     steps.push(sh('python3 -m venv .venv'));
-    if (facts.hasRequirements) steps.push(sh('.venv/bin/pip install --disable-pip-version-check -r requirements.txt'));
+    if (facts.hasRequirements)
+      steps.push(sh('.venv/bin/pip install --disable-pip-version-check -r requirements.txt'));
     else steps.push(sh('.venv/bin/pip install --disable-pip-version-check .'));
   }
   return steps;

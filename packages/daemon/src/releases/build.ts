@@ -74,9 +74,18 @@ export async function runStep(
  */
 export async function runBuild(opts: StepOptions & { readonly spec: AppSpec }): Promise<BuildResult> {
   for (const step of planBuild(opts.spec, folderFacts(opts.dir))) {
-    const result = await runStep({ ...opts, source: `build:v${opts.version}`, argv: step.argv, label: step.label });
+    const result = await runStep({
+      ...opts,
+      source: `build:v${opts.version}`,
+      argv: step.argv,
+      label: step.label,
+    });
     if (!result.ok) {
-      return { ok: false, failedStep: result.error ? `${step.label}: ${result.error}` : step.label, exitCode: result.exitCode };
+      return {
+        ok: false,
+        failedStep: result.error ? `${step.label}: ${result.error}` : step.label,
+        exitCode: result.exitCode,
+      };
     }
   }
   return { ok: true, failedStep: null, exitCode: 0 };

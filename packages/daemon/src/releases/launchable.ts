@@ -34,14 +34,28 @@ export function checkLaunchable(spec: AppSpec, deps: LaunchableDeps): void {
   );
   for (const p of procs) {
     const replica = `${p.name}.1`;
-    const target: EnvTarget = p.kind === 'web' ? { kind: 'web', replica, port: p.port } : { kind: 'worker', process: p.name, replica };
+    const target: EnvTarget =
+      p.kind === 'web'
+        ? { kind: 'web', replica, port: p.port }
+        : { kind: 'worker', process: p.name, replica };
     checkEnvSize(spec.name, p.name, deps.environment(spec, target), p.command.argv);
   }
   for (const job of spec.cron) {
-    const target: EnvTarget = { kind: 'cron', job: job.name, runId: '0', trigger: 'schedule', scheduledAt: new Date(0).toISOString() };
+    const target: EnvTarget = {
+      kind: 'cron',
+      job: job.name,
+      runId: '0',
+      trigger: 'schedule',
+      scheduledAt: new Date(0).toISOString(),
+    };
     checkEnvSize(spec.name, `cron ${job.name}`, deps.environment(spec, target), job.command.argv);
   }
   if (spec.predeploy) {
-    checkEnvSize(spec.name, 'predeploy', deps.environment(spec, { kind: 'one-off', process: null }), spec.predeploy.argv);
+    checkEnvSize(
+      spec.name,
+      'predeploy',
+      deps.environment(spec, { kind: 'one-off', process: null }),
+      spec.predeploy.argv,
+    );
   }
 }

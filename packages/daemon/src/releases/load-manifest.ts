@@ -81,9 +81,14 @@ export async function loadManifest(dir: string, rel: string, now: Date, opts: Lo
  */
 function readInChild(text: string, rel: string, now: Date, opts: LoadOptions): Promise<ChildResult> {
   readerStarts++;
-  const env = opts.compileCacheDir ? { ...process.env, NODE_COMPILE_CACHE: opts.compileCacheDir } : process.env;
+  const env = opts.compileCacheDir
+    ? { ...process.env, NODE_COMPILE_CACHE: opts.compileCacheDir }
+    : process.env;
   return new Promise<ChildResult>((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, rel, opts.defaultName, now.toISOString()], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CHILD, rel, opts.defaultName, now.toISOString()], {
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let settled = false;
@@ -101,7 +106,9 @@ function readInChild(text: string, rel: string, now: Date, opts: LoadOptions): P
       resolve(answer);
     });
     child.on('error', (e) => fail(e.message));
-    child.on('close', (code, signal) => fail(Buffer.concat(err).toString('utf8') || `it exited with ${signal ?? `code ${code}`}`));
+    child.on('close', (code, signal) =>
+      fail(Buffer.concat(err).toString('utf8') || `it exited with ${signal ?? `code ${code}`}`),
+    );
     child.stdin.on('error', () => undefined); // a reader that died early: its exit says why
     child.stdin.end(text);
   });

@@ -5,7 +5,12 @@ import type { LiveRelease } from './live.js';
 import { runtimeEnvOf } from './runtime-env.js';
 
 /** The spec and folder of a stored, built release whose folder is still there, or null. */
-export function loadRelease(db: store.Db, basePath: string, app: string, version: number): LiveRelease | null {
+export function loadRelease(
+  db: store.Db,
+  basePath: string,
+  app: string,
+  version: number,
+): LiveRelease | null {
   const row = store.getRelease(db, app, version);
   if (!row?.specJson || row.status !== 'succeeded' || !existsSync(row.path)) return null;
   return {

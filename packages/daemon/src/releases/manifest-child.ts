@@ -19,7 +19,10 @@ writeSync(
       ? result
       : {
           ...result,
-          formatted: [...result.errors.map(formatDiagnostic), ...(result.errorsOmitted > 0 ? [formatOmitted(result.errorsOmitted, 'error')] : [])],
+          formatted: [
+            ...result.errors.map(formatDiagnostic),
+            ...(result.errorsOmitted > 0 ? [formatOmitted(result.errorsOmitted, 'error')] : []),
+          ],
         },
   ),
 );

@@ -36,7 +36,11 @@ export async function snapshotFolder(src: string, dest: string): Promise<{ sourc
 
 async function gitFiles(dir: string): Promise<{ files: string[]; commit: string } | null> {
   try {
-    const stdout = await git(['ls-files', '-z', '--cached', '--others', '--exclude-standard'], dir, 256 * 1024 * 1024);
+    const stdout = await git(
+      ['ls-files', '-z', '--cached', '--others', '--exclude-standard'],
+      dir,
+      256 * 1024 * 1024,
+    );
     const commit = await git(['rev-parse', '--short', 'HEAD'], dir)
       .then((out) => out.trim())
       .catch(() => 'no commits');

@@ -4,7 +4,6 @@ import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
 import { git } from './git.js';
 import { snapshotFolder } from './snapshot.js';
 
-
 /**
  * Puts the app's code into `dest`: the working folder as git sees it, or — with `ref` — exactly that
  * commit (`git archive`), so a deploy can be reproduced. Returns a description of the source.
@@ -25,7 +24,9 @@ export async function stageSource(dir: string, dest: string, ref: string | undef
   const prefix = (await git(['rev-parse', '--show-prefix'], dir)).trim();
   await new Promise<void>((resolve, reject) => {
     // Archive the app's own subfolder when it lives inside a larger repository.
-    const archive = spawn('git', ['archive', '--format=tar', prefix ? `${commit}:${prefix}` : commit], { cwd: dir });
+    const archive = spawn('git', ['archive', '--format=tar', prefix ? `${commit}:${prefix}` : commit], {
+      cwd: dir,
+    });
     const untar = spawn('tar', ['-x', '-C', dest]);
     archive.stdout.pipe(untar.stdin);
     let err = '';
@@ -34,7 +35,13 @@ export async function stageSource(dir: string, dest: string, ref: string | undef
     untar.on('close', (code) =>
       code === 0
         ? resolve()
-        : reject(new NightshiftError(ErrorCodes.snapshotFailed, `git archive of ${ref} failed: ${err.trim()}`, 'check the repository')),
+        : reject(
+            new NightshiftError(
+              ErrorCodes.snapshotFailed,
+              `git archive of ${ref} failed: ${err.trim()}`,
+              'check the repository',
+            ),
+          ),
     );
   });
   return `${dir} @ ${ref} (${commit.slice(0, 12)})`;

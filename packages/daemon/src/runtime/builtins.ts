@@ -11,7 +11,9 @@ const require = createRequire(import.meta.url);
  * `node:crypto` (~2.5 MB) only once a secret is stored.
  */
 export const nodeHttp = (): typeof import('node:http') => require('node:http') as typeof import('node:http');
-export const nodeHttps = (): typeof import('node:https') => require('node:https') as typeof import('node:https');
+export const nodeHttps = (): typeof import('node:https') =>
+  require('node:https') as typeof import('node:https');
 export const nodeTls = (): typeof import('node:tls') => require('node:tls') as typeof import('node:tls');
 export const nodeZlib = (): typeof import('node:zlib') => require('node:zlib') as typeof import('node:zlib');
-export const nodeCrypto = (): typeof import('node:crypto') => require('node:crypto') as typeof import('node:crypto');
+export const nodeCrypto = (): typeof import('node:crypto') =>
+  require('node:crypto') as typeof import('node:crypto');

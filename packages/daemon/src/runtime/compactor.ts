@@ -15,7 +15,12 @@ export interface CompactorOptions {
 }
 
 /** Bursts after which memory is given back soon rather than at the next interval. */
-const BURSTS: ReadonlySet<EventType> = new Set(['deploy:finished', 'deploy:failed', 'rollback', 'app:destroyed']);
+const BURSTS: ReadonlySet<EventType> = new Set([
+  'deploy:finished',
+  'deploy:failed',
+  'rollback',
+  'app:destroyed',
+]);
 
 /**
  * Gives memory back after bursts of work. V8 keeps the heap it grew to and glibc the chunks it freed, so after a

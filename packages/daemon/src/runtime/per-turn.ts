@@ -3,7 +3,10 @@
  * synchronous pass; they all need the same config vars and decrypted secrets, which are then read once, while
  * a change made afterwards is still seen by the next start.
  */
-export function perTurn<A extends unknown[], V>(keyOf: (...args: A) => string, compute: (...args: A) => V): (...args: A) => V {
+export function perTurn<A extends unknown[], V>(
+  keyOf: (...args: A) => string,
+  compute: (...args: A) => V,
+): (...args: A) => V {
   let memo: Map<string, V> | null = null;
   return (...args) => {
     if (!memo) {

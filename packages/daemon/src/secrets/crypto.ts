@@ -52,7 +52,9 @@ function associatedData(app: string, name: string): Buffer {
 /** Encrypts `value` for `app`/`name` with a fresh random nonce. */
 export function seal(keys: SecretKeys, app: string, name: string, value: string): Sealed {
   const nonce = nodeCrypto().randomBytes(NONCE_BYTES);
-  const cipher = nodeCrypto().createCipheriv('aes-256-gcm', keys.encryption, nonce, { authTagLength: TAG_BYTES });
+  const cipher = nodeCrypto().createCipheriv('aes-256-gcm', keys.encryption, nonce, {
+    authTagLength: TAG_BYTES,
+  });
   cipher.setAAD(associatedData(app, name));
   const ciphertext = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()]);
   return { nonce, ciphertext, tag: cipher.getAuthTag() };
@@ -85,5 +87,9 @@ export function open(keys: SecretKeys, app: string, name: string, sealed: Sealed
 
 /** The short keyed digest of a value: equal values give equal digests under one master key, nothing more. */
 export function digestOf(keys: SecretKeys, value: string): string {
-  return nodeCrypto().createHmac('sha256', keys.digest).update(value, 'utf8').digest('hex').slice(0, DIGEST_HEX);
+  return nodeCrypto()
+    .createHmac('sha256', keys.digest)
+    .update(value, 'utf8')
+    .digest('hex')
+    .slice(0, DIGEST_HEX);
 }

@@ -27,7 +27,12 @@ export interface Keyring {
  * secret, so a daemon that never stores one never loads node:crypto (~2.5 MB for its whole life).
  */
 export function keyringNeededAtStart(db: store.Db, keyFile: string, envKey: string | undefined): boolean {
-  return store.getKeyFingerprint(db) !== null || envKey !== undefined || existsSync(keyFile) || existsSync(nextKeyPath(keyFile));
+  return (
+    store.getKeyFingerprint(db) !== null ||
+    envKey !== undefined ||
+    existsSync(keyFile) ||
+    existsSync(nextKeyPath(keyFile))
+  );
 }
 
 /**

@@ -25,7 +25,11 @@ export function listSecrets(ctx: SecretsContext, app: string): SecretEntry[] {
  * environment of its processes and of `nightshift run` only. Throws `NS_SECRET_DECRYPT_FAILED` for a value
  * that fails authentication.
  */
-export function secretValues(ctx: SecretsContext, app: string, names: readonly string[]): Record<string, string> {
+export function secretValues(
+  ctx: SecretsContext,
+  app: string,
+  names: readonly string[],
+): Record<string, string> {
   const wanted = new Set(names);
   const out: Record<string, string> = {};
   for (const row of store.listSecrets(ctx.db, app)) {

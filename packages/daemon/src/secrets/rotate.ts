@@ -6,7 +6,11 @@ import { rotateKeyring, type Keyring } from './keyring.js';
  * Re-encrypts every secret of every app under a new master key (see `rotateKeyring`); `adopt` receives the new
  * keyring at once, before anything is reported, and the service uses it from then on.
  */
-export function rotateKey(ctx: SecretsContext, keyFile: string, adopt: (keyring: Keyring) => void): RotateKeyResponse {
+export function rotateKey(
+  ctx: SecretsContext,
+  keyFile: string,
+  adopt: (keyring: Keyring) => void,
+): RotateKeyResponse {
   const previous = ctx.ring().keys.fingerprint;
   const { keyring, count, renameError } = rotateKeyring(ctx.db, keyFile, ctx.ring(), ctx.clock.now());
   adopt(keyring);

@@ -67,7 +67,13 @@ export class SecretsService {
       liveSpec: deps.liveSpec,
       ring,
       redaction: this.#redaction,
-      changes: { db: deps.db, bus: deps.bus, liveSpec: deps.liveSpec, restart: deps.restart, staged: this.#staged },
+      changes: {
+        db: deps.db,
+        bus: deps.bus,
+        liveSpec: deps.liveSpec,
+        restart: deps.restart,
+        staged: this.#staged,
+      },
     };
     this.#unsubscribe = clearStagedOnWholeRestart(deps.bus, this.#staged);
     for (const app of store.listSecretApps(deps.db)) this.#redaction.refresh(app);
@@ -106,7 +112,11 @@ export class SecretsService {
     return listConfig(this.#ctx.changes, app);
   }
 
-  setConfig(app: string, values: Readonly<Record<string, string>>, restart: boolean): Promise<VarsChangeResponse> {
+  setConfig(
+    app: string,
+    values: Readonly<Record<string, string>>,
+    restart: boolean,
+  ): Promise<VarsChangeResponse> {
     return setConfig({ ...this.#ctx.changes, clock: this.#deps.clock }, app, values, restart);
   }
 
@@ -125,7 +135,11 @@ export class SecretsService {
   }
 
   /** Removes secrets; one the live release lists needs `force` (its processes lose it, the next deploy fails). */
-  remove(app: string, names: readonly string[], opts: { restart: boolean; force: boolean }): Promise<VarsChangeResponse> {
+  remove(
+    app: string,
+    names: readonly string[],
+    opts: { restart: boolean; force: boolean },
+  ): Promise<VarsChangeResponse> {
     return removeSecrets(this.#ctx, app, names, opts);
   }
 

@@ -28,7 +28,11 @@ export async function setSecrets(
   store.transaction(ctx.db, () => {
     for (const name of names) {
       const value = values[name]!;
-      store.upsertSecret(ctx.db, { app, name, ...seal(keys, app, name, value), digest: digestOf(keys, value) }, now);
+      store.upsertSecret(
+        ctx.db,
+        { app, name, ...seal(keys, app, name, value), digest: digestOf(keys, value) },
+        now,
+      );
     }
   });
   ctx.redaction.retire(
@@ -38,7 +42,10 @@ export async function setSecrets(
   ctx.redaction.refresh(app);
   const warnings = names
     .filter((name) => values[name]!.length < REDACT_MIN_LENGTH)
-    .map((name) => `${name} has fewer than ${REDACT_MIN_LENGTH} characters: logs cannot redact a value that short`);
+    .map(
+      (name) =>
+        `${name} has fewer than ${REDACT_MIN_LENGTH} characters: logs cannot redact a value that short`,
+    );
   if (spec !== null) {
     for (const name of names.filter((n) => !spec.secrets.includes(n))) {
       warnings.push(

@@ -21,7 +21,9 @@ export function prepared(db: Db, sql: string): StatementSync {
 /** Opens `state.db` in WAL mode and brings its schema up to date. */
 export function openDb(file: string): Db {
   const db = new DatabaseSync(file, { timeout: 5000 });
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -512;');
+  db.exec(
+    'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -512;',
+  );
   migrate(db);
   return db;
 }

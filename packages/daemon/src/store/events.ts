@@ -35,9 +35,10 @@ const toEvent = ({ last_time, ...r }: RawEvent): EventRow => ({
 
 /** Counts one more repeat in an entry; returns the new count. */
 export function foldEvent(db: Db, id: number, time: number): number {
-  const row = prepared(db, 'UPDATE events SET count = count + 1, last_time = ? WHERE id = ? RETURNING count').get(time, id) as
-    | { count: number }
-    | undefined;
+  const row = prepared(
+    db,
+    'UPDATE events SET count = count + 1, last_time = ? WHERE id = ? RETURNING count',
+  ).get(time, id) as { count: number } | undefined;
   return row?.count ?? 0;
 }
 

@@ -100,14 +100,23 @@ export function clearOverlapGroup(db: Db, app: string, process: string, idx: num
 }
 
 export function listOverlapGroups(db: Db): OverlapGroup[] {
-  const rows = prepared(db, 'SELECT app, process, idx, pid, proc_start FROM overlap_groups').all() as unknown as {
+  const rows = prepared(
+    db,
+    'SELECT app, process, idx, pid, proc_start FROM overlap_groups',
+  ).all() as unknown as {
     app: string;
     process: string;
     idx: number;
     pid: number;
     proc_start: string;
   }[];
-  return rows.map((r) => ({ app: r.app, process: r.process, idx: r.idx, pid: r.pid, procStart: r.proc_start }));
+  return rows.map((r) => ({
+    app: r.app,
+    process: r.process,
+    idx: r.idx,
+    pid: r.pid,
+    procStart: r.proc_start,
+  }));
 }
 
 export function clearOverlapGroups(db: Db): void {

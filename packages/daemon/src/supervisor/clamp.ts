@@ -7,7 +7,13 @@ import type { ReplicaLimits } from './pure/limits.js';
  * existed (or above a lowered one) would spawn until the machine runs out of descriptors; it is held at the
  * limit, said once (`process:limited`), and `scale` can bring it down.
  */
-export function clampToLimit(bus: EventBus, limits: ReplicaLimits, rt: AppRuntime, process: string, want: number): number {
+export function clampToLimit(
+  bus: EventBus,
+  limits: ReplicaLimits,
+  rt: AppRuntime,
+  process: string,
+  want: number,
+): number {
   const limit = limits.perProcess;
   if (want <= limit) {
     rt.clamped.delete(process);

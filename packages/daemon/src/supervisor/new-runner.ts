@@ -71,6 +71,9 @@ function startingState(origin: RunnerOrigin) {
     // release. Keeping the row's release would make a slot caught mid-switch look stale to `activate`,
     // which would then roll it again (waiting out min_ready) before the daemon serves its API.
     release: null,
-    lastExit: row.lastExitAt === null ? null : { code: row.lastExitCode, signal: row.lastExitSignal, at: row.lastExitAt },
+    lastExit:
+      row.lastExitAt === null
+        ? null
+        : { code: row.lastExitCode, signal: row.lastExitSignal, at: row.lastExitAt },
   };
 }

@@ -11,7 +11,13 @@ import type { ReplicaRunner } from './replica.js';
 export function persistReplica(db: store.Db, rt: AppRuntime | undefined, r: ReplicaRunner): void {
   if (!rt || !(rt.runners.get(r.process) ?? []).includes(r)) {
     if (r.pid !== null && r.procStart !== null) {
-      store.setOverlapGroup(db, { app: r.app, process: r.process, idx: r.idx, pid: r.pid, procStart: r.procStart });
+      store.setOverlapGroup(db, {
+        app: r.app,
+        process: r.process,
+        idx: r.idx,
+        pid: r.pid,
+        procStart: r.procStart,
+      });
     } else {
       store.clearOverlapGroup(db, r.app, r.process, r.idx);
     }

@@ -11,9 +11,20 @@ const REAP_GRACE_MS = 3_000;
  * matches, so a reused pid is never hit — and clear the pid so the supervisor starts fresh replicas.
  * Returns how many groups were reaped.
  */
-export async function reapPrevious(db: store.Db, driver: ProcessDriver, bus: EventBus, log: (line: string) => void = () => undefined): Promise<number> {
+export async function reapPrevious(
+  db: store.Db,
+  driver: ProcessDriver,
+  bus: EventBus,
+  log: (line: string) => void = () => undefined,
+): Promise<number> {
   const targets: { app: string; process: string; idx: number; pid: number }[] = [];
-  const consider = (g: { app: string; process: string; idx: number; pid: number; procStart: string | null }) => {
+  const consider = (g: {
+    app: string;
+    process: string;
+    idx: number;
+    pid: number;
+    procStart: string | null;
+  }) => {
     const leaderIsOurs = g.procStart !== null && driver.procStartOf(g.pid) === g.procStart;
     // A dead leader can leave its group behind (grandchildren); Linux never hands out a pid that is still
     // some group's id, so members of that group are ours too.
@@ -31,8 +42,15 @@ export async function reapPrevious(db: store.Db, driver: ProcessDriver, bus: Eve
   // The second group of a slot caught in a rolling switch.
   for (const group of store.listOverlapGroups(db)) consider(group);
   store.clearOverlapGroups(db);
-  if (targets.length > 0) log(`stopping ${targets.length} process group(s) left by the previous daemon (SIGKILL after ${REAP_GRACE_MS / 1000} s)`);
-  await killSurvivors(driver, targets.map((t) => t.pid), REAP_GRACE_MS);
+  if (targets.length > 0)
+    log(
+      `stopping ${targets.length} process group(s) left by the previous daemon (SIGKILL after ${REAP_GRACE_MS / 1000} s)`,
+    );
+  await killSurvivors(
+    driver,
+    targets.map((t) => t.pid),
+    REAP_GRACE_MS,
+  );
   for (const t of targets) {
     bus.emit({
       type: 'replica:reaped',

@@ -134,7 +134,12 @@ export class ReplicaRunner {
     const policy = this.#launch?.policy ?? this.#resolvePolicy();
     const before = this.#state;
     const { clock } = this.#deps;
-    const { state, effects } = transition(before, event, { wall: clock.now(), mono: clock.monotonic() }, policy);
+    const { state, effects } = transition(
+      before,
+      event,
+      { wall: clock.now(), mono: clock.monotonic() },
+      policy,
+    );
     this.#state = state;
     for (const effect of effects) this.#run(effect);
     if (state !== before) {
@@ -191,7 +196,8 @@ export class ReplicaRunner {
           data: {
             code: exit?.code ?? null,
             signal: exit?.signal ?? null,
-            cause: exit?.signal === 'SIGKILL' ? 'killed (SIGKILL: out of memory or killed from outside)' : null,
+            cause:
+              exit?.signal === 'SIGKILL' ? 'killed (SIGKILL: out of memory or killed from outside)' : null,
             ranMs: effect.ranMs,
             restartInMs: effect.restartInMs,
             lastLines: this.#deps.output.lastLines(this.app, this.name, 20),
@@ -215,7 +221,11 @@ export class ReplicaRunner {
           type: 'replica:stopped',
           ...who,
           message: `${this.name} stopped`,
-          data: { code: exit?.code ?? null, signal: exit?.signal ?? null, killed: exit?.signal === 'SIGKILL' },
+          data: {
+            code: exit?.code ?? null,
+            signal: exit?.signal ?? null,
+            killed: exit?.signal === 'SIGKILL',
+          },
         });
         return;
       }

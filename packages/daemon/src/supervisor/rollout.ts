@@ -21,7 +21,11 @@ export interface RolloutContext {
  * `min_ready`, the old replica is stopped gracefully. The app never has fewer replicas than wanted, and a
  * successor that cannot be started leaves the old replica in its slot.
  */
-export async function replaceOne(ctx: RolloutContext, rt: AppRuntime, old: ReplicaRunner): Promise<ActivationFailure | null> {
+export async function replaceOne(
+  ctx: RolloutContext,
+  rt: AppRuntime,
+  old: ReplicaRunner,
+): Promise<ActivationFailure | null> {
   const successor = ctx.successorOf(old);
   successor.start();
   await waitSpawned(successor, ctx.onError);
@@ -52,7 +56,11 @@ export async function replaceOne(ctx: RolloutContext, rt: AppRuntime, old: Repli
 }
 
 /** Stop-then-start in place (web, which holds a port; a replica in backoff; `restart`). */
-export async function restartOne(ctx: RolloutContext, rt: AppRuntime, runner: ReplicaRunner): Promise<ActivationFailure | null> {
+export async function restartOne(
+  ctx: RolloutContext,
+  rt: AppRuntime,
+  runner: ReplicaRunner,
+): Promise<ActivationFailure | null> {
   runner.stop();
   await waitStopped(rt, runner);
   if (!(rt.runners.get(runner.process) ?? []).includes(runner)) return null;

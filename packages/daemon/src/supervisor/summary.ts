@@ -34,5 +34,8 @@ export function processSpecOf(app: string, rt: AppRuntime, process: string): Pro
 export function desiredOf(db: store.Db, rt: AppRuntime, process: string): number {
   const proc = processOf(rt.release.spec, process);
   if (!proc) return 0;
-  return desiredCount(proc, store.listFormation(db, rt.release.spec.name).find((f) => f.process === process));
+  return desiredCount(
+    proc,
+    store.listFormation(db, rt.release.spec.name).find((f) => f.process === process),
+  );
 }

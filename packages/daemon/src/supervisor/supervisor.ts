@@ -114,7 +114,13 @@ export class Supervisor {
     const formation = new Map(store.listFormation(this.#deps.db, app).map((f) => [f.process, f]));
     const procs = processesOf(rt.release.spec);
     for (const proc of procs) {
-      const want = clampToLimit(this.#deps.bus, this.#deps.limits, rt, proc.name, desiredCount(proc, formation.get(proc.name)));
+      const want = clampToLimit(
+        this.#deps.bus,
+        this.#deps.limits,
+        rt,
+        proc.name,
+        desiredCount(proc, formation.get(proc.name)),
+      );
       const runners = rt.runners.get(proc.name) ?? [];
       rt.runners.set(proc.name, runners);
       for (let idx = 1; idx <= want; idx++) {
@@ -224,7 +230,11 @@ export class Supervisor {
   #mustGet(app: string): AppRuntime {
     const rt = this.#apps.get(app);
     if (!rt) {
-      throw new NightshiftError(ErrorCodes.appNotFound, `no app "${app}" runs on this daemon`, 'deploy it first with `nightshift up`, or list apps with `nightshift apps`');
+      throw new NightshiftError(
+        ErrorCodes.appNotFound,
+        `no app "${app}" runs on this daemon`,
+        'deploy it first with `nightshift up`, or list apps with `nightshift apps`',
+      );
     }
     return rt;
   }

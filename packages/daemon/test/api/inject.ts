@@ -48,7 +48,8 @@ class InjectedResponse extends Writable {
     this.on('finish', () => this.#settle((body) => body.close()));
     this.on('close', () => {
       this.#answer();
-      if (!this.writableFinished) this.#settle((body) => body.error(new Error('the listener cut the answer')));
+      if (!this.writableFinished)
+        this.#settle((body) => body.error(new Error('the listener cut the answer')));
     });
   }
 
@@ -86,7 +87,9 @@ class InjectedResponse extends Writable {
     if (this.headersSent) return;
     this.headersSent = true;
     const stream = new ReadableStream<Uint8Array>({ start: (controller) => void (this.#body = controller) });
-    this.#resolve(new Response(this.#head ? null : stream, { status: this.statusCode, headers: this.#headers }));
+    this.#resolve(
+      new Response(this.#head ? null : stream, { status: this.statusCode, headers: this.#headers }),
+    );
   }
 }
 

@@ -30,9 +30,14 @@ describe('GET /apps/:app/logs', () => {
 
   it('streams any n as NDJSON, entries then an end with their count', async () => {
     const app = await api();
-    const res = await app.request('/api/v1/apps/shop/logs?n=110000', { headers: { accept: 'application/x-ndjson' } });
+    const res = await app.request('/api/v1/apps/shop/logs?n=110000', {
+      headers: { accept: 'application/x-ndjson' },
+    });
     expect(res.headers.get('content-type')).toBe('application/x-ndjson');
-    const messages = (await res.text()).trimEnd().split('\n').map((l) => JSON.parse(l) as LogStreamMessage);
+    const messages = (await res.text())
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as LogStreamMessage);
     expect(messages.at(-1)).toEqual({ type: 'end', count: 110_000 });
     const entries = messages.flatMap((m) => (m.type === 'entry' ? [m.entry.message] : []));
     expect(entries.length).toBe(110_000);
@@ -48,11 +53,17 @@ describe('GET /apps/:app/logs', () => {
     expect(body.error.code).toBe('NS_API_BAD_REQUEST');
     expect(body.error.message).toContain('n=100001 is over the 100000 lines a JSON answer holds');
     expect(body.error.hint).toContain('application/x-ndjson');
-    expect(((await (await app.request('/api/v1/apps/shop/logs?n=100000')).json()) as unknown[]).length).toBe(100_000);
+    expect(((await (await app.request('/api/v1/apps/shop/logs?n=100000')).json()) as unknown[]).length).toBe(
+      100_000,
+    );
     for (const n of ['0', '-3', '2.5', 'lots']) {
-      const res = await app.request(`/api/v1/apps/shop/logs?n=${n}`, { headers: { accept: 'application/x-ndjson' } });
+      const res = await app.request(`/api/v1/apps/shop/logs?n=${n}`, {
+        headers: { accept: 'application/x-ndjson' },
+      });
       expect(res.status, n).toBe(400);
-      expect(((await res.json()) as ErrorBody).error.message).toContain(`n "${n}" is not a whole number of lines`);
+      expect(((await res.json()) as ErrorBody).error.message).toContain(
+        `n "${n}" is not a whole number of lines`,
+      );
     }
   });
 });

@@ -12,7 +12,10 @@ describe('the route table', () => {
     const request = inject(createApi(services));
     for (const route of ROUTES) {
       const path = '/api/v1' + route.path.replace(/:[A-Za-z]+/g, 'x1');
-      const res = await request(path, { method: route.method, ...(route.method === 'POST' ? { body: '{}' } : {}) });
+      const res = await request(path, {
+        method: route.method,
+        ...(route.method === 'POST' ? { body: '{}' } : {}),
+      });
       if (res.status === 404) {
         const { error } = (await res.json()) as { error: { code: string } };
         expect(error.code, `${route.method} ${route.path}`).not.toBe('NS_API_NOT_FOUND');

@@ -115,7 +115,7 @@ describe('router', () => {
       method: 'POST',
       body,
       duplex: 'half',
-    } as RequestInit);
+    });
     expect([streamed.status, (await errorOf(streamed)).code]).toEqual([413, 'NS_API_BODY_TOO_LARGE']);
     const fits = await api.request('/api/v1/echo', { method: 'POST', body: 'z'.repeat(MAX_BODY_BYTES) });
     expect(await fits.json()).toEqual({ bytes: MAX_BODY_BYTES });
@@ -203,7 +203,7 @@ describe('streams', () => {
     );
     const client = new AbortController();
     const res = await api.request('/api/v1/sse', { signal: client.signal });
-    const reader = res.body!.getReader();
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
     expect(new TextDecoder().decode((await reader.read()).value)).toBe('event: hello\ndata: \n\n');
     client.abort();
     await gone;
@@ -224,7 +224,7 @@ describe('streams', () => {
     );
     const res = await api.request('/api/v1/deploy', { method: 'POST' });
     expect(res.headers.get('content-type')).toBe('application/x-ndjson');
-    const reader = res.body!.getReader();
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
     expect(new TextDecoder().decode((await reader.read()).value)).toBe('{"type":"line","line":"building"}\n');
     release();
     let rest = '';

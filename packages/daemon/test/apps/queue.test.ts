@@ -13,7 +13,11 @@ describe('AppQueue', () => {
       log.push(`${name}:end`);
       return name;
     };
-    const results = await Promise.all([q.run('shop', op('a')), q.run('shop', op('b')), q.run('blog', op('c'))]);
+    const results = await Promise.all([
+      q.run('shop', op('a')),
+      q.run('shop', op('b')),
+      q.run('blog', op('c')),
+    ]);
     expect(results).toEqual(['a', 'b', 'c']);
     expect(log.indexOf('a:end')).toBeLessThan(log.indexOf('b:start'));
     expect(log.indexOf('c:start')).toBeLessThan(log.indexOf('a:end'));

@@ -46,7 +46,8 @@ describe('daemon layers', () => {
   });
 
   it("only apps/ changes an app's desired state (formation, live release, reconcile, activate)", () => {
-    const changes = /\bstore\.(setScaled|setStopped|setLiveRelease)\(|\bsupervisor\.(reconcile|activate|restart|remove)\(/;
+    const changes =
+      /\bstore\.(setScaled|setStopped|setLiveRelease)\(|\bsupervisor\.(reconcile|activate|restart|remove)\(/;
     const offenders = files
       .filter((f) => !under('apps')(f.path) && !under('store')(f.path) && !under('supervisor')(f.path))
       .filter((f) => changes.test(f.text))

@@ -7,7 +7,9 @@ describe('docs/errors.md', () => {
     const doc = readFileSync(new URL('../../../../docs/errors.md', import.meta.url), 'utf8');
     const section = doc.slice(doc.indexOf('## Daemon'));
     const end = section.indexOf('\n## ', 1);
-    const listed = [...(end < 0 ? section : section.slice(0, end)).matchAll(/^\| `(NS_[A-Z0-9_]+)`/gm)].map((m) => m[1]);
+    const listed = [...(end < 0 ? section : section.slice(0, end)).matchAll(/^\| `(NS_[A-Z0-9_]+)`/gm)].map(
+      (m) => m[1],
+    );
     const daemonCodes = Object.values(ErrorCodes).filter((code) => code.startsWith('NS_DAEMON_'));
     expect(daemonCodes.filter((code) => !listed.includes(code))).toEqual([]);
   });

@@ -28,7 +28,14 @@ import(${JSON.stringify(HOME_JS)}).then(async ({ acquireLock, ensureHome }) => {
 
 function contend(home: string, patienceMs: number, holdMs: number, startAt: number): Promise<string> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['-e', CONTENDER, home, String(patienceMs), String(holdMs), String(startAt)]);
+    const child = spawn(process.execPath, [
+      '-e',
+      CONTENDER,
+      home,
+      String(patienceMs),
+      String(holdMs),
+      String(startAt),
+    ]);
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.on('exit', () => resolve(out));
@@ -47,13 +54,18 @@ describe('the home lock', () => {
       const home = join(root, `h${round}`);
       const startAt = Date.now() + 400;
       const results = await Promise.all([1, 2].map(() => contend(home, 300, 700, startAt)));
-      const held = results.filter((r) => r.startsWith('won')).map((r) => r.split(' ').slice(1).map(Number) as [number, number]);
+      const held = results
+        .filter((r) => r.startsWith('won'))
+        .map((r) => r.split(' ').slice(1).map(Number) as [number, number]);
       // With one attempt each (patience 0, the lock before this test) both were refused in 39 rounds of 40.
       expect(held.length, `round ${round}: ${results.join(', ')}`).toBeGreaterThanOrEqual(1);
-      expect(results.filter((r) => !r.startsWith('won')).every((r) => r === 'NS_DAEMON_ALREADY_RUNNING')).toBe(true);
+      expect(
+        results.filter((r) => !r.startsWith('won')).every((r) => r === 'NS_DAEMON_ALREADY_RUNNING'),
+      ).toBe(true);
       // A contender that started late (a slow machine) may win after the first let go, never while it held.
       held.sort((a, b) => a[0] - b[0]);
-      for (let i = 1; i < held.length; i++) expect(held[i]![0], `round ${round}: overlapping holders`).toBeGreaterThanOrEqual(held[i - 1]![1]);
+      for (let i = 1; i < held.length; i++)
+        expect(held[i]![0], `round ${round}: overlapping holders`).toBeGreaterThanOrEqual(held[i - 1]![1]);
     }
   }, 60_000);
 });

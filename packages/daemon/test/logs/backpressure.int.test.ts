@@ -22,8 +22,14 @@ describe('back-pressure', () => {
     const readerFd = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
     const logs = createLogService({ dir, maxFileBytes: 1024 * 1024 * 1024 });
     const count = 300_000;
-    const child = spawn(process.execPath, [emitter, String(count), '0', 'emails.1'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const captured = logs.capture({ app: 'shop', process: 'emails', source: 'emails.1' }, 'out', child.stdout);
+    const child = spawn(process.execPath, [emitter, String(count), '0', 'emails.1'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const captured = logs.capture(
+      { app: 'shop', process: 'emails', source: 'emails.1' },
+      'out',
+      child.stdout,
+    );
     let exited = false;
     const exit = once(child, 'exit').then(() => (exited = true));
 

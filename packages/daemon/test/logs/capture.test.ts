@@ -14,7 +14,11 @@ describe('capture', () => {
     await logs.capture(target, 'out', pipeOf('first\n\nthird\tcol\n', 'fourth without newline'));
     const lines = await logs.query({ app: 'shop' });
     expect(lines.map((l) => l.message)).toEqual(['first', '', 'third\tcol', 'fourth without newline']);
-    expect(lines.every((l) => l.time === 1000 && l.source === 'emails.1' && l.stream === 'out' && l.process === 'emails')).toBe(true);
+    expect(
+      lines.every(
+        (l) => l.time === 1000 && l.source === 'emails.1' && l.stream === 'out' && l.process === 'emails',
+      ),
+    ).toBe(true);
     expect(lines.map((l) => Number(l.id))).toEqual([1, 2, 3, 4]);
     await logs.close();
   });
@@ -22,15 +26,32 @@ describe('capture', () => {
   it('joins a line and a multi-byte character split across chunks', async () => {
     const logs = createLogService({ dir: tempDir() });
     const euro = Buffer.from('€', 'utf8');
-    await logs.capture(target, 'err', pipeOf(Buffer.from('pri'), Buffer.concat([Buffer.from('ce 5'), euro.subarray(0, 1)]), Buffer.concat([euro.subarray(1), Buffer.from('\nnext\n')])));
+    await logs.capture(
+      target,
+      'err',
+      pipeOf(
+        Buffer.from('pri'),
+        Buffer.concat([Buffer.from('ce 5'), euro.subarray(0, 1)]),
+        Buffer.concat([euro.subarray(1), Buffer.from('\nnext\n')]),
+      ),
+    );
     const lines = await logs.query({ app: 'shop' });
-    expect(lines.map((l) => [l.message, l.stream])).toEqual([['price 5€', 'err'], ['next', 'err']]);
+    expect(lines.map((l) => [l.message, l.stream])).toEqual([
+      ['price 5€', 'err'],
+      ['next', 'err'],
+    ]);
     await logs.close();
   });
 
   it('replaces invalid UTF-8 instead of failing, and leaves its neighbours untouched', async () => {
     const logs = createLogService({ dir: tempDir() });
-    await logs.capture(target, 'out', pipeOf(Buffer.concat([Buffer.from('ok 1\nbad '), Buffer.from([0xff, 0xfe]), Buffer.from(' end\nok 2\n')])));
+    await logs.capture(
+      target,
+      'out',
+      pipeOf(
+        Buffer.concat([Buffer.from('ok 1\nbad '), Buffer.from([0xff, 0xfe]), Buffer.from(' end\nok 2\n')]),
+      ),
+    );
     const lines = await logs.query({ app: 'shop' });
     expect(lines.map((l) => l.message)).toEqual(['ok 1', 'bad \uFFFD\uFFFD end', 'ok 2']);
     await logs.close();
@@ -89,8 +110,12 @@ describe('capture', () => {
 
   it('rejects names that cannot be file names', async () => {
     const logs = createLogService({ dir: tempDir() });
-    expect(() => logs.capture({ ...target, app: '../etc' }, 'out', pipeOf())).toThrow(expect.objectContaining({ code: 'NS_LOG_NAME_INVALID' }));
-    expect(() => createLogService({ dir: tempDir(), maxFileBytes: 10 })).toThrow(expect.objectContaining({ code: 'NS_LOG_OPTIONS_INVALID' }));
+    expect(() => logs.capture({ ...target, app: '../etc' }, 'out', pipeOf())).toThrow(
+      expect.objectContaining({ code: 'NS_LOG_NAME_INVALID' }),
+    );
+    expect(() => createLogService({ dir: tempDir(), maxFileBytes: 10 })).toThrow(
+      expect.objectContaining({ code: 'NS_LOG_OPTIONS_INVALID' }),
+    );
     await logs.close();
   });
 });

@@ -15,8 +15,18 @@ const line: LogLine = {
 
 describe('drain URLs', () => {
   it('accepts the documented schemes', () => {
-    expect(parseDrainUrl('syslog+tls://logs.example.com:6514')).toEqual({ kind: 'syslog', tls: true, host: 'logs.example.com', port: 6514 });
-    expect(parseDrainUrl('syslog+tcp://10.0.0.1')).toEqual({ kind: 'syslog', tls: false, host: '10.0.0.1', port: 601 });
+    expect(parseDrainUrl('syslog+tls://logs.example.com:6514')).toEqual({
+      kind: 'syslog',
+      tls: true,
+      host: 'logs.example.com',
+      port: 6514,
+    });
+    expect(parseDrainUrl('syslog+tcp://10.0.0.1')).toEqual({
+      kind: 'syslog',
+      tls: false,
+      host: '10.0.0.1',
+      port: 601,
+    });
     const https = parseDrainUrl('https://user:p%40ss@collector.example.com/in');
     expect(https.kind === 'https' && [https.url.href, https.authorization]).toEqual([
       'https://collector.example.com/in',
@@ -30,13 +40,18 @@ describe('drain URLs', () => {
     'rejects %s with NS_DRAIN_URL_INVALID and the accepted schemes',
     (url) => {
       expect(() => parseDrainUrl(url)).toThrow(
-        expect.objectContaining({ code: 'NS_DRAIN_URL_INVALID', hint: expect.stringContaining('syslog+tls://') }),
+        expect.objectContaining({
+          code: 'NS_DRAIN_URL_INVALID',
+          hint: expect.stringContaining('syslog+tls://'),
+        }),
       );
     },
   );
 
   it('never shows a password in its error', () => {
-    expect(() => parseDrainUrl('gopher://u:secretpw@x')).toThrow(expect.objectContaining({ message: expect.not.stringContaining('secretpw') }));
+    expect(() => parseDrainUrl('gopher://u:secretpw@x')).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('secretpw') }),
+    );
   });
 });
 
@@ -55,10 +70,21 @@ describe('drain formats', () => {
 
   it('writes NDJSON records with ISO times and Loki streams labelled by app, process, replica and stream', () => {
     expect(JSON.parse(ndjsonRecord(line))).toEqual({ ...line, time: '2026-11-23T18:48:02.123Z' });
-    const body = JSON.parse(lokiBody([line, { ...line, id: '43', message: 'two' }, { ...line, id: '44', stream: 'out' }]));
+    const body = JSON.parse(
+      lokiBody([line, { ...line, id: '43', message: 'two' }, { ...line, id: '44', stream: 'out' }]),
+    );
     expect(body.streams).toEqual([
-      { stream: { app: 'shop', process: 'emails', replica: 'emails.2', stream: 'err' }, values: [[`${line.time}000000`, line.message], [`${line.time}000000`, 'two']] },
-      { stream: { app: 'shop', process: 'emails', replica: 'emails.2', stream: 'out' }, values: [[`${line.time}000000`, line.message]] },
+      {
+        stream: { app: 'shop', process: 'emails', replica: 'emails.2', stream: 'err' },
+        values: [
+          [`${line.time}000000`, line.message],
+          [`${line.time}000000`, 'two'],
+        ],
+      },
+      {
+        stream: { app: 'shop', process: 'emails', replica: 'emails.2', stream: 'out' },
+        values: [[`${line.time}000000`, line.message]],
+      },
     ]);
   });
 });

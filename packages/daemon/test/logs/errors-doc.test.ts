@@ -7,7 +7,9 @@ describe('docs/errors.md', () => {
     const doc = readFileSync(new URL('../../../../docs/errors.md', import.meta.url), 'utf8');
     const section = doc.slice(doc.indexOf('## Logs and drains'));
     const end = section.indexOf('\n## ', 1);
-    const listed = [...(end < 0 ? section : section.slice(0, end)).matchAll(/^\| `(NS_[A-Z0-9_]+)`/gm)].map((m) => m[1]);
+    const listed = [...(end < 0 ? section : section.slice(0, end)).matchAll(/^\| `(NS_[A-Z0-9_]+)`/gm)].map(
+      (m) => m[1],
+    );
     expect(listed.sort()).toEqual([...LOG_ERROR_CODES].sort());
   });
 });

@@ -16,9 +16,17 @@ export interface SourceReport {
  * source, numbers must follow each other by one (nothing lost, duplicated, reordered), every message must be
  * one whole line of the expected length (nothing split or merged) and no record may be marked continued.
  */
-export function checkFloodFiles(dir: string, app: string, process: string, lineBytes: number): Map<string, SourceReport> {
+export function checkFloodFiles(
+  dir: string,
+  app: string,
+  process: string,
+  lineBytes: number,
+): Map<string, SourceReport> {
   const logsDir = join(dir, app, 'logs');
-  const files = [...listGenerations(logsDir, process).map((g) => rotatedFile(logsDir, process, g)), currentFile(logsDir, process)];
+  const files = [
+    ...listGenerations(logsDir, process).map((g) => rotatedFile(logsDir, process, g)),
+    currentFile(logsDir, process),
+  ];
   const reports = new Map<string, SourceReport>();
   for (const file of files) {
     const text = readFileSync(file, 'latin1');
@@ -31,7 +39,8 @@ export function checkFloodFiles(dir: string, app: string, process: string, lineB
       const [tag, number] = message.split(' ');
       const n = Number(number);
       let report = reports.get(source);
-      if (report === undefined) reports.set(source, (report = { count: 0, first: n, last: n - 1, broken: 0 }));
+      if (report === undefined)
+        reports.set(source, (report = { count: 0, first: n, last: n - 1, broken: 0 }));
       const wholeLine = lineBytes === 0 ? message === `${tag} ${n}` : message.length === lineBytes - 1;
       if (n !== report.last + 1 || stream !== 'out' || tag !== source || !wholeLine) report.broken++;
       report.last = n;

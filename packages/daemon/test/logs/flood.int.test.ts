@@ -16,7 +16,9 @@ const scale = Number(process.env.FLOOD_SCALE ?? 1);
 const MiB = 1024 * 1024;
 
 function emit(source: string, count: number, bytes = 0) {
-  return spawn(process.execPath, [emitter, String(count), String(bytes), source], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return spawn(process.execPath, [emitter, String(count), String(bytes), source], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
 }
 
 describe('flood', () => {
@@ -25,7 +27,10 @@ describe('flood', () => {
     const count = Math.round(1_000_000 * scale);
     const logs = createLogService({ dir, maxFileBytes: 1024 * MiB });
     const child = emit('emails.1', count);
-    await Promise.all([logs.capture({ app: 'shop', process: 'emails', source: 'emails.1' }, 'out', child.stdout), once(child, 'exit')]);
+    await Promise.all([
+      logs.capture({ app: 'shop', process: 'emails', source: 'emails.1' }, 'out', child.stdout),
+      once(child, 'exit'),
+    ]);
     await logs.close();
     const reports = checkFloodFiles(dir, 'shop', 'emails', 0);
     expect(Object.fromEntries(reports)).toEqual({ 'emails.1': { count, first: 1, last: count, broken: 0 } });
@@ -38,13 +43,17 @@ describe('flood', () => {
     await Promise.all(
       [1, 2, 3, 4].map(async (n) => {
         const child = emit(`emails.${n}`, count, 60);
-        await Promise.all([logs.capture({ app: 'shop', process: 'emails', source: `emails.${n}` }, 'out', child.stdout), once(child, 'exit')]);
+        await Promise.all([
+          logs.capture({ app: 'shop', process: 'emails', source: `emails.${n}` }, 'out', child.stdout),
+          once(child, 'exit'),
+        ]);
       }),
     );
     await logs.close();
     const reports = checkFloodFiles(dir, 'shop', 'emails', 60);
     expect([...reports.keys()].sort()).toEqual(['emails.1', 'emails.2', 'emails.3', 'emails.4']);
-    for (const report of reports.values()) expect(report).toEqual({ count, first: 1, last: count, broken: 0 });
+    for (const report of reports.values())
+      expect(report).toEqual({ count, first: 1, last: count, broken: 0 });
   });
 
   it('keeps a daemon under 100 MB RSS and the disk under the rotation cap through 200 MB of 200-byte lines', async () => {
@@ -54,10 +63,24 @@ describe('flood', () => {
     expect(existsSync(dist), 'build the daemon first (npm run build)').toBe(true);
     const dir = tempDir();
     const count = Math.round(1_000_000 * scale);
-    const config = { maxFileBytes: 4 * MiB, maxFiles: 3, emitters: [{ source: 'emails.1', count, bytes: 200 }] };
-    const daemon = spawn(process.execPath, ['--expose-gc', join(root, 'bench/fixtures/logs-daemon.mjs'), pathToFileURL(dist).href, dir, JSON.stringify(config)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const config = {
+      maxFileBytes: 4 * MiB,
+      maxFiles: 3,
+      emitters: [{ source: 'emails.1', count, bytes: 200 }],
+    };
+    const daemon = spawn(
+      process.execPath,
+      [
+        '--expose-gc',
+        join(root, 'bench/fixtures/logs-daemon.mjs'),
+        pathToFileURL(dist).href,
+        dir,
+        JSON.stringify(config),
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     daemon.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     const [code] = (await once(daemon, 'exit')) as [number];

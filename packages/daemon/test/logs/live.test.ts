@@ -20,7 +20,9 @@ describe('live lines', () => {
   it('subscribe delivers matching lines only, until unsubscribed', async () => {
     const logs = createLogService({ dir: tempDir() });
     const seen: string[] = [];
-    const stop = logs.subscribe({ app: 'shop', source: 'emails.2' }, (line) => seen.push(`${line.source}:${line.message}`));
+    const stop = logs.subscribe({ app: 'shop', source: 'emails.2' }, (line) =>
+      seen.push(`${line.source}:${line.message}`),
+    );
     await logs.capture(replica(1), 'out', pipeOf('one\n'));
     await logs.capture(replica(2), 'out', pipeOf('two\n'));
     stop();

@@ -20,14 +20,20 @@ describe('query', () => {
     expect(window.map((l) => l.message)).toEqual(['at 1003', 'at 1004', 'at 1005', 'at 1006']);
     expect(await logs.query({ app: 'shop', since: 1011 })).toEqual([]);
     expect((await logs.query({ app: 'shop', until: 1001 })).map((l) => l.message)).toEqual(['at 1000']);
-    expect((await logs.query({ app: 'shop', limit: 3 })).map((l) => l.message)).toEqual(['at 1008', 'at 1009', 'at 1010']);
+    expect((await logs.query({ app: 'shop', limit: 3 })).map((l) => l.message)).toEqual([
+      'at 1008',
+      'at 1009',
+      'at 1010',
+    ]);
     await logs.close();
   });
 
   it('merges replicas and processes in capture order and filters by source, process and stream', async () => {
     const clock = manualClock(0);
     const logs = createLogService({ dir: tempDir(), clock: clock.now });
-    const steps: Array<[ReturnType<typeof replica> | { app: string; process: string; source: string }, 'out' | 'err', string]> = [
+    const steps: Array<
+      [ReturnType<typeof replica> | { app: string; process: string; source: string }, 'out' | 'err', string]
+    > = [
       [replica(1), 'out', 'a'],
       [replica(2), 'err', 'b'],
       [{ app: 'shop', process: 'web', source: 'web.1' }, 'out', 'c'],
@@ -38,7 +44,8 @@ describe('query', () => {
       clock.set(2000 + i);
       await logs.capture(target, stream, pipeOf(`${message}\n`));
     }
-    const text = async (q: object) => (await logs.query({ app: 'shop', ...q })).map((l) => l.message).join('');
+    const text = async (q: object) =>
+      (await logs.query({ app: 'shop', ...q })).map((l) => l.message).join('');
     expect(await text({})).toBe('abcde');
     expect(await text({ source: 'emails.2' })).toBe('be');
     expect(await text({ process: 'emails' })).toBe('abde');
@@ -62,7 +69,9 @@ describe('query', () => {
     expect(kept.at(-1)!.message).toBe(lines.at(-1)!.trim());
     // Kept lines are a contiguous run ending at the newest line, spanning the rotated files.
     const first = Number(kept[0]!.message.split(' ')[1]);
-    expect(kept.map((l) => Number(l.message.split(' ')[1]))).toEqual(Array.from({ length: kept.length }, (_, i) => first + i));
+    expect(kept.map((l) => Number(l.message.split(' ')[1]))).toEqual(
+      Array.from({ length: kept.length }, (_, i) => first + i),
+    );
     expect(kept.length).toBeGreaterThan(2 * (maxFileBytes / 80));
     await logs.close();
   });
@@ -114,7 +123,10 @@ describe('query', () => {
     await logs.capture(replica(3), 'err', pipeOf(Buffer.concat([Buffer.from('boom '), Buffer.from([0xc3])])));
     const last = logs.lastLines('shop', 'emails.3');
     expect(last.length).toBe(20);
-    expect(last.map((l) => l.message)).toEqual([...Array.from({ length: 19 }, (_, i) => `l${i + 11}`), 'boom \uFFFD']);
+    expect(last.map((l) => l.message)).toEqual([
+      ...Array.from({ length: 19 }, (_, i) => `l${i + 11}`),
+      'boom \uFFFD',
+    ]);
     expect(last.at(-1)).toMatchObject({ stream: 'err', process: 'emails', source: 'emails.3' });
     expect(last.map((l) => l.id)).toEqual((await logs.query({ app: 'shop', limit: 20 })).map((l) => l.id));
     expect(logs.lastLines('shop', 'emails.9')).toEqual([]);
@@ -142,7 +154,11 @@ describe('removeApp', () => {
 
 describe('parseFields', () => {
   it('returns the object of a JSON message and nothing for other text', () => {
-    expect(parseFields('{"level":30,"msg":"sent","to":"a@b"}')).toEqual({ level: 30, msg: 'sent', to: 'a@b' });
+    expect(parseFields('{"level":30,"msg":"sent","to":"a@b"}')).toEqual({
+      level: 30,
+      msg: 'sent',
+      to: 'a@b',
+    });
     expect(parseFields('  {"a":1}  ')).toEqual({ a: 1 });
     expect(parseFields('[1,2]')).toBeUndefined();
     expect(parseFields('{not json}')).toBeUndefined();

@@ -23,7 +23,27 @@ export async function freePort(): Promise<number> {
 export function selfSignedCert(dir: string): { key: string; cert: string } {
   const key = join(dir, 'key.pem');
   const cert = join(dir, 'cert.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
   return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') };
 }
 
@@ -44,14 +64,19 @@ export interface Received {
 }
 
 /** An HTTP(S) receiver that records requests and answers `status()`. */
-export async function httpReceiver(options: { port?: number; tls?: { key: string; cert: string }; status?: () => number }): Promise<{ server: Server; port: number; received: Received[]; close: () => Promise<void> }> {
+export async function httpReceiver(options: {
+  port?: number;
+  tls?: { key: string; cert: string };
+  status?: () => number;
+}): Promise<{ server: Server; port: number; received: Received[]; close: () => Promise<void> }> {
   const received: Received[] = [];
   const handler = (req: IncomingMessage, res: import('node:http').ServerResponse): void => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const raw = Buffer.concat(chunks);
-      const body = req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
+      const body =
+        req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
       received.push({ path: req.url ?? '', headers: req.headers, body });
       res.statusCode = options.status?.() ?? 204;
       res.end();
@@ -74,7 +99,10 @@ export async function httpReceiver(options: { port?: number; tls?: { key: string
 }
 
 /** A syslog-over-TLS receiver that splits RFC 6587 octet-counted frames. */
-export async function tlsSyslogReceiver(tls: { key: string; cert: string }): Promise<{ port: number; messages: string[]; close: () => Promise<void> }> {
+export async function tlsSyslogReceiver(tls: {
+  key: string;
+  cert: string;
+}): Promise<{ port: number; messages: string[]; close: () => Promise<void> }> {
   const messages: string[] = [];
   const server = createTlsServer(tls, (socket) => {
     let pending = Buffer.alloc(0);
@@ -115,7 +143,11 @@ export function ensureRsyslog(): string | null {
   if (process.getuid?.() !== 0) return 'rsyslogd is not installed and this user cannot apt-get install it';
   try {
     execFileSync('apt-get', ['update', '-qq'], { stdio: 'ignore', timeout: 120_000 });
-    execFileSync('apt-get', ['install', '-y', '-qq', 'rsyslog'], { stdio: 'ignore', timeout: 180_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    execFileSync('apt-get', ['install', '-y', '-qq', 'rsyslog'], {
+      stdio: 'ignore',
+      timeout: 180_000,
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
   } catch (error) {
     return `installing rsyslog failed: ${(error as Error).message}`;
   }
@@ -126,7 +158,10 @@ export function ensureRsyslog(): string | null {
  * Runs rsyslogd in the foreground with a private config: imtcp on `port`, every message written to
  * `<dir>/received.log` with the template `app|procid|msgid|structured-data|msg`. No system file is touched.
  */
-export async function startRsyslog(dir: string, port: number): Promise<{ output: string; stop: () => Promise<void> }> {
+export async function startRsyslog(
+  dir: string,
+  port: number,
+): Promise<{ output: string; stop: () => Promise<void> }> {
   const output = join(dir, 'received.log');
   const conf = join(dir, 'rsyslog.conf');
   writeFileSync(
@@ -142,7 +177,9 @@ export async function startRsyslog(dir: string, port: number): Promise<{ output:
       '',
     ].join('\n'),
   );
-  const child: ChildProcess = spawn(RSYSLOGD, ['-n', '-f', conf, '-i', join(dir, 'rsyslogd.pid')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(RSYSLOGD, ['-n', '-f', conf, '-i', join(dir, 'rsyslogd.pid')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const deadline = Date.now() + 10_000;

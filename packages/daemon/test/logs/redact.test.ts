@@ -45,7 +45,11 @@ describe('redaction in capture', () => {
       const line = `${'a'.repeat(LINE_LIMIT - offset)}${secret}${'b'.repeat(100)}\n`;
       // Byte by byte would be slow; odd chunk sizes still exercise the carry.
       const bytes = Buffer.from(line);
-      await logs.capture(target, 'out', pipeOf(bytes.subarray(0, 30_000), bytes.subarray(30_000, 65_000), bytes.subarray(65_000)));
+      await logs.capture(
+        target,
+        'out',
+        pipeOf(bytes.subarray(0, 30_000), bytes.subarray(30_000, 65_000), bytes.subarray(65_000)),
+      );
     }
     const lines = await logs.query({ app: 'shop' });
     expect(lines.length).toBe(6);
@@ -59,7 +63,8 @@ describe('redaction in capture', () => {
   it('redacts a value that appears only in one line of a clean-looking chunk', async () => {
     const logs = createLogService({ dir: tempDir() });
     logs.setRedactor('shop', makeRedactor({ P: 'pw1' }));
-    const body = Array.from({ length: 1000 }, (_, i) => (i === 500 ? 'the pw1 line' : `line ${i}`)).join('\n') + '\n';
+    const body =
+      Array.from({ length: 1000 }, (_, i) => (i === 500 ? 'the pw1 line' : `line ${i}`)).join('\n') + '\n';
     await logs.capture(target, 'out', pipeOf(body));
     const lines = await logs.query({ app: 'shop', limit: 1000 });
     expect(lines.length).toBe(1000);

@@ -20,15 +20,24 @@ describe('loadManifest', () => {
     const cache = join(dir, 'cache');
     write('name: shop\nworkers:\n  - name: emails\n    start: node emails.js\n    replicas: 2\n');
     const starts = manifestReaderStarts();
-    const first = await loadManifest(dir, '.paas/app.yaml', now, { defaultName: 'x', compileCacheDir: cache });
+    const first = await loadManifest(dir, '.paas/app.yaml', now, {
+      defaultName: 'x',
+      compileCacheDir: cache,
+    });
     expect(first.workers.map((w) => [w.name, w.replicas])).toEqual([['emails', 2]]);
-    const again = await loadManifest(dir, '.paas/app.yaml', now, { defaultName: 'x', compileCacheDir: cache });
+    const again = await loadManifest(dir, '.paas/app.yaml', now, {
+      defaultName: 'x',
+      compileCacheDir: cache,
+    });
     expect(again).toEqual(first);
     expect(again).not.toBe(first);
     expect(manifestReaderStarts()).toBe(starts + 1);
 
     write('name: shop\nworkers:\n  - name: emails\n    start: node emails.js\n    replicas: 3\n');
-    const changed = await loadManifest(dir, '.paas/app.yaml', now, { defaultName: 'x', compileCacheDir: cache });
+    const changed = await loadManifest(dir, '.paas/app.yaml', now, {
+      defaultName: 'x',
+      compileCacheDir: cache,
+    });
     expect(changed.workers[0]!.replicas).toBe(3);
     expect(manifestReaderStarts()).toBe(starts + 2);
     // Node keeps its compile cache there, so the next reader compiles less.
@@ -47,8 +56,12 @@ describe('loadManifest', () => {
     expect(err).toMatchObject({ code: 'NS_MANIFEST_INVALID' });
     expect((err as Error).message).toMatch(/\.paas\/app\.yaml:3/);
     rmSync(join(dir, '.paas', 'app.yaml'));
-    const missing = await loadManifest(dir, '.paas/app.yaml', now, { defaultName: 'x' }).catch((e: unknown) => e);
-    expect((missing as Error).message).toContain(`cannot read the manifest ${join(dir, '.paas', 'app.yaml')}: ENOENT`);
+    const missing = await loadManifest(dir, '.paas/app.yaml', now, { defaultName: 'x' }).catch(
+      (e: unknown) => e,
+    );
+    expect((missing as Error).message).toContain(
+      `cannot read the manifest ${join(dir, '.paas', 'app.yaml')}: ENOENT`,
+    );
   });
 
   it('says why when the reader itself fails, and answers the next deploy normally', async () => {
@@ -56,7 +69,9 @@ describe('loadManifest', () => {
     const saved = process.env.NODE_OPTIONS;
     process.env.NODE_OPTIONS = `--require ${join(dir, 'no-such-preload.cjs')}`; // the reader dies before it reads
     try {
-      const err = await loadManifest(dir, '.paas/app.yaml', now, { defaultName: 'x' }).catch((e: unknown) => e);
+      const err = await loadManifest(dir, '.paas/app.yaml', now, { defaultName: 'x' }).catch(
+        (e: unknown) => e,
+      );
       expect(err).toMatchObject({ code: 'NS_INTERNAL' });
       expect((err as Error).message).toContain('the manifest reader failed');
       expect((err as Error).message).toContain('no-such-preload.cjs');

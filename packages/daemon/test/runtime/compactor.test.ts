@@ -3,7 +3,12 @@ import { EventBus } from '../../src/events/index.js';
 import { startCompactor } from '../../src/runtime/compactor.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const stopped = { type: 'replica:stopped', app: 'shop', message: 'w.1 stopped', data: { code: 1, signal: null, killed: false } } as const;
+const stopped = {
+  type: 'replica:stopped',
+  app: 'shop',
+  message: 'w.1 stopped',
+  data: { code: 1, signal: null, killed: false },
+} as const;
 
 function world(intervalMs: number, quietMs: number, maxWaitMs = 1_000) {
   let id = 0;
@@ -24,7 +29,12 @@ describe('startCompactor', () => {
     try {
       await sleep(100);
       expect(calls).toEqual([]);
-      bus.emit({ type: 'deploy:finished', app: 'shop', message: 'v2 is live', data: { release: 'v2', previous: 'v1' } });
+      bus.emit({
+        type: 'deploy:finished',
+        app: 'shop',
+        message: 'v2 is live',
+        data: { release: 'v2', previous: 'v1' },
+      });
       // Events keep coming every 10 ms: no quiet moment yet, so no pause in the middle of them.
       for (let i = 0; i < 10; i++) {
         bus.emit(stopped);

@@ -75,7 +75,8 @@ describe('backoff never forgets a replica (property)', () => {
           const driver: ProcessDriver = {
             spawn: () => {
               spawns++;
-              if (pick(spawnFails) && spawns % 3 === 0) return Promise.reject(new Error('EMFILE: too many open files'));
+              if (pick(spawnFails) && spawns % 3 === 0)
+                return Promise.reject(new Error('EMFILE: too many open files'));
               let exit!: (s: { code: number; signal: null }) => void;
               const exited = new Promise<{ code: number; signal: null }>((resolve) => (exit = resolve));
               world.at(world.mono + pick(runsMs), () => exit({ code: 1, signal: null }));
@@ -105,7 +106,12 @@ describe('backoff never forgets a replica (property)', () => {
             () => policy,
             {
               driver,
-              bus: new EventBus(() => 0, (err) => { throw err; }),
+              bus: new EventBus(
+                () => 0,
+                (err) => {
+                  throw err;
+                },
+              ),
               clock: { now: () => world.mono + world.wallOffset, monotonic: () => world.mono },
               output: { capture: () => Promise.resolve(), lastLines: () => [] },
               persist: (r) => {
@@ -124,10 +130,15 @@ describe('backoff never forgets a replica (property)', () => {
             if (!world.step()) break;
             await flush();
             if (runner.state.status === 'backoff') {
-              expect(world.pending.some((p) => !p.cancelled), 'a replica in backoff has a retry pending').toBe(true);
+              expect(
+                world.pending.some((p) => !p.cancelled),
+                'a replica in backoff has a retry pending',
+              ).toBe(true);
             }
           }
-          expect(backoffs, `stuck in ${runner.state.status} after ${spawns} spawns`).toBeGreaterThanOrEqual(30);
+          expect(backoffs, `stuck in ${runner.state.status} after ${spawns} spawns`).toBeGreaterThanOrEqual(
+            30,
+          );
           // The restarts count what happened: one per retry that started a process.
           expect(runner.state.restarts).toBeGreaterThanOrEqual(29);
           runner.dispose();

@@ -15,7 +15,12 @@ describe('folding repeated events', () => {
   });
 
   it('folds starts only inside a crash loop, and never deploys or scaling', () => {
-    const start = (afterCrash: boolean) => ({ type: 'replica:started', app: 'a', message: 'w.1 started (pid 12, v3)', data: { afterCrash } });
+    const start = (afterCrash: boolean) => ({
+      type: 'replica:started',
+      app: 'a',
+      message: 'w.1 started (pid 12, v3)',
+      data: { afterCrash },
+    });
     expect(signatureOf(start(false))).toBeNull();
     expect(signatureOf(start(true))).not.toBeNull();
     expect(signatureOf({ type: 'process:scaled', app: 'a', message: 'w scaled 1 → 2' })).toBeNull();

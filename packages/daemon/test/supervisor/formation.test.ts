@@ -3,7 +3,13 @@ import type { WorkerSpec } from '@nightshift/manifest';
 import { applyScale, desiredCount } from '../../src/supervisor/pure/formation.js';
 
 const worker = (replicas: number | null, autoscaleMin?: number) =>
-  ({ kind: 'worker', name: 'emails', replicas, autoscale: autoscaleMin === undefined ? null : { min: autoscaleMin, max: 9, cpu: null, memory: null, queue: null } }) as unknown as WorkerSpec;
+  ({
+    kind: 'worker',
+    name: 'emails',
+    replicas,
+    autoscale:
+      autoscaleMin === undefined ? null : { min: autoscaleMin, max: 9, cpu: null, memory: null, queue: null },
+  }) as unknown as WorkerSpec;
 
 describe('formation', () => {
   it('uses the manifest count when nothing was scaled', () => {

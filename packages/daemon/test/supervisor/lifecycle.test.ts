@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelay } from '../../src/supervisor/pure/backoff.js';
-import { initialState, transition, type LifecycleEvent, type ReplicaState } from '../../src/supervisor/pure/lifecycle.js';
+import {
+  initialState,
+  transition,
+  type LifecycleEvent,
+  type ReplicaState,
+} from '../../src/supervisor/pure/lifecycle.js';
 
-const policy = { restart: { backoffMs: 10_000, maxBackoffMs: 300_000, resetAfterMs: 600_000 }, stopGraceMs: 30_000 };
+const policy = {
+  restart: { backoffMs: 10_000, maxBackoffMs: 300_000, resetAfterMs: 600_000 },
+  stopGraceMs: 30_000,
+};
 
 /** Both clocks at the same reading: these tests are about the lifecycle, not clock steps. */
 const at = (ms: number) => ({ wall: ms, mono: ms });
@@ -34,12 +42,21 @@ describe('replica lifecycle', () => {
     expect(state.status).toBe('backoff');
     expect(state.retryAt).toBe(11_000);
     expect(state.lastExit).toEqual({ code: 0, signal: null, at: 1_000 });
-    expect(effects.map((e) => e.type)).toEqual(['spawn', 'emit-started', 'signal-group', 'emit-crashed', 'schedule']);
+    expect(effects.map((e) => e.type)).toEqual([
+      'spawn',
+      'emit-started',
+      'signal-group',
+      'emit-crashed',
+      'schedule',
+    ]);
   });
 
   it('backs off 10 s, 20 s, 40 s on consecutive crashes and counts restarts', () => {
     let now = 0;
-    let state = run([[{ type: 'start' }, now], [{ type: 'spawned' }, now]]).state;
+    let state = run([
+      [{ type: 'start' }, now],
+      [{ type: 'spawned' }, now],
+    ]).state;
     const waits: number[] = [];
     for (let i = 0; i < 3; i++) {
       now += 100;
@@ -54,17 +71,39 @@ describe('replica lifecycle', () => {
   });
 
   it('resets the streak after reset_after of continuous running', () => {
-    let state = run([[{ type: 'start' }, 0], [{ type: 'spawned' }, 0], [{ type: 'exited', code: 1, signal: null }, 10]]).state;
-    state = run([[{ type: 'retry-due' }, 10_010], [{ type: 'spawned' }, 10_010], [{ type: 'exited', code: 1, signal: null }, 10_020]], state).state;
+    let state = run([
+      [{ type: 'start' }, 0],
+      [{ type: 'spawned' }, 0],
+      [{ type: 'exited', code: 1, signal: null }, 10],
+    ]).state;
+    state = run(
+      [
+        [{ type: 'retry-due' }, 10_010],
+        [{ type: 'spawned' }, 10_010],
+        [{ type: 'exited', code: 1, signal: null }, 10_020],
+      ],
+      state,
+    ).state;
     expect(state.retryAt! - 10_020).toBe(20_000);
     // Now it runs for ten minutes before crashing: back to the base delay.
     const t0 = state.retryAt!;
-    state = run([[{ type: 'retry-due' }, t0], [{ type: 'spawned' }, t0], [{ type: 'exited', code: 1, signal: null }, t0 + 600_000]], state).state;
+    state = run(
+      [
+        [{ type: 'retry-due' }, t0],
+        [{ type: 'spawned' }, t0],
+        [{ type: 'exited', code: 1, signal: null }, t0 + 600_000],
+      ],
+      state,
+    ).state;
     expect(state.retryAt! - (t0 + 600_000)).toBe(10_000);
   });
 
   it('re-arms a retry timer that fires early, and ignores one after a stop', () => {
-    const crashed = run([[{ type: 'start' }, 0], [{ type: 'spawned' }, 0], [{ type: 'exited', code: 1, signal: null }, 10]]).state;
+    const crashed = run([
+      [{ type: 'start' }, 0],
+      [{ type: 'spawned' }, 0],
+      [{ type: 'exited', code: 1, signal: null }, 10],
+    ]).state;
     const early = transition(crashed, { type: 'retry-due' }, at(5_000), policy);
     expect(early.state).toBe(crashed);
     expect(early.effects).toEqual([{ type: 'schedule', event: 'retry-due', at: 10_010 }]);
@@ -105,13 +144,20 @@ describe('replica lifecycle', () => {
   });
 
   it('a failed spawn backs off like a crash', () => {
-    const { state, effects } = run([[{ type: 'start' }, 0], [{ type: 'spawn-failed', error: 'ENOENT' }, 1]]);
+    const { state, effects } = run([
+      [{ type: 'start' }, 0],
+      [{ type: 'spawn-failed', error: 'ENOENT' }, 1],
+    ]);
     expect(state.status).toBe('backoff');
     expect(effects).toContainEqual({ type: 'emit-spawn-failed', error: 'ENOENT', restartInMs: 10_000 });
   });
 
   it('restarts from stopped with a fresh streak', () => {
-    const crashed = run([[{ type: 'start' }, 0], [{ type: 'spawned' }, 0], [{ type: 'exited', code: 1, signal: null }, 1]]).state;
+    const crashed = run([
+      [{ type: 'start' }, 0],
+      [{ type: 'spawned' }, 0],
+      [{ type: 'exited', code: 1, signal: null }, 1],
+    ]).state;
     const stopped = transition(crashed, { type: 'stop' }, at(2), policy).state;
     const started = transition(stopped, { type: 'start' }, at(3), policy);
     expect(started.state).toMatchObject({ status: 'starting', streak: 0 });

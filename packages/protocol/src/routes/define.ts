@@ -45,7 +45,12 @@ export type AnswerOf<R> = R extends RouteDeclaration<string, unknown, unknown, i
 const noQuery = z.object({});
 
 /** Declares a route; params come from the path, a missing query or body means none. */
-export function route<const Path extends string, Query = Record<string, never>, Body = undefined, Answer = unknown>(d: {
+export function route<
+  const Path extends string,
+  Query = Record<string, never>,
+  Body = undefined,
+  Answer = unknown,
+>(d: {
   method: RouteDeclaration['method'];
   path: Path;
   query?: z.ZodType<Query>;
@@ -59,7 +64,9 @@ export function route<const Path extends string, Query = Record<string, never>, 
   return {
     method: d.method,
     path: d.path,
-    params: z.object(Object.fromEntries(names.map((n) => [n, z.string()]))) as unknown as z.ZodType<ParamsOf<Path>>,
+    params: z.object(Object.fromEntries(names.map((n) => [n, z.string()]))) as unknown as z.ZodType<
+      ParamsOf<Path>
+    >,
     query: d.query ?? (noQuery as unknown as z.ZodType<Query>),
     body: d.body ?? null,
     example: d.example ?? '{}',

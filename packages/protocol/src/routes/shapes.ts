@@ -9,7 +9,11 @@ import type * as S from '../secrets.js';
 const iso = z.string();
 const nullable = <S extends z.ZodType>(s: S) => s.nullable();
 
-export const exitInfo: z.ZodType<T.ExitInfo> = z.object({ code: nullable(z.number()), signal: nullable(z.string()), at: iso });
+export const exitInfo: z.ZodType<T.ExitInfo> = z.object({
+  code: nullable(z.number()),
+  signal: nullable(z.string()),
+  at: iso,
+});
 
 export const psEntry: z.ZodType<T.PsEntry> = z.object({
   app: z.string(),
@@ -26,7 +30,13 @@ export const psEntry: z.ZodType<T.PsEntry> = z.object({
 export const psResponse: z.ZodType<T.PsResponse> = z.object({
   replicas: z.array(psEntry),
   processes: z.array(
-    z.object({ app: z.string(), process: z.string(), desired: z.number(), manifest: z.number(), stopped: z.boolean() }),
+    z.object({
+      app: z.string(),
+      process: z.string(),
+      desired: z.number(),
+      manifest: z.number(),
+      stopped: z.boolean(),
+    }),
   ),
 });
 
@@ -92,7 +102,16 @@ export const cronRunEntry: z.ZodType<T.CronRunEntry> = z.object({
   trigger: z.enum(['schedule', 'manual']),
   slot: nullable(iso),
   coalesced: z.number(),
-  status: z.enum(['queued', 'running', 'succeeded', 'failed', 'timed_out', 'interrupted', 'skipped', 'cancelled']),
+  status: z.enum([
+    'queued',
+    'running',
+    'succeeded',
+    'failed',
+    'timed_out',
+    'interrupted',
+    'skipped',
+    'cancelled',
+  ]),
   exitCode: nullable(z.number()),
   signal: nullable(z.string()),
   startedAt: nullable(iso),

@@ -19,14 +19,23 @@ const nameList = z
   .refine((names) => new Set(names).size === names.length);
 
 export const daemonInfo = route({ method: 'GET', path: '/daemon', answer: shape.daemonInfo });
-export const daemonStop = route({ method: 'POST', path: '/daemon/stop', answer: z.object({ stopping: z.literal(true) }), status: 202 });
+export const daemonStop = route({
+  method: 'POST',
+  path: '/daemon/stop',
+  answer: z.object({ stopping: z.literal(true) }),
+  status: 202,
+});
 
 export const listApps = route({ method: 'GET', path: '/apps', answer: z.array(shape.appEntry) });
 /** With `accept: application/x-ndjson`: `{ type: 'line', line }`… then `{ type: 'result', result }` or `{ type: 'error', error }`. */
 export const deploy = route({
   method: 'POST',
   path: '/deploy',
-  body: z.object({ dir: z.string().startsWith('/'), manifest: z.string().optional(), ref: z.string().optional() }),
+  body: z.object({
+    dir: z.string().startsWith('/'),
+    manifest: z.string().optional(),
+    ref: z.string().optional(),
+  }),
   example: '{ "dir": "/absolute/path" }',
   answer: shape.deployResponse,
   answers: 'json-or-ndjson',
@@ -34,18 +43,29 @@ export const deploy = route({
 export const rollback = route({
   method: 'POST',
   path: '/apps/:app/rollback',
-  body: z.object({ release: z.string().regex(/^v?\d+$/).optional() }),
+  body: z.object({
+    release: z
+      .string()
+      .regex(/^v?\d+$/)
+      .optional(),
+  }),
   example: '{ "release": "v3" }',
   answer: z.object({ app: z.string(), release: z.string(), previous: z.string() }),
 });
 export const psAll = route({ method: 'GET', path: '/ps', answer: shape.psResponse });
 export const ps = route({ method: 'GET', path: '/apps/:app/ps', answer: shape.psResponse });
-export const releases = route({ method: 'GET', path: '/apps/:app/releases', answer: z.array(shape.releaseEntry) });
+export const releases = route({
+  method: 'GET',
+  path: '/apps/:app/releases',
+  answer: z.array(shape.releaseEntry),
+});
 export const scale = route({
   method: 'POST',
   path: '/apps/:app/scale',
   body: z.object({
-    changes: z.array(z.object({ process: z.string(), op: z.enum(['=', '+', '-']), count: z.number() })).min(1),
+    changes: z
+      .array(z.object({ process: z.string(), op: z.enum(['=', '+', '-']), count: z.number() }))
+      .min(1),
   }),
   example: '{ "changes": [{ "process": "emails", "op": "=", "count": 4 }] }',
   answer: z.array(z.object({ process: z.string(), from: z.number(), to: z.number() })),
@@ -58,14 +78,46 @@ export const restart = route({
   answer: z.object({ restarted: z.string() }),
 });
 const stopped = z.object({ process: z.string(), stopped: z.boolean() });
-export const stopProcess = route({ method: 'POST', path: '/apps/:app/stop', body: processBody, example: '{ "process": "emails" }', answer: stopped });
-export const startProcess = route({ method: 'POST', path: '/apps/:app/start', body: processBody, example: '{ "process": "emails" }', answer: stopped });
-export const destroyApp = route({ method: 'DELETE', path: '/apps/:app', answer: z.object({ destroyed: z.string() }) });
+export const stopProcess = route({
+  method: 'POST',
+  path: '/apps/:app/stop',
+  body: processBody,
+  example: '{ "process": "emails" }',
+  answer: stopped,
+});
+export const startProcess = route({
+  method: 'POST',
+  path: '/apps/:app/start',
+  body: processBody,
+  example: '{ "process": "emails" }',
+  answer: stopped,
+});
+export const destroyApp = route({
+  method: 'DELETE',
+  path: '/apps/:app',
+  answer: z.object({ destroyed: z.string() }),
+});
 
-export const events = route({ method: 'GET', path: '/events', query: z.object({ app: param(), n: param() }), answer: z.array(shape.eventEntry) });
-export const appEvents = route({ method: 'GET', path: '/apps/:app/events', query: z.object({ n: param() }), answer: z.array(shape.eventEntry) });
+export const events = route({
+  method: 'GET',
+  path: '/events',
+  query: z.object({ app: param(), n: param() }),
+  answer: z.array(shape.eventEntry),
+});
+export const appEvents = route({
+  method: 'GET',
+  path: '/apps/:app/events',
+  query: z.object({ n: param() }),
+  answer: z.array(shape.eventEntry),
+});
 /** SSE `event` messages (and `ping`); `Last-Event-ID` or `after` resumes. */
-export const eventStream = route({ method: 'GET', path: '/apps/:app/events/stream', query: z.object({ after: param() }), answer: shape.eventEntry, answers: 'sse' });
+export const eventStream = route({
+  method: 'GET',
+  path: '/apps/:app/events/stream',
+  query: z.object({ after: param() }),
+  answer: shape.eventEntry,
+  answers: 'sse',
+});
 
 const logFilter = { process: param(), stream: param() };
 /** With `accept: application/x-ndjson`: `LogStreamMessage`s, any `n`. */
@@ -77,9 +129,19 @@ export const logs = route({
   answers: 'json-or-ndjson',
 });
 /** SSE `line` messages (an `error` one if the tail fails); `Last-Event-ID` or `after` resumes. */
-export const logStream = route({ method: 'GET', path: '/apps/:app/logs/stream', query: z.object({ ...logFilter, after: param() }), answer: shape.logEntry, answers: 'sse' });
+export const logStream = route({
+  method: 'GET',
+  path: '/apps/:app/logs/stream',
+  query: z.object({ ...logFilter, after: param() }),
+  answer: shape.logEntry,
+  answers: 'sse',
+});
 
-export const listDrains = route({ method: 'GET', path: '/apps/:app/drains', answer: z.array(shape.drainStatus) });
+export const listDrains = route({
+  method: 'GET',
+  path: '/apps/:app/drains',
+  answer: z.array(shape.drainStatus),
+});
 export const addDrain = route({
   method: 'POST',
   path: '/apps/:app/drains',
@@ -88,7 +150,11 @@ export const addDrain = route({
   answer: shape.drainStatus,
   status: 201,
 });
-export const removeDrain = route({ method: 'DELETE', path: '/apps/:app/drains/:id', answer: z.object({ removed: z.number() }) });
+export const removeDrain = route({
+  method: 'DELETE',
+  path: '/apps/:app/drains/:id',
+  answer: z.object({ removed: z.number() }),
+});
 
 /** Local only (the Unix socket): the answer holds the app's secrets. */
 export const runOneOff = route({
@@ -112,8 +178,17 @@ export const oneOffFinished = route({
   answer: z.object({ recorded: z.literal(true) }),
 });
 
-export const cronJobs = route({ method: 'GET', path: '/apps/:app/cron', answer: z.array(shape.cronJobEntry) });
-export const cronHistory = route({ method: 'GET', path: '/apps/:app/cron/jobs/:job/history', query: z.object({ n: param() }), answer: z.array(shape.cronRunEntry) });
+export const cronJobs = route({
+  method: 'GET',
+  path: '/apps/:app/cron',
+  answer: z.array(shape.cronJobEntry),
+});
+export const cronHistory = route({
+  method: 'GET',
+  path: '/apps/:app/cron/jobs/:job/history',
+  query: z.object({ n: param() }),
+  answer: z.array(shape.cronRunEntry),
+});
 export const cronRun = route({
   method: 'POST',
   path: '/apps/:app/cron/jobs/:job/run',
@@ -121,14 +196,39 @@ export const cronRun = route({
   example: '{ "force": false }',
   answer: shape.cronRunEntry,
 });
-export const cronSuspend = route({ method: 'POST', path: '/apps/:app/cron/jobs/:job/suspend', answer: shape.cronJobEntry });
-export const cronResume = route({ method: 'POST', path: '/apps/:app/cron/jobs/:job/resume', answer: shape.cronJobEntry });
-export const cronRunInfo = route({ method: 'GET', path: '/apps/:app/cron/runs/:id', answer: shape.cronRunEntry });
-export const cronRunLogs = route({ method: 'GET', path: '/apps/:app/cron/runs/:id/logs', answer: z.array(shape.logEntry) });
+export const cronSuspend = route({
+  method: 'POST',
+  path: '/apps/:app/cron/jobs/:job/suspend',
+  answer: shape.cronJobEntry,
+});
+export const cronResume = route({
+  method: 'POST',
+  path: '/apps/:app/cron/jobs/:job/resume',
+  answer: shape.cronJobEntry,
+});
+export const cronRunInfo = route({
+  method: 'GET',
+  path: '/apps/:app/cron/runs/:id',
+  answer: shape.cronRunEntry,
+});
+export const cronRunLogs = route({
+  method: 'GET',
+  path: '/apps/:app/cron/runs/:id/logs',
+  answer: z.array(shape.logEntry),
+});
 /** SSE `line` messages, then one `end` carrying the run's `CronRunEntry`. */
-export const cronRunLogStream = route({ method: 'GET', path: '/apps/:app/cron/runs/:id/logs/stream', answer: shape.logEntry, answers: 'sse' });
+export const cronRunLogStream = route({
+  method: 'GET',
+  path: '/apps/:app/cron/runs/:id/logs/stream',
+  answer: shape.logEntry,
+  answers: 'sse',
+});
 
-export const listConfig = route({ method: 'GET', path: '/apps/:app/config', answer: z.array(shape.configEntry) });
+export const listConfig = route({
+  method: 'GET',
+  path: '/apps/:app/config',
+  answer: z.array(shape.configEntry),
+});
 export const setConfig = route({
   method: 'POST',
   path: '/apps/:app/config',
@@ -144,7 +244,11 @@ export const unsetConfig = route({
   answer: shape.varsChangeResponse,
 });
 
-export const listSecrets = route({ method: 'GET', path: '/apps/:app/secrets', answer: z.array(shape.secretEntry) });
+export const listSecrets = route({
+  method: 'GET',
+  path: '/apps/:app/secrets',
+  answer: z.array(shape.secretEntry),
+});
 export const setSecrets = route({
   method: 'POST',
   path: '/apps/:app/secrets',
@@ -159,4 +263,8 @@ export const removeSecrets = route({
   example: '{ "names": ["DATABASE_URL"], "restart": true, "force": false }',
   answer: shape.varsChangeResponse,
 });
-export const rotateKey = route({ method: 'POST', path: '/secrets/rotate-key', answer: shape.rotateKeyResponse });
+export const rotateKey = route({
+  method: 'POST',
+  path: '/secrets/rotate-key',
+  answer: shape.rotateKeyResponse,
+});

@@ -4,7 +4,14 @@
  * job scope caches its own instances; strict mode then makes "a singleton that depends on a job-scoped value" a
  * resolution error, and the SDK creates every singleton at start so that error surfaces before the first job.
  */
-import { createContainer, InjectionMode, Lifetime, type AwilixContainer, type LifetimeType, type Resolver } from 'awilix';
+import {
+  createContainer,
+  InjectionMode,
+  Lifetime,
+  type AwilixContainer,
+  type LifetimeType,
+  type Resolver,
+} from 'awilix';
 import type { Logger } from 'pino';
 import type { AnyWorkerDefinition, Registration, RootBuiltins } from '../definition.js';
 import { describeError, isWorkerError, WorkerError } from '../errors.js';
@@ -35,7 +42,10 @@ export interface WorkerContainer {
   dispose(onFailure: DisposeFailure): Promise<void>;
 }
 
-type DisposableRegistration = Resolver<unknown> & { dispose?: (value: unknown) => unknown; isLeakSafe?: boolean };
+type DisposableRegistration = Resolver<unknown> & {
+  dispose?: (value: unknown) => unknown;
+  isLeakSafe?: boolean;
+};
 
 /**
  * Builds the root container of a definition.
@@ -55,13 +65,21 @@ export function createWorkerContainer(def: AnyWorkerDefinition, builtins: RootBu
     resolve(container) {
       const state = states.get(container);
       if (!state) {
-        throw new WorkerError('NS_WORKER_NOT_IN_JOB', `"${name}" was resolved outside a job`, 'resolve job values from a handler or a job service, never from a root service');
+        throw new WorkerError(
+          'NS_WORKER_NOT_IN_JOB',
+          `"${name}" was resolved outside a job`,
+          'resolve job values from a handler or a job service, never from a root service',
+        );
       }
       return state[name];
     },
   });
 
-  const track = (name: string, registration: Registration<unknown, never>, fallback: LifetimeType): Resolver<unknown> => {
+  const track = (
+    name: string,
+    registration: Registration<unknown, never>,
+    fallback: LifetimeType,
+  ): Resolver<unknown> => {
     const isFactory = typeof registration === 'function';
     const resolver = registration as DisposableRegistration;
     const lifetime = isFactory ? fallback : (resolver.lifetime ?? Lifetime.TRANSIENT);
@@ -98,8 +116,11 @@ export function createWorkerContainer(def: AnyWorkerDefinition, builtins: RootBu
     signal: jobValue('signal'),
   });
   const services = Object.entries((def.services ?? {}) as Record<string, Registration<unknown, never>>);
-  for (const [name, registration] of services) root.register(name, track(name, registration, Lifetime.SINGLETON));
-  for (const [name, registration] of Object.entries((def.jobServices ?? {}) as Record<string, Registration<unknown, never>>)) {
+  for (const [name, registration] of services)
+    root.register(name, track(name, registration, Lifetime.SINGLETON));
+  for (const [name, registration] of Object.entries(
+    (def.jobServices ?? {}) as Record<string, Registration<unknown, never>>,
+  )) {
     root.register(name, track(name, registration, Lifetime.SCOPED));
   }
 
@@ -133,7 +154,9 @@ export function createWorkerContainer(def: AnyWorkerDefinition, builtins: RootBu
 }
 
 function isThenable(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 /** The awilix resolution path ("a -> b -> c"), if the error carries one. */

@@ -15,7 +15,8 @@ class Context implements JobContext {
 
   constructor(job: Job, extra: Record<string, unknown> | undefined, abort: JobAbort, maxAttempts: number) {
     if (extra !== undefined) {
-      for (const key of Object.keys(extra)) if (key !== 'signal') (this as Record<string, unknown>)[key] = extra[key];
+      for (const key of Object.keys(extra))
+        if (key !== 'signal') (this as Record<string, unknown>)[key] = extra[key];
     }
     const workspaceId = extra?.workspaceId;
     this.jobId = job.id;
@@ -23,7 +24,12 @@ class Context implements JobContext {
     this.attempt = job.attempt;
     this.maxAttempts = maxAttempts;
     this.trigger = job.trigger;
-    this.workspaceId = typeof workspaceId === 'string' ? workspaceId : typeof workspaceId === 'number' ? String(workspaceId) : undefined;
+    this.workspaceId =
+      typeof workspaceId === 'string'
+        ? workspaceId
+        : typeof workspaceId === 'number'
+          ? String(workspaceId)
+          : undefined;
     this.enqueuedAt = job.enqueuedAt;
     this.#abort = abort;
   }
@@ -34,6 +40,11 @@ class Context implements JobContext {
 }
 
 /** Builds the context of `job`. */
-export function createContext(job: Job, extra: Record<string, unknown> | undefined, abort: JobAbort, maxAttempts: number): JobContext {
+export function createContext(
+  job: Job,
+  extra: Record<string, unknown> | undefined,
+  abort: JobAbort,
+  maxAttempts: number,
+): JobContext {
   return new Context(job, extra, abort, maxAttempts);
 }

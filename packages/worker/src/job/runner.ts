@@ -70,7 +70,8 @@ export function createJobRunner(parts: RunnerParts): JobRunner {
   const debug = logger.isLevelEnabled('debug');
   const attempts = config.retry.attempts;
   const timeoutMs = config.timeoutMs;
-  const reportDisposeFailure = (scope: JobScope) => (error: WorkerError) => scope.log.error({ err: error, code: error.code }, error.message);
+  const reportDisposeFailure = (scope: JobScope) => (error: WorkerError) =>
+    scope.log.error({ err: error, code: error.code }, error.message);
 
   return {
     async process(job, settle) {
@@ -79,14 +80,19 @@ export function createJobRunner(parts: RunnerParts): JobRunner {
       if (aborted) abort.abort(aborted.reason);
       metrics.started();
       const started = performance.now();
-      const timer = timeoutMs === undefined ? undefined : setTimeout(() => abort.abort(timeoutError(job, timeoutMs)), timeoutMs);
+      const timer =
+        timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => abort.abort(timeoutError(job, timeoutMs)), timeoutMs);
       let scope: JobScope | undefined;
       let settlement: Settlement;
       try {
         const extra = def.context ? (def.context(job) as Record<string, unknown> | undefined) : undefined;
         const jobScope = new JobScope(job, createContext(job, extra, abort, attempts), container, logger);
         scope = jobScope;
-        const value: unknown = trace?.enabled() ? await trace.span(job, () => handle(job, jobScope)) : await handle(job, jobScope);
+        const value: unknown = trace?.enabled()
+          ? await trace.span(job, () => handle(job, jobScope))
+          : await handle(job, jobScope);
         settlement = { kind: 'ack', value };
       } catch (error) {
         // A job that fails once the shutdown grace is over is released, not judged (whether it read the signal or not).
@@ -98,11 +104,17 @@ export function createJobRunner(parts: RunnerParts): JobRunner {
       // The scope goes before the settlement: a job service that commits or flushes on dispose finishes before
       // the queue forgets the job.
       if (scope?.hasDisposables) await scope.dispose(reportDisposeFailure(scope));
-      const outcome = settlement.kind === 'ack' && !debug ? 'completed' : report(scope, job, settlement, performance.now() - started);
+      const outcome =
+        settlement.kind === 'ack' && !debug
+          ? 'completed'
+          : report(scope, job, settlement, performance.now() - started);
       try {
         await settle(settlement);
       } catch (error) {
-        logger.error({ err: error, jobId: job.id, queue: job.queue }, `settling job ${job.id} (${settlement.kind}) failed: ${describeError(error)}; the queue will deliver it again`);
+        logger.error(
+          { err: error, jobId: job.id, queue: job.queue },
+          `settling job ${job.id} (${settlement.kind}) failed: ${describeError(error)}; the queue will deliver it again`,
+        );
       } finally {
         metrics.finished(outcome, (performance.now() - started) / 1000);
         finish(abort);
@@ -123,26 +135,44 @@ export function createJobRunner(parts: RunnerParts): JobRunner {
 
   function report(scope: JobScope | undefined, job: Job, settlement: Settlement, elapsedMs: number): Outcome {
     const durationMs = Math.round(elapsedMs);
-    const log = (): Logger => scope?.log ?? logger.child({ jobId: job.id, queue: job.queue, attempt: job.attempt });
+    const log = (): Logger =>
+      scope?.log ?? logger.child({ jobId: job.id, queue: job.queue, attempt: job.attempt });
     if (settlement.kind === 'ack') {
       log().debug({ durationMs }, 'job completed');
       return 'completed';
     }
     if (settlement.kind === 'retry') {
-      log().warn({ err: settlement.error, durationMs, retryInMs: settlement.delayMs }, `job failed, retrying in ${settlement.delayMs} ms: ${describeError(settlement.error)}`);
+      log().warn(
+        { err: settlement.error, durationMs, retryInMs: settlement.delayMs },
+        `job failed, retrying in ${settlement.delayMs} ms: ${describeError(settlement.error)}`,
+      );
       return 'retried';
     }
-    const why = settlement.reason === 'non-retriable' ? 'non-retriable error' : `attempts exhausted (${config.retry.attempts})`;
-    log().error({ err: settlement.error, durationMs, reason: settlement.reason }, `job failed for good (${why}): ${describeError(settlement.error)}`);
+    const why =
+      settlement.reason === 'non-retriable'
+        ? 'non-retriable error'
+        : `attempts exhausted (${config.retry.attempts})`;
+    log().error(
+      { err: settlement.error, durationMs, reason: settlement.reason },
+      `job failed for good (${why}): ${describeError(settlement.error)}`,
+    );
     return 'failed';
   }
 }
 
 function timeoutError(job: Job, ms: number): WorkerError {
-  return new WorkerError('NS_WORKER_JOB_TIMEOUT', `job ${job.id} on ${job.queue} ran longer than its timeout of ${ms} ms`, 'make the handler honour `signal`, or raise the worker\'s `timeout`');
+  return new WorkerError(
+    'NS_WORKER_JOB_TIMEOUT',
+    `job ${job.id} on ${job.queue} ran longer than its timeout of ${ms} ms`,
+    "make the handler honour `signal`, or raise the worker's `timeout`",
+  );
 }
 
 /** The abort reason of jobs still running when the shutdown grace period ends. */
 export function shutdownError(graceMs: number): WorkerError {
-  return new WorkerError('NS_WORKER_SHUTDOWN', `the worker is shutting down and the grace period of ${graceMs} ms is over`, 'stop work when `signal` fires; the job goes back to the queue and runs again');
+  return new WorkerError(
+    'NS_WORKER_SHUTDOWN',
+    `the worker is shutting down and the grace period of ${graceMs} ms is over`,
+    'stop work when `signal` fires; the job goes back to the queue and runs again',
+  );
 }

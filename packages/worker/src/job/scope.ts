@@ -26,7 +26,8 @@ export class JobScope implements JobState, JobTools {
     this.job = job;
     this.ctx = ctx;
     this.#root = root;
-    this.resolve = ((name: string) => container.resolve((this.#container ??= container.createJobScope(this)), name)) as JobTools['resolve'];
+    this.resolve = ((name: string) =>
+      container.resolve((this.#container ??= container.createJobScope(this)), name)) as JobTools['resolve'];
   }
 
   /** The job's signal (the context's, created on first read). */
@@ -55,7 +56,12 @@ export class JobScope implements JobState, JobTools {
 
 /** The fields every line of a job's logger carries. */
 export function bindingsOf(ctx: JobContext): Record<string, unknown> {
-  const bindings: Record<string, unknown> = { jobId: ctx.jobId, queue: ctx.queue, attempt: ctx.attempt, trigger: ctx.trigger };
+  const bindings: Record<string, unknown> = {
+    jobId: ctx.jobId,
+    queue: ctx.queue,
+    attempt: ctx.attempt,
+    trigger: ctx.trigger,
+  };
   if (ctx.workspaceId !== undefined) bindings.workspaceId = ctx.workspaceId;
   return bindings;
 }

@@ -50,20 +50,25 @@ export function bullmq(options: BullmqSourceOptions = {}): SourceSpec {
       let client: { readonly status: string } | undefined;
       let closing: Promise<void> | undefined;
 
-      const processor = (consumer: AdapterConsumer) => async (job: BullMQ.Job, token?: string): Promise<unknown> => {
-        let settlement: Settlement | undefined;
-        await consumer.process(toJob(job, queue), (decided) => {
-          settlement = decided;
-          // Inside `settle` so the move counts as part of the job: shutdown waits for it.
-          return decided.kind === 'retry' ? job.moveToDelayed(Date.now() + decided.delayMs, token) : SETTLED;
-        });
-        if (!settlement) throw new Error('job was not settled');
-        if (settlement.kind === 'ack') return settlement.value;
-        if (settlement.kind === 'retry') throw new mq.DelayedError();
-        const failure = new mq.UnrecoverableError(describeError(settlement.error));
-        if (settlement.error instanceof Error && settlement.error.stack) failure.stack = settlement.error.stack;
-        throw failure;
-      };
+      const processor =
+        (consumer: AdapterConsumer) =>
+        async (job: BullMQ.Job, token?: string): Promise<unknown> => {
+          let settlement: Settlement | undefined;
+          await consumer.process(toJob(job, queue), (decided) => {
+            settlement = decided;
+            // Inside `settle` so the move counts as part of the job: shutdown waits for it.
+            return decided.kind === 'retry'
+              ? job.moveToDelayed(Date.now() + decided.delayMs, token)
+              : SETTLED;
+          });
+          if (!settlement) throw new Error('job was not settled');
+          if (settlement.kind === 'ack') return settlement.value;
+          if (settlement.kind === 'retry') throw new mq.DelayedError();
+          const failure = new mq.UnrecoverableError(describeError(settlement.error));
+          if (settlement.error instanceof Error && settlement.error.stack)
+            failure.stack = settlement.error.stack;
+          throw failure;
+        };
 
       const adapter: QueueAdapter = {
         kind: 'bullmq',
@@ -77,11 +82,15 @@ export function bullmq(options: BullmqSourceOptions = {}): SourceSpec {
             autorun: false,
           });
           worker = started;
-          started.on('error', (error) => log.error({ err: error, queue }, `BullMQ worker error: ${describeError(error)}`));
-          await connectOrFail('Redis (BullMQ)', url, started.waitUntilReady()).catch(async (error: unknown) => {
-            await started.close(true).catch(() => undefined);
-            throw error;
-          });
+          started.on('error', (error) =>
+            log.error({ err: error, queue }, `BullMQ worker error: ${describeError(error)}`),
+          );
+          await connectOrFail('Redis (BullMQ)', url, started.waitUntilReady()).catch(
+            async (error: unknown) => {
+              await started.close(true).catch(() => undefined);
+              throw error;
+            },
+          );
           client = await started.backend.client;
           started.run().catch((error: unknown) => consumer.fail(error));
         },

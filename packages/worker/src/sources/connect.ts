@@ -8,7 +8,12 @@ export const CONNECT_TIMEOUT_MS = 10_000;
 /**
  * Awaits `connecting`, failing with `NS_WORKER_CONNECT_FAILED` (credentials hidden) on error or after `timeoutMs`.
  */
-export async function connectOrFail<T>(what: string, url: string, connecting: Promise<T>, timeoutMs = CONNECT_TIMEOUT_MS): Promise<T> {
+export async function connectOrFail<T>(
+  what: string,
+  url: string,
+  connecting: Promise<T>,
+  timeoutMs = CONNECT_TIMEOUT_MS,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no connection after ${timeoutMs} ms`)), timeoutMs);

@@ -73,8 +73,14 @@ export function jetstream(options: JetstreamSourceOptions = {}): SourceSpec {
           message.nak(settlement.delayMs);
         } else {
           const headers = nats.headers();
-          for (const [key, values] of message.headers ?? []) for (const value of values) headers.append(key, value);
-          headers.set('Nightshift-Error', describeError(settlement.error).replace(/[\r\n]+/g, ' ').slice(0, 2000));
+          for (const [key, values] of message.headers ?? [])
+            for (const value of values) headers.append(key, value);
+          headers.set(
+            'Nightshift-Error',
+            describeError(settlement.error)
+              .replace(/[\r\n]+/g, ' ')
+              .slice(0, 2000),
+          );
           headers.set('Nightshift-Reason', settlement.reason);
           headers.set('Nightshift-Attempts', String(job.attempt));
           headers.set('Nightshift-Subject', message.subject);
@@ -100,15 +106,22 @@ export function jetstream(options: JetstreamSourceOptions = {}): SourceSpec {
               }
               free.take();
               const job = toJob(message, stream);
-              void consumer.process(job, (settlement) => settle(message, job, settlement)).finally(() => free.release());
+              void consumer
+                .process(job, (settlement) => settle(message, job, settlement))
+                .finally(() => free.release());
             }
             failures = 0;
           } catch (error) {
             if (stopping) break;
             failures += 1;
-            log.warn({ err: error, stream, consumer: durable }, `JetStream fetch failed (${failures}): ${describeError(error)}`);
+            log.warn(
+              { err: error, stream, consumer: durable },
+              `JetStream fetch failed (${failures}): ${describeError(error)}`,
+            );
             if (failures >= 10) {
-              consumer.fail(connectionLost('NATS JetStream', `fetch failed ${failures} times in a row`, error));
+              consumer.fail(
+                connectionLost('NATS JetStream', `fetch failed ${failures} times in a row`, error),
+              );
               return;
             }
             await new Promise((resolve) => setTimeout(resolve, 500));
@@ -120,13 +133,20 @@ export function jetstream(options: JetstreamSourceOptions = {}): SourceSpec {
         kind: 'jetstream',
         queue: stream,
         async start(consumer) {
-          const conn = await connectOrFail('NATS', url, nats.connect({ servers: url, ...options.connection }));
+          const conn = await connectOrFail(
+            'NATS',
+            url,
+            nats.connect({ servers: url, ...options.connection }),
+          );
           nc = conn;
           connected = true;
           void watchStatus(nats, conn, (up) => (connected = up));
           void conn.closed().then((error) => {
             connected = false;
-            if (!closing) consumer.fail(connectionLost('NATS', error ? describeError(error) : 'connection closed', error));
+            if (!closing)
+              consumer.fail(
+                connectionLost('NATS', error ? describeError(error) : 'connection closed', error),
+              );
           });
           const jsm = await conn.jetstreamManager();
           await ensureConsumer(nats, jsm, stream, durable, {
@@ -158,7 +178,11 @@ export function jetstream(options: JetstreamSourceOptions = {}): SourceSpec {
   };
 }
 
-async function watchStatus(nats: typeof Nats, nc: Nats.NatsConnection, set: (up: boolean) => void): Promise<void> {
+async function watchStatus(
+  nats: typeof Nats,
+  nc: Nats.NatsConnection,
+  set: (up: boolean) => void,
+): Promise<void> {
   for await (const status of nc.status()) {
     if (status.type === nats.Events.Disconnect) set(false);
     else if (status.type === nats.Events.Reconnect) set(true);

@@ -28,7 +28,12 @@ export async function importPeer<T>(name: string, source: string): Promise<T> {
 }
 
 /** Resolves the queue name: the override (`QUEUE_NAME` or `runWorker({ queue })`) wins over the source's own. */
-export function queueName(source: string, own: string | undefined, override: string | undefined, what = 'queue'): string {
+export function queueName(
+  source: string,
+  own: string | undefined,
+  override: string | undefined,
+  what = 'queue',
+): string {
   const name = override ?? own;
   if (name === undefined || name === '') {
     throw new WorkerError(

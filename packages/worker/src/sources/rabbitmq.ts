@@ -68,20 +68,30 @@ export function rabbitmq(options: RabbitmqSourceOptions = {}): SourceSpec {
 
       const publish = (target: string, content: Buffer, properties: Amqp.Options.Publish): Promise<void> =>
         new Promise((resolve, reject) => {
-          channel!.sendToQueue(target, content, properties, (error: unknown) => (error ? reject(error instanceof Error ? error : new Error(describeError(error))) : resolve()));
+          channel!.sendToQueue(target, content, properties, (error: unknown) =>
+            error ? reject(error instanceof Error ? error : new Error(describeError(error))) : resolve(),
+          );
         });
 
-      const settle = async (message: Amqp.ConsumeMessage, job: Job, settlement: Settlement): Promise<void> => {
+      const settle = async (
+        message: Amqp.ConsumeMessage,
+        job: Job,
+        settlement: Settlement,
+      ): Promise<void> => {
         const ch = channel!;
         if (settlement.kind === 'ack') {
           ch.ack(message);
           return;
         }
-        const headers: Record<string, unknown> = { ...message.properties.headers, [ENQUEUED_HEADER]: job.enqueuedAt?.getTime() };
+        const headers: Record<string, unknown> = {
+          ...message.properties.headers,
+          [ENQUEUED_HEADER]: job.enqueuedAt?.getTime(),
+        };
         const base = republished(message, job, headers);
         if (settlement.kind === 'retry') {
           headers[ATTEMPT_HEADER] = job.attempt + 1;
-          const target = settlement.delayMs > 0 ? await declareDelayQueue(ch, queue, settlement.delayMs) : queue;
+          const target =
+            settlement.delayMs > 0 ? await declareDelayQueue(ch, queue, settlement.delayMs) : queue;
           await publish(target, message.content, base);
         } else {
           headers['x-nightshift-error'] = describeError(settlement.error).slice(0, 4000);
@@ -104,11 +114,15 @@ export function rabbitmq(options: RabbitmqSourceOptions = {}): SourceSpec {
             open = false;
             if (!closing) consumer.fail(connectionLost('RabbitMQ', detail, error));
           };
-          conn.on('error', (error: Error) => log.error({ err: error }, `RabbitMQ connection error: ${error.message}`));
+          conn.on('error', (error: Error) =>
+            log.error({ err: error }, `RabbitMQ connection error: ${error.message}`),
+          );
           conn.on('close', lost('connection closed'));
           const ch = await conn.createConfirmChannel();
           channel = ch;
-          ch.on('error', (error: Error) => log.error({ err: error }, `RabbitMQ channel error: ${error.message}`));
+          ch.on('error', (error: Error) =>
+            log.error({ err: error }, `RabbitMQ channel error: ${error.message}`),
+          );
           ch.on('close', lost('channel closed'));
           if (options.assert ?? true) {
             await ch.assertQueue(queue, { durable: true, arguments: { ...options.queueArguments } });
@@ -167,7 +181,11 @@ async function declareDelayQueue(channel: Amqp.Channel, queue: string, delayMs: 
   return name;
 }
 
-function republished(message: Amqp.ConsumeMessage, job: Job, headers: Record<string, unknown>): Amqp.Options.Publish {
+function republished(
+  message: Amqp.ConsumeMessage,
+  job: Job,
+  headers: Record<string, unknown>,
+): Amqp.Options.Publish {
   const p = message.properties;
   const properties: Amqp.Options.Publish = { persistent: true, headers, messageId: job.id };
   if (p.contentType !== undefined) properties.contentType = p.contentType as string;
@@ -183,7 +201,9 @@ function toJob(message: Amqp.ConsumeMessage, queue: string): Job {
   const p = message.properties;
   const headers = p.headers ?? {};
   const attempt = Number(headers[ATTEMPT_HEADER] ?? 1);
-  const enqueuedMs = Number(headers[ENQUEUED_HEADER] ?? (typeof p.timestamp === 'number' ? timestampMs(p.timestamp) : NaN));
+  const enqueuedMs = Number(
+    headers[ENQUEUED_HEADER] ?? (typeof p.timestamp === 'number' ? timestampMs(p.timestamp) : NaN),
+  );
   return {
     // Without a producer-set messageId there is nothing stable to name the job by; the id given here travels
     // with every republish, so retries keep it.
@@ -205,7 +225,8 @@ function timestampMs(value: number): number {
 /** JSON bodies (declared, or undeclared but parseable) become values; anything else stays a Buffer. */
 function decode(message: Amqp.ConsumeMessage): unknown {
   const type = message.properties.contentType as string | undefined;
-  if (type !== undefined && !type.includes('json')) return type.startsWith('text/') ? message.content.toString('utf8') : message.content;
+  if (type !== undefined && !type.includes('json'))
+    return type.startsWith('text/') ? message.content.toString('utf8') : message.content;
   try {
     return JSON.parse(message.content.toString('utf8')) as unknown;
   } catch {

@@ -77,35 +77,71 @@ export function redisStream(options: RedisStreamSourceOptions = {}): SourceSpec 
       const commands = new Redis(url, clientOptions);
       const blocking = new Redis(url, clientOptions);
       // ioredis reconnects by itself; without a listener its errors would be printed as "unhandled error event".
-      for (const client of [commands, blocking]) client.on('error', (error: Error) => log.warn({ err: error, stream: key }, `Redis (streams): ${error.message}`));
+      for (const client of [commands, blocking])
+        client.on('error', (error: Error) =>
+          log.warn({ err: error, stream: key }, `Redis (streams): ${error.message}`),
+        );
       const inFlight = new Set<string>();
       const timers: NodeJS.Timeout[] = [];
       let stopping = false;
       let slots: Slots | undefined;
       let loop: Promise<void> | undefined;
 
-      const settle = async (id: string, fields: string[], job: Job, settlement: Settlement): Promise<void> => {
+      const settle = async (
+        id: string,
+        fields: string[],
+        job: Job,
+        settlement: Settlement,
+      ): Promise<void> => {
         if (settlement.kind === 'ack') {
           await commands.xack(key, group, id);
         } else if (settlement.kind === 'retry') {
-          const copy = [...withoutMeta(fields), META.attempt, String(job.attempt + 1), META.jobId, job.id, META.enqueuedAt, String(job.enqueuedAt?.getTime() ?? Date.now())];
+          const copy = [
+            ...withoutMeta(fields),
+            META.attempt,
+            String(job.attempt + 1),
+            META.jobId,
+            job.id,
+            META.enqueuedAt,
+            String(job.enqueuedAt?.getTime() ?? Date.now()),
+          ];
           // The member must be unique, or two retries of identical payloads would collapse into one.
           const member = JSON.stringify([...copy, 'ns-retry', `${Date.now()}-${Math.random()}`]);
-          await commands.multi().xack(key, group, id).zadd(delayedKey, Date.now() + settlement.delayMs, member).exec().then(throwOnExecError);
+          await commands
+            .multi()
+            .xack(key, group, id)
+            .zadd(delayedKey, Date.now() + settlement.delayMs, member)
+            .exec()
+            .then(throwOnExecError);
         } else {
           const record = [
             ...withoutMeta(fields),
-            META.jobId, job.id,
-            META.attempt, String(job.attempt),
-            'ns-error', describeError(settlement.error).slice(0, 4000),
-            'ns-reason', settlement.reason,
-            'ns-failed-at', new Date().toISOString(),
+            META.jobId,
+            job.id,
+            META.attempt,
+            String(job.attempt),
+            'ns-error',
+            describeError(settlement.error).slice(0, 4000),
+            'ns-reason',
+            settlement.reason,
+            'ns-failed-at',
+            new Date().toISOString(),
           ];
-          await commands.multi().xack(key, group, id).xadd(deadKey, '*', ...record).exec().then(throwOnExecError);
+          await commands
+            .multi()
+            .xack(key, group, id)
+            .xadd(deadKey, '*', ...record)
+            .exec()
+            .then(throwOnExecError);
         }
       };
 
-      const dispatch = (consumer: AdapterConsumer, free: Slots, entries: Entry[], deliveries?: Map<string, number>): void => {
+      const dispatch = (
+        consumer: AdapterConsumer,
+        free: Slots,
+        entries: Entry[],
+        deliveries?: Map<string, number>,
+      ): void => {
         for (const [id, fields] of entries) {
           if (inFlight.has(id) || !fields) continue;
           free.take();
@@ -127,14 +163,28 @@ export function redisStream(options: RedisStreamSourceOptions = {}): SourceSpec 
           await free.whenFree();
           if (stopping) break;
           try {
-            const reply = (await blocking.xreadgroup('GROUP', group, me, 'COUNT', free.free, 'BLOCK', blockMs, 'STREAMS', key, '>')) as [string, Entry[]][] | null;
+            const reply = (await blocking.xreadgroup(
+              'GROUP',
+              group,
+              me,
+              'COUNT',
+              free.free,
+              'BLOCK',
+              blockMs,
+              'STREAMS',
+              key,
+              '>',
+            )) as [string, Entry[]][] | null;
             failures = 0;
             if (reply) for (const [, entries] of reply) dispatch(consumer, free, entries);
           } catch (error) {
             if (stopping) break;
             failures += 1;
             log.warn({ err: error, stream: key }, `XREADGROUP failed (${failures}): ${describeError(error)}`);
-            if (failures >= 10) return consumer.fail(connectionLost('Redis (streams)', `XREADGROUP failed ${failures} times in a row`, error));
+            if (failures >= 10)
+              return consumer.fail(
+                connectionLost('Redis (streams)', `XREADGROUP failed ${failures} times in a row`, error),
+              );
             await new Promise((resolve) => setTimeout(resolve, 500));
           }
         }
@@ -143,13 +193,31 @@ export function redisStream(options: RedisStreamSourceOptions = {}): SourceSpec 
       const claim = async (consumer: AdapterConsumer): Promise<void> => {
         const free = slots;
         if (stopping || !free || free.free === 0) return;
-        const [, entries] = (await commands.xautoclaim(key, group, me, claimIdle, '0-0', 'COUNT', free.free)) as [string, Entry[]];
+        const [, entries] = (await commands.xautoclaim(
+          key,
+          group,
+          me,
+          claimIdle,
+          '0-0',
+          'COUNT',
+          free.free,
+        )) as [string, Entry[]];
         const live = entries.filter(([id, fields]) => fields && !inFlight.has(id));
         if (live.length === 0) return;
         // XAUTOCLAIM does not say how often an entry was delivered; XPENDING does (it counts this claim too).
-        const pending = (await commands.xpending(key, group, live[0]![0], live.at(-1)![0], live.length * 2, me)) as [string, string, number, number][];
+        const pending = (await commands.xpending(
+          key,
+          group,
+          live[0]![0],
+          live.at(-1)![0],
+          live.length * 2,
+          me,
+        )) as [string, string, number, number][];
         const deliveries = new Map(pending.map(([id, , , count]) => [id, count]));
-        log.info({ stream: key, claimed: live.length }, `claimed ${live.length} pending entr${live.length === 1 ? 'y' : 'ies'} from a stopped consumer`);
+        log.info(
+          { stream: key, claimed: live.length },
+          `claimed ${live.length} pending entr${live.length === 1 ? 'y' : 'ies'} from a stopped consumer`,
+        );
         dispatch(consumer, free, live, deliveries);
       };
 
@@ -168,7 +236,9 @@ export function redisStream(options: RedisStreamSourceOptions = {}): SourceSpec 
           if (busy || stopping) return;
           busy = true;
           task()
-            .catch((error: unknown) => log.warn({ err: error, stream: key }, `${what} failed: ${describeError(error)}`))
+            .catch((error: unknown) =>
+              log.warn({ err: error, stream: key }, `${what} failed: ${describeError(error)}`),
+            )
             .finally(() => (busy = false));
         }, ms);
         timers.push(timer);
@@ -185,7 +255,11 @@ export function redisStream(options: RedisStreamSourceOptions = {}): SourceSpec 
             if (!describeError(error).startsWith('BUSYGROUP')) throw error;
           }
           loop = read(consumer);
-          every(Math.max(100, Math.min(claimIdle / 2, 30_000)), () => claim(consumer), 'claiming idle entries');
+          every(
+            Math.max(100, Math.min(claimIdle / 2, 30_000)),
+            () => claim(consumer),
+            'claiming idle entries',
+          );
           every(Math.max(50, Math.floor(claimIdle / 3)), renew, 'renewing in-flight entries');
           every(promoteMs, promote, 'moving due retries');
         },
@@ -214,7 +288,8 @@ export function redisStream(options: RedisStreamSourceOptions = {}): SourceSpec 
 function withoutMeta(fields: string[]): string[] {
   const out: string[] = [];
   const meta = new Set<string>([META.attempt, META.jobId, META.enqueuedAt, 'ns-retry']);
-  for (let i = 0; i + 1 < fields.length; i += 2) if (!meta.has(fields[i]!)) out.push(fields[i]!, fields[i + 1]!);
+  for (let i = 0; i + 1 < fields.length; i += 2)
+    if (!meta.has(fields[i]!)) out.push(fields[i]!, fields[i + 1]!);
   return out;
 }
 

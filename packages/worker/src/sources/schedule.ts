@@ -74,7 +74,10 @@ export function schedule(expression: string, options: ScheduleSourceOptions = {}
           cron = new Cron(expression, { timezone }, (self: Cron) => {
             const slot = self.currentRun() ?? new Date();
             if (running >= consumer.concurrency) {
-              log.warn({ queue: name, slot: slot.toISOString(), running }, `schedule ${name}: slot ${slot.toISOString()} skipped, ${running} run(s) still going`);
+              log.warn(
+                { queue: name, slot: slot.toISOString(), running },
+                `schedule ${name}: slot ${slot.toISOString()} skipped, ${running} run(s) still going`,
+              );
               return;
             }
             run(slot, 1);
@@ -84,7 +87,11 @@ export function schedule(expression: string, options: ScheduleSourceOptions = {}
         stop() {
           cron?.stop();
           cron = undefined;
-          if (retries.size > 0) log.warn({ queue: name, dropped: retries.size }, `schedule ${name}: ${retries.size} pending retr${retries.size === 1 ? 'y' : 'ies'} dropped by the stop`);
+          if (retries.size > 0)
+            log.warn(
+              { queue: name, dropped: retries.size },
+              `schedule ${name}: ${retries.size} pending retr${retries.size === 1 ? 'y' : 'ies'} dropped by the stop`,
+            );
           for (const timer of retries) clearTimeout(timer);
           retries.clear();
           return Promise.resolve();
@@ -92,7 +99,10 @@ export function schedule(expression: string, options: ScheduleSourceOptions = {}
         close() {
           return adapter.stop();
         },
-        health: () => ({ connected: true, detail: cron ? `next ${cron.nextRun()?.toISOString() ?? 'never'}` : 'stopped' }),
+        health: () => ({
+          connected: true,
+          detail: cron ? `next ${cron.nextRun()?.toISOString() ?? 'never'}` : 'stopped',
+        }),
       };
       return Promise.resolve(adapter);
     },

@@ -69,22 +69,24 @@ export async function startTelemetry(options: {
     };
   };
 
-  const handle = (serveMetrics: boolean, serveHealth: boolean) => (req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'method not allowed\n');
-    if (serveMetrics && path === '/metrics') {
-      registry.metrics().then(
-        (text) => send(res, 200, registry.contentType, text),
-        (error: unknown) => send(res, 500, 'text/plain', `metrics failed: ${String(error)}\n`),
-      );
-      return;
-    }
-    if (serveHealth && (path === '/healthz' || path === '/health')) {
-      const body = report();
-      return send(res, body.status === 'ok' ? 200 : 503, 'application/json', `${JSON.stringify(body)}\n`);
-    }
-    send(res, 404, 'text/plain', 'not found\n');
-  };
+  const handle =
+    (serveMetrics: boolean, serveHealth: boolean) => (req: IncomingMessage, res: ServerResponse) => {
+      const path = (req.url ?? '/').split('?')[0];
+      if (req.method !== 'GET' && req.method !== 'HEAD')
+        return send(res, 405, 'text/plain', 'method not allowed\n');
+      if (serveMetrics && path === '/metrics') {
+        registry.metrics().then(
+          (text) => send(res, 200, registry.contentType, text),
+          (error: unknown) => send(res, 500, 'text/plain', `metrics failed: ${String(error)}\n`),
+        );
+        return;
+      }
+      if (serveHealth && (path === '/healthz' || path === '/health')) {
+        const body = report();
+        return send(res, body.status === 'ok' ? 200 : 503, 'application/json', `${JSON.stringify(body)}\n`);
+      }
+      send(res, 404, 'text/plain', 'not found\n');
+    };
 
   const servers: Server[] = [];
   let boundMetrics: number | undefined;

@@ -42,22 +42,42 @@ export function createQueueMetrics(registry: Registry, queue: string): QueueMetr
   let count = 0;
   let inFlight = 0;
 
-  register(registry, 'nightshift_jobs_total', 'Jobs run by this worker, by outcome (completed, retried, failed).', 'counter', () =>
-    (Object.keys(outcomes) as Outcome[]).map((outcome) => ({ labels: { queue, outcome }, value: outcomes[outcome] })),
+  register(
+    registry,
+    'nightshift_jobs_total',
+    'Jobs run by this worker, by outcome (completed, retried, failed).',
+    'counter',
+    () =>
+      (Object.keys(outcomes) as Outcome[]).map((outcome) => ({
+        labels: { queue, outcome },
+        value: outcomes[outcome],
+      })),
   );
-  register(registry, 'nightshift_job_duration_seconds', 'Time from a job starting to its settlement, in seconds.', 'histogram', () => {
-    const values: Sample[] = [];
-    let cumulative = 0;
-    for (let i = 0; i <= BUCKETS.length; i++) {
-      cumulative += buckets[i]!;
-      const le = i < BUCKETS.length ? BUCKETS[i]! : '+Inf';
-      values.push({ metricName: 'nightshift_job_duration_seconds_bucket', labels: { queue, le }, value: cumulative });
-    }
-    values.push({ metricName: 'nightshift_job_duration_seconds_sum', labels: { queue }, value: sum });
-    values.push({ metricName: 'nightshift_job_duration_seconds_count', labels: { queue }, value: count });
-    return values;
-  });
-  register(registry, 'nightshift_jobs_in_flight', 'Jobs running now.', 'gauge', () => [{ labels: { queue }, value: inFlight }]);
+  register(
+    registry,
+    'nightshift_job_duration_seconds',
+    'Time from a job starting to its settlement, in seconds.',
+    'histogram',
+    () => {
+      const values: Sample[] = [];
+      let cumulative = 0;
+      for (let i = 0; i <= BUCKETS.length; i++) {
+        cumulative += buckets[i]!;
+        const le = i < BUCKETS.length ? BUCKETS[i]! : '+Inf';
+        values.push({
+          metricName: 'nightshift_job_duration_seconds_bucket',
+          labels: { queue, le },
+          value: cumulative,
+        });
+      }
+      values.push({ metricName: 'nightshift_job_duration_seconds_sum', labels: { queue }, value: sum });
+      values.push({ metricName: 'nightshift_job_duration_seconds_count', labels: { queue }, value: count });
+      return values;
+    },
+  );
+  register(registry, 'nightshift_jobs_in_flight', 'Jobs running now.', 'gauge', () => [
+    { labels: { queue }, value: inFlight },
+  ]);
 
   return {
     registry,
@@ -80,7 +100,13 @@ export function createQueueMetrics(registry: Registry, queue: string): QueueMetr
  * Registers a series whose values are computed at scrape time: the registry only needs `name`, `help`, `type`
  * and an async `get()` (and `reset()`), so a plain object takes the place of a prom-client metric class.
  */
-function register(registry: Registry, name: string, help: string, type: 'counter' | 'gauge' | 'histogram', values: () => Sample[]): void {
+function register(
+  registry: Registry,
+  name: string,
+  help: string,
+  type: 'counter' | 'gauge' | 'histogram',
+  values: () => Sample[],
+): void {
   const metric = {
     name,
     help,

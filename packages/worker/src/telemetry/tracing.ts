@@ -12,7 +12,11 @@ interface Span {
   end(): void;
 }
 interface Tracer {
-  startActiveSpan<T>(name: string, options: { kind: number; attributes: Record<string, string | number> }, fn: (span: Span) => T): T;
+  startActiveSpan<T>(
+    name: string,
+    options: { kind: number; attributes: Record<string, string | number> },
+    fn: (span: Span) => T,
+  ): T;
 }
 interface OtelApi {
   trace: {
@@ -53,7 +57,10 @@ export async function loadTracing(enabled: boolean): Promise<TraceJob | undefine
   const provider = api.trace.getTracerProvider();
   let tracer: Tracer | undefined;
   const current = (): Tracer | undefined =>
-    (tracer ??= typeof provider.getDelegateTracer === 'function' ? provider.getDelegateTracer(TRACER_NAME) : api.trace.getTracer(TRACER_NAME));
+    (tracer ??=
+      typeof provider.getDelegateTracer === 'function'
+        ? provider.getDelegateTracer(TRACER_NAME)
+        : api.trace.getTracer(TRACER_NAME));
   return {
     enabled: () => current() !== undefined,
     span: (job, run) =>
@@ -73,7 +80,10 @@ export async function loadTracing(enabled: boolean): Promise<TraceJob | undefine
             return await run();
           } catch (error) {
             span.recordException(error instanceof Error ? error : String(error));
-            span.setStatus({ code: STATUS_ERROR, message: error instanceof Error ? error.message : String(error) });
+            span.setStatus({
+              code: STATUS_ERROR,
+              message: error instanceof Error ? error.message : String(error),
+            });
             throw error;
           } finally {
             span.end();

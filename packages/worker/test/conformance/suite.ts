@@ -10,7 +10,13 @@ import { NonRetriableError, RetryAfterError } from '../../src/control.js';
 import type { Job, JobTools } from '../../src/index.js';
 import { runWorker, type RunningWorker } from '../../src/run.js';
 import { sourceFor } from './targets.js';
-import { SUITE_BACKOFF_MS, SUITE_RETRY_AFTER_MS, type ConformanceNamespace, type ConformanceTarget, type JobData } from './types.js';
+import {
+  SUITE_BACKOFF_MS,
+  SUITE_RETRY_AFTER_MS,
+  type ConformanceNamespace,
+  type ConformanceTarget,
+  type JobData,
+} from './types.js';
 import { deferred, openSockets, sleep, waitFor } from '../helpers/wait.js';
 
 type Handler = (job: Job<JobData>, tools: JobTools) => unknown;
@@ -22,7 +28,10 @@ export function describeConformance(target: ConformanceTarget): void {
     let workers: RunningWorker[] = [];
     let sockets = 0;
 
-    const start = async (handle: Handler, options: { concurrency?: number; attempts?: number; shutdownGrace?: number } = {}) => {
+    const start = async (
+      handle: Handler,
+      options: { concurrency?: number; attempts?: number; shutdownGrace?: number } = {},
+    ) => {
       const def = defineWorker({
         name: `conformance-${target.name}`,
         source: sourceFor(ns.kind, ns.options),
@@ -31,7 +40,12 @@ export function describeConformance(target: ConformanceTarget): void {
         retry: { attempts: options.attempts ?? 3, backoff: { type: 'fixed', delay: SUITE_BACKOFF_MS } },
         handle: handle,
       });
-      const worker = await runWorker(def, { env: ns.env, handleSignals: false, logDestination: silent(), tracing: false });
+      const worker = await runWorker(def, {
+        env: ns.env,
+        handleSignals: false,
+        logDestination: silent(),
+        tracing: false,
+      });
       workers.push(worker);
       return worker;
     };
@@ -61,7 +75,9 @@ export function describeConformance(target: ConformanceTarget): void {
       await worker.stop();
       expect([...seen].sort((a, b) => a - b)).toEqual(range(30));
       expect(new Set(jobs.map((job) => job.id)).size).toBe(30);
-      expect(jobs.every((job) => job.attempt === 1 && job.trigger === 'queue' && job.queue === worker.queue)).toBe(true);
+      expect(
+        jobs.every((job) => job.attempt === 1 && job.trigger === 'queue' && job.queue === worker.queue),
+      ).toBe(true);
       expect(await ns.deadLetters()).toEqual([]);
     });
 
@@ -95,7 +111,8 @@ export function describeConformance(target: ConformanceTarget): void {
       await waitFor('a dead letter', async () => (await ns.deadLetters()).length === 1);
       await worker.stop();
       expect(runs.map((run) => run.attempt)).toEqual([1, 2, 3]);
-      for (let i = 1; i < runs.length; i++) expect(runs[i]!.at - runs[i - 1]!.at).toBeGreaterThanOrEqual(SUITE_BACKOFF_MS - 5);
+      for (let i = 1; i < runs.length; i++)
+        expect(runs[i]!.at - runs[i - 1]!.at).toBeGreaterThanOrEqual(SUITE_BACKOFF_MS - 5);
       expect(await ns.deadLetters()).toEqual([{ n: 7 }]);
       const failed = await metric(worker, 'failed');
       expect(failed).toBe(1);

@@ -14,7 +14,13 @@ import type { SourceSpec } from '../../src/sources/types.js';
 import { AMQP_URL, deleteQueues } from '../helpers/amqp.js';
 import { redisNamespace, REDIS_URL } from '../helpers/redis.js';
 import { uniqueSuffix } from '../helpers/wait.js';
-import { SUITE_BACKOFF_MS, SUITE_RETRY_AFTER_MS, type ConformanceTarget, type JobData, type SourceKind } from './types.js';
+import {
+  SUITE_BACKOFF_MS,
+  SUITE_RETRY_AFTER_MS,
+  type ConformanceTarget,
+  type JobData,
+  type SourceKind,
+} from './types.js';
 
 export const NATS_URL = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 
@@ -72,7 +78,11 @@ export const rabbitmqTarget: ConformanceTarget = {
       async enqueue(items) {
         for (const data of items) {
           sent += 1;
-          channel.sendToQueue(queue, Buffer.from(JSON.stringify(data)), { contentType: 'application/json', messageId: `m${sent}`, persistent: true });
+          channel.sendToQueue(queue, Buffer.from(JSON.stringify(data)), {
+            contentType: 'application/json',
+            messageId: `m${sent}`,
+            persistent: true,
+          });
         }
         await channel.waitForConfirms();
       },
@@ -95,7 +105,12 @@ export const rabbitmqTarget: ConformanceTarget = {
       },
       async cleanup() {
         await connection.close();
-        await deleteQueues([queue, `${queue}.dead`, retryQueueName(queue, SUITE_BACKOFF_MS), retryQueueName(queue, SUITE_RETRY_AFTER_MS)]);
+        await deleteQueues([
+          queue,
+          `${queue}.dead`,
+          retryQueueName(queue, SUITE_BACKOFF_MS),
+          retryQueueName(queue, SUITE_RETRY_AFTER_MS),
+        ]);
       },
     };
   },

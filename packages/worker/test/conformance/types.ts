@@ -32,4 +32,3 @@ export interface ConformanceTarget {
 export interface JobData {
   readonly n: number;
 }
-

@@ -1,5 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ErrorCodes, NightshiftError, statusOf, toErrorBody, type RouteDeclaration } from '@nightshift/protocol';
+import {
+  ErrorCodes,
+  NightshiftError,
+  statusOf,
+  toErrorBody,
+  type RouteDeclaration,
+} from '@nightshift/protocol';
 
 /**
  * A small router over raw `node:http`, in place of Hono: Hono answers with the web-standard Request/Response,
@@ -64,7 +70,8 @@ export function createRouter(prefix: string, declared?: readonly RouteDeclaratio
   const routes: Route[] = [];
   const add = (method: string) => (pattern: string, handler: Handler) => {
     const declaration = declared?.find((d) => d.method === method && d.path === pattern);
-    if (declared && !declaration) throw new Error(`${method} ${pattern} is not declared in @nightshift/protocol's routes`);
+    if (declared && !declaration)
+      throw new Error(`${method} ${pattern} is not declared in @nightshift/protocol's routes`);
     routes.push({ method, segments: (prefix + pattern).split('/'), handler, declaration });
   };
   const listener: Listener = (req, res) => void answer(routes, req, res);

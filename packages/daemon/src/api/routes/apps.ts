@@ -9,12 +9,20 @@ export function appRoutes(r: Router, s: ApiServices): void {
 
   // With `accept: application/x-ndjson` the build's lines stream as they happen, then the result.
   r.post('/deploy', async (c) => {
-    const body = await readJson<DeployRequest>(c, (b) => typeof b.dir === 'string' && b.dir.startsWith('/'), '{ "dir": "/absolute/path" }');
+    const body = await readJson<DeployRequest>(
+      c,
+      (b) => typeof b.dir === 'string' && b.dir.startsWith('/'),
+      '{ "dir": "/absolute/path" }',
+    );
     const opts = { dir: body.dir, manifest: body.manifest, ref: body.ref };
-    if (!(c.header('accept') ?? '').includes('application/x-ndjson')) return c.json(await s.apps.deploy(opts));
+    if (!(c.header('accept') ?? '').includes('application/x-ndjson'))
+      return c.json(await s.apps.deploy(opts));
     return sendNdjson(c, async (out) => {
       try {
-        const result = await s.apps.deploy({ ...opts, onLine: (line) => void out.send({ type: 'line', line }) });
+        const result = await s.apps.deploy({
+          ...opts,
+          onLine: (line) => void out.send({ type: 'line', line }),
+        });
         await out.send({ type: 'result', result });
       } catch (err) {
         await out.send({ type: 'error', ...toErrorBody(err) });
@@ -24,7 +32,11 @@ export function appRoutes(r: Router, s: ApiServices): void {
 
   r.post('/apps/:app/rollback', async (c) => {
     const app = s.apps.running(c.param('app'));
-    const body = await readJson<{ release?: string }>(c, (b) => b.release === undefined || (typeof b.release === 'string' && /^v?\d+$/.test(b.release)), '{ "release": "v3" }');
+    const body = await readJson<{ release?: string }>(
+      c,
+      (b) => b.release === undefined || (typeof b.release === 'string' && /^v?\d+$/.test(b.release)),
+      '{ "release": "v3" }',
+    );
     const target = body.release === undefined ? undefined : Number(body.release.replace(/^v/, ''));
     return c.json(await s.apps.rollback(app, target));
   });
@@ -33,7 +45,10 @@ export function appRoutes(r: Router, s: ApiServices): void {
 
   r.get('/apps/:app/ps', (c) => {
     const app = s.apps.known(c.param('app'));
-    return c.json({ replicas: s.supervisor.ps(app), processes: s.supervisor.summary(app).map((p) => ({ app, ...p })) });
+    return c.json({
+      replicas: s.supervisor.ps(app),
+      processes: s.supervisor.summary(app).map((p) => ({ app, ...p })),
+    });
   });
 
   r.get('/apps/:app/releases', (c) => {
@@ -43,13 +58,21 @@ export function appRoutes(r: Router, s: ApiServices): void {
 
   r.post('/apps/:app/scale', async (c) => {
     const app = s.apps.running(c.param('app'));
-    const body = await readJson<ScaleRequest>(c, (b) => Array.isArray(b.changes) && b.changes.length > 0, '{ "changes": [{ "process": "emails", "op": "=", "count": 4 }] }');
+    const body = await readJson<ScaleRequest>(
+      c,
+      (b) => Array.isArray(b.changes) && b.changes.length > 0,
+      '{ "changes": [{ "process": "emails", "op": "=", "count": 4 }] }',
+    );
     return c.json(await s.apps.scale(app, body.changes));
   });
 
   r.post('/apps/:app/restart', async (c) => {
     const app = s.apps.running(c.param('app'));
-    const body = await readJson<{ process?: string }>(c, (b) => b.process === undefined || typeof b.process === 'string', '{ "process": "emails" }');
+    const body = await readJson<{ process?: string }>(
+      c,
+      (b) => b.process === undefined || typeof b.process === 'string',
+      '{ "process": "emails" }',
+    );
     await s.apps.restart(app, body.process);
     return c.json({ restarted: body.process ?? 'all' });
   });
@@ -57,7 +80,11 @@ export function appRoutes(r: Router, s: ApiServices): void {
   for (const action of ['stop', 'start'] as const) {
     r.post(`/apps/:app/${action}`, async (c) => {
       const app = s.apps.running(c.param('app'));
-      const body = await readJson<{ process: string }>(c, (b) => typeof b.process === 'string', '{ "process": "emails" }');
+      const body = await readJson<{ process: string }>(
+        c,
+        (b) => typeof b.process === 'string',
+        '{ "process": "emails" }',
+      );
       await s.apps.setStopped(app, body.process, action === 'stop');
       return c.json({ process: body.process, stopped: action === 'stop' });
     });

@@ -43,7 +43,11 @@ function readFilter(q: (name: string) => string | undefined): Filter {
   const stream = q('stream');
   if (stream !== undefined) {
     if (stream !== 'out' && stream !== 'err') {
-      throw new NightshiftError(ErrorCodes.badRequest, `stream "${stream}" is not out or err`, 'use --stream out or --stream err');
+      throw new NightshiftError(
+        ErrorCodes.badRequest,
+        `stream "${stream}" is not out or err`,
+        'use --stream out or --stream err',
+      );
     }
     filter.stream = stream;
   }
@@ -54,7 +58,11 @@ function readLimit(value: string | undefined): number {
   if (value === undefined || value === '') return 100;
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 1) {
-    throw new NightshiftError(ErrorCodes.badRequest, `n "${value}" is not a whole number of lines`, 'give 1 or more, e.g. n=500');
+    throw new NightshiftError(
+      ErrorCodes.badRequest,
+      `n "${value}" is not a whole number of lines`,
+      'give 1 or more, e.g. n=500',
+    );
   }
   return n;
 }
@@ -63,7 +71,11 @@ function readTime(value: string | undefined, name: string): number | undefined {
   if (value === undefined || value === '') return undefined;
   const ms = Number(value);
   if (!Number.isFinite(ms)) {
-    throw new NightshiftError(ErrorCodes.badRequest, `${name} "${value}" is not a time in milliseconds`, 'the CLI converts 10m or ISO-8601 times for you');
+    throw new NightshiftError(
+      ErrorCodes.badRequest,
+      `${name} "${value}" is not a time in milliseconds`,
+      'the CLI converts 10m or ISO-8601 times for you',
+    );
   }
   return ms;
 }
@@ -137,7 +149,13 @@ export function logRoutes(r: Router, s: ApiServices): void {
           await stream.writeSSE({ id: line.id, event: 'line', data: JSON.stringify(toLogEntry(line)) });
         }
       } catch (err) {
-        await stream.writeSSE({ event: 'error', data: JSON.stringify({ code: (err as { code?: string }).code ?? ErrorCodes.internal, message: (err as Error).message }) });
+        await stream.writeSSE({
+          event: 'error',
+          data: JSON.stringify({
+            code: (err as { code?: string }).code ?? ErrorCodes.internal,
+            message: (err as Error).message,
+          }),
+        });
       } finally {
         follower.close();
       }

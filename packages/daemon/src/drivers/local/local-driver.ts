@@ -37,7 +37,10 @@ export function createLocalDriver(): ProcessDriver {
 
 function spawnGroup(spec: SpawnSpec): Promise<ProcessHandle> {
   const [file, ...args] = spec.argv;
-  if (!file) return Promise.reject(new NightshiftError(ErrorCodes.badRequest, 'empty command', 'set `start` or `command`'));
+  if (!file)
+    return Promise.reject(
+      new NightshiftError(ErrorCodes.badRequest, 'empty command', 'set `start` or `command`'),
+    );
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, {
       cwd: spec.cwd,
@@ -50,7 +53,12 @@ function spawnGroup(spec: SpawnSpec): Promise<ProcessHandle> {
     });
     child.once('error', (err) => {
       reject(
-        new NightshiftError(ErrorCodes.spawnFailed, `cannot start \`${spec.argv.join(' ')}\`: ${err.message}`, 'check the command and that it exists in the release (PATH is the daemon\'s PATH)', { cause: err }),
+        new NightshiftError(
+          ErrorCodes.spawnFailed,
+          `cannot start \`${spec.argv.join(' ')}\`: ${err.message}`,
+          "check the command and that it exists in the release (PATH is the daemon's PATH)",
+          { cause: err },
+        ),
       );
     });
     child.once('spawn', () => {

@@ -135,11 +135,19 @@ export function transition(
       return same(state);
 
     case 'spawn-failed': {
-      if (state.status === 'stopping') return { state: { ...state, status: 'stopped' }, effects: [{ type: 'emit-stopped' }] };
+      if (state.status === 'stopping')
+        return { state: { ...state, status: 'stopped' }, effects: [{ type: 'emit-stopped' }] };
       if (state.status !== 'starting') return same(state);
       const delay = backoffDelay(state.streak, policy.restart);
       return {
-        state: { ...state, status: 'backoff', streak: state.streak + 1, retryAt: now + delay, startedAt: null, runningSince: null },
+        state: {
+          ...state,
+          status: 'backoff',
+          streak: state.streak + 1,
+          retryAt: now + delay,
+          startedAt: null,
+          runningSince: null,
+        },
         effects: [
           { type: 'emit-spawn-failed', error: event.error, restartInMs: delay },
           { type: 'schedule', event: 'retry-due', at: now + delay },
@@ -201,7 +209,10 @@ export function transition(
           return same({ ...state, status: 'stopping', leaderExited: false });
         case 'backoff':
         case 'pending':
-          return { state: { ...state, status: 'stopped', retryAt: null }, effects: [{ type: 'emit-stopped' }] };
+          return {
+            state: { ...state, status: 'stopped', retryAt: null },
+            effects: [{ type: 'emit-stopped' }],
+          };
         default:
           return same(state);
       }

@@ -24,7 +24,13 @@ export interface WantedCount {
  * Throws NS_REPLICA_LIMIT when one process, or the daemon as a whole (`others` = every other app's
  * replicas), would go over a limit. `how` says where the count came from (`the manifest`, `scale`).
  */
-export function checkReplicaLimits(app: string, wanted: readonly WantedCount[], others: number, limits: ReplicaLimits, how: string): void {
+export function checkReplicaLimits(
+  app: string,
+  wanted: readonly WantedCount[],
+  others: number,
+  limits: ReplicaLimits,
+  how: string,
+): void {
   for (const w of wanted) {
     const most = Math.max(w.count, w.max ?? 0);
     if (most > limits.perProcess) {
