@@ -5,8 +5,8 @@
 //    croner, shell-quote) into packages/daemon/dist/bundle/daemon.cjs, the file `nightshift daemon` runs, and
 //    the manifest reader (zod, yaml, @nightshift/manifest) into dist/bundle/manifest-child.cjs, which then
 //    starts in ~70 ms instead of ~270 ms (it resolves and compiles one file instead of ~190).
-// Why: every ES module a process loads costs it memory for its whole life (~56 KB each, measured with 100 tiny
-// modules), and the daemon loads ~120; one file saves it ~1.7 MB of RSS. All three are CommonJS (see below).
+// Why: every ES module a process loads costs it memory for its whole life, and the daemon loads ~120; one file
+// saves most of that (docs/architecture.md). All three are CommonJS (see below).
 // Tests import the unbundled modules; the e2e tests run these bundles. Runs after `tsc -b` (the root `build`).
 import { build } from 'rolldown';
 import { rmSync } from 'node:fs';
@@ -22,8 +22,7 @@ const cli = join(packages, 'cli');
 const LEAN = { comments: false, charset: 'ascii' };
 // Every bundle is CommonJS: an ES module's `import … from 'node:fs'` (or node:util, node:http) builds the builtin's whole
 // namespace, which runs its lazy getters and loads fs/promises, worker_threads, undici and more; `require` loads
-// only the builtin itself. Measured: the daemon with 50 replicas 60.4 -> 59.4 MB (`npm run bench daemon-up`),
-// `nightshift ps` 69 -> 54 ms with the CLI's other changes (`npm run bench daemon-ps`).
+// only the builtin itself (`npm run bench daemon-up daemon-ps` measure the effect).
 
 // Chunk names carry a content hash: clear the old ones.
 for (const pkg of [cli, daemon]) rmSync(join(pkg, 'dist', 'bundle'), { recursive: true, force: true });

@@ -6,7 +6,7 @@ const require = createRequire(import.meta.url);
 
 /**
  * `nightshift daemon [--port N] [--host ADDRESS]` without the CLI's command tree. The daemon keeps every module
- * it loads for its whole life; commander and the modules of every command cost it ~2 MB of RSS for nothing.
+ * it loads for its whole life; commander and the modules of every command would cost it memory for nothing.
  * `daemon --help` and `daemon stop` still go through the full CLI (commands/daemon.ts, same options).
  */
 export async function daemonEntry(args: readonly string[]): Promise<number> {

@@ -17,7 +17,6 @@ const VARIABLES: readonly (readonly [name: string, meaning: string])[] = [
     "the daemon's network settings: release builds get them, web, workers and cron do not",
   ],
   ['PATH HOME LANG', "the daemon's, passed to every process it starts (with TZ=UTC)"],
-  ['MALLOC_ARENA_MAX', 'for `nightshift daemon`; default 2'],
   ['NO_COLOR', 'no colours in `nightshift logs` on a terminal'],
 ];
 

@@ -102,7 +102,7 @@ export function ensureToken(paths: HomePaths): string {
 }
 
 /**
- * Bytes from the kernel's CSPRNG, read directly: node:crypto costs the daemon ~2.5 MB for its whole life, and
+ * Bytes from the kernel's CSPRNG, read directly: node:crypto costs the daemon memory for its whole life, and
  * it is loaded only once a secret is stored (see runtime/builtins.ts).
  */
 function kernelRandom(n: number): Buffer {

@@ -187,7 +187,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
   });
 
   rmSync(paths.socket, { force: true }); // safe: we hold the lock, so no daemon owns it
-  // Through require (runtime/builtins.ts): an ESM import of node:http would load undici (+16 MB for good).
+  // Through require (runtime/builtins.ts): an ESM import of node:http would load undici for good.
   const { createServer } = nodeHttp();
   const unixServer = createServer(api);
   const tcpServer = createServer(withToken(api, token));

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { isCodedError } from '@nightshift/protocol';
 import { parseDaemonConfig } from './config.js';
+import { reexecWithFlags } from './flags.js';
 import { startDaemon, type RunningDaemon } from './main.js';
 
 // SIGHUP too: a foreground daemon whose terminal closes would otherwise die at once and leave its replicas
@@ -15,6 +16,7 @@ export async function runDaemon(flags: {
   port?: string | undefined;
   host?: string | undefined;
 }): Promise<number> {
+  reexecWithFlags();
   exposeGc();
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   // Signals are taken from the start: one that arrives while the daemon is still starting (reaping, restoring
@@ -46,7 +48,7 @@ export async function runDaemon(flags: {
 
 /**
  * The log pipeline frees pipe read buffers early when it can call the collector (see logs/options.ts);
- * without it a burst of output leaves the daemon ~40 MB larger. Enabled here so that `nightshift daemon`
+ * without it a burst of output leaves the daemon larger for good. Enabled here so that `nightshift daemon`
  * needs no node flag, under systemd as from the CLI. `nightshift daemon` starts with --expose-gc already; only
  * an embedder calling runDaemon() pays for node:v8, node:vm and the extra context here.
  */

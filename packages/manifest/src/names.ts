@@ -1,6 +1,6 @@
 /**
  * Names, patterns and limits the daemon needs at run time too. Dependency-free on purpose: the daemon imports this as
- * `@nightshift/manifest/names`, and the package's main entry would load zod and yaml (~20 MB of RSS) with it.
+ * `@nightshift/manifest/names`, and the package's main entry would load zod and yaml with it.
  */
 
 export {

@@ -18,8 +18,8 @@ export interface LogServiceOptions {
   readonly onError?: (error: LogErrorType) => void;
   /**
    * Called after every 4 MiB read from pipes. Each pipe read is a fresh 64 KiB buffer that V8 reclaims only
-   * once ~64 MB of them piled up; a young-generation collection here frees them early (≈ 30 MB less RSS in a
-   * flood, for well under a millisecond per call). Default: a minor GC when the daemon runs with `--expose-gc`,
+   * once many of them piled up; a young-generation collection here frees them early (docs/logs.md has
+   * the numbers), for well under a millisecond per call. Default: a minor GC when the daemon runs with `--expose-gc`,
    * else nothing.
    */
   readonly collectGarbage?: (() => void) | null;

@@ -191,8 +191,7 @@ async function* placesBackward(
 
 /**
  * One buffer reused for every block a pass reads. Fresh buffers per block are memory outside V8's heap that it
- * reclaims only after tens of megabytes piled up (docs/logs.md, "Measured"): a 150,000-line answer grew the
- * daemon by 50 MB that way.
+ * reclaims only after many of them piled up (docs/logs.md, "Measured").
  */
 class WorkBuffer {
   #buf: Buffer;

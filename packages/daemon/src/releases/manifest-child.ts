@@ -1,6 +1,6 @@
 /**
  * Parses one manifest in a short-lived child process and prints the result as JSON. The manifest package
- * (zod, yaml) costs the daemon ~20 MB of memory that it would keep for good after the first deploy; a
+ * (zod, yaml) costs the daemon memory that it would keep for good after the first deploy; a
  * child gives it back the moment the parse is done.
  * stdin: the manifest's text. argv: REL DEFAULT_NAME NOW_ISO
  */

@@ -24,9 +24,9 @@ const BURSTS: ReadonlySet<EventType> = new Set([
 
 /**
  * Gives memory back after bursts of work. V8 keeps the heap it grew to and glibc the chunks it freed, so after a
- * deploy of 50 replicas, or under a crash loop, the daemon's RSS grew by 10–14 MB and stayed there while its live
- * heap did not change (heap snapshots before and after: 10.1 MB). A full collection in V8's memory-reducing mode
- * compacts and returns the pages. It blocks the loop for ~30 ms, so it waits for a quiet moment (no event for
+ * deploy of 50 replicas, or under a crash loop, the daemon's RSS grew and stayed there while its live
+ * heap did not change (docs/architecture.md). A full collection in V8's memory-reducing mode
+ * compacts and returns the pages. It blocks the loop for tens of milliseconds, so it waits for a quiet moment (no event for
  * `quietMs`, when restarts and timers are least likely due) — for `maxWaitMs` at most — and
  * runs once a burst ends and at most once per interval while events keep coming. An idle daemon is never woken.
  */

@@ -24,7 +24,7 @@ export interface Keyring {
 /**
  * Whether the daemon must open the keyring at start: there is something to check (a key fingerprint in the
  * store, a key file, the variable, a rotation left half done). Otherwise the key is created with the first
- * secret, so a daemon that never stores one never loads node:crypto (~2.5 MB for its whole life).
+ * secret, so a daemon that never stores one never loads node:crypto.
  */
 export function keyringNeededAtStart(db: store.Db, keyFile: string, envKey: string | undefined): boolean {
   return (

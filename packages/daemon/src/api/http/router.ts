@@ -9,7 +9,7 @@ import {
 
 /**
  * A small router over raw `node:http`, in place of Hono: Hono answers with the web-standard Request/Response,
- * whose first use loads Node's bundled undici (~21 MB resident for the daemon's whole life).
+ * whose first use loads Node's bundled undici, resident for the daemon's whole life (docs/architecture.md).
  * Only types come from `node:http` here: main.ts loads it through runtime/builtins.ts, since an ESM import of
  * it loads undici as well.
  */

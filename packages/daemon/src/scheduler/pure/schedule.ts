@@ -31,7 +31,7 @@ export function compileSchedule(text: string, granularity: Granularity = 'minute
   const cron = new Cron(pattern, {
     mode: granularity === 'minutes' ? '5-part' : '6-part',
     // A fixed offset, not the 'Etc/UTC' zone: a zone makes croner use Intl, which maps ICU's data into the
-    // daemon for good (~8 MB of RSS); for UTC both give the same instants.
+    // daemon for good; for UTC both give the same instants.
     utcOffset: 0,
     paused: true,
     domAndDow: false,
