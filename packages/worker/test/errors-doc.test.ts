@@ -23,7 +23,7 @@ describe('error catalogue', () => {
     const section = doc.slice(doc.indexOf('## Worker SDK'));
     const end = section.indexOf('\n## ', 5);
     const documented = [
-      ...(end === -1 ? section : section.slice(0, end)).matchAll(/^\| `(NS_WORKER_[A-Z_]+)` \|/gm),
+      ...(end === -1 ? section : section.slice(0, end)).matchAll(/^\| `(NS_WORKER_[A-Z_]+)` +\|/gm),
     ].map((m) => m[1]);
     expect(documented.sort()).toEqual([...WORKER_ERROR_CODES].sort());
   });
