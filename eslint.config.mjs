@@ -23,8 +23,14 @@ const impure = [
 ].flatMap((m) => [`node:${m}`, m]);
 
 // Deep imports bypass a package's API; the subpaths its exports map declares on purpose are the exceptions
-// (`names`: the manifest's dependency-free constants the daemon needs without zod; `bundle`: the daemon as one file).
-const DEEP_IMPORTS = ['@nightshift/*/*', '!@nightshift/manifest/names', '!@nightshift/daemon/bundle'];
+// (`names`: the manifest's dependency-free constants the daemon needs without zod; `bundle`: the daemon as one file;
+// `routes`: the protocol's full route declarations with their zod schemas, kept off the CLI's start path).
+const DEEP_IMPORTS = [
+  '@nightshift/*/*',
+  '!@nightshift/manifest/names',
+  '!@nightshift/daemon/bundle',
+  '!@nightshift/protocol/routes',
+];
 
 export default tseslint.config(
   {

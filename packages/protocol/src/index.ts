@@ -9,13 +9,6 @@ export const API_PREFIX = '/api/v1';
 /** The most lines a plain JSON answer of `GET /apps/:app/logs` holds; its NDJSON answer has no limit. */
 export const LOG_JSON_MAX_LINES = 100_000;
 export { homeLayout, defaultHomeDir, type HomeLayout } from './home.js';
-export {
-  routes,
-  ROUTES,
-  pathOf,
-  type RouteDeclaration,
-  type ParamsOf,
-  type QueryOf,
-  type BodyOf,
-  type AnswerOf,
-} from './routes/index.js';
+export * as api from './routes/api.js';
+export { pathOf, type WireRoute } from './routes/wire.js';
+export type { RouteDeclaration, ParamsOf, QueryOf, BodyOf, AnswerOf } from './routes/define.js';

@@ -1,4 +1,4 @@
-import { routes } from '@nightshift/protocol';
+import { api } from '@nightshift/protocol';
 import type { Command } from '@commander-js/extra-typings';
 import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
 import { appOf, cliContext } from '../lib/context.js';
@@ -11,7 +11,7 @@ export function registerApps(program: Command): void {
     .description('list the apps on this daemon')
     .option('--json', 'print as JSON')
     .action(async (opts) => {
-      const list = await cliContext().client.call(routes.listApps, {});
+      const list = await cliContext().client.call(api.listApps, {});
       if (opts.json) return printJson(list);
       process.stdout.write(
         table(
@@ -52,7 +52,7 @@ export function registerApps(program: Command): void {
           `pass --confirm ${name}`,
         );
       }
-      await cliContext().client.call(routes.destroyApp, { params: { app: name } });
+      await cliContext().client.call(api.destroyApp, { params: { app: name } });
       process.stderr.write(`destroyed ${name}\n`);
     });
 
@@ -62,7 +62,7 @@ export function registerApps(program: Command): void {
     .option('--json', 'print as JSON')
     .action(async (opts, cmd) => {
       const app = appOf(cmd);
-      const list = await cliContext().client.call(routes.releases, { params: { app } });
+      const list = await cliContext().client.call(api.releases, { params: { app } });
       if (opts.json) return printJson(list);
       process.stdout.write(
         table(

@@ -1,4 +1,4 @@
-import { routes } from '@nightshift/protocol';
+import { api } from '@nightshift/protocol';
 import type { Command } from '@commander-js/extra-typings';
 import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
 import { appOf, cliContext } from '../lib/context.js';
@@ -36,7 +36,7 @@ export function registerConfig(program: Command): void {
       }
       const ctx = cliContext();
       await startDaemonIfNeeded(ctx);
-      const result = await ctx.client.call(routes.setConfig, {
+      const result = await ctx.client.call(api.setConfig, {
         params: { app },
         body: { values, restart: opts.restart },
       });
@@ -49,7 +49,7 @@ export function registerConfig(program: Command): void {
     .option('--json', 'print as JSON')
     .action(async (opts, cmd) => {
       const app = appOf(cmd);
-      const list = await cliContext().client.call(routes.listConfig, { params: { app } });
+      const list = await cliContext().client.call(api.listConfig, { params: { app } });
       if (opts.json) return printJson(list);
       if (list.length === 0) return void process.stderr.write(`${app} has no config vars\n`);
       process.stdout.write(
@@ -68,7 +68,7 @@ export function registerConfig(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (names, opts, cmd) => {
       const app = appOf(cmd);
-      const result = await cliContext().client.call(routes.unsetConfig, {
+      const result = await cliContext().client.call(api.unsetConfig, {
         params: { app },
         body: { names, restart: opts.restart },
       });

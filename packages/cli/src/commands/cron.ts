@@ -1,4 +1,4 @@
-import { routes } from '@nightshift/protocol';
+import { api } from '@nightshift/protocol';
 import { constants } from 'node:os';
 import type { Command } from '@commander-js/extra-typings';
 import type { CronJobEntry, CronRunEntry, LogEntry } from '@nightshift/protocol';
@@ -20,7 +20,7 @@ export function registerCron(program: Command): void {
     .description('each job: schedule, next slot (UTC and local time), last run')
     .option('--json', 'print an array of jobs as JSON')
     .action(async (opts, cmd) => {
-      const jobs = await cliContext().client.call(routes.cronJobs, { params: { app: appOf(cmd) } });
+      const jobs = await cliContext().client.call(api.cronJobs, { params: { app: appOf(cmd) } });
       if (opts.json) printJson(jobs);
       else printJobs(jobs);
     });
@@ -36,7 +36,7 @@ export function registerCron(program: Command): void {
     )
     .action(async (name, opts, cmd) => {
       const n = positive(opts.num, '-n');
-      const runs = await cliContext().client.call(routes.cronHistory, {
+      const runs = await cliContext().client.call(api.cronHistory, {
         params: { app: appOf(cmd), job: name },
         query: { n },
       });
@@ -54,7 +54,7 @@ export function registerCron(program: Command): void {
     .action(async (name, opts, cmd) => {
       const app = appOf(cmd);
       const client = cliContext().client;
-      const run = await client.call(routes.cronRun, {
+      const run = await client.call(api.cronRun, {
         params: { app, job: name },
         body: { force: opts.force ?? false },
       });
@@ -97,7 +97,7 @@ export function registerCron(program: Command): void {
         await followRun(app, Number(id), true, opts.json);
         return;
       }
-      const lines = await cliContext().client.call(routes.cronRunLogs, { params: { app, id: String(id) } });
+      const lines = await cliContext().client.call(api.cronRunLogs, { params: { app, id: String(id) } });
       for (const line of lines) printLine(line, opts.json);
     });
 
@@ -111,12 +111,9 @@ export function registerCron(program: Command): void {
       .argument('<name>', 'the cron job')
       .option('--json', 'print the job as JSON')
       .action(async (name, opts, cmd) => {
-        const job = await cliContext().client.call(
-          verb === 'suspend' ? routes.cronSuspend : routes.cronResume,
-          {
-            params: { app: appOf(cmd), job: name },
-          },
-        );
+        const job = await cliContext().client.call(verb === 'suspend' ? api.cronSuspend : api.cronResume, {
+          params: { app: appOf(cmd), job: name },
+        });
         if (opts.json) printJson(job);
         else
           process.stdout.write(
@@ -134,7 +131,7 @@ async function followRun(
   json = false,
 ): Promise<CronRunEntry | null> {
   let end: CronRunEntry | null = null;
-  await cliContext().client.stream(routes.cronRunLogStream, { params: { app, id: String(id) } }, (ev) => {
+  await cliContext().client.stream(api.cronRunLogStream, { params: { app, id: String(id) } }, (ev) => {
     if (ev.event === 'line' && print) printLine(JSON.parse(ev.data) as LogEntry, json);
     else if (ev.event === 'end') end = JSON.parse(ev.data) as CronRunEntry;
   });

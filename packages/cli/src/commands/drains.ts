@@ -1,4 +1,4 @@
-import { routes } from '@nightshift/protocol';
+import { api } from '@nightshift/protocol';
 import type { Command } from '@commander-js/extra-typings';
 import { ErrorCodes, NightshiftError, type DrainStatus } from '@nightshift/protocol';
 import { appOf, cliContext } from '../lib/context.js';
@@ -13,7 +13,7 @@ export function registerDrains(program: Command): void {
     )
     .option('--json', 'print as JSON')
     .action(async (opts, cmd) => {
-      const list = await cliContext().client.call(routes.listDrains, { params: { app: appOf(cmd) } });
+      const list = await cliContext().client.call(api.listDrains, { params: { app: appOf(cmd) } });
       printDrains(list, opts.json === true);
     });
 
@@ -22,7 +22,7 @@ export function registerDrains(program: Command): void {
     .description('list drains with what each delivered and could not deliver')
     .option('--json', 'print as JSON')
     .action(async (opts, cmd) => {
-      const list = await cliContext().client.call(routes.listDrains, { params: { app: appOf(cmd) } });
+      const list = await cliContext().client.call(api.listDrains, { params: { app: appOf(cmd) } });
       // commander may hand `--json` to the parent `drains`, which has the same option.
       printDrains(list, opts.json === true || (cmd.optsWithGlobals() as { json?: boolean }).json === true);
     });
@@ -32,7 +32,7 @@ export function registerDrains(program: Command): void {
     .description('add a drain')
     .argument('<url>', 'e.g. syslog+tls://logs.example.com:6514 or https://user:pass@host/path')
     .action(async (url, _opts, cmd) => {
-      const d = await cliContext().client.call(routes.addDrain, {
+      const d = await cliContext().client.call(api.addDrain, {
         params: { app: appOf(cmd) },
         body: { url },
       });
@@ -50,7 +50,7 @@ export function registerDrains(program: Command): void {
           `drain id "${id}" is not a number`,
           'see `nightshift drains ls`',
         );
-      await cliContext().client.call(routes.removeDrain, { params: { app: appOf(cmd), id: String(id) } });
+      await cliContext().client.call(api.removeDrain, { params: { app: appOf(cmd), id: String(id) } });
       process.stderr.write(`drain ${id} removed\n`);
     });
 }

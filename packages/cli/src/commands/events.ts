@@ -1,4 +1,4 @@
-import { routes } from '@nightshift/protocol';
+import { api } from '@nightshift/protocol';
 import type { Command } from '@commander-js/extra-typings';
 import type { EventEntry } from '@nightshift/protocol';
 import { appOf, cliContext } from '../lib/context.js';
@@ -14,7 +14,7 @@ export function registerEvents(program: Command): void {
     .action(async (opts, cmd) => {
       const app = appOf(cmd);
       const client = cliContext().client;
-      const events = await client.call(routes.appEvents, { params: { app }, query: { n: opts.num } });
+      const events = await client.call(api.appEvents, { params: { app }, query: { n: opts.num } });
       if (opts.json && !opts.tail) {
         printJson(events);
         return;
@@ -28,7 +28,7 @@ export function registerEvents(program: Command): void {
       for (const e of [...events].reverse()) print(e);
       if (!opts.tail) return;
       const last = events[0]?.id;
-      await client.stream(routes.eventStream, { params: { app }, query: { after: last } }, (ev) => {
+      await client.stream(api.eventStream, { params: { app }, query: { after: last } }, (ev) => {
         if (ev.event === 'event') print(JSON.parse(ev.data) as EventEntry);
       });
     });

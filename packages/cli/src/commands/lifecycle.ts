@@ -1,4 +1,4 @@
-import { routes } from '@nightshift/protocol';
+import { api } from '@nightshift/protocol';
 import type { Command } from '@commander-js/extra-typings';
 import { appOf, cliContext } from '../lib/context.js';
 
@@ -9,7 +9,7 @@ export function registerLifecycle(program: Command): void {
     .argument('[process]', 'a process name, e.g. emails')
     .action(async (proc, _opts, cmd) => {
       const app = appOf(cmd);
-      await cliContext().client.call(routes.restart, {
+      await cliContext().client.call(api.restart, {
         params: { app },
         body: proc ? { process: proc } : {},
       });
@@ -27,7 +27,7 @@ export function registerLifecycle(program: Command): void {
       .argument('<process>', 'a process name, e.g. emails')
       .action(async (proc, _opts, cmd) => {
         const app = appOf(cmd);
-        await cliContext().client.call(action === 'stop' ? routes.stopProcess : routes.startProcess, {
+        await cliContext().client.call(action === 'stop' ? api.stopProcess : api.startProcess, {
           params: { app },
           body: { process: proc },
         });

@@ -1,4 +1,4 @@
-import { routes } from '@nightshift/protocol';
+import { api } from '@nightshift/protocol';
 import type { Command } from '@commander-js/extra-typings';
 import type { LogEntry, LogStreamMessage } from '@nightshift/protocol';
 import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
@@ -21,7 +21,7 @@ function colorFor(source: string): (s: string) => string {
  */
 async function printStored(
   client: ApiClient,
-  call: CallOptions<typeof routes.logs>,
+  call: CallOptions<typeof api.logs>,
   print: (line: LogEntry) => void,
 ): Promise<string | undefined> {
   // Set from the callback; an object so the compiler does not narrow them to their initial values.
@@ -30,7 +30,7 @@ async function printStored(
     end: null,
     failure: null,
   };
-  await client.getNdjson(routes.logs, call, (value) => {
+  await client.getNdjson(api.logs, call, (value) => {
     const message = value as LogStreamMessage;
     if (message.type === 'entry') {
       print(message.entry);
@@ -100,7 +100,7 @@ export function registerLogs(program: Command): void {
       const client = cliContext().client;
       const after = num === 0 ? undefined : await printStored(client, { params: { app }, query }, print);
       if (!opts.tail) return;
-      await client.stream(routes.logStream, { params: { app }, query: { ...filter, after } }, (ev) => {
+      await client.stream(api.logStream, { params: { app }, query: { ...filter, after } }, (ev) => {
         if (ev.event === 'line') print(JSON.parse(ev.data) as LogEntry);
         else if (ev.event === 'error') process.stderr.write(`log stream error: ${ev.data}\n`);
       });

@@ -1,4 +1,4 @@
-import { routes } from '@nightshift/protocol';
+import { api } from '@nightshift/protocol';
 import type { Command } from '@commander-js/extra-typings';
 import type { PsEntry, PsResponse } from '@nightshift/protocol';
 import { appOf, cliContext } from '../lib/context.js';
@@ -15,8 +15,8 @@ export function registerPs(program: Command): void {
       const ctx = cliContext();
 
       const res = opts.all
-        ? await ctx.client.call(routes.psAll, {})
-        : await ctx.client.call(routes.ps, { params: { app: appOf(cmd) } });
+        ? await ctx.client.call(api.psAll, {})
+        : await ctx.client.call(api.ps, { params: { app: appOf(cmd) } });
       if (opts.json) printJson(res.replicas);
       else printPs(res);
     });

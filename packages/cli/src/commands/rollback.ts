@@ -1,4 +1,4 @@
-import { routes } from '@nightshift/protocol';
+import { api } from '@nightshift/protocol';
 import type { Command } from '@commander-js/extra-typings';
 import { appOf, cliContext } from '../lib/context.js';
 import { printJson } from '../output.js';
@@ -13,7 +13,7 @@ export function registerRollback(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (release, opts, cmd) => {
       const app = appOf(cmd);
-      const result = await cliContext().client.call(routes.rollback, {
+      const result = await cliContext().client.call(api.rollback, {
         params: { app },
         body: release ? { release } : {},
       });

@@ -1,4 +1,4 @@
-import { routes } from '@nightshift/protocol';
+import { api } from '@nightshift/protocol';
 import type { Command } from '@commander-js/extra-typings';
 import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
 import { appOf, cliContext } from '../lib/context.js';
@@ -16,7 +16,7 @@ export function registerRun(program: Command): void {
     .action(async (argv, opts, cmd) => {
       const app = appOf(cmd);
       const client = cliContext().client;
-      const { cwd, env, release } = await client.call(routes.runOneOff, {
+      const { cwd, env, release } = await client.call(api.runOneOff, {
         params: { app },
         body: { argv, ...(opts.process ? { process: opts.process } : {}) },
       });
@@ -45,7 +45,7 @@ export function registerRun(program: Command): void {
       process.off('SIGINT', forward);
       process.off('SIGTERM', forward);
       await client
-        .call(routes.oneOffFinished, {
+        .call(api.oneOffFinished, {
           params: { app },
           body: {
             argv,

@@ -1,4 +1,4 @@
-import { routes } from '@nightshift/protocol';
+import { api } from '@nightshift/protocol';
 import type { Command } from '@commander-js/extra-typings';
 import { ErrorCodes, NightshiftError, parseScaleArg, type ScaleRequest } from '@nightshift/protocol';
 import { appOf, cliContext } from '../lib/context.js';
@@ -28,7 +28,7 @@ export function registerScale(program: Command): void {
       } else {
         changes = args.map(parseScaleArg);
       }
-      const result = await cliContext().client.call(routes.scale, {
+      const result = await cliContext().client.call(api.scale, {
         params: { app },
         body: { changes: [...changes] },
       });

@@ -1,4 +1,4 @@
-import { routes } from '@nightshift/protocol';
+import { api } from '@nightshift/protocol';
 import { readFileSync } from 'node:fs';
 import type { Command } from '@commander-js/extra-typings';
 import { ErrorCodes, NightshiftError, type VarsChangeResponse } from '@nightshift/protocol';
@@ -30,7 +30,7 @@ export function registerSecrets(program: Command): void {
       const ctx = cliContext();
       await startDaemonIfNeeded(ctx);
       const values = await valuesFrom(args, opts.fromFile);
-      const result = await ctx.client.call(routes.setSecrets, {
+      const result = await ctx.client.call(api.setSecrets, {
         params: { app },
         body: { values, restart: opts.restart },
       });
@@ -43,7 +43,7 @@ export function registerSecrets(program: Command): void {
     .option('--json', 'print as JSON')
     .action(async (opts, cmd) => {
       const app = appOf(cmd);
-      const list = await cliContext().client.call(routes.listSecrets, { params: { app } });
+      const list = await cliContext().client.call(api.listSecrets, { params: { app } });
       if (opts.json) return printJson(list);
       if (list.length === 0) return void process.stderr.write(`${app} has no secrets\n`);
       process.stdout.write(
@@ -63,7 +63,7 @@ export function registerSecrets(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (names, opts, cmd) => {
       const app = appOf(cmd);
-      const result = await cliContext().client.call(routes.removeSecrets, {
+      const result = await cliContext().client.call(api.removeSecrets, {
         params: { app },
         body: { names, restart: opts.restart, force: opts.force === true },
       });
@@ -75,7 +75,7 @@ export function registerSecrets(program: Command): void {
     .description("re-encrypt every app's secrets under a new master key, all or nothing")
     .option('--json', 'print the result as JSON')
     .action(async (opts) => {
-      const result = await cliContext().client.call(routes.rotateKey, {});
+      const result = await cliContext().client.call(api.rotateKey, {});
       if (opts.json) return printJson(result);
       process.stderr.write(
         `master key rotated (${result.previous} → ${result.fingerprint}); ${result.secrets} secret${result.secrets === 1 ? '' : 's'} re-encrypted\n`,

@@ -1,4 +1,4 @@
-import { routes } from '@nightshift/protocol';
+import { api } from '@nightshift/protocol';
 import { resolve } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import type { DeployResponse } from '@nightshift/protocol';
@@ -16,7 +16,7 @@ async function deployFolder(
   const abs = resolve(dir);
   process.stderr.write(`deploying ${abs}${opts.ref ? ` at ${opts.ref}` : ''} …\n`);
   const result = await ctx.client.postNdjson(
-    routes.deploy,
+    api.deploy,
     { body: { dir: abs, manifest: opts.file, ...(opts.ref ? { ref: opts.ref } : {}) } },
     (line) => {
       if (!opts.quiet) process.stderr.write(`  | ${line}\n`);
@@ -38,7 +38,7 @@ export function registerUp(program: Command): void {
       const { started } = await ensureDaemon(ctx);
       if (started) process.stderr.write(`started the daemon (home ${ctx.paths.home})\n`);
       const result = await deployFolder(ctx, dir, { file: opts.file });
-      const ps = await ctx.client.call(routes.ps, { params: { app: result.app } });
+      const ps = await ctx.client.call(api.ps, { params: { app: result.app } });
       if (opts.json) {
         printJson({ ...result, ps: ps.replicas });
         return;

@@ -15,10 +15,16 @@ import {
   type ParamsOf,
   type QueryOf,
   type RouteDeclaration,
+  type WireRoute,
 } from '@nightshift/protocol';
 
+/** The full declaration a wire route stands for (a union of routes gives the union of theirs). */
+export type DeclOf<W> = W extends WireRoute<infer R extends RouteDeclaration> ? R : never;
+
 /** What a call of `route` sends: its path's params, its query (unset values left out) and its body. */
-export type CallOptions<R extends RouteDeclaration> = (R extends RouteDeclaration<infer P>
+export type CallOptions<W extends WireRoute> = Call<DeclOf<W>>;
+
+type Call<R extends RouteDeclaration> = (R extends RouteDeclaration<infer P>
   ? keyof ParamsOf<P> extends never
     ? { params?: undefined }
     : { params: ParamsOf<P> }
@@ -28,7 +34,7 @@ export type CallOptions<R extends RouteDeclaration> = (R extends RouteDeclaratio
 };
 
 /** The path (under API_PREFIX) and query string of a call. */
-export function pathOfCall(route: RouteDeclaration, opts: { params?: object; query?: object }): string {
+export function pathOfCall(route: WireRoute, opts: { params?: object; query?: object }): string {
   const path = pathOf(route, (opts.params ?? {}) as Record<string, string>);
   const query = new URLSearchParams();
   for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) query.set(k, String(v));
@@ -54,12 +60,12 @@ export class ApiClient {
   }
 
   /**
-   * Calls a declared route (`routes.scale` of @nightshift/protocol) and resolves with its answer, typed by the
+   * Calls a declared route (`api.scale` of @nightshift/protocol) and resolves with its answer, typed by the
    * declaration. A POST sends its body, `{}` when it has none; GET and DELETE send none.
    */
-  call<R extends RouteDeclaration>(route: R, opts: CallOptions<R>): Promise<AnswerOf<R>> {
+  call<W extends WireRoute>(route: W, opts: CallOptions<W>): Promise<AnswerOf<DeclOf<W>>> {
     const body = route.method === 'POST' ? (opts.body ?? {}) : undefined;
-    return this.#request<AnswerOf<R>>(route.method, pathOfCall(route, opts), body);
+    return this.#request<AnswerOf<DeclOf<W>>>(route.method, pathOfCall(route, opts), body);
   }
 
   #request<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -122,12 +128,12 @@ export class ApiClient {
    * POSTs and reads an NDJSON answer line by line: `{ type: 'line' }` progress goes to `onLine`, then a
    * `result` (returned) or an `error` (thrown as a coded error).
    */
-  postNdjson<R extends RouteDeclaration>(
-    route: R,
-    opts: CallOptions<R>,
+  postNdjson<W extends WireRoute>(
+    route: W,
+    opts: CallOptions<W>,
     onLine: (line: string) => void,
-  ): Promise<AnswerOf<R>> {
-    type T = AnswerOf<R>;
+  ): Promise<AnswerOf<DeclOf<W>>> {
+    type T = AnswerOf<DeclOf<W>>;
     const path = pathOfCall(route, opts);
     const payload = JSON.stringify(opts.body ?? {});
     return new Promise<T>((resolve, reject) => {
@@ -212,9 +218,9 @@ export class ApiClient {
    * GETs an NDJSON answer and calls `onMessage` with each line's value as it arrives, so an answer of any length
    * is never held whole; resolves when the answer ends. An error before the stream started is thrown coded.
    */
-  getNdjson<R extends RouteDeclaration>(
-    route: R,
-    opts: CallOptions<R>,
+  getNdjson<W extends WireRoute>(
+    route: W,
+    opts: CallOptions<W>,
     onMessage: (message: unknown) => void,
   ): Promise<void> {
     const path = pathOfCall(route, opts);
@@ -270,9 +276,9 @@ export class ApiClient {
   }
 
   /** Opens a Server-Sent Events stream and calls `onEvent` per event until the stream ends. */
-  stream<R extends RouteDeclaration>(
-    route: R,
-    opts: CallOptions<R>,
+  stream<W extends WireRoute>(
+    route: W,
+    opts: CallOptions<W>,
     onEvent: (event: { id?: string; event: string; data: string }) => void,
     lastEventId?: string,
   ): Promise<void> {

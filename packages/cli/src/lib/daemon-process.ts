@@ -1,4 +1,4 @@
-import { routes } from '@nightshift/protocol';
+import { api } from '@nightshift/protocol';
 import { closeSync, fstatSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { DaemonInfo } from '@nightshift/protocol';
@@ -16,7 +16,7 @@ const START_TIMEOUT_MS = 20_000;
  */
 export async function ensureDaemon(ctx: CliContext): Promise<{ info: DaemonInfo; started: boolean }> {
   try {
-    return { info: await ctx.client.call(routes.daemonInfo, {}), started: false };
+    return { info: await ctx.client.call(api.daemonInfo, {}), started: false };
   } catch (err) {
     if ((err as { code?: string }).code !== ErrorCodes.daemonNotRunning) throw err;
   }
@@ -37,7 +37,7 @@ export async function ensureDaemon(ctx: CliContext): Promise<{ info: DaemonInfo;
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     try {
-      return { info: await ctx.client.call(routes.daemonInfo, {}), started: true };
+      return { info: await ctx.client.call(api.daemonInfo, {}), started: true };
     } catch {
       // A daemon that refused to start says why in its log: say it now rather than after the timeout. One
       // that lost the race to another CLI's daemon exits too; that one will answer.
@@ -81,8 +81,8 @@ function startError(said: string, logPath: string): CliError {
 export async function stopDaemon(ctx: CliContext, timeoutMs: number): Promise<boolean> {
   let pid: number;
   try {
-    pid = (await ctx.client.call(routes.daemonInfo, {})).pid;
-    await ctx.client.call(routes.daemonStop, {});
+    pid = (await ctx.client.call(api.daemonInfo, {})).pid;
+    await ctx.client.call(api.daemonStop, {});
   } catch (err) {
     if ((err as { code?: string }).code === ErrorCodes.daemonNotRunning) return false;
     throw err;

@@ -1,4 +1,5 @@
-import { API_PREFIX, ErrorCodes, NightshiftError, ROUTES, toErrorBody } from '@nightshift/protocol';
+import { API_PREFIX, ErrorCodes, NightshiftError, toErrorBody } from '@nightshift/protocol';
+import { ROUTES } from '@nightshift/protocol/routes';
 import { createRouter, type Listener, routedPath, sendJson } from './http/router.js';
 import type { ApiServices } from './services.js';
 import { appRoutes } from './routes/apps.js';

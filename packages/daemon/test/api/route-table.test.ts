@@ -1,4 +1,4 @@
-import { ROUTES } from '@nightshift/protocol';
+import { ROUTES } from '@nightshift/protocol/routes';
 import { describe, expect, it } from 'vitest';
 import { createApi } from '../../src/api/app.js';
 import type { ApiServices } from '../../src/api/services.js';
