@@ -98,14 +98,7 @@ export class ApiClient {
               return;
             }
             if ((res.statusCode ?? 500) >= 400) {
-              const e = (json as Partial<ErrorBody> | null)?.error;
-              reject(
-                new NightshiftError(
-                  e?.code ?? ErrorCodes.internal,
-                  e?.message ?? `HTTP ${res.statusCode}`,
-                  e?.hint ?? '',
-                ),
-              );
+              reject(errorFrom(json, res.statusCode));
             } else {
               resolve(json as T);
             }
@@ -153,17 +146,7 @@ export class ApiClient {
             // An error before the stream started (bad request): a plain JSON error body.
             const chunks: Buffer[] = [];
             res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () => {
-              const e = (JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Partial<ErrorBody>)
-                .error;
-              reject(
-                new NightshiftError(
-                  e?.code ?? ErrorCodes.internal,
-                  e?.message ?? `HTTP ${res.statusCode}`,
-                  e?.hint ?? '',
-                ),
-              );
-            });
+            res.on('end', () => reject(errorFrom(parseOrNull(Buffer.concat(chunks)), res.statusCode)));
             return;
           }
           let buffer = '';
@@ -236,21 +219,7 @@ export class ApiClient {
           if ((res.statusCode ?? 500) >= 400) {
             const chunks: Buffer[] = [];
             res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () => {
-              let e: ErrorBody['error'] | undefined;
-              try {
-                e = (JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Partial<ErrorBody>).error;
-              } catch {
-                e = undefined;
-              }
-              reject(
-                new NightshiftError(
-                  e?.code ?? ErrorCodes.internal,
-                  e?.message ?? `HTTP ${res.statusCode}`,
-                  e?.hint ?? '',
-                ),
-              );
-            });
+            res.on('end', () => reject(errorFrom(parseOrNull(Buffer.concat(chunks)), res.statusCode)));
             return;
           }
           let buffer = '';
@@ -331,4 +300,18 @@ function notRunning(socket: string): NightshiftError {
     `no daemon answers on ${socket}`,
     'start it with `nightshift up` in an app folder, or `nightshift daemon` in the foreground',
   );
+}
+
+/** The coded error of a failed answer's `{ error: { code, message, hint } }` body (an unreadable one: HTTP status). */
+function errorFrom(json: unknown, status: number | undefined): NightshiftError {
+  const e = (json as Partial<ErrorBody> | null)?.error;
+  return new NightshiftError(e?.code ?? ErrorCodes.internal, e?.message ?? `HTTP ${status}`, e?.hint ?? '');
+}
+
+function parseOrNull(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8') || 'null');
+  } catch {
+    return null;
+  }
 }
