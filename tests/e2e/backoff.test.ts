@@ -80,8 +80,8 @@ describe('restart backoff (real processes)', () => {
     );
     await sb.cliOk(['up']);
     // Each window must see every replica restart again; a forgotten one keeps its count for good.
-    // The defect showed within seconds; 20 s of windows (60 s measured by hand, see the note).
-    const until = Date.now() + 20_000;
+    // The defect showed within seconds; the acceptance asks for a whole minute of windows.
+    const until = Date.now() + 60_000;
     let before = new Map((await sb.ps()).map((r) => [r.replica, r.restarts]));
     for (let window = 0; Date.now() < until; window++) {
       const seen = await waitFor(
