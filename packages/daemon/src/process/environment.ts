@@ -1,4 +1,5 @@
 import type { AppSpec } from '@nightshift/manifest';
+import { replicaIndex, replicaPort } from './ports.js';
 
 /** Which kind of process the environment is for (DESIGN §3's columns). */
 export type EnvTarget =
@@ -56,8 +57,11 @@ export function buildEnvironment(inputs: EnvInputs, target: EnvTarget): Record<s
   if (target.kind === 'worker' || target.kind === 'web') {
     env.NIGHTSHIFT_PROCESS = target.kind === 'web' ? 'web' : target.process;
     env.NIGHTSHIFT_REPLICA = target.replica;
-    if (proc?.metrics) env.METRICS_PORT = String(proc.metrics.port);
-    if (proc?.health && target.kind === 'worker') env.HEALTH_PORT = String(proc.health.port);
+    const index = replicaIndex(target.replica);
+    if (proc?.metrics) env.METRICS_PORT = String(replicaPort(proc.metrics.port, index));
+    if (proc?.health && target.kind === 'worker') {
+      env.HEALTH_PORT = String(replicaPort(proc.health.port, index));
+    }
   }
   if (target.kind === 'web') env.PORT = String(target.port);
   if (target.kind === 'one-off' && target.port !== undefined) env.PORT = String(target.port);
