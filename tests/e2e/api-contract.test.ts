@@ -170,7 +170,13 @@ describe('the API answers as the protocol declares (real daemon)', () => {
       other?: { type: string; route: RouteDeclaration },
     ) => {
       const types = other ? [type, other.type] : [type];
-      const first = await firstEvent(socket, `${API_PREFIX}${pathOf(route, params)}${query}`, types);
+      const first = await firstEvent(socket, `${API_PREFIX}${pathOf(route, params)}${query}`, types).catch(
+        async (err: Error) => {
+          // What the app was doing tells a silent stream from a stopped process.
+          const ps = await send(socket, 'GET', `${API_PREFIX}/apps/${app}/ps`);
+          throw new Error(`${err.message}\nps: ${ps.text.slice(0, 1500)}`);
+        },
+      );
       called.add(route);
       // A finished run's stream may say `end` (with the run) before any line.
       check(first.event === type ? route : other!.route, first.status, JSON.parse(first.data));

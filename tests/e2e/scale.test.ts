@@ -61,6 +61,29 @@ describe('scale (real processes)', () => {
     expect(human).toContain('idle: 2 replicas by `scale` (the manifest says 3)');
   });
 
+  it('brings replicas back when scaled up, or started, while they are still stopping', async () => {
+    sb = new Sandbox('scale-back');
+    // Takes a second to stop, so the scale up and the start arrive while both replicas are stopping.
+    sb.writeApp(
+      `workers:\n  - name: slow\n    start: sh -c 'trap "sleep 1; exit 0" TERM; while true; do sleep 0.1; done'\n    replicas: 2\n    stop_grace: 5s\n`,
+    );
+    await sb.cliOk(['up']);
+    const running = (n: number) =>
+      waitFor(
+        async () => (await sb.ps()).filter((r) => r.state === 'running').length === n,
+        15_000,
+        `${n} running`,
+      );
+    await running(2);
+    await sb.cliOk(['scale', 'slow=0']);
+    await sb.cliOk(['scale', 'slow=2']);
+    await running(2);
+    await sb.cliOk(['stop', 'slow']);
+    await sb.cliOk(['start', 'slow']);
+    await running(2);
+    expect(sb.replicaLeaders().size).toBe(2);
+  });
+
   it('rejects an unknown process and a malformed change with a clear error', async () => {
     sb = new Sandbox('scalebad');
     sb.writeApp(IDLE);

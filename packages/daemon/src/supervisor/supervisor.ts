@@ -47,6 +47,7 @@ export interface SupervisorDeps {
  */
 export class Supervisor {
   #apps = new Map<string, AppRuntime>();
+  #shuttingDown = false;
   #deps: SupervisorDeps;
   #rollout: RolloutContext;
 
@@ -165,6 +166,7 @@ export class Supervisor {
 
   /** Stops everything (daemon shutdown): SIGTERM to every group at once, SIGKILL after each grace. */
   async shutdown(): Promise<void> {
+    this.#shuttingDown = true;
     const all = [...this.#apps.values()].flatMap((rt) => allRunners(rt).map((r) => ({ rt, r })));
     for (const { r } of all) r.stop();
     await Promise.allSettled(all.map(({ rt, r }) => waitStopped(rt, r)));
@@ -198,9 +200,15 @@ export class Supervisor {
     runner.stop();
     void waitStopped(rt, runner).then(() => {
       const runners = rt.runners.get(runner.process) ?? [];
-      // Still retired? (a scale back up in the meantime keeps the runner.)
+      // Still retired? A scale back up (or `start`) while it was stopping found it busy and left it to us.
       const wanted = Math.min(desiredOf(this.#deps.db, rt, runner.process), this.#deps.limits.perProcess);
-      if (runner.idx <= wanted) return;
+      if (runner.idx <= wanted) {
+        const current = this.#apps.get(runner.app) === rt && runners.includes(runner);
+        if (current && !this.#shuttingDown && runner.state.status === 'stopped') {
+          runner.start();
+        }
+        return;
+      }
       runner.dispose();
       rt.runners.set(
         runner.process,
