@@ -37,7 +37,7 @@ export default {
     const { EventBus } = await imp('events/index.js');
     const { createLocalDriver } = await imp('drivers/index.js');
     const { createLogService } = await imp('logs/index.js');
-    const { buildEnvironment, pickBase } = await imp('runtime/environment.js');
+    const { buildEnvironment, pickBase } = await imp('process/environment.js');
     const { parseManifest } = await import('@nightshift/manifest');
     const dir = mkdtempSync(join(tmpdir(), 'ns-bench-cron-'));
     const db = openDb(join(dir, 'state.db'));

@@ -4,6 +4,7 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { COMPARE, withCompare } from './lib/compare.mjs';
 import { rssMb, sleep, spawnDirect, startBenchDaemon } from './lib/daemon.mjs';
 
 const N = Number(process.env.BENCH_REPLICAS ?? 50);
@@ -16,16 +17,20 @@ export default {
   runs: 5,
   warmup: 1,
   async setup() {
-    const d = await startBenchDaemon();
-    await d.cli(['apps']).catch(() => undefined);
-    const dir = d.writeApp(
-      'bench',
-      `workers:\n  - name: idle\n    command: [${JSON.stringify(process.execPath)}]\n    args: ${JSON.stringify(IDLE)}\n    replicas: ${N}\n    stop_grace: 5s\n`,
-    );
-    return { d, dir };
+    const one = async (bin) => {
+      const d = await startBenchDaemon(bin);
+      await d.cli(['apps']).catch(() => undefined);
+      const dir = d.writeApp(
+        'bench',
+        `workers:\n  - name: idle\n    command: [${JSON.stringify(process.execPath)}]\n    args: ${JSON.stringify(IDLE)}\n    replicas: ${N}\n    stop_grace: 5s\n`,
+      );
+      return { d, dir };
+    };
+    return { ...(await one()), ...(COMPARE ? { compare: await one(COMPARE.bin) } : {}) };
   },
-  async teardown({ d }) {
+  async teardown({ d, compare }) {
     await d.stop();
+    await compare?.d.stop();
   },
   baseline: {
     name: `spawn ${N} node processes directly`,
@@ -45,7 +50,7 @@ export default {
       return { metrics: { 'to running ms': toRunning } };
     },
   },
-  cases: [
+  cases: withCompare([
     {
       name: `nightshift up → ${N} running`,
       run: ({ d, dir }) => upUntilRunning(d, dir),
@@ -59,7 +64,7 @@ export default {
         return upUntilRunning(d, dir);
       },
     },
-  ],
+  ]),
 };
 
 let edits = 0;

@@ -8,14 +8,14 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = join(ROOT, 'packages', 'cli', 'bin', 'nightshift.js');
 
-/** A daemon in a temp home, started through the CLI like a user would. */
-export async function startBenchDaemon() {
+/** A daemon in a temp home, started through the CLI (`bin`: this checkout's, or a compare build's). */
+export async function startBenchDaemon(bin = BIN) {
   const root = mkdtempSync(join(tmpdir(), 'ns-bench-'));
   const home = join(root, 'home');
   const env = { ...process.env, NIGHTSHIFT_HOME: home, NIGHTSHIFT_HTTP_PORT: '0' };
   const cli = (args, cwd = root) =>
     new Promise((resolve, reject) =>
-      execFile(process.execPath, [BIN, ...args], { cwd, env, maxBuffer: 64 << 20 }, (err, stdout, stderr) =>
+      execFile(process.execPath, [bin, ...args], { cwd, env, maxBuffer: 64 << 20 }, (err, stdout, stderr) =>
         err ? reject(new Error(`nightshift ${args.join(' ')}: ${stderr || err.message}`)) : resolve(stdout),
       ),
     );
@@ -31,7 +31,7 @@ export async function startBenchDaemon() {
     await cli(['daemon', 'stop']).catch(() => undefined);
     rmSync(root, { recursive: true, force: true });
   };
-  return { root, home, env, cli, writeApp, daemonPid, stop };
+  return { root, home, env, bin, cli, writeApp, daemonPid, stop };
 }
 
 /** Resident set size of a process in MB (VmRSS). */
