@@ -17,6 +17,7 @@ export const COMPARE = folder && {
   label: process.env.BENCH_COMPARE_LABEL ?? 'compare build',
   bin: join(folder, 'packages', 'cli', 'bin', 'nightshift.js'),
   logsModuleUrl: pathToFileURL(join(folder, 'packages', 'daemon', 'dist', 'logs', 'index.js')),
+  daemonDistUrl: pathToFileURL(join(folder, 'packages', 'daemon', 'dist') + '/'),
 };
 
 /** `cases` plus, with a compare build, a copy of each run against it (`run(ctx.compare)`). */

@@ -1,6 +1,6 @@
 import type { OverlapPolicy } from '@nightshift/manifest';
 import * as cron from '../store/cron.js';
-import { transaction, type Db } from '../store/db.js';
+import { savepoint, transaction, type Db } from '../store/db.js';
 import { decideManual, decideSlot, type ActiveRuns } from './pure/overlap.js';
 import type { DueSlot } from './pure/slots.js';
 
@@ -34,46 +34,64 @@ function activeOf(rows: readonly cron.CronRunRow[]): ActiveRuns {
   };
 }
 
+/** One due slot of one job, for `claimSlots`. */
+export interface SlotRequest {
+  readonly job: ClaimJob;
+  readonly due: DueSlot;
+}
+
 /**
- * Claims a due slot in ONE transaction: compare-and-set of the cursor, the overlap decision read from the run
- * table (the lock), and the run row under UNIQUE(app, job, slot). Two instances on one database cannot both win
- * a slot: the loser's compare-and-set changes nothing and it writes nothing.
+ * Claims due slots of several jobs in ONE transaction (one commit for a batch, not one per job), each claim in
+ * a savepoint of its own: a claim that throws is undone alone and answered as its error; the others stand.
  */
-export function claimSlot(db: Db, job: ClaimJob, due: DueSlot, now: number): SlotClaim {
-  return transaction(db, (): SlotClaim => {
-    const row = cron.claimCursor(db, job.app, job.name, job.cursor, due.slot);
-    if (!row) return { kind: 'lost' };
-    const active = activeOf(cron.activeRuns(db, job.app, job.name));
-    const decision = decideSlot({ policy: job.overlap, suspended: row.suspended, active });
-    const base = {
-      app: job.app,
-      job: job.name,
-      trigger: 'schedule' as const,
-      slot: due.slot,
-      coalesced: due.coalesced,
-      now,
-    };
-    switch (decision.kind) {
-      case 'start':
-        return { kind: 'start', runId: cron.insertRun(db, { ...base, status: 'running', reason: null }) };
-      case 'skip': {
-        const runId = cron.insertRun(db, { ...base, status: 'skipped', reason: decision.reason });
-        return { kind: 'skip', runId, reason: decision.reason, active: active.running };
+export function claimSlots(db: Db, requests: readonly SlotRequest[], now: number): (SlotClaim | Error)[] {
+  return transaction(db, () =>
+    requests.map(({ job, due }) => {
+      try {
+        return savepoint(db, () => claimIn(db, job, due, now));
+      } catch (err) {
+        return err instanceof Error ? err : new Error(String(err));
       }
-      case 'queue':
-        return { kind: 'queue', runId: cron.insertRun(db, { ...base, status: 'queued', reason: null }) };
-      case 'merge':
-        // The queued run now stands for this slot; the slot it stood for and the gap become coalesced.
-        cron.mergeIntoQueued(db, decision.into, due.slot, 1 + due.coalesced);
-        return { kind: 'merge', runId: decision.into };
-      case 'replace': {
-        const runId = cron.insertRun(db, { ...base, status: 'queued', reason: null });
-        return { kind: 'replace', runId, cancel: decision.cancel };
-      }
-      case 'refuse':
-        throw new Error('decideSlot never refuses');
+    }),
+  );
+}
+
+// Claims a due slot atomically: compare-and-set of the cursor, the overlap decision read from the run table (the
+// lock), and the run row under UNIQUE(app, job, slot). Two instances on one database cannot both win a slot: the
+// loser's compare-and-set changes nothing and it writes nothing.
+function claimIn(db: Db, job: ClaimJob, due: DueSlot, now: number): SlotClaim {
+  const row = cron.claimCursor(db, job.app, job.name, job.cursor, due.slot);
+  if (!row) return { kind: 'lost' };
+  const active = activeOf(cron.activeRuns(db, job.app, job.name));
+  const decision = decideSlot({ policy: job.overlap, suspended: row.suspended, active });
+  const base = {
+    app: job.app,
+    job: job.name,
+    trigger: 'schedule' as const,
+    slot: due.slot,
+    coalesced: due.coalesced,
+    now,
+  };
+  switch (decision.kind) {
+    case 'start':
+      return { kind: 'start', runId: cron.insertRun(db, { ...base, status: 'running', reason: null }) };
+    case 'skip': {
+      const runId = cron.insertRun(db, { ...base, status: 'skipped', reason: decision.reason });
+      return { kind: 'skip', runId, reason: decision.reason, active: active.running };
     }
-  });
+    case 'queue':
+      return { kind: 'queue', runId: cron.insertRun(db, { ...base, status: 'queued', reason: null }) };
+    case 'merge':
+      // The queued run now stands for this slot; the slot it stood for and the gap become coalesced.
+      cron.mergeIntoQueued(db, decision.into, due.slot, 1 + due.coalesced);
+      return { kind: 'merge', runId: decision.into };
+    case 'replace': {
+      const runId = cron.insertRun(db, { ...base, status: 'queued', reason: null });
+      return { kind: 'replace', runId, cancel: decision.cancel };
+    }
+    case 'refuse':
+      throw new Error('decideSlot never refuses');
+  }
 }
 
 /** What a Run now request did. */

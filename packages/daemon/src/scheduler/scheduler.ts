@@ -2,7 +2,7 @@ import type { CronJobEntry, CronRunEntry } from '@nightshift/protocol';
 import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
 import * as cron from '../store/cron.js';
 import type { LiveRelease } from '../releases/live.js';
-import { claimManual, claimSlot, type SlotClaim } from './claim.js';
+import { claimManual, claimSlots, type SlotClaim } from './claim.js';
 import { toJobEntry, toRunEntry } from './entries.js';
 import { jobNotFound, overlapRefused, runNotFound } from './errors.js';
 import { syncJobs, type JobState } from './jobs.js';
@@ -10,6 +10,9 @@ import { clockBehind, dueSlot, nextSlot, wakeAt, type DueSlot } from './pure/slo
 import { CronRuns, type RunsDeps } from './runs.js';
 import { parseSchedulerOptions, type SchedulerConfig, type SchedulerOptions } from './options.js';
 import { reportClaim, reportClockBehind, reportRefused, reportSuspended } from './report.js';
+
+/** Due slots claimed in one transaction; the spawns of a batch start once it commits. */
+const CLAIM_BATCH = 32;
 
 /** The scheduler's dependencies: the runs' (database, bus, clock, driver, log sink, live release, environment). */
 export type SchedulerDeps = Omit<RunsDeps, 'killGraceMs'>;
@@ -26,6 +29,7 @@ export class Scheduler {
   #apps = new Map<string, Map<string, JobState>>();
   #timer: NodeJS.Timeout | null = null;
   #state: 'created' | 'running' | 'stopped' = 'created';
+  #ticking = false;
 
   constructor(deps: SchedulerDeps, options?: SchedulerOptions) {
     this.#deps = deps;
@@ -55,17 +59,28 @@ export class Scheduler {
     this.#reschedule();
   }
 
-  /** One pass over every job at the clock's now; the loop calls it, tests may too. */
-  tick(): void {
+  /**
+   * One pass over every job at the clock's now; the loop calls it, tests may too. Due slots are claimed
+   * `CLAIM_BATCH` to a transaction and each batch's runs spawn as soon as it commits; between batches the event
+   * loop runs, so a minute with a thousand due jobs records each start as it happens and the API still answers.
+   */
+  async tick(): Promise<void> {
     const now = this.#deps.clock.now();
+    const due: { job: JobState; due: DueSlot }[] = [];
     for (const jobs of this.#apps.values()) {
       for (const job of jobs.values()) {
         try {
-          this.#tickJob(job, now);
+          const slot = this.#dueOf(job, now);
+          if (slot) due.push({ job, due: slot });
         } catch (err) {
           this.#deps.onError(err);
         }
       }
+    }
+    for (let i = 0; i < due.length; i += CLAIM_BATCH) {
+      if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.#state === 'stopped') return;
+      this.#fire(due.slice(i, i + CLAIM_BATCH), now);
     }
   }
 
@@ -162,31 +177,48 @@ export class Scheduler {
     await this.#runs.shutdown();
   }
 
-  #tickJob(job: JobState, now: number): void {
-    if (job.wake === null) return;
+  /** The slot a job should fire now, if any; a job not due yet only has its clock checked. */
+  #dueOf(job: JobState, now: number): DueSlot | null {
+    if (job.wake === null) return null;
     if (now < job.wake) {
       this.#checkClock(job, now);
-      return;
+      return null;
     }
     const due = dueSlot(job.schedule, job.cursor, now);
-    if (!due) {
-      job.wake = wakeAt(job.schedule, job.cursor);
-      return;
-    }
-    const claim = claimSlot(
-      this.#deps.db,
-      { app: job.app, name: job.spec.name, cursor: job.cursor, overlap: job.spec.overlap },
+    if (!due) job.wake = wakeAt(job.schedule, job.cursor);
+    return due;
+  }
+
+  #fire(batch: readonly { job: JobState; due: DueSlot }[], now: number): void {
+    // A job replaced by a deploy during the pass (activate) still claims by its cursor: the database's
+    // compare-and-set decides, so a slot is fired once whichever state object asks.
+    const requests = batch.map(({ job, due }) => ({
+      job: { app: job.app, name: job.spec.name, cursor: job.cursor, overlap: job.spec.overlap },
       due,
-      now,
-    );
-    if (claim.kind === 'lost') {
-      this.#reload(job);
+    }));
+    let claims: (SlotClaim | Error)[];
+    try {
+      claims = claimSlots(this.#deps.db, requests, now);
+    } catch (err) {
+      this.#deps.onError(err);
       return;
     }
-    job.cursor = due.slot;
-    job.wake = wakeAt(job.schedule, due.slot);
-    job.behindReported = false;
-    this.#act(job, due, claim);
+    for (const [i, claim] of claims.entries()) {
+      const { job, due } = batch[i]!;
+      try {
+        if (claim instanceof Error) throw claim;
+        if (claim.kind === 'lost') {
+          this.#reload(job);
+          continue;
+        }
+        job.cursor = due.slot;
+        job.wake = wakeAt(job.schedule, due.slot);
+        job.behindReported = false;
+        this.#act(job, due, claim);
+      } catch (err) {
+        this.#deps.onError(err);
+      }
+    }
   }
 
   #act(job: JobState, due: DueSlot, claim: Exclude<SlotClaim, { kind: 'lost' }>): void {
@@ -234,7 +266,8 @@ export class Scheduler {
 
   /** Sleeps until the earliest wake-up of any job, at most `tickMaxMs`; each wake re-reads the clock. */
   #reschedule(): void {
-    if (this.#state !== 'running') return;
+    // A pass in progress reschedules when it ends, after the wake-ups it moved.
+    if (this.#state !== 'running' || this.#ticking) return;
     if (this.#timer) clearTimeout(this.#timer);
     const now = this.#deps.clock.now();
     let wake = now + this.#config.tickMaxMs;
@@ -243,8 +276,13 @@ export class Scheduler {
     this.#timer = setTimeout(
       () => {
         this.#timer = null;
-        this.tick();
-        this.#reschedule();
+        this.#ticking = true;
+        void this.tick()
+          .catch((err: unknown) => this.#deps.onError(err))
+          .finally(() => {
+            this.#ticking = false;
+            this.#reschedule();
+          });
       },
       Math.max(0, wake - now),
     );

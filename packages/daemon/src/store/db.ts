@@ -44,6 +44,22 @@ function migrate(db: Db): void {
   }
 }
 
+/**
+ * Runs `fn` inside a savepoint of the open transaction: a throw undoes only what `fn` wrote, so one failing
+ * step of a batch does not take the others with it.
+ */
+export function savepoint<T>(db: Db, fn: () => T): T {
+  db.exec('SAVEPOINT step');
+  try {
+    const result = fn();
+    db.exec('RELEASE step');
+    return result;
+  } catch (err) {
+    db.exec('ROLLBACK TO step; RELEASE step');
+    throw err;
+  }
+}
+
 /** Runs `fn` inside BEGIN IMMEDIATE … COMMIT, rolling back on any throw. */
 export function transaction<T>(db: Db, fn: () => T): T {
   db.exec('BEGIN IMMEDIATE');

@@ -13,7 +13,7 @@ describe('scheduler against a real database and real processes', () => {
     expect(w.errors).toEqual([]);
   });
 
-  it('a new job starts at now: no fire for slots before it was deployed', () => {
+  it('a new job starts at now: no fire for slots before it was deployed', async () => {
     w = new World('new');
     const clock = new TestClock(t('2026-03-01T10:30:00Z'));
     const s = w.scheduler(clock);
@@ -21,7 +21,7 @@ describe('scheduler against a real database and real processes', () => {
       w.app,
       w.deploy(specOf(w.app, '  - { name: hourly, schedule: "0 * * * *", command: "true" }')),
     );
-    s.tick();
+    await s.tick();
     expect(cron.listRuns(w.db, w.app, 'hourly', 10)).toEqual([]);
     expect(w.ofType('cron:job:added')[0]!.data).toMatchObject({
       job: 'hourly',
@@ -40,8 +40,8 @@ describe('scheduler against a real database and real processes', () => {
     const later = new TestClock(t('2026-03-01T13:30:05Z'));
     const second = w.scheduler(later);
     second.activate(w.app, w.deploy(spec));
-    second.tick();
-    second.tick();
+    await second.tick();
+    await second.tick();
     const runs = cron.listRuns(w.db, w.app, 'hourly', 10);
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ trigger: 'schedule', slot: t('2026-03-01T13:00:00Z'), coalesced: 2 });
@@ -55,11 +55,11 @@ describe('scheduler against a real database and real processes', () => {
 
     const third = w.scheduler(new TestClock(t('2026-03-01T13:30:09Z')));
     third.activate(w.app, w.deploy(spec));
-    third.tick();
+    await third.tick();
     expect(cron.listRuns(w.db, w.app, 'hourly', 10)).toHaveLength(1);
   });
 
-  it('a changed schedule starts at now; a renamed job is a new job with a warning; a removed one is disabled', () => {
+  it('a changed schedule starts at now; a renamed job is a new job with a warning; a removed one is disabled', async () => {
     w = new World('sync');
     const clock = new TestClock(t('2026-03-01T10:30:00Z'));
     const s = w.scheduler(clock);
@@ -83,7 +83,7 @@ describe('scheduler against a real database and real processes', () => {
         2,
       ),
     );
-    s.tick();
+    await s.tick();
     expect(cron.listRuns(w.db, w.app, 'a', 10)).toEqual([]); // nothing retroactive from either schedule
     expect(cron.listRuns(w.db, w.app, 'c', 10)).toEqual([]);
     expect(w.ofType('cron:job:changed')[0]!.data).toEqual({
@@ -113,7 +113,7 @@ describe('scheduler against a real database and real processes', () => {
       ),
     );
     clock.set(t('2026-03-01T11:00:00.040Z'));
-    s.tick();
+    await s.tick();
     const [run] = cron.listRuns(w.db, w.app, 'report', 1);
     await s.waitForRun(run!.id);
     const done = cron.getRun(w.db, run!.id)!;
@@ -144,6 +144,30 @@ describe('scheduler against a real database and real processes', () => {
     expect(w.ofType('cron:run:finished')[0]!.data).toMatchObject({ status: 'succeeded', exitCode: 0 });
   });
 
+  it('100 jobs due in one slot: each fires once, and the first runs start before the last slots are claimed', async () => {
+    w = new World('fanout');
+    const clock = new TestClock(t('2026-03-01T10:59:59Z'));
+    const s = w.scheduler(clock);
+    const jobs = Array.from(
+      { length: 100 },
+      (_, i) => `  - { name: j${i}, schedule: "0 * * * *", command: "true" }`,
+    );
+    s.activate(w.app, w.deploy(specOf(w.app, jobs.join('\n'))));
+    clock.set(t('2026-03-01T11:00:00Z'));
+    await s.tick();
+    await s.tick();
+    const runs = jobs.map((_, i) => cron.listRuns(w.db, w.app, `j${i}`, 10));
+    expect(runs.map((r) => r.length)).toEqual(jobs.map(() => 1));
+    await Promise.all(runs.map(([r]) => s.waitForRun(r!.id)));
+    // Claims are batched, and a batch's processes start before the next batch is claimed: one transaction for
+    // all hundred would put every start behind the last claim.
+    const firstStart = w.events.findIndex((e) => e.type === 'cron:run:started');
+    const lastFire = w.events.findLastIndex((e) => e.type === 'cron:slot:fired');
+    expect(firstStart).toBeGreaterThan(-1);
+    expect(firstStart).toBeLessThan(lastFire);
+    expect(w.ofType('cron:run:finished').map((e) => e.data.status)).toEqual(jobs.map(() => 'succeeded'));
+  });
+
   it('Run now: manual trigger, no slot, the cursor unchanged; forbid refuses while a run is active unless forced', async () => {
     w = new World('manual');
     const clock = new TestClock(t('2026-03-01T10:30:00Z'));
@@ -172,7 +196,7 @@ describe('scheduler against a real database and real processes', () => {
     );
   });
 
-  it('suspended: slots recorded as skipped; resuming fires nothing from the pause', () => {
+  it('suspended: slots recorded as skipped; resuming fires nothing from the pause', async () => {
     w = new World('susp');
     const clock = new TestClock(t('2026-03-01T10:30:00Z'));
     const s = w.scheduler(clock);
@@ -183,7 +207,7 @@ describe('scheduler against a real database and real processes', () => {
     s.suspend(w.app, 'job');
     for (const at of ['10:40:01', '10:50:01', '11:00:01']) {
       clock.set(t(`2026-03-01T${at}Z`));
-      s.tick();
+      await s.tick();
     }
     const rows = cron.listRuns(w.db, w.app, 'job', 10);
     expect(rows.map((r) => [r.status, r.reason])).toEqual([
@@ -195,25 +219,25 @@ describe('scheduler against a real database and real processes', () => {
     clock.set(t('2026-03-01T11:05:00Z'));
     const entry = s.resume(w.app, 'job');
     expect(entry).toMatchObject({ suspended: false, nextSlot: '2026-03-01T11:10:00.000Z' });
-    s.tick();
+    await s.tick();
     expect(cron.listRuns(w.db, w.app, 'job', 10)).toHaveLength(3);
   });
 
-  it('a backward clock step re-fires nothing and is reported once', () => {
+  it('a backward clock step re-fires nothing and is reported once', async () => {
     w = new World('back');
     const clock = new TestClock(t('2026-03-01T10:59:00Z'));
     const s = w.scheduler(clock);
     s.activate(w.app, w.deploy(specOf(w.app, '  - { name: job, schedule: "*/5 * * * *", command: "true" }')));
     clock.set(t('2026-03-01T11:00:00.100Z'));
-    s.tick();
+    await s.tick();
     clock.set(t('2026-03-01T10:00:00Z')); // one hour back
-    for (let i = 0; i < 5; i++) s.tick();
+    for (let i = 0; i < 5; i++) await s.tick();
     clock.set(t('2026-03-01T10:55:00Z'));
-    s.tick();
+    await s.tick();
     expect(cron.listRuns(w.db, w.app, 'job', 10)).toHaveLength(1);
     expect(w.ofType('cron:clock:backwards').map((e) => e.data.behindMs)).toEqual([HOUR]);
     clock.set(t('2026-03-01T11:05:00Z'));
-    s.tick();
+    await s.tick();
     expect(cron.listRuns(w.db, w.app, 'job', 10)).toHaveLength(2);
   });
 

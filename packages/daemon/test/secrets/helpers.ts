@@ -8,6 +8,7 @@ import { EventBus, type DaemonEvent } from '../../src/events/index.js';
 import { createLogService, type LogService } from '../../src/logs/index.js';
 import { openKeyring, SecretsService } from '../../src/secrets/index.js';
 import * as store from '../../src/store/index.js';
+import { systemClock } from '../../src/runtime/clock.js';
 
 /** A temp directory per call, removed after the test. */
 export function useTempDir(): () => string {
@@ -69,7 +70,7 @@ export function makeWorld(home: string, envKey?: string): World {
     const ring = openKeyring(db, keyFile, key, Date.now());
     return new SecretsService({
       db,
-      clock: { now: () => Date.now() },
+      clock: systemClock,
       bus,
       logs,
       keyFile,
