@@ -9,10 +9,10 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = join(ROOT, 'packages', 'cli', 'bin', 'nightshift.js');
 
 /** A daemon in a temp home, started through the CLI (`bin`: this checkout's, or a compare build's). */
-export async function startBenchDaemon(bin = BIN) {
+export async function startBenchDaemon(bin = BIN, extraEnv = {}) {
   const root = mkdtempSync(join(tmpdir(), 'ns-bench-'));
   const home = join(root, 'home');
-  const env = { ...process.env, NIGHTSHIFT_HOME: home, NIGHTSHIFT_HTTP_PORT: '0' };
+  const env = { ...process.env, NIGHTSHIFT_HOME: home, NIGHTSHIFT_HTTP_PORT: '0', ...extraEnv };
   const cli = (args, cwd = root) =>
     new Promise((resolve, reject) =>
       execFile(process.execPath, [bin, ...args], { cwd, env, maxBuffer: 64 << 20 }, (err, stdout, stderr) =>
@@ -53,4 +53,12 @@ export function spawnDirect(n, argv) {
       });
     }),
   );
+}
+
+/** CPU seconds a process has used (utime + stime of /proc/<pid>/stat). */
+export function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 14 and 15 of stat(5), counted from the state field (3): utime and stime, in clock ticks (100 Hz).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }

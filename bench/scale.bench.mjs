@@ -1,0 +1,118 @@
+// Issue 17's cost curve: the daemon's RSS, idle CPU, `ps` latency and time to converge as the machine grows —
+// replicas of `sleep` per app (10 … 2,000), one app's scale from 500 to 2,000, and apps (1 … 50, 10 replicas
+// each). Each case deploys into a fresh daemon state and destroys what it made. Targets at 2,000 replicas:
+// RSS ≤ 100 MB, `ps` ≤ 100 ms, scale 500 → 2,000 ≤ 5 s, idle CPU ≤ 0.5 % of a core.
+// BENCH_SCALE_MAX caps the largest size (e.g. 500 for a quick look).
+import { execFile } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { cpuSeconds, rssMb, sleep, startBenchDaemon } from './lib/daemon.mjs';
+
+const MAX = Number(process.env.BENCH_SCALE_MAX ?? 2000);
+const IDLE_SECONDS = 5;
+const sizes = [10, 100, 1000, 2000].filter((n) => n <= MAX);
+
+function run(d, args, cwd) {
+  return new Promise((resolve, reject) =>
+    execFile(
+      process.execPath,
+      [d.bin, ...args],
+      { cwd, env: d.env, maxBuffer: 64 << 20 },
+      (err, out, errOut) =>
+        err ? reject(new Error(`nightshift ${args.join(' ')}: ${errOut || err.message}`)) : resolve(out),
+    ),
+  );
+}
+
+async function running(d) {
+  return JSON.parse(await run(d, ['ps', '--all', '--json'], d.root)).filter((r) => r.state === 'running').length;
+}
+
+async function until(d, n) {
+  while ((await running(d)) < n) await sleep(50);
+}
+
+/** What the daemon costs once `total` replicas run: RSS, idle CPU over a few seconds, median `ps` of five. */
+async function steady(d) {
+  await sleep(2000); // past the deploy's burst and the compactor
+  const cpu0 = cpuSeconds(d.daemonPid());
+  await sleep(IDLE_SECONDS * 1000);
+  const idle = ((cpuSeconds(d.daemonPid()) - cpu0) / IDLE_SECONDS) * 100;
+  const ps = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    await run(d, ['ps', '--all'], d.root);
+    ps.push(performance.now() - t0);
+  }
+  ps.sort((a, b) => a - b);
+  return { 'daemon RSS MB': rssMb(d.daemonPid()), 'idle CPU %': idle, 'ps ms': ps[2] };
+}
+
+function appManifest(replicas) {
+  return `workers:\n  - name: s\n    start: sleep 100000\n    replicas: ${replicas}\n    stop_grace: 2s\n`;
+}
+
+async function replicasCase(d, n) {
+  const dir = d.writeApp('scale', appManifest(n));
+  const t0 = performance.now();
+  await run(d, ['up'], dir);
+  await until(d, n);
+  const converge = performance.now() - t0;
+  const metrics = { 'converge ms': converge, ...(await steady(d)) };
+  await run(d, ['apps', 'destroy', 'scale', '--confirm', 'scale'], dir);
+  return { metrics };
+}
+
+export default {
+  title: `Cost curve: daemon RSS, idle CPU, \`ps\` and convergence from 10 to ${MAX} replicas`,
+  ratioOf: 'converge ms',
+  runs: 3,
+  warmup: 0,
+  async setup() {
+    const d = await startBenchDaemon(undefined, {
+      NIGHTSHIFT_MAX_REPLICAS: '5000',
+      NIGHTSHIFT_MAX_REPLICAS_PER_PROCESS: '5000',
+    });
+    await run(d, ['apps'], d.root).catch(() => undefined);
+    return { d };
+  },
+  async teardown({ d }) {
+    await d.stop();
+  },
+  baseline: { name: `${sizes[0]} replicas`, run: ({ d }) => replicasCase(d, sizes[0]) },
+  cases: [
+    ...sizes.slice(1).map((n) => ({ name: `${n} replicas`, run: ({ d }) => replicasCase(d, n) })),
+    ...(MAX >= 2000
+      ? [
+          {
+            name: 'scale 500 → 2000',
+            async run({ d }) {
+              const dir = d.writeApp('grow', appManifest(500));
+              await run(d, ['up'], dir);
+              await until(d, 500);
+              const t0 = performance.now();
+              await run(d, ['scale', 's=2000'], dir);
+              await until(d, 2000);
+              const converge = performance.now() - t0;
+              const metrics = { 'converge ms': converge, ...(await steady(d)) };
+              await run(d, ['apps', 'destroy', 'grow', '--confirm', 'grow'], dir);
+              return { metrics };
+            },
+          },
+        ]
+      : []),
+    ...[10, 50].map((apps) => ({
+      name: `${apps} apps × 10 replicas`,
+      async run({ d }) {
+        const dirs = Array.from({ length: apps }, (_, i) => d.writeApp(`a${i}`, appManifest(10)));
+        const t0 = performance.now();
+        for (const dir of dirs) await run(d, ['up'], dir);
+        await until(d, apps * 10);
+        const converge = performance.now() - t0;
+        const metrics = { 'converge ms': converge, ...(await steady(d)) };
+        for (let i = 0; i < apps; i++)
+          await run(d, ['apps', 'destroy', `a${i}`, '--confirm', `a${i}`], d.root);
+        return { metrics };
+      },
+    })),
+  ],
+};
