@@ -48,10 +48,17 @@ workers:
       LOG_LEVEL: 'info',
       SHARED: 'from-worker',
       QUEUE_NAME: 'email-dispatch',
-      METRICS_PORT: '9464',
-      HEALTH_PORT: '8081',
+      // Replica N listens on the manifest's port + N − 1 (docs/architecture.md, "Ports of replicas").
+      METRICS_PORT: '9465',
+      HEALTH_PORT: '8082',
       TZ: 'UTC',
     });
+    const first = await waitFor(
+      () => readEnvFile(join(sb.home, 'apps', sb.app, 'releases', 'v1', 'emails.1.env')),
+      10_000,
+      'the first replica env dump',
+    );
+    expect([first.METRICS_PORT, first.HEALTH_PORT]).toEqual(['9464', '8081']);
     expect(env.PORT).toBeUndefined();
     expect(env.DAEMON_ONLY_SECRET).toBeUndefined();
     expect(env.NIGHTSHIFT_HOME).toBeUndefined();
