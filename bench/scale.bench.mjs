@@ -24,7 +24,8 @@ function run(d, args, cwd) {
 }
 
 async function running(d) {
-  return JSON.parse(await run(d, ['ps', '--all', '--json'], d.root)).filter((r) => r.state === 'running').length;
+  return JSON.parse(await run(d, ['ps', '--all', '--json'], d.root)).filter((r) => r.state === 'running')
+    .length;
 }
 
 async function until(d, n) {
