@@ -92,10 +92,12 @@ export default {
         let slot = null;
         let done;
         const finished = new Promise((r) => (done = r));
+        const seen = new Map();
         const record = recordInTimeline(db, new Coalescer(), clock);
         const bus = new EventBus(
           (e) => {
             const at = wallNow();
+            seen.set(e.type, (seen.get(e.type) ?? 0) + 1);
             if (e.type === 'cron:run:started') {
               const s = Date.parse(e.data.slot);
               slot ??= s;
@@ -138,7 +140,14 @@ export default {
         try {
           for (const [app, live] of lives) scheduler.activate(app, live);
           scheduler.start();
+          const stuck = setTimeout(() => {
+            console.error(
+              `after 120 s: ${late.length} of ${JOBS} started; events ${JSON.stringify([...seen])}`,
+            );
+            done();
+          }, 120_000);
           await finished;
+          clearTimeout(stuck);
         } finally {
           await scheduler.shutdown();
           await logs.close();
