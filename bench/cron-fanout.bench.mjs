@@ -138,6 +138,8 @@ export default {
           { granularity: 'seconds' },
         );
         try {
+          // Every app's jobs start at activation: all inside one second, or half would wait for the next slot.
+          while (Date.now() % 1000 > 300) await new Promise((r) => setTimeout(r, 10));
           for (const [app, live] of lives) scheduler.activate(app, live);
           scheduler.start();
           const stuck = setTimeout(() => {
