@@ -1,0 +1,361 @@
+import { declaredError, ErrorCodes, NightshiftError, type RedisInfo } from '@nightshift/protocol';
+import type { RedisConfig } from '../config.js';
+import type { EventBus } from '../events/index.js';
+import type { Clock } from '../runtime/clock.js';
+import { nodeCrypto } from '../runtime/builtins.js';
+import { type AdminConnection, appUrl, type Endpoint, endpointOf, openAdmin, redactUrl } from './admin.js';
+import { checkServer, type ServerFacts } from './checks.js';
+import { countKeys, purgeKeys } from './keys.js';
+import { findRedisServer, ManagedRedis } from './managed.js';
+import { Pressure, sampleMemory } from './monitor.js';
+import { appPrefix, appRule, appUser } from './rule.js';
+
+/** The name under which an app's Redis password is kept in the secrets store (a platform secret). */
+export const REDIS_PASSWORD_SECRET = 'NIGHTSHIFT_REDIS_PASSWORD';
+
+export interface RedisDeps {
+  readonly config: RedisConfig;
+  /** `<home>/redis`, for the managed server. */
+  readonly dir: string;
+  /** The daemon's PATH, where `redis-server` is looked for. */
+  readonly path: string | undefined;
+  readonly bus: EventBus;
+  readonly clock: Clock;
+  /** The app's stored Redis password (encrypted in the secrets store), and how to store a new one. */
+  readonly passwords: {
+    get(app: string): string | null;
+    set(app: string, password: string): void;
+  };
+  /** Apps whose users must exist: those whose live release has `redis: true`. */
+  readonly redisApps: () => string[];
+  readonly onError: (err: unknown) => void;
+}
+
+interface Connected {
+  readonly admin: AdminConnection;
+  readonly endpoint: Endpoint;
+  readonly facts: ServerFacts;
+  readonly managed: ManagedRedis | null;
+}
+
+/**
+ * Redis for `redis: true` apps (DESIGN §8): the admin connection (the managed redis-server or
+ * NIGHTSHIFT_REDIS_ADMIN_URL), each app's ACL user and password, back-pressure sampling. Identity: one per
+ * daemon; `close` ends the connection and the managed server.
+ */
+export class RedisService {
+  readonly #deps: RedisDeps;
+  #connecting: Promise<Connected> | null = null;
+  #connected: Connected | null = null;
+  #policyWarning: string | null = null;
+  readonly #pressure = new Pressure();
+  #sampler: NodeJS.Timeout | null = null;
+  #closed = false;
+
+  constructor(deps: RedisDeps) {
+    this.#deps = deps;
+  }
+
+  /** Whether a deploy of a `redis: true` app can get a Redis at all. */
+  available(): boolean {
+    return this.#deps.config.adminUrl !== null || findRedisServer(this.#deps.path) !== null;
+  }
+
+  /** The deploy check: a `redis: true` app needs a Redis before anything is built. */
+  preflight(spec: { readonly name: string; readonly redis: boolean }): void {
+    if (!spec.redis || this.available()) return;
+    throw new NightshiftError(
+      ErrorCodes.redisUnavailable,
+      `${spec.name} sets \`redis: true\`, but this daemon has no Redis: NIGHTSHIFT_REDIS_ADMIN_URL is not set and no redis-server is on its PATH`,
+      declaredError(ErrorCodes.redisUnavailable)!.hint,
+    );
+  }
+
+  /**
+   * At daemon start with an admin URL: connect now, so that `--require-noeviction` refuses an evicting Redis
+   * before anything runs. An unreachable Redis is only logged (deploys and restores try again).
+   */
+  async start(): Promise<void> {
+    if (this.#deps.config.adminUrl === null) return;
+    try {
+      await this.#connect();
+    } catch (err) {
+      if ((err as { code?: string }).code === ErrorCodes.redisEvictionPolicy) throw err;
+      this.#deps.onError(err);
+    }
+  }
+
+  /** Creates or re-applies the app's user (from `reset`), generating its password the first time. */
+  async provision(app: string): Promise<void> {
+    const { admin, managed } = await this.#connect();
+    let password = this.#deps.passwords.get(app);
+    if (password === null) {
+      password = newPassword();
+      this.#deps.passwords.set(app, password);
+    }
+    await admin.call('ACL', 'SETUSER', ...appRule(app, [password]));
+    await saveAcl(admin, managed !== null);
+  }
+
+  /** `REDIS_URL` and `NIGHTSHIFT_REDIS_PREFIX` of a provisioned app, else null. */
+  environment(app: string): { url: string; prefix: string } | null {
+    const connected = this.#connected;
+    if (connected === null) return null;
+    const password = this.#deps.passwords.get(app);
+    if (password === null) return null;
+    return { url: appUrl(connected.endpoint, appUser(app), password), prefix: appPrefix(app) };
+  }
+
+  /**
+   * `apps destroy`: deletes the user (which disconnects its clients), then its keys, so that no client can
+   * write new ones meanwhile. Other apps' keys, `foobar:*` included, stay.
+   */
+  async removeApp(app: string): Promise<number> {
+    if (this.#deps.passwords.get(app) === null) return 0;
+    const { admin, managed } = await this.#connect();
+    await admin.call('ACL', 'DELUSER', appUser(app));
+    await saveAcl(admin, managed !== null);
+    return purgeKeys(admin, appPrefix(app));
+  }
+
+  /** `nightshift redis flush`: deletes the app's keys only. */
+  async flush(app: string): Promise<number> {
+    const { admin } = await this.#connect();
+    const keys = await purgeKeys(admin, appPrefix(app));
+    this.#deps.bus.emit({
+      type: 'redis:flushed',
+      app,
+      message: `${app}: ${keys} Redis keys deleted`,
+      data: { keys },
+    });
+    return keys;
+  }
+
+  /**
+   * `nightshift redis rotate`: the new password is added (both work), the processes restart with it, then the
+   * rule is re-applied with the new one only. Connections opened with the old one ended with the restart.
+   */
+  async rotate(app: string, restart: () => Promise<void>): Promise<void> {
+    const { admin, managed } = await this.#connect();
+    const old = this.#deps.passwords.get(app);
+    const password = newPassword();
+    await admin.call('ACL', 'SETUSER', ...appRule(app, old === null ? [password] : [old, password]));
+    this.#deps.passwords.set(app, password);
+    await restart();
+    await admin.call('ACL', 'SETUSER', ...appRule(app, [password]));
+    await saveAcl(admin, managed !== null);
+    this.#deps.bus.emit({
+      type: 'redis:rotated',
+      app,
+      message: `${app}: Redis password rotated`,
+      data: {},
+    });
+  }
+
+  /** `nightshift redis info`: the server, the app's user and prefix, memory, refused writes, the app's keys. */
+  async info(app: string): Promise<RedisInfo> {
+    const { admin, facts, managed } = await this.#connect();
+    const sample = await sampleMemory(admin);
+    const keys = await countKeys(admin, appPrefix(app));
+    this.#observe(sample);
+    return {
+      app,
+      mode: managed ? 'managed' : 'external',
+      version: facts.version,
+      user: appUser(app),
+      prefix: appPrefix(app),
+      policy: facts.policy,
+      usedMemory: sample.usedMemory,
+      maxmemory: sample.maxmemory,
+      rejectedWrites: sample.rejectedWrites,
+      keys: keys.keys,
+      keysExact: keys.exact,
+      warnings: this.warnings(),
+    };
+  }
+
+  /** What `ps` prints as warning lines: an evicting Redis, memory above 80 %, writes being refused. */
+  warnings(): string[] {
+    if (this.#connected === null) return [];
+    return [
+      ...(this.#policyWarning ? [this.#policyWarning] : []),
+      ...this.#pressure.warnings(this.#deps.clock.monotonic()),
+    ];
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#sampler) clearInterval(this.#sampler);
+    const connected = this.#connected ?? (await this.#connecting?.catch(() => null)) ?? null;
+    if (connected === null) return;
+    await connected.admin.close();
+    await connected.managed?.stop();
+  }
+
+  #connect(): Promise<Connected> {
+    this.#connecting ??= this.#open().then(
+      (connected) => {
+        this.#connected = connected;
+        return connected;
+      },
+      (err: unknown) => {
+        this.#connecting = null;
+        throw err;
+      },
+    );
+    return this.#connecting;
+  }
+
+  async #open(): Promise<Connected> {
+    const { config } = this.#deps;
+    let admin: AdminConnection;
+    let managed: ManagedRedis | null = null;
+    let url: string;
+    let where: string;
+    if (config.adminUrl !== null) {
+      url = config.adminUrl;
+      where = `NIGHTSHIFT_REDIS_ADMIN_URL (${redactUrl(url)})`;
+      try {
+        admin = await openAdmin(url);
+      } catch (err) {
+        throw new NightshiftError(
+          ErrorCodes.redisConnectFailed,
+          `cannot use ${where}: ${(err as Error).message}`,
+          declaredError(ErrorCodes.redisConnectFailed)!.hint,
+          { cause: err },
+        );
+      }
+    } else {
+      const binary = findRedisServer(this.#deps.path);
+      if (binary === null) {
+        throw new NightshiftError(
+          ErrorCodes.redisUnavailable,
+          'this daemon has no Redis: NIGHTSHIFT_REDIS_ADMIN_URL is not set and no redis-server is on its PATH',
+          declaredError(ErrorCodes.redisUnavailable)!.hint,
+        );
+      }
+      const started = await ManagedRedis.start({
+        dir: this.#deps.dir,
+        binary,
+        maxmemory: config.maxmemory,
+      });
+      ({ admin } = started);
+      managed = started.server;
+      url = managed.url;
+      where = 'the managed redis-server';
+      managed.onExit((code, signal) => this.#serverExited(code, signal));
+    }
+    let facts: ServerFacts;
+    try {
+      facts = await checkServer(admin, where);
+      this.#checkPolicy(facts, managed !== null);
+    } catch (err) {
+      await admin.close();
+      await managed?.stop();
+      throw err;
+    }
+    // A server that restarted lost the users it did not save (an external one without an ACL file).
+    admin.onReady(() => void this.#reapplyAll().catch(this.#deps.onError));
+    this.#deps.bus.emit({
+      type: 'redis:connected',
+      app: '',
+      message: `Redis ${facts.version} (${managed ? 'managed' : 'external'}, ${facts.policy}) connected`,
+      data: {
+        mode: managed ? 'managed' : 'external',
+        version: facts.version,
+        policy: facts.policy,
+        maxmemory: facts.maxmemory,
+      },
+    });
+    this.#startSampler(admin);
+    return { admin, endpoint: endpointOf(url), facts, managed };
+  }
+
+  #checkPolicy(facts: ServerFacts, managed: boolean): void {
+    if (managed || facts.policy === 'noeviction') return;
+    const message = `Redis maxmemory-policy is ${facts.policy}: under memory pressure it may silently evict apps' keys (queued jobs); set it to noeviction`;
+    if (this.#deps.config.requireNoeviction) {
+      throw new NightshiftError(
+        ErrorCodes.redisEvictionPolicy,
+        `${message} (--require-noeviction)`,
+        declaredError(ErrorCodes.redisEvictionPolicy)!.hint,
+      );
+    }
+    this.#policyWarning = message;
+    this.#deps.bus.emit({
+      type: 'redis:eviction-policy',
+      app: '',
+      message,
+      data: { policy: facts.policy },
+    });
+  }
+
+  async #reapplyAll(): Promise<void> {
+    for (const app of this.#deps.redisApps()) await this.provision(app);
+  }
+
+  #serverExited(code: number | null, signal: string | null): void {
+    this.#deps.bus.emit({
+      type: 'redis:server-exited',
+      app: '',
+      message: `the managed redis-server exited (${signal ?? `code ${code}`}); starting it again`,
+      data: { code, signal },
+    });
+    const previous = this.#connected;
+    this.#connected = null;
+    this.#connecting = null;
+    if (this.#sampler) clearInterval(this.#sampler);
+    void (async () => {
+      await previous?.admin.close();
+      if (this.#closed) return;
+      await this.#connect();
+      await this.#reapplyAll();
+    })().catch(this.#deps.onError);
+  }
+
+  #startSampler(admin: AdminConnection): void {
+    if (this.#sampler) clearInterval(this.#sampler);
+    this.#sampler = setInterval(() => {
+      sampleMemory(admin).then(
+        (sample) => this.#observe(sample),
+        () => undefined,
+      );
+    }, this.#deps.config.sampleMs);
+    this.#sampler.unref();
+  }
+
+  #observe(sample: { usedMemory: number; maxmemory: number; rejectedWrites: number }): void {
+    for (const event of this.#pressure.observe(sample, this.#deps.clock.monotonic())) {
+      const data = { usedMemory: sample.usedMemory, maxmemory: sample.maxmemory };
+      if (event.type === 'redis:memory-high') {
+        this.#deps.bus.emit({
+          type: 'redis:memory-high',
+          app: '',
+          message: `Redis memory at ${Math.round(event.ratio * 100)} % of maxmemory`,
+          data: { ...data, ratio: event.ratio },
+        });
+      } else {
+        this.#deps.bus.emit({
+          type: 'redis:rejecting',
+          app: '',
+          message: `Redis refused ${event.rejected} writes for memory (OOM command not allowed)`,
+          data: { ...data, rejected: event.rejected, total: sample.rejectedWrites },
+        });
+      }
+    }
+  }
+}
+
+/** 256 bits as hex: nothing to escape in a URL. */
+function newPassword(): string {
+  return nodeCrypto().randomBytes(32).toString('hex');
+}
+
+/** The managed server keeps users in its ACL file; an external one may have none (then the daemon re-applies them). */
+async function saveAcl(admin: AdminConnection, managed: boolean): Promise<void> {
+  try {
+    await admin.call('ACL', 'SAVE');
+  } catch (err) {
+    if (managed) throw err;
+  }
+}
