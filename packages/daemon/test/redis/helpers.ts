@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -162,4 +162,12 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** The managed server's admin URL, from the files it keeps in the world's home (tests only). */
+export function managedAdminUrl(world: RedisWorld): string {
+  const dir = join(world.dir, 'redis');
+  const password = readFileSync(join(dir, 'admin.password'), 'utf8').trim();
+  const port = readFileSync(join(dir, 'port'), 'utf8').trim();
+  return `redis://nightshift-admin:${password}@127.0.0.1:${port}/0`;
 }
