@@ -86,9 +86,12 @@ export function parseDaemonConfig(
     redis: {
       adminUrl: env.NIGHTSHIFT_REDIS_ADMIN_URL || null,
       maxmemory: parseBytes('NIGHTSHIFT_REDIS_MAXMEMORY', env.NIGHTSHIFT_REDIS_MAXMEMORY),
-      requireNoeviction:
-        flags.requireNoeviction === true || env.NIGHTSHIFT_REDIS_REQUIRE_NOEVICTION === '1',
-      sampleMs: positiveInt('NIGHTSHIFT_REDIS_SAMPLE_MS', env.NIGHTSHIFT_REDIS_SAMPLE_MS, DEFAULT_REDIS_SAMPLE_MS),
+      requireNoeviction: flags.requireNoeviction === true || env.NIGHTSHIFT_REDIS_REQUIRE_NOEVICTION === '1',
+      sampleMs: positiveInt(
+        'NIGHTSHIFT_REDIS_SAMPLE_MS',
+        env.NIGHTSHIFT_REDIS_SAMPLE_MS,
+        DEFAULT_REDIS_SAMPLE_MS,
+      ),
     },
   };
 }

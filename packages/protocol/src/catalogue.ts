@@ -233,12 +233,12 @@ export const ERROR_CATALOGUE = declare({
   redisUnavailable: {
     code: 'NS_REDIS_UNAVAILABLE',
     status: 400,
-    hint: 'install Redis ≥ 6.2 so that `redis-server` is on the daemon\'s PATH (Debian: `apt-get install redis-server`), or set NIGHTSHIFT_REDIS_ADMIN_URL to a Redis the daemon may manage; then restart the daemon',
+    hint: "install Redis ≥ 6.2 so that `redis-server` is on the daemon's PATH (Debian: `apt-get install redis-server`), or set NIGHTSHIFT_REDIS_ADMIN_URL to a Redis the daemon may manage; then restart the daemon",
   },
   redisConnectFailed: {
     code: 'NS_REDIS_CONNECT_FAILED',
     status: 503,
-    hint: 'check that the Redis of NIGHTSHIFT_REDIS_ADMIN_URL runs and its password is right (or the managed one\'s `redis.log` in the daemon home)',
+    hint: "check that the Redis of NIGHTSHIFT_REDIS_ADMIN_URL runs and its password is right (or the managed one's `redis.log` in the daemon home)",
   },
   redisNoAclRights: {
     code: 'NS_REDIS_NO_ACL_RIGHTS',
@@ -248,7 +248,7 @@ export const ERROR_CATALOGUE = declare({
   redisVersionUnsupported: {
     code: 'NS_REDIS_VERSION_UNSUPPORTED',
     status: 400,
-    hint: 'upgrade to Redis 6.2 or later: older versions have no channel rules (`&pattern`), so apps could read each other\'s messages',
+    hint: "upgrade to Redis 6.2 or later: older versions have no channel rules (`&pattern`), so apps could read each other's messages",
   },
   redisEvictionPolicy: {
     code: 'NS_REDIS_EVICTION_POLICY',

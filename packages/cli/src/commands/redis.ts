@@ -35,7 +35,7 @@ export function registerRedis(program: Command): void {
 
   redis
     .command('rotate')
-    .description("a new Redis password: added, rolled out to every process, then the old one removed")
+    .description('a new Redis password: added, rolled out to every process, then the old one removed')
     .action(async (_opts, cmd) => {
       const app = appOf(cmd);
       await cliContext().client.call(api.redisRotate, { params: { app } });

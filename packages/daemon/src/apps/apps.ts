@@ -1,10 +1,4 @@
-import type {
-  AppEntry,
-  DeployResponse,
-  RedisInfo,
-  ReleaseEntry,
-  ScaleRequest,
-} from '@nightshift/protocol';
+import type { AppEntry, DeployResponse, RedisInfo, ReleaseEntry, ScaleRequest } from '@nightshift/protocol';
 import type { AppsDeps } from './deps.js';
 import { deploy, type DeployOptions } from './deploy.js';
 import { destroy } from './destroy.js';

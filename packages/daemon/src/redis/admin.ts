@@ -58,12 +58,14 @@ export async function openAdmin(url: string, connectTimeoutMs = 5000): Promise<A
     enableOfflineQueue: true,
   });
   // ioredis reports every failed reconnect as an 'error'; the callers see failures through their commands.
-  client.on('error', () => undefined);
+  // The first one is kept: a refused AUTH says WRONGPASS there, while connect() only says the connection closed.
+  let firstError: unknown = null;
+  client.on('error', (err) => (firstError ??= err));
   try {
     await client.connect();
   } catch (err) {
     client.disconnect();
-    throw err;
+    throw firstError ?? err;
   }
   // Registered after the first connect: only reconnections call the listeners.
   const listeners: (() => void)[] = [];

@@ -56,10 +56,7 @@ export class ManagedRedis {
     const conf = join(opts.dir, 'redis.conf');
     writeFileSync(conf, configText(opts, port), { mode: 0o600 });
     const child = spawn(opts.binary, [conf], { stdio: 'ignore', detached: true });
-    const server = new ManagedRedis(
-      `redis://${MANAGED_ADMIN_USER}:${password}@127.0.0.1:${port}/0`,
-      child,
-    );
+    const server = new ManagedRedis(`redis://${MANAGED_ADMIN_USER}:${password}@127.0.0.1:${port}/0`, child);
     const spawnFailed = new Promise<never>((_, reject) => {
       child.once('error', reject);
       child.once('exit', (code, signal) =>
@@ -74,7 +71,7 @@ export class ManagedRedis {
       throw new NightshiftError(
         ErrorCodes.redisUnavailable,
         `the managed redis-server did not start: ${(err as Error).message}${logTail(opts.dir)}`,
-        'read redis.log in the daemon home\'s redis folder; or set NIGHTSHIFT_REDIS_ADMIN_URL to a Redis of your own',
+        "read redis.log in the daemon home's redis folder; or set NIGHTSHIFT_REDIS_ADMIN_URL to a Redis of your own",
         { cause: err },
       );
     }

@@ -29,9 +29,16 @@ export function appRule(app: string, passwords: readonly string[]): string[] {
     'resetchannels',
     `&${app}:*`,
     '-@all',
-    ...['@read', '@write', '@keyspace', '@pubsub', '@transaction', '@scripting', '@connection', '@blocking'].map(
-      (category) => `+${category}`,
-    ),
+    ...[
+      '@read',
+      '@write',
+      '@keyspace',
+      '@pubsub',
+      '@transaction',
+      '@scripting',
+      '@connection',
+      '@blocking',
+    ].map((category) => `+${category}`),
     '-@admin',
     '-@dangerous',
     // BullMQ checks the version and eviction policy with INFO; ioredis uses it as its ready check.

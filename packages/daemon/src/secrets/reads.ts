@@ -13,15 +13,15 @@ export function listSecrets(ctx: SecretsContext, app: string): SecretEntry[] {
     .listSecrets(ctx.db, app)
     .filter((row) => !isPlatformSecret(row.name))
     .map((row) => ({
-    name: row.name,
-    digest: row.digest,
-    createdAt: new Date(row.createdAt).toISOString(),
-    updatedAt: new Date(row.updatedAt).toISOString(),
-    status:
-      spec !== null && !spec.secrets.includes(row.name)
-        ? 'unused'
-        : statusOf(ctx.changes.staged, app, 'secret', spec, row.name),
-  }));
+      name: row.name,
+      digest: row.digest,
+      createdAt: new Date(row.createdAt).toISOString(),
+      updatedAt: new Date(row.updatedAt).toISOString(),
+      status:
+        spec !== null && !spec.secrets.includes(row.name)
+          ? 'unused'
+          : statusOf(ctx.changes.staged, app, 'secret', spec, row.name),
+    }));
 }
 
 /**

@@ -30,7 +30,7 @@ export interface RedisWorld {
  * A RedisService over a temp home, its apps' passwords in a map; every world is closed after the test, its apps'
  * users and keys removed first (the machine's Redis is shared).
  */
-export function useRedisWorlds(): (config?: Partial<RedisConfig>) => RedisWorld {
+export function useRedisWorlds(): (config?: Partial<RedisConfig>, home?: RedisWorld) => RedisWorld {
   const worlds: RedisWorld[] = [];
   afterEach(async () => {
     for (const world of worlds.splice(0)) {
@@ -39,11 +39,12 @@ export function useRedisWorlds(): (config?: Partial<RedisConfig>) => RedisWorld 
       rmSync(world.dir, { recursive: true, force: true });
     }
   });
-  return (config = {}) => {
-    const dir = mkdtempSync(join(tmpdir(), 'ns-redis-'));
+  // `home`: a world whose home and passwords this one takes over, as a restarted daemon would.
+  return (config = {}, home) => {
+    const dir = home?.dir ?? mkdtempSync(join(tmpdir(), 'ns-redis-'));
     const events: DaemonEvent[] = [];
     const errors: unknown[] = [];
-    const passwords = new Map<string, string>();
+    const passwords = home?.passwords ?? new Map<string, string>();
     const apps = new Set<string>();
     let id = 0;
     const bus = new EventBus(
@@ -108,7 +109,9 @@ export async function attempt(
  * A plain redis-server of the test's own (a stand-in for someone else's Redis): loopback, a free port, the
  * password in its config file (never on the command line), extra config lines as given. Stopped after the test.
  */
-export function usePlainRedis(): (conf?: string[]) => Promise<{ url: string; port: number; child: ChildProcess }> {
+export function usePlainRedis(): (
+  conf?: string[],
+) => Promise<{ url: string; port: number; child: ChildProcess }> {
   const started: { child: ChildProcess; dir: string }[] = [];
   afterEach(async () => {
     for (const { child, dir } of started.splice(0)) {
