@@ -55,7 +55,13 @@ export class ManagedRedis {
     const port = await pickPort(join(opts.dir, 'port'));
     const conf = join(opts.dir, 'redis.conf');
     writeFileSync(conf, configText(opts, port), { mode: 0o600 });
-    const child = spawn(opts.binary, [conf], { stdio: 'ignore', detached: true });
+    // Its own process group (a terminal's Ctrl-C reaches the daemon, which stops it in order) and none of the
+    // daemon's environment (NIGHTSHIFT_MASTER_KEY, the admin URL).
+    const child = spawn(opts.binary, [conf], {
+      stdio: 'ignore',
+      detached: true,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C' },
+    });
     const server = new ManagedRedis(`redis://${MANAGED_ADMIN_USER}:${password}@127.0.0.1:${port}/0`, child);
     const spawnFailed = new Promise<never>((_, reject) => {
       child.once('error', reject);
