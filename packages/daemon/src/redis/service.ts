@@ -51,6 +51,8 @@ export class RedisService {
   readonly #pressure = new Pressure();
   #sampler: NodeJS.Timeout | null = null;
   #closed = false;
+  /** Apps whose timeline already holds this connection's eviction-policy report. */
+  readonly #toldPolicy = new Set<string>();
 
   constructor(deps: RedisDeps) {
     this.#deps = deps;
@@ -95,6 +97,7 @@ export class RedisService {
     }
     await admin.call('ACL', 'SETUSER', ...appRule(app, [password]));
     await saveAcl(admin, managed !== null);
+    this.#tellPolicy(app);
   }
 
   /** `REDIS_URL` and `NIGHTSHIFT_REDIS_PREFIX` of a provisioned app, else null. */
@@ -267,6 +270,8 @@ export class RedisService {
         maxmemory: facts.maxmemory,
       },
     });
+    // The first sample is the baseline of refused writes: taken now, so refusals right after connect count.
+    this.#observe(await sampleMemory(admin));
     this.#startSampler(admin);
     return { admin, endpoint: endpointOf(url), facts, managed };
   }
@@ -282,12 +287,17 @@ export class RedisService {
       );
     }
     this.#policyWarning = message;
-    this.#deps.bus.emit({
-      type: 'redis:eviction-policy',
-      app: '',
-      message,
-      data: { policy: facts.policy },
-    });
+    this.#toldPolicy.clear();
+    for (const app of ['', ...this.#deps.redisApps()]) this.#tellPolicy(app);
+  }
+
+  /** Each app that uses the evicting Redis gets the report in its own timeline, once per connection. */
+  #tellPolicy(app: string): void {
+    const message = this.#policyWarning;
+    if (message === null || this.#toldPolicy.has(app)) return;
+    this.#toldPolicy.add(app);
+    const policy = /is (\S+):/.exec(message)?.[1] ?? 'unknown';
+    this.#deps.bus.emit({ type: 'redis:eviction-policy', app, message, data: { policy } });
   }
 
   async #reapplyAll(): Promise<void> {
@@ -325,22 +335,26 @@ export class RedisService {
   }
 
   #observe(sample: { usedMemory: number; maxmemory: number; rejectedWrites: number }): void {
+    // The memory is shared: every app that uses it gets the event in its timeline (the daemon's when none).
+    const apps = this.#deps.redisApps();
     for (const event of this.#pressure.observe(sample, this.#deps.clock.monotonic())) {
       const data = { usedMemory: sample.usedMemory, maxmemory: sample.maxmemory };
-      if (event.type === 'redis:memory-high') {
-        this.#deps.bus.emit({
-          type: 'redis:memory-high',
-          app: '',
-          message: `Redis memory at ${Math.round(event.ratio * 100)} % of maxmemory`,
-          data: { ...data, ratio: event.ratio },
-        });
-      } else {
-        this.#deps.bus.emit({
-          type: 'redis:rejecting',
-          app: '',
-          message: `Redis refused ${event.rejected} writes for memory (OOM command not allowed)`,
-          data: { ...data, rejected: event.rejected, total: sample.rejectedWrites },
-        });
+      for (const app of apps.length > 0 ? apps : ['']) {
+        if (event.type === 'redis:memory-high') {
+          this.#deps.bus.emit({
+            type: 'redis:memory-high',
+            app,
+            message: `Redis memory at ${Math.round(event.ratio * 100)} % of maxmemory`,
+            data: { ...data, ratio: event.ratio },
+          });
+        } else {
+          this.#deps.bus.emit({
+            type: 'redis:rejecting',
+            app,
+            message: `Redis refused ${event.rejected} writes for memory (OOM command not allowed)`,
+            data: { ...data, rejected: event.rejected, total: sample.rejectedWrites },
+          });
+        }
       }
     }
   }
