@@ -127,6 +127,30 @@ describe('redis: true (real daemon, managed redis-server)', () => {
     expect(again.REDIS_URL).not.toBe(after.REDIS_URL);
   });
 
+  it('after the daemon (and so its redis-server) restarted, apps reconnect with the same credentials', async () => {
+    sb = new Sandbox('redisrestart');
+    sb.writeApp(MANIFEST);
+    await sb.cliOk(['up']);
+    const before = (await waitFor(workerEnv, 15_000, 'a running worker'))!;
+    const app = connect(before.REDIS_URL!);
+    await app.connect();
+    await app.set(`${sb.app}:kept`, 'across restarts');
+    await new Promise((r) => setTimeout(r, 1200)); // appendfsync everysec
+    const serverPid = Number(readFileSync(join(sb.home, 'redis', 'redis.pid'), 'utf8'));
+    await sb.cliOk(['daemon', 'stop']);
+    expect(existsSync(`/proc/${serverPid}`)).toBe(false);
+
+    sb.startDaemon(); // restores the app: its user is re-applied from the stored password
+    const after = (await waitFor(
+      async () => ((await sb.cli(['ps', '--json'])).code === 0 ? workerEnv() : null),
+      15_000,
+      'the restored worker',
+    ))!;
+    expect(after.REDIS_URL).toBe(before.REDIS_URL);
+    const again = connect(after.REDIS_URL!);
+    expect(await again.get(`${sb.app}:kept`)).toBe('across restarts');
+  });
+
   it('without a Redis, the deploy of a redis: true app fails and names both ways to get one', async () => {
     sb = new Sandbox('noredis');
     sb.writeApp(MANIFEST);
