@@ -96,6 +96,12 @@ describe('redis: true (real daemon, managed redis-server)', () => {
     for (const [place, text] of Object.entries(places)) expect(text.includes(password), place).toBe(false);
     expect(places.logs).toContain(`prefix=${sb.app}:`);
 
+    // The password is the platform's: not a secret the user lists or removes.
+    expect((await sb.cliOk(['secrets', 'ls', '--json'])).stdout).not.toContain('NIGHTSHIFT_REDIS');
+    const rm = await sb.cli(['secrets', 'rm', 'NIGHTSHIFT_REDIS_PASSWORD']);
+    expect(rm.code).not.toBe(0);
+    expect(rm.stderr + rm.stdout).not.toContain(password);
+
     // flush: the app's keys only, after confirmation.
     expect((await sb.cli(['redis', 'flush'])).code).toBe(1);
     await sb.cliOk(['redis', 'flush', '--confirm', sb.app]);
