@@ -7,7 +7,7 @@ export interface EventMap {
   'daemon:stopping': Record<string, never>;
   'deploy:started': { release: string; source: string };
   'deploy:finished': { release: string; previous: string | null };
-  /** The release asks for something this daemon does not provide (e.g. `redis: true` before Redis exists). */
+  /** The release asks for something this daemon does not provide (said at every deploy, never silently ignored). */
   'deploy:warning': { release: string; warning: string };
   'deploy:failed': { release: string; reason: string; logTail: string[] };
   rollback: { release: string; previous: string };

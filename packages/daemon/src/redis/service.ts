@@ -3,11 +3,13 @@ import type { RedisConfig } from '../config.js';
 import type { EventBus } from '../events/index.js';
 import type { Clock } from '../runtime/clock.js';
 import { nodeCrypto } from '../runtime/builtins.js';
-import { type AdminConnection, appUrl, type Endpoint, endpointOf, openAdmin, redactUrl } from './admin.js';
+import { type AdminConnection, appUrl, type Endpoint, endpointOf } from './admin.js';
 import { checkServer, type ServerFacts } from './checks.js';
 import { countKeys, purgeKeys } from './keys.js';
-import { findRedisServer, ManagedRedis } from './managed.js';
-import { Pressure, sampleMemory } from './monitor.js';
+import { openConnection } from './connection.js';
+import { findRedisServer, type ManagedRedis } from './managed.js';
+import { type MemorySample, Pressure, sampleMemory } from './monitor.js';
+import { reportPressure } from './reports.js';
 import { appPrefix, appRule, appUser } from './rule.js';
 
 /** The name under which an app's Redis password is kept in the secrets store (a platform secret). */
@@ -210,44 +212,12 @@ export class RedisService {
   }
 
   async #open(): Promise<Connected> {
-    const { config } = this.#deps;
-    let admin: AdminConnection;
-    let managed: ManagedRedis | null = null;
-    let url: string;
-    let where: string;
-    if (config.adminUrl !== null) {
-      url = config.adminUrl;
-      where = `NIGHTSHIFT_REDIS_ADMIN_URL (${redactUrl(url)})`;
-      try {
-        admin = await openAdmin(url);
-      } catch (err) {
-        throw new NightshiftError(
-          ErrorCodes.redisConnectFailed,
-          `cannot use ${where}: ${(err as Error).message}`,
-          declaredError(ErrorCodes.redisConnectFailed)!.hint,
-          { cause: err },
-        );
-      }
-    } else {
-      const binary = findRedisServer(this.#deps.path);
-      if (binary === null) {
-        throw new NightshiftError(
-          ErrorCodes.redisUnavailable,
-          'this daemon has no Redis: NIGHTSHIFT_REDIS_ADMIN_URL is not set and no redis-server is on its PATH',
-          declaredError(ErrorCodes.redisUnavailable)!.hint,
-        );
-      }
-      const started = await ManagedRedis.start({
-        dir: this.#deps.dir,
-        binary,
-        maxmemory: config.maxmemory,
-      });
-      ({ admin } = started);
-      managed = started.server;
-      url = managed.url;
-      where = 'the managed redis-server';
-      managed.onExit((code, signal) => this.#serverExited(code, signal));
-    }
+    const { admin, managed, url, where } = await openConnection({
+      config: this.#deps.config,
+      dir: this.#deps.dir,
+      path: this.#deps.path,
+    });
+    managed?.onExit((code, signal) => this.#serverExited(code, signal));
     let facts: ServerFacts;
     try {
       facts = await checkServer(admin, where);
@@ -334,29 +304,9 @@ export class RedisService {
     this.#sampler.unref();
   }
 
-  #observe(sample: { usedMemory: number; maxmemory: number; rejectedWrites: number }): void {
-    // The memory is shared: every app that uses it gets the event in its timeline (the daemon's when none).
-    const apps = this.#deps.redisApps();
-    for (const event of this.#pressure.observe(sample, this.#deps.clock.monotonic())) {
-      const data = { usedMemory: sample.usedMemory, maxmemory: sample.maxmemory };
-      for (const app of apps.length > 0 ? apps : ['']) {
-        if (event.type === 'redis:memory-high') {
-          this.#deps.bus.emit({
-            type: 'redis:memory-high',
-            app,
-            message: `Redis memory at ${Math.round(event.ratio * 100)} % of maxmemory`,
-            data: { ...data, ratio: event.ratio },
-          });
-        } else {
-          this.#deps.bus.emit({
-            type: 'redis:rejecting',
-            app,
-            message: `Redis refused ${event.rejected} writes for memory (OOM command not allowed)`,
-            data: { ...data, rejected: event.rejected, total: sample.rejectedWrites },
-          });
-        }
-      }
-    }
+  #observe(sample: MemorySample): void {
+    const events = this.#pressure.observe(sample, this.#deps.clock.monotonic());
+    reportPressure(this.#deps.bus, this.#deps.redisApps(), events, sample);
   }
 }
 
