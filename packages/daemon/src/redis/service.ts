@@ -12,6 +12,8 @@ import { type MemorySample, Pressure, sampleMemory } from './monitor.js';
 import { reportPressure } from './reports.js';
 import { appPrefix, appRule, appUser } from './rule.js';
 
+const RETRY_MS = 5000;
+
 /** The name under which an app's Redis password is kept in the secrets store (a platform secret). */
 export const REDIS_PASSWORD_SECRET = 'NIGHTSHIFT_REDIS_PASSWORD';
 
@@ -52,6 +54,7 @@ export class RedisService {
   #policyWarning: string | null = null;
   readonly #pressure = new Pressure();
   #sampler: NodeJS.Timeout | null = null;
+  #retry: NodeJS.Timeout | null = null;
   #closed = false;
   /** Apps whose timeline already holds this connection's eviction-policy report. */
   readonly #toldPolicy = new Set<string>();
@@ -104,11 +107,14 @@ export class RedisService {
 
   /** `REDIS_URL` and `NIGHTSHIFT_REDIS_PREFIX` of a provisioned app, else null. */
   environment(app: string): { url: string; prefix: string } | null {
-    const connected = this.#connected;
-    if (connected === null) return null;
-    const password = this.#deps.passwords.get(app);
-    if (password === null) return null;
-    return { url: appUrl(connected.endpoint, appUser(app), password), prefix: appPrefix(app) };
+    // An external Redis is where the admin URL says even while it is unreachable: apps get their URL and
+    // reconnect by themselves when it is back (their users are re-applied then).
+    const endpoint =
+      this.#connected?.endpoint ??
+      (this.#deps.config.adminUrl === null ? null : endpointOf(this.#deps.config.adminUrl));
+    const password = endpoint === null ? null : this.#deps.passwords.get(app);
+    if (endpoint === null || password === null) return null;
+    return { url: appUrl(endpoint, appUser(app), password), prefix: appPrefix(app) };
   }
 
   /**
@@ -191,6 +197,7 @@ export class RedisService {
   async close(): Promise<void> {
     this.#closed = true;
     if (this.#sampler) clearInterval(this.#sampler);
+    if (this.#retry) clearTimeout(this.#retry);
     const connected = this.#connected ?? (await this.#connecting?.catch(() => null)) ?? null;
     if (connected === null) return;
     await connected.admin.close();
@@ -205,10 +212,29 @@ export class RedisService {
       },
       (err: unknown) => {
         this.#connecting = null;
+        this.#retryLater();
         throw err;
       },
     );
     return this.#connecting;
+  }
+
+  /**
+   * A Redis that could not be reached while apps need it is tried again every 5 s until it answers; their users
+   * are then re-applied (the failed deploy or restore reported the error already).
+   */
+  #retryLater(): void {
+    if (this.#closed || this.#retry !== null || this.#deps.redisApps().length === 0) return;
+    this.#retry = setTimeout(() => {
+      this.#retry = null;
+      this.#connect()
+        .then(
+          () => this.#reapplyAll(),
+          () => undefined,
+        )
+        .catch(this.#deps.onError);
+    }, RETRY_MS);
+    this.#retry.unref();
   }
 
   async #open(): Promise<Connected> {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   attempt,
+  freePort,
   MACHINE_REDIS,
   managedAdminUrl,
   uniqueApp,
@@ -104,6 +105,33 @@ describe('an app user over its life', () => {
     expect(restarted.service.environment(app)!.url).toBe(url);
     expect(await client(url).ping()).toBe('PONG');
   });
+});
+
+describe('an external Redis that is down', () => {
+  const world = useRedisWorlds();
+  const plain = usePlainRedis();
+  const client = useClients();
+
+  it('apps still get their URL, and their users are applied once it answers', async () => {
+    const port = await freePort();
+    const password = 'admin-password-for-this-test';
+    const w = world({ adminUrl: `redis://default:${password}@127.0.0.1:${port}` });
+    const app = uniqueApp();
+    w.apps.add(app);
+    w.passwords.set(app, 'a'.repeat(64));
+    await expect(w.service.provision(app)).rejects.toMatchObject({ code: 'NS_REDIS_CONNECT_FAILED' });
+    const url = w.service.environment(app)!.url;
+    expect(url).toBe(`redis://app-${app}:${'a'.repeat(64)}@127.0.0.1:${port}/0`);
+
+    await plain([`port ${port}`, `requirepass ${password}`]);
+    await waitUntil(async () => {
+      const c = client(url, { lazyConnect: true, retryStrategy: () => null });
+      return c.connect().then(
+        () => true,
+        () => false,
+      );
+    }, 10_000);
+  }, 15_000);
 });
 
 describe('refused Redis set-ups', () => {
