@@ -10,5 +10,5 @@
  * await redis.removeApp('shop');        // ACL DELUSER, then SCAN+UNLINK shop:*
  * ```
  */
-export { REDIS_PASSWORD_SECRET, RedisService, type RedisDeps } from './service.js';
+export { REDIS_PASSWORD_SECRET, RedisService, type RedisDeps, type RedisMetrics } from './service.js';
 export { appPrefix, appRule, appUser } from './rule.js';

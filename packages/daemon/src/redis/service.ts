@@ -35,6 +35,18 @@ export interface RedisDeps {
   readonly onError: (err: unknown) => void;
 }
 
+/** `metrics()`: what the daemon exports about its Redis. */
+export interface RedisMetrics {
+  /** redis_used_memory_bytes */
+  readonly usedMemory: number;
+  /** redis_maxmemory_bytes (0 = no limit) */
+  readonly maxmemory: number;
+  /** redis_rejected_writes_total: writes refused for memory since the server started */
+  readonly rejectedWrites: number;
+  /** redis_app_keys{app} */
+  readonly keys: ReadonlyMap<string, number>;
+}
+
 interface Connected {
   readonly admin: AdminConnection;
   readonly endpoint: Endpoint;
@@ -183,6 +195,23 @@ export class RedisService {
       keysExact: keys.exact,
       warnings: this.warnings(),
     };
+  }
+
+  /**
+   * What the metrics exporter reads (Prometheus names in comments), like the scheduler's counters: the server's
+   * memory and refused writes, and each `redis: true` app's key count (SCAN as admin, sampled). Null while no
+   * Redis is connected.
+   */
+  async metrics(): Promise<RedisMetrics | null> {
+    const connected = this.#connected;
+    if (connected === null) return null;
+    const sample = await sampleMemory(connected.admin);
+    this.#observe(sample);
+    const keys = new Map<string, number>();
+    for (const app of this.#deps.redisApps()) {
+      keys.set(app, (await countKeys(connected.admin, appPrefix(app))).keys);
+    }
+    return { ...sample, keys };
   }
 
   /** What `ps` prints as warning lines: an evicting Redis, memory above 80 %, writes being refused. */

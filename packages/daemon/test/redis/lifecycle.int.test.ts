@@ -76,6 +76,25 @@ describe('an app user over its life', () => {
     expect(w.events.find((e) => e.type === 'redis:flushed')?.app).toBe(foo);
   });
 
+  it('metrics: memory, refused writes and each redis app key count', async () => {
+    const w = world();
+    const foo = uniqueApp();
+    const bar = `${foo}bar`;
+    for (const app of [foo, bar]) {
+      w.apps.add(app);
+      await w.service.provision(app);
+    }
+    await client(w.service.environment(foo)!.url).mset(`${foo}:a`, '1', `${foo}:b`, '2');
+    const metrics = (await w.service.metrics())!;
+    expect(metrics.usedMemory).toBeGreaterThan(0);
+    expect(metrics.maxmemory).toBe(256 * 1024 * 1024);
+    expect(metrics.rejectedWrites).toBe(0);
+    expect([...metrics.keys]).toEqual([
+      [foo, 2],
+      [bar, 0],
+    ]);
+  });
+
   it('a redis-server that dies is started again; its users and keys come back and apps reconnect', async () => {
     const w = world();
     const app = uniqueApp();
