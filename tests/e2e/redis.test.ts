@@ -157,6 +157,30 @@ describe('redis: true (real daemon, managed redis-server)', () => {
     expect(await again.get(`${sb.app}:kept`)).toBe('across restarts');
   });
 
+  it('after kill -9 of the daemon, the next one replaces the redis-server it left and keeps the credentials', async () => {
+    sb = new Sandbox('rediskill9');
+    sb.writeApp(MANIFEST);
+    await sb.cliOk(['up']);
+    const before = (await waitFor(workerEnv, 15_000, 'a running worker'))!;
+    const pidFile = join(sb.home, 'redis', 'redis.pid');
+    const orphan = Number(readFileSync(pidFile, 'utf8'));
+    const daemonPid = sb.daemonPid()!;
+    process.kill(daemonPid, 'SIGKILL');
+    await waitFor(() => !existsSync(`/proc/${daemonPid}`), 5_000, 'the daemon gone');
+    expect(existsSync(`/proc/${orphan}`)).toBe(true); // its own process group: it outlives the daemon
+
+    sb.startDaemon();
+    const after = (await waitFor(
+      async () => ((await sb.cli(['ps', '--json'])).code === 0 ? workerEnv() : null),
+      15_000,
+      'the restored worker',
+    ))!;
+    expect(after.REDIS_URL).toBe(before.REDIS_URL);
+    expect(existsSync(`/proc/${orphan}`)).toBe(false);
+    expect(Number(readFileSync(pidFile, 'utf8'))).not.toBe(orphan);
+    expect(await connect(after.REDIS_URL!).ping()).toBe('PONG');
+  });
+
   it('without a Redis, the deploy of a redis: true app fails and names both ways to get one', async () => {
     sb = new Sandbox('noredis');
     sb.writeApp(MANIFEST);
