@@ -2,15 +2,15 @@ import { declaredError, ErrorCodes, NightshiftError, type RedisInfo } from '@nig
 import type { RedisConfig } from '../config.js';
 import type { EventBus } from '../events/index.js';
 import type { Clock } from '../runtime/clock.js';
-import { nodeCrypto } from '../runtime/builtins.js';
 import { type AdminConnection, appUrl, type Endpoint, endpointOf } from './admin.js';
 import { checkServer, type ServerFacts } from './checks.js';
 import { countKeys, purgeKeys } from './keys.js';
 import { openConnection } from './connection.js';
 import { findRedisServer, type ManagedRedis } from './managed.js';
 import { type MemorySample, Pressure, sampleMemory } from './monitor.js';
-import { reportPressure } from './reports.js';
-import { appPrefix, appRule, appUser } from './rule.js';
+import { EvictionPolicyReport, reportPressure } from './reports.js';
+import { appPrefix, appUser } from './rule.js';
+import { applyUser, deleteUser, newPassword } from './users.js';
 
 const RETRY_MS = 5000;
 
@@ -63,16 +63,15 @@ export class RedisService {
   readonly #deps: RedisDeps;
   #connecting: Promise<Connected> | null = null;
   #connected: Connected | null = null;
-  #policyWarning: string | null = null;
   readonly #pressure = new Pressure();
   #sampler: NodeJS.Timeout | null = null;
   #retry: NodeJS.Timeout | null = null;
   #closed = false;
-  /** Apps whose timeline already holds this connection's eviction-policy report. */
-  readonly #toldPolicy = new Set<string>();
+  #policy: EvictionPolicyReport;
 
   constructor(deps: RedisDeps) {
     this.#deps = deps;
+    this.#policy = new EvictionPolicyReport(deps.bus, deps.config.requireNoeviction);
   }
 
   /** Whether a deploy of a `redis: true` app can get a Redis at all. */
@@ -112,9 +111,8 @@ export class RedisService {
       password = newPassword();
       this.#deps.passwords.set(app, password);
     }
-    await admin.call('ACL', 'SETUSER', ...appRule(app, [password]));
-    await saveAcl(admin, managed !== null);
-    this.#tellPolicy(app);
+    await applyUser(admin, app, [password], managed !== null);
+    this.#policy.tell(app);
   }
 
   /** `REDIS_URL` and `NIGHTSHIFT_REDIS_PREFIX` of a provisioned app, else null. */
@@ -136,9 +134,7 @@ export class RedisService {
   async removeApp(app: string): Promise<number> {
     if (this.#deps.passwords.get(app) === null) return 0;
     const { admin, managed } = await this.#connect();
-    await admin.call('ACL', 'DELUSER', appUser(app));
-    await saveAcl(admin, managed !== null);
-    return purgeKeys(admin, appPrefix(app));
+    return deleteUser(admin, app, managed !== null);
   }
 
   /** `nightshift redis flush`: deletes the app's keys only. */
@@ -162,11 +158,10 @@ export class RedisService {
     const { admin, managed } = await this.#connect();
     const old = this.#deps.passwords.get(app);
     const password = newPassword();
-    await admin.call('ACL', 'SETUSER', ...appRule(app, old === null ? [password] : [old, password]));
+    await applyUser(admin, app, old === null ? [password] : [old, password], managed !== null);
     this.#deps.passwords.set(app, password);
     await restart();
-    await admin.call('ACL', 'SETUSER', ...appRule(app, [password]));
-    await saveAcl(admin, managed !== null);
+    await applyUser(admin, app, [password], managed !== null);
     this.#deps.bus.emit({
       type: 'redis:rotated',
       app,
@@ -217,10 +212,7 @@ export class RedisService {
   /** What `ps` prints as warning lines: an evicting Redis, memory above 80 %, writes being refused. */
   warnings(): string[] {
     if (this.#connected === null) return [];
-    return [
-      ...(this.#policyWarning ? [this.#policyWarning] : []),
-      ...this.#pressure.warnings(this.#deps.clock.monotonic()),
-    ];
+    return [...this.#policy.warnings(), ...this.#pressure.warnings(this.#deps.clock.monotonic())];
   }
 
   async close(): Promise<void> {
@@ -276,7 +268,7 @@ export class RedisService {
     let facts: ServerFacts;
     try {
       facts = await checkServer(admin, where);
-      this.#checkPolicy(facts, managed !== null);
+      this.#policy.check(facts, managed !== null, this.#deps.redisApps());
     } catch (err) {
       await admin.close();
       await managed?.stop();
@@ -299,30 +291,6 @@ export class RedisService {
     this.#observe(await sampleMemory(admin));
     this.#startSampler(admin);
     return { admin, endpoint: endpointOf(url), facts, managed };
-  }
-
-  #checkPolicy(facts: ServerFacts, managed: boolean): void {
-    if (managed || facts.policy === 'noeviction') return;
-    const message = `Redis maxmemory-policy is ${facts.policy}: under memory pressure it may silently evict apps' keys (queued jobs); set it to noeviction`;
-    if (this.#deps.config.requireNoeviction) {
-      throw new NightshiftError(
-        ErrorCodes.redisEvictionPolicy,
-        `${message} (--require-noeviction)`,
-        declaredError(ErrorCodes.redisEvictionPolicy)!.hint,
-      );
-    }
-    this.#policyWarning = message;
-    this.#toldPolicy.clear();
-    for (const app of ['', ...this.#deps.redisApps()]) this.#tellPolicy(app);
-  }
-
-  /** Each app that uses the evicting Redis gets the report in its own timeline, once per connection. */
-  #tellPolicy(app: string): void {
-    const message = this.#policyWarning;
-    if (message === null || this.#toldPolicy.has(app)) return;
-    this.#toldPolicy.add(app);
-    const policy = /is (\S+):/.exec(message)?.[1] ?? 'unknown';
-    this.#deps.bus.emit({ type: 'redis:eviction-policy', app, message, data: { policy } });
   }
 
   async #reapplyAll(): Promise<void> {
@@ -362,19 +330,5 @@ export class RedisService {
   #observe(sample: MemorySample): void {
     const events = this.#pressure.observe(sample, this.#deps.clock.monotonic());
     reportPressure(this.#deps.bus, this.#deps.redisApps(), events, sample);
-  }
-}
-
-/** 256 bits as hex: nothing to escape in a URL. */
-function newPassword(): string {
-  return nodeCrypto().randomBytes(32).toString('hex');
-}
-
-/** The managed server keeps users in its ACL file; an external one may have none (then the daemon re-applies them). */
-async function saveAcl(admin: AdminConnection, managed: boolean): Promise<void> {
-  try {
-    await admin.call('ACL', 'SAVE');
-  } catch (err) {
-    if (managed) throw err;
   }
 }
