@@ -51,7 +51,8 @@ for (const [from, to] of [
     cwd: daemon,
     input: join(daemon, 'dist', from),
     platform: 'node',
-    external: [/^node:/],
+    // ioredis stays a package loaded on first need (redis/admin.ts): a daemon without Redis apps never reads it.
+    external: [/^node:/, /^ioredis$/],
     logLevel: 'warn',
     output: { file: join(daemon, 'dist', 'bundle', to), format: 'cjs', codeSplitting: false, ...LEAN },
   });

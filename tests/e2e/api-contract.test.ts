@@ -123,7 +123,7 @@ describe('the API answers as the protocol declares (real daemon)', () => {
   it('every declared route, called with a valid request, answers what its schema says', async () => {
     sb = new Sandbox('contract');
     sb.writeApp(
-      `workers:\n  - name: w\n    start: sh -c 'while true; do echo tick; sleep 0.2; done'\n    stop_grace: 2s\ncron:\n  - name: j\n    schedule: "0 3 * * *"\n    command: sh -c 'echo job ran'\n`,
+      `redis: true\nworkers:\n  - name: w\n    start: sh -c 'while true; do echo tick; sleep 0.2; done'\n    stop_grace: 2s\ncron:\n  - name: j\n    schedule: "0 3 * * *"\n    command: sh -c 'echo job ran'\n`,
     );
     await sb.cliOk(['up']);
     const socket = join(sb.home, 'daemon.sock');
@@ -240,6 +240,9 @@ describe('the API answers as the protocol declares (real daemon)', () => {
     await call(routes.listSecrets, { app });
     await call(routes.removeSecrets, { app }, { names: ['API_KEY'], restart: false });
     await call(routes.rotateKey);
+    await call(routes.redisInfo, { app });
+    await call(routes.redisFlush, { app }, { confirm: app });
+    await call(routes.redisRotate, { app });
 
     await call(routes.deploy, {}, { dir: sb.appDir });
     await call(routes.releases, { app });

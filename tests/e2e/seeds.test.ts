@@ -45,7 +45,7 @@ describe("the seeds' own manifests (real processes)", () => {
     apps = [];
   });
 
-  it('deploy unchanged: names derived from the folder, cron jobs with "_" run, redis: true is warned about', async () => {
+  it('deploy unchanged: names derived from the folder, cron jobs with "_" run, redis: true gets its Redis', async () => {
     sb = new Sandbox('seeds');
     const suffix = sb.app.slice(-6);
     const one = seedApp(sb, `Job_Board_${suffix}`, INDEXER, {
@@ -59,7 +59,7 @@ describe("the seeds' own manifests (real processes)", () => {
     apps.push(name);
     const up = await sb.cliOk(['up'], { cwd: one });
     expect(up.stderr).toContain(`${name} v1 is live`);
-    expect(up.stderr).toContain('warning: `redis: true` is not provided');
+    expect(up.stderr).not.toContain('warning');
     await waitFor(
       async () =>
         (await sb.cliOk(['logs', 'indexer', '-n', '5'], { cwd: one })).stdout.includes('indexer ready'),

@@ -11,6 +11,13 @@ const VARIABLES: readonly (readonly [name: string, meaning: string])[] = [
   ['NIGHTSHIFT_BUILD_ENV', 'more variables for release builds: NAME1,NAME2,PREFIX_*'],
   ['NIGHTSHIFT_MAX_REPLICAS_PER_PROCESS', 'the most replicas one process may run; default 100'],
   ['NIGHTSHIFT_MAX_REPLICAS', 'the most replicas of all apps together; default 500'],
+  [
+    'NIGHTSHIFT_REDIS_ADMIN_URL',
+    'an existing Redis (≥ 6.2, ACL rights) for `redis: true` apps; unset: a managed redis-server from PATH',
+  ],
+  ['NIGHTSHIFT_REDIS_MAXMEMORY', "the managed redis-server's maxmemory; default 256mb"],
+  ['NIGHTSHIFT_REDIS_REQUIRE_NOEVICTION', '1 = like daemon --require-noeviction'],
+  ['NIGHTSHIFT_REDIS_SAMPLE_MS', 'how often Redis memory and refused writes are sampled; default 10000'],
   ['NIGHTSHIFT_CLOCK_OFFSET_MS', "shifts the daemon's clock (tests); default 0"],
   [
     'HTTP_PROXY HTTPS_PROXY NO_PROXY http_proxy https_proxy no_proxy NODE_EXTRA_CA_CERTS SSL_CERT_FILE SSL_CERT_DIR REQUESTS_CA_BUNDLE PIP_INDEX_URL PIP_EXTRA_INDEX_URL PIP_TRUSTED_HOST npm_config_*',

@@ -19,11 +19,31 @@ export interface DaemonConfig {
    * names, with their values: release builds get them, the app's processes do not.
    */
   readonly buildEnv: Readonly<Record<string, string>>;
+  readonly redis: RedisConfig;
 }
+
+/** Where `redis: true` apps get their Redis (DESIGN §8). */
+export interface RedisConfig {
+  /** NIGHTSHIFT_REDIS_ADMIN_URL: an existing Redis whose ACLs the daemon manages; null runs its own. */
+  readonly adminUrl: string | null;
+  /** The managed redis-server's `maxmemory` in bytes (NIGHTSHIFT_REDIS_MAXMEMORY, e.g. `256mb`). */
+  readonly maxmemory: number;
+  /** `--require-noeviction` (or NIGHTSHIFT_REDIS_REQUIRE_NOEVICTION=1): an evicting Redis is refused. */
+  readonly requireNoeviction: boolean;
+  /** How often memory and refused writes are sampled (NIGHTSHIFT_REDIS_SAMPLE_MS). */
+  readonly sampleMs: number;
+}
+
+export const DEFAULT_REDIS_MAXMEMORY = 256 * 1024 * 1024;
+const DEFAULT_REDIS_SAMPLE_MS = 10_000;
 
 export function parseDaemonConfig(
   env: NodeJS.ProcessEnv,
-  flags: { port?: string | undefined; host?: string | undefined } = {},
+  flags: {
+    port?: string | undefined;
+    host?: string | undefined;
+    requireNoeviction?: boolean | undefined;
+  } = {},
 ): DaemonConfig {
   const portText = flags.port ?? env.NIGHTSHIFT_HTTP_PORT ?? '7300';
   const port = Number(portText);
@@ -63,7 +83,34 @@ export function parseDaemonConfig(
     region: env.NIGHTSHIFT_REGION ?? 'local',
     replicaLimits,
     buildEnv: pickBuildEnv(env, parseBuildEnvList(env.NIGHTSHIFT_BUILD_ENV ?? '')),
+    redis: {
+      adminUrl: env.NIGHTSHIFT_REDIS_ADMIN_URL || null,
+      maxmemory: parseBytes('NIGHTSHIFT_REDIS_MAXMEMORY', env.NIGHTSHIFT_REDIS_MAXMEMORY),
+      requireNoeviction: flags.requireNoeviction === true || env.NIGHTSHIFT_REDIS_REQUIRE_NOEVICTION === '1',
+      sampleMs: positiveInt(
+        'NIGHTSHIFT_REDIS_SAMPLE_MS',
+        env.NIGHTSHIFT_REDIS_SAMPLE_MS,
+        DEFAULT_REDIS_SAMPLE_MS,
+      ),
+    },
   };
+}
+
+const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** `268435456`, `256mb`, `1gb` (Redis's own units, powers of 1024). */
+function parseBytes(name: string, text: string | undefined): number {
+  if (text === undefined || text === '') return DEFAULT_REDIS_MAXMEMORY;
+  const match = /^(\d+)\s*(b|kb|mb|gb)?$/i.exec(text.trim());
+  const bytes = match ? Number(match[1]) * BYTE_UNITS[(match[2] ?? '').toLowerCase()]! : NaN;
+  if (!Number.isSafeInteger(bytes) || bytes < 1024 * 1024) {
+    throw new NightshiftError(
+      ErrorCodes.daemonConfigInvalid,
+      `${name}="${text}" is not a memory size of at least 1mb`,
+      `give bytes or a size with kb, mb or gb, e.g. ${name}=256mb (the default)`,
+    );
+  }
+  return bytes;
 }
 
 const BUILD_ENV_ENTRY = /^([A-Za-z_][A-Za-z0-9_]*)(\*?)$/;

@@ -24,6 +24,7 @@ import { createLogService } from './logs/index.js';
 import * as store from './store/index.js';
 import { reapPrevious } from './supervisor/reap.js';
 import { recoverRuns, Scheduler } from './scheduler/index.js';
+import { REDIS_PASSWORD_SECRET, RedisService } from './redis/index.js';
 import { Supervisor } from './supervisor/supervisor.js';
 import {
   type Keyring,
@@ -82,12 +83,30 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     restart: (app) => apps.restartAll(app),
     onError,
   });
+  const redis = new RedisService({
+    config: config.redis,
+    dir: paths.redis,
+    path: process.env.PATH,
+    bus,
+    clock,
+    passwords: {
+      get: (app) => secrets.platformValue(app, REDIS_PASSWORD_SECRET),
+      set: (app, password) => secrets.setPlatformValue(app, REDIS_PASSWORD_SECRET, password),
+    },
+    redisApps: () =>
+      apps
+        .list()
+        .map((entry) => entry.name)
+        .filter((app) => supervisor.liveRelease(app)?.spec.redis === true),
+    onError,
+  });
   const base = pickBase(process.env);
   const envs = appEnvironments({
     base,
     region: config.region,
     configVars: (app) => secrets.configVars(app),
     secrets: (app, names) => secrets.values(app, names),
+    redis: (app) => redis.environment(app),
   });
   const { environment } = envs;
   const supervisor = new Supervisor({
@@ -129,6 +148,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     cron: scheduler,
     drains,
     secrets,
+    redis,
     appsDir: paths.apps,
     compileCacheDir: paths.cache,
     basePath: base.PATH ?? '/usr/local/bin:/usr/bin:/bin',
@@ -136,6 +156,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     buildEnv: (spec) => ({ ...base, ...config.buildEnv, TZ: 'UTC', ...spec.env }),
     predeployEnv: envs.predeploy,
     preflight: (spec) => {
+      redis.preflight(spec);
       secrets.preflight(spec);
       checkLaunchable(spec, {
         db,
@@ -145,18 +166,19 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
       });
     },
     onError,
-    // Until the daemon provisions Redis (DESIGN §8), an app that falls back to localhost:6379 would share one
-    // keyspace with every other app while appearing to work.
-    warnings: (spec) =>
-      spec.redis
-        ? [
-            '`redis: true` is not provided by this daemon yet: no REDIS_URL is set and no Redis user is created; do not let the app fall back to a shared localhost:6379',
-          ]
-        : [],
+    warnings: () => [],
     keepReleases: 5,
     limits: config.replicaLimits,
   });
 
+  try {
+    // With an admin URL: connect now, so that --require-noeviction refuses an evicting Redis before anything runs.
+    await redis.start();
+  } catch (err) {
+    db.close();
+    lock.release();
+    throw err;
+  }
   const reaped = await reapPrevious(db, driver, bus, log);
   // Runs the previous incarnation left running end `interrupted` (their slots are consumed: never re-run).
   await recoverRuns(db, driver, bus, clock);
@@ -182,6 +204,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     secrets,
     scheduler,
     info,
+    redisWarnings: () => redis.warnings(),
     oneOffEnv: envs.oneOff,
     requestStop: () => void stop(),
   });
@@ -231,6 +254,8 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
       await Promise.all([closeServer(unixServer), closeServer(tcpServer)]);
       stopCompactor();
       await drains.closeAll();
+      // After every replica stopped: the managed redis-server goes with the daemon (`daemon stop`).
+      await redis.close();
       await logs.close();
       secrets.close();
       rmSync(paths.socket, { force: true });

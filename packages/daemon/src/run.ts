@@ -15,6 +15,7 @@ const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 export async function runDaemon(flags: {
   port?: string | undefined;
   host?: string | undefined;
+  requireNoeviction?: boolean | undefined;
 }): Promise<number> {
   reexecWithFlags();
   exposeGc();

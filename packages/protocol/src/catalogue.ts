@@ -229,6 +229,37 @@ export const ERROR_CATALOGUE = declare({
     status: 400,
     hint: '`nightshift secrets set NAME` for each, then deploy again',
   },
+  // Redis
+  redisUnavailable: {
+    code: 'NS_REDIS_UNAVAILABLE',
+    status: 400,
+    hint: "install Redis ≥ 6.2 so that `redis-server` is on the daemon's PATH (Debian: `apt-get install redis-server`), or set NIGHTSHIFT_REDIS_ADMIN_URL to a Redis the daemon may manage; then restart the daemon",
+  },
+  redisConnectFailed: {
+    code: 'NS_REDIS_CONNECT_FAILED',
+    status: 503,
+    hint: "check that the Redis of NIGHTSHIFT_REDIS_ADMIN_URL runs and its password is right (or the managed one's `redis.log` in the daemon home)",
+  },
+  redisNoAclRights: {
+    code: 'NS_REDIS_NO_ACL_RIGHTS',
+    status: 400,
+    hint: 'give the daemon a user with `+@all ~* &*` (or at least `+acl +config|get +info +scan +unlink`) in NIGHTSHIFT_REDIS_ADMIN_URL',
+  },
+  redisVersionUnsupported: {
+    code: 'NS_REDIS_VERSION_UNSUPPORTED',
+    status: 400,
+    hint: "upgrade to Redis 6.2 or later: older versions have no channel rules (`&pattern`), so apps could read each other's messages",
+  },
+  redisEvictionPolicy: {
+    code: 'NS_REDIS_EVICTION_POLICY',
+    status: 400,
+    hint: 'run `CONFIG SET maxmemory-policy noeviction` on that Redis (and in its config file), or start the daemon without --require-noeviction',
+  },
+  redisNotEnabled: {
+    code: 'NS_REDIS_NOT_ENABLED',
+    status: 404,
+    hint: 'set `redis: true` in the manifest and deploy',
+  },
   // Cron
   cronJobNotFound: {
     code: 'NS_CRON_JOB_NOT_FOUND',

@@ -12,6 +12,8 @@ export function homeLayout(home: string) {
     log: join(home, 'daemon.log'),
     apps: join(home, 'apps'),
     masterKey: join(home, 'master.key'),
+    /** The managed redis-server's config, ACL file, AOF and log (DESIGN §8). */
+    redis: join(home, 'redis'),
     /** Rebuildable: V8's compile cache for the daemon's short-lived helpers. */
     cache: join(home, 'cache'),
   };

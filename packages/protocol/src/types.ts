@@ -35,6 +35,8 @@ export interface ProcessSummary {
 export interface PsResponse {
   readonly replicas: readonly PsEntry[];
   readonly processes: readonly (ProcessSummary & { readonly app: string })[];
+  /** Conditions the operator should see under the table (e.g. Redis refusing writes); absent when none. */
+  readonly warnings?: readonly string[];
 }
 
 export interface EventEntry {
@@ -186,4 +188,25 @@ export interface DrainStatus {
   readonly undelivered: number;
   readonly buffered: number;
   readonly lastError: { readonly message: string; readonly at: string } | null;
+}
+
+/** `nightshift redis info`: the shared Redis as one app sees it (no password, ever). */
+export interface RedisInfo {
+  readonly app: string;
+  /** The daemon's own redis-server, or the one of NIGHTSHIFT_REDIS_ADMIN_URL. */
+  readonly mode: 'managed' | 'external';
+  readonly version: string;
+  /** The app's ACL user (`app-<name>`) and key/channel prefix (`<name>:`). */
+  readonly user: string;
+  readonly prefix: string;
+  readonly policy: string;
+  readonly usedMemory: number;
+  /** 0 = no limit. */
+  readonly maxmemory: number;
+  /** Writes refused for memory since the server started (`errorstat_OOM`). */
+  readonly rejectedWrites: number;
+  /** The app's keys, counted with SCAN as admin; sampled (`keysExact: false`) on a very large keyspace. */
+  readonly keys: number;
+  readonly keysExact: boolean;
+  readonly warnings: readonly string[];
 }

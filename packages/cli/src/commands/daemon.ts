@@ -13,10 +13,18 @@ export function registerDaemon(program: Command): void {
       'TCP port of the API and dashboard (default: NIGHTSHIFT_HTTP_PORT, else 7300; 0 = any free port)',
     )
     .option('--host <address>', 'address of the TCP listener (default: NIGHTSHIFT_HTTP_HOST, else 127.0.0.1)')
+    .option(
+      '--require-noeviction',
+      'refuse to start when NIGHTSHIFT_REDIS_ADMIN_URL names a Redis that may evict keys (maxmemory-policy other than noeviction)',
+    )
     .addHelpText('after', environmentHelp())
     .action(async (opts) => {
       const { runDaemon } = await import('@nightshift/daemon');
-      process.exitCode = await runDaemon({ port: opts.port, host: opts.host });
+      process.exitCode = await runDaemon({
+        port: opts.port,
+        host: opts.host,
+        requireNoeviction: opts.requireNoeviction,
+      });
     });
 
   daemon

@@ -12,6 +12,7 @@ import { registerRollback } from './rollback.js';
 import { registerRun } from './run.js';
 import { registerScale } from './scale.js';
 import { registerSecrets } from './secrets.js';
+import { registerRedis } from './redis.js';
 import { registerRender } from './render.js';
 import { registerUp } from './up.js';
 import { registerValidate } from './validate.js';
@@ -32,6 +33,7 @@ export const commands: RegisterCommand[] = [
   registerCron,
   registerConfig,
   registerSecrets,
+  registerRedis,
   registerApps,
   registerRollback,
   registerRun,

@@ -19,6 +19,8 @@ export function registerPs(program: Command): void {
         : await ctx.client.call(api.ps, { params: { app: appOf(cmd) } });
       if (opts.json) printJson(res.replicas);
       else printPs(res);
+      // On stderr, so that `--json` output stays an array and scripts still see the condition.
+      for (const warning of res.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
     });
 }
 

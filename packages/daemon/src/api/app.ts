@@ -10,6 +10,7 @@ import { drainRoutes } from './routes/drains.js';
 import { logRoutes } from './routes/logs.js';
 import { runRoutes } from './routes/run.js';
 import { configRoutes } from './routes/config.js';
+import { redisRoutes } from './routes/redis.js';
 import { secretRoutes } from './routes/secrets.js';
 
 /**
@@ -28,6 +29,7 @@ export function createApi(services: ApiServices): Listener {
     cronRoutes,
     configRoutes,
     secretRoutes,
+    redisRoutes,
   ]) {
     routes(router, services);
   }

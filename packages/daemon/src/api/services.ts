@@ -27,6 +27,8 @@ export interface ApiServices {
   /** Cron: jobs, history, Run now, suspend/resume, run logs. */
   readonly scheduler: Scheduler;
   readonly info: () => DaemonInfo;
+  /** What `ps` prints under its table about the shared Redis (eviction policy, memory, refused writes). */
+  readonly redisWarnings: () => string[];
   /** The environment of a one-off command: a process type's (web's PORT included), or the app's without PORT. */
   readonly oneOffEnv: (release: LiveRelease, process: string | null) => Record<string, string>;
   /** Asks the daemon to stop; resolves when the stop has begun. */

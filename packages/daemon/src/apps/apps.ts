@@ -1,8 +1,9 @@
-import type { AppEntry, DeployResponse, ReleaseEntry, ScaleRequest } from '@nightshift/protocol';
+import type { AppEntry, DeployResponse, RedisInfo, ReleaseEntry, ScaleRequest } from '@nightshift/protocol';
 import type { AppsDeps } from './deps.js';
 import { deploy, type DeployOptions } from './deploy.js';
 import { destroy } from './destroy.js';
 import { restart, restartProcesses } from './restart.js';
+import { flushRedis, redisInfo, rotateRedis } from './redis.js';
 import { restoreApps } from './restore.js';
 import { rollback } from './rollback.js';
 import { scale, setStopped, type ScaleResult } from './scale.js';
@@ -65,6 +66,21 @@ export class Apps {
 
   destroy(app: string): Promise<void> {
     return destroy(this.#deps, app);
+  }
+
+  /** `nightshift redis info` (throws `NS_REDIS_NOT_ENABLED` for an app without `redis: true`). */
+  redisInfo(app: string): Promise<RedisInfo> {
+    return redisInfo(this.#deps, app);
+  }
+
+  /** `nightshift redis rotate`: a new Redis password, rolled out to every process. */
+  rotateRedis(app: string): Promise<void> {
+    return rotateRedis(this.#deps, app);
+  }
+
+  /** `nightshift redis flush`: deletes the app's Redis keys; returns how many. */
+  flushRedis(app: string): Promise<number> {
+    return flushRedis(this.#deps, app);
   }
 
   /** Starts every app's live release again at daemon start (see `restoreApps`). */

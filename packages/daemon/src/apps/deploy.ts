@@ -122,6 +122,8 @@ async function buildAndSwitch(
       );
     }
     const live: LiveRelease = { version, path, spec, runtimeEnv: runtimeEnvOf(path, deps.basePath) };
+    // Before predeploy: a migration hook may already need REDIS_URL.
+    if (spec.redis) await provisionOrFail(deps, app, fail);
     if (spec.predeploy) {
       const hook = await runStep({
         ...common,
@@ -166,5 +168,18 @@ async function buildAndSwitch(
     return { app, release, buildLogTail: await tail(), warnings };
   } finally {
     unsubscribe();
+  }
+}
+
+async function provisionOrFail(
+  deps: AppsDeps,
+  app: string,
+  fail: (reason: string, hint: string) => Promise<never>,
+): Promise<void> {
+  try {
+    await deps.redis.provision(app);
+  } catch (err) {
+    const hint = (err as { hint?: string }).hint;
+    await fail(`its Redis user could not be set up: ${(err as Error).message}`, hint || 'see docs/redis.md');
   }
 }

@@ -1,4 +1,5 @@
 import type { AppSpec } from '@nightshift/manifest';
+import type { RedisInfo } from '@nightshift/protocol';
 import type { ProcessDriver } from '../drivers/index.js';
 import type { EventBus } from '../events/index.js';
 import type { LogFilter, LogLine } from '../logs/index.js';
@@ -36,6 +37,14 @@ export interface AppsDeps {
     /** Every secret the release lists decrypts (else the app stays down, loudly). */
     readable(spec: AppSpec): boolean;
     forgetApp(app: string): void;
+  };
+  /** Each `redis: true` app's ACL user on the shared Redis (redis/service.ts). */
+  readonly redis: {
+    provision(app: string): Promise<void>;
+    removeApp(app: string): Promise<number>;
+    flush(app: string): Promise<number>;
+    rotate(app: string, restart: () => Promise<void>): Promise<void>;
+    info(app: string): Promise<RedisInfo>;
   };
   /** `<home>/apps` */
   readonly appsDir: string;

@@ -11,6 +11,8 @@ export function destroy(deps: AppsDeps, app: string): Promise<void> {
   return deps.queue.run(app, async () => {
     await Promise.all([deps.supervisor.remove(app), deps.cron.removeApp(app)]);
     await deps.drains.removeApp(app);
+    // Before the password is forgotten with the secrets; a Redis that cannot be reached must not block destroy.
+    await deps.redis.removeApp(app).catch(deps.onError);
     await deps.logs.removeApp(app);
     store.deleteApp(deps.db, app);
     deps.secrets.forgetApp(app);

@@ -10,6 +10,8 @@ export interface AppEnvSources {
   readonly configVars: (app: string) => Record<string, string>;
   /** The decrypted values of the named secrets (throws for one that fails authentication). */
   readonly secrets: (app: string, names: readonly string[]) => Record<string, string>;
+  /** `REDIS_URL` and the prefix of a `redis: true` app once its user exists, else null. */
+  readonly redis: (app: string) => { url: string; prefix: string } | null;
 }
 
 /** The environments of an app's processes, each built from the release and the app's current vars and secrets. */
@@ -29,6 +31,7 @@ export function appEnvironments(sources: AppEnvSources): AppEnvironments {
     (release: LiveRelease) => ({
       configVars: sources.configVars(release.spec.name),
       secrets: sources.secrets(release.spec.name, release.spec.secrets),
+      redis: release.spec.redis ? sources.redis(release.spec.name) : null,
     }),
   );
   const environment = (release: LiveRelease, target: EnvTarget) =>
@@ -39,7 +42,6 @@ export function appEnvironments(sources: AppEnvSources): AppEnvironments {
         region: sources.region,
         base: { ...sources.base, ...release.runtimeEnv },
         ...appInputs(release),
-        redis: null,
       },
       target,
     );

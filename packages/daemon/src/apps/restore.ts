@@ -21,6 +21,8 @@ function restoreApp(deps: AppsDeps, app: string, version: number, stopping: () =
     if (store.getApp(deps.db, app)?.liveRelease !== version) return;
     const live = loadRelease(deps.db, deps.basePath, app, version);
     if (!live || !(!stopping() && deps.secrets.readable(live.spec))) return;
+    // The Redis may have restarted without the users (an external one without an ACL file): re-applied first.
+    if (live.spec.redis) await deps.redis.provision(app).catch(deps.onError);
     const { failures } = await deps.supervisor.activate(app, live);
     if (failures.length > 0) {
       deps.onError(

@@ -7,7 +7,7 @@ export interface EventMap {
   'daemon:stopping': Record<string, never>;
   'deploy:started': { release: string; source: string };
   'deploy:finished': { release: string; previous: string | null };
-  /** The release asks for something this daemon does not provide (e.g. `redis: true` before Redis exists). */
+  /** The release asks for something this daemon does not provide (said at every deploy, never silently ignored). */
   'deploy:warning': { release: string; warning: string };
   'deploy:failed': { release: string; reason: string; logTail: string[] };
   rollback: { release: string; previous: string };
@@ -39,6 +39,23 @@ export interface EventMap {
   'process:started': Record<string, never>;
   'process:restarted': Record<string, never>;
   'app:destroyed': Record<string, never>;
+  /** Redis (redis/): the daemon's admin connection is up; `mode` says whose server it is. */
+  'redis:connected': {
+    mode: 'managed' | 'external';
+    version: string;
+    policy: string;
+    maxmemory: number;
+  };
+  /** An external Redis may evict keys (queued jobs) under memory pressure; `ps` warns while it lasts. */
+  'redis:eviction-policy': { policy: string };
+  /** Memory used crossed 80 % of maxmemory (once per crossing). */
+  'redis:memory-high': { usedMemory: number; maxmemory: number; ratio: number };
+  /** Writes were refused for memory (`OOM command not allowed`) since the last sample. */
+  'redis:rejecting': { rejected: number; total: number; usedMemory: number; maxmemory: number };
+  /** The managed redis-server exited on its own; the daemon starts it again. */
+  'redis:server-exited': { code: number | null; signal: string | null };
+  'redis:rotated': Record<string, never>;
+  'redis:flushed': { keys: number };
   'drain:added': { id: number; url: string };
   'drain:removed': { id: number };
   'drain:failed': { id: number; url: string };

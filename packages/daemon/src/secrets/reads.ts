@@ -4,20 +4,24 @@ import * as store from '../store/index.js';
 import { statusOf } from './changes.js';
 import type { SecretsContext } from './context.js';
 import { open } from './crypto.js';
+import { isPlatformSecret } from './platform.js';
 
 /** Names, keyed digests, times and status of an app's secrets; never a value. */
 export function listSecrets(ctx: SecretsContext, app: string): SecretEntry[] {
   const spec = ctx.liveSpec(app);
-  return store.listSecrets(ctx.db, app).map((row) => ({
-    name: row.name,
-    digest: row.digest,
-    createdAt: new Date(row.createdAt).toISOString(),
-    updatedAt: new Date(row.updatedAt).toISOString(),
-    status:
-      spec !== null && !spec.secrets.includes(row.name)
-        ? 'unused'
-        : statusOf(ctx.changes.staged, app, 'secret', spec, row.name),
-  }));
+  return store
+    .listSecrets(ctx.db, app)
+    .filter((row) => !isPlatformSecret(row.name))
+    .map((row) => ({
+      name: row.name,
+      digest: row.digest,
+      createdAt: new Date(row.createdAt).toISOString(),
+      updatedAt: new Date(row.updatedAt).toISOString(),
+      status:
+        spec !== null && !spec.secrets.includes(row.name)
+          ? 'unused'
+          : statusOf(ctx.changes.staged, app, 'secret', spec, row.name),
+    }));
 }
 
 /**

@@ -8,6 +8,7 @@ import { configVars, listConfig, setConfig, unsetConfig } from './config-vars.js
 import type { SecretsContext } from './context.js';
 import type { Keyring } from './keyring.js';
 import { secretsPreflight } from './preflight.js';
+import { platformSecret, setPlatformSecret } from './platform.js';
 import { listSecrets, secretsReadable, secretValues } from './reads.js';
 import { SecretRedaction } from './redaction.js';
 import { rotateKey } from './rotate.js';
@@ -146,6 +147,15 @@ export class SecretsService {
   /** Re-encrypts every secret of every app under a new master key (see `rotateKeyring`). */
   rotateKey(): RotateKeyResponse {
     return rotateKey(this.#ctx, this.#deps.keyFile, (keyring) => (this.#keyring = keyring));
+  }
+
+  /** A value the platform keeps for the app (e.g. its Redis password), or null; see platform.ts. */
+  platformValue(app: string, name: string): string | null {
+    return platformSecret(this.#ctx, app, name);
+  }
+
+  setPlatformValue(app: string, name: string, value: string): void {
+    setPlatformSecret(this.#ctx, app, name, value);
   }
 
   /** Forgets an app's secrets and config vars (`apps destroy`). */

@@ -4,6 +4,7 @@ import { applyChange, conflict } from './changes.js';
 import type { SecretsContext } from './context.js';
 import { digestOf, seal } from './crypto.js';
 import { REDACT_MIN_LENGTH } from './redactor.js';
+import { isPlatformSecret } from './platform.js';
 import { checkName, checkValue } from './validate.js';
 
 /** Sets secrets (validated, encrypted), then restarts the processes that receive them or stages the change. */
@@ -65,7 +66,12 @@ export async function removeSecrets(
   opts: { restart: boolean; force: boolean },
 ): Promise<VarsChangeResponse> {
   const spec = ctx.liveSpec(app);
-  const stored = new Set(store.listSecrets(ctx.db, app).map((row) => row.name));
+  const stored = new Set(
+    store
+      .listSecrets(ctx.db, app)
+      .map((row) => row.name)
+      .filter((name) => !isPlatformSecret(name)),
+  );
   const unknown = names.filter((name) => !stored.has(name));
   if (unknown.length > 0) {
     throw new NightshiftError(

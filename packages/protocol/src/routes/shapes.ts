@@ -38,6 +38,7 @@ export const psResponse: z.ZodType<T.PsResponse> = z.object({
       stopped: z.boolean(),
     }),
   ),
+  warnings: z.array(z.string()).optional(),
 });
 
 export const eventEntry: z.ZodType<T.EventEntry> = z.object({
@@ -172,4 +173,19 @@ export const rotateKeyResponse: z.ZodType<S.RotateKeyResponse> = z.object({
   previous: z.string(),
   fingerprint: z.string(),
   secrets: z.number(),
+});
+
+export const redisInfo: z.ZodType<T.RedisInfo> = z.object({
+  app: z.string(),
+  mode: z.enum(['managed', 'external']),
+  version: z.string(),
+  user: z.string(),
+  prefix: z.string(),
+  policy: z.string(),
+  usedMemory: z.number(),
+  maxmemory: z.number(),
+  rejectedWrites: z.number(),
+  keys: z.number(),
+  keysExact: z.boolean(),
+  warnings: z.array(z.string()),
 });

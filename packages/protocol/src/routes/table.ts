@@ -268,3 +268,23 @@ export const rotateKey = route({
   path: '/secrets/rotate-key',
   answer: shape.rotateKeyResponse,
 });
+
+export const redisInfo = route({
+  method: 'GET',
+  path: '/apps/:app/redis',
+  answer: shape.redisInfo,
+});
+/** Deletes the app's keys only; `confirm` must repeat the app's name. */
+export const redisFlush = route({
+  method: 'POST',
+  path: '/apps/:app/redis/flush',
+  body: z.object({ confirm: z.string() }),
+  example: '{ "confirm": "shop" }',
+  answer: z.object({ app: z.string(), keys: z.number() }),
+});
+/** New password, rolling restart, old password removed. */
+export const redisRotate = route({
+  method: 'POST',
+  path: '/apps/:app/redis/rotate',
+  answer: z.object({ app: z.string() }),
+});

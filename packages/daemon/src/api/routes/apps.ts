@@ -41,13 +41,14 @@ export function appRoutes(r: Router, s: ApiServices): void {
     return c.json(await s.apps.rollback(app, target));
   });
 
-  r.get('/ps', (c) => c.json({ replicas: s.supervisor.ps(), processes: [] }));
+  r.get('/ps', (c) => c.json({ replicas: s.supervisor.ps(), processes: [], ...warnings(s) }));
 
   r.get('/apps/:app/ps', (c) => {
     const app = s.apps.known(c.param('app'));
     return c.json({
       replicas: s.supervisor.ps(app),
       processes: s.supervisor.summary(app).map((p) => ({ app, ...p })),
+      ...warnings(s),
     });
   });
 
@@ -95,4 +96,9 @@ export function appRoutes(r: Router, s: ApiServices): void {
     await s.apps.destroy(app);
     return c.json({ destroyed: app });
   });
+}
+
+function warnings(s: ApiServices): { warnings?: string[] } {
+  const list = s.redisWarnings();
+  return list.length > 0 ? { warnings: list } : {};
 }
