@@ -33,7 +33,7 @@ const ms = formatDuration;
 const resources = z
   .strictObject({
     cpu: describe(cpu().optional(), 'CPU limit in cores (`0.5`) or millicores (`"500m"`).'),
-    memory: describe(memory().optional(), 'Memory limit, e.g. `512Mi`, `1Gi`.'),
+    memory: describe(memory(DEFAULTS.minMemoryBytes).optional(), 'Memory limit, e.g. `512Mi`, `1Gi`.'),
   })
   .meta({ title: 'Resources' });
 
@@ -92,6 +92,11 @@ const health = z
     failures: describe(count(1).optional(), 'Consecutive failed probes that restart the replica.', {
       default: DEFAULTS.health.failures,
     }),
+    start_period: describe(
+      duration({ allowZero: true, maxMs: MAX_DURATION_MS.healthStartPeriod }).optional(),
+      'Grace after each start: failed probes do not count until it has passed.',
+      { default: ms(DEFAULTS.health.startPeriodMs) },
+    ),
   })
   .meta({ title: 'Health' });
 
