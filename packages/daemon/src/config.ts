@@ -19,6 +19,11 @@ export interface DaemonConfig {
    * names, with their values: release builds get them, the app's processes do not.
    */
   readonly buildEnv: Readonly<Record<string, string>>;
+  /**
+   * NIGHTSHIFT_CGROUPS=off: no cgroups even where the machine offers them (memory limits fall back to the
+   * watchdog). Any other value, or none, uses what the machine offers.
+   */
+  readonly cgroups: boolean;
 }
 
 export function parseDaemonConfig(
@@ -63,6 +68,7 @@ export function parseDaemonConfig(
     region: env.NIGHTSHIFT_REGION ?? 'local',
     replicaLimits,
     buildEnv: pickBuildEnv(env, parseBuildEnvList(env.NIGHTSHIFT_BUILD_ENV ?? '')),
+    cgroups: env.NIGHTSHIFT_CGROUPS !== 'off',
   };
 }
 

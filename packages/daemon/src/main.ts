@@ -7,6 +7,7 @@ import { createApi, withToken } from './api/app.js';
 import { AppQueue, Apps, appEnvironments, cronFollowsLiveRelease } from './apps/index.js';
 import { tcpListenError } from './api/http/listen-error.js';
 import type { DaemonConfig } from './config.js';
+import { createCgroupManager } from './cgroups/index.js';
 import { createLocalDriver } from './drivers/index.js';
 import { EventBus } from './events/index.js';
 import { Coalescer } from './events/coalesce.js';
@@ -68,6 +69,8 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
   logEvents(bus, log);
 
   const driver = createLocalDriver();
+  const cgroups = createCgroupManager({ home: paths.home, enabled: config.cgroups, onError });
+  if (cgroups.mode === 'none') log(`resource limits are soft: ${cgroups.reason ?? 'no cgroups'}`);
   const logs = createLogService({ dir: paths.apps, clock: () => clock.now(), onError });
   const output = logOutput(logs);
   const queue = new AppQueue();
@@ -99,8 +102,10 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     environment,
     onError,
     limits: config.replicaLimits,
+    cgroups,
   });
   const scheduler = new Scheduler({
+    cgroups,
     db,
     bus,
     clock,
@@ -160,6 +165,8 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
   const reaped = await reapPrevious(db, driver, bus, log);
   // Runs the previous incarnation left running end `interrupted` (their slots are consumed: never re-run).
   await recoverRuns(db, driver, bus, clock);
+  // Their cgroups (after kill -9 nobody removed them) go once their processes are gone.
+  await cgroups.sweep();
 
   const startedAt = new Date(clock.now()).toISOString();
   let httpPort = 0;
@@ -228,6 +235,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
       await restoring;
       // Cron runs in flight get SIGTERM like replicas (SIGKILL after 10 s) and end `interrupted`.
       await Promise.all([supervisor.shutdown(), scheduler.shutdown()]);
+      await cgroups.close();
       await Promise.all([closeServer(unixServer), closeServer(tcpServer)]);
       stopCompactor();
       await drains.closeAll();

@@ -9,6 +9,18 @@ export interface ExitInfo {
   readonly code: number | null;
   readonly signal: string | null;
   readonly at: string;
+  /**
+   * Why it ended when the daemon knows: `oom` (killed by the kernel at its cgroup's memory limit),
+   * `memory_limit` (killed by the watchdog where limits are soft), `unhealthy` (restarted by its probe).
+   */
+  readonly cause: 'oom' | 'memory_limit' | 'unhealthy' | null;
+}
+
+/** A replica's `resources` and who enforces them: the kernel (a cgroup) or the daemon's watchdog (soft). */
+export interface ReplicaLimits {
+  readonly memoryBytes: number | null;
+  readonly cpu: number | null;
+  readonly enforcement: 'kernel' | 'soft';
 }
 
 export interface PsEntry {
@@ -21,6 +33,10 @@ export interface PsEntry {
   readonly restarts: number;
   readonly lastExit: ExitInfo | null;
   readonly release: string | null;
+  /** `healthy`, `starting` or `unhealthy (2/3)`; null when the process has no probe or is not up. */
+  readonly health: string | null;
+  /** null when the process sets no `resources`. */
+  readonly limits: ReplicaLimits | null;
 }
 
 export interface ProcessSummary {

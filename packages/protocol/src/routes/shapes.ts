@@ -13,6 +13,7 @@ export const exitInfo: z.ZodType<T.ExitInfo> = z.object({
   code: nullable(z.number()),
   signal: nullable(z.string()),
   at: iso,
+  cause: nullable(z.enum(['oom', 'memory_limit', 'unhealthy'])),
 });
 
 export const psEntry: z.ZodType<T.PsEntry> = z.object({
@@ -25,6 +26,14 @@ export const psEntry: z.ZodType<T.PsEntry> = z.object({
   restarts: z.number(),
   lastExit: nullable(exitInfo),
   release: nullable(z.string()),
+  health: nullable(z.string()),
+  limits: nullable(
+    z.object({
+      memoryBytes: nullable(z.number()),
+      cpu: nullable(z.number()),
+      enforcement: z.enum(['kernel', 'soft']),
+    }),
+  ),
 });
 
 export const psResponse: z.ZodType<T.PsResponse> = z.object({
