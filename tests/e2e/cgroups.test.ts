@@ -50,7 +50,7 @@ describe.skipIf(unavailable !== null)('cgroups (real processes, real kernel limi
       'the hog to be killed',
     );
     expect(entry!.lastExit).toMatchObject({ signal: 'SIGKILL', cause: 'oom' });
-    expect((entry as unknown as { limits: unknown }).limits).toEqual({
+    expect(entry!.limits).toEqual({
       memoryBytes: 64 * 1024 * 1024,
       cpu: null,
       enforcement: 'kernel',
@@ -182,7 +182,7 @@ describe.skipIf(unavailable !== null)('cgroups (real processes, real kernel limi
       'the watchdog to act',
     );
     expect(entry!.lastExit).toMatchObject({ signal: 'SIGKILL', cause: 'memory_limit' });
-    expect((entry as unknown as { limits: { enforcement: string } }).limits.enforcement).toBe('soft');
+    expect(entry!.limits?.enforcement).toBe('soft');
     expect((await sb.cliOk(['ps'])).stdout).toContain('resource limits are soft here');
     const crash = (await events(sb)).find((e) => e.type === 'replica:crashed');
     expect(crash?.data).toMatchObject({ cause: 'memory_limit', memoryLimitBytes: 64 * 1024 * 1024 });
