@@ -1,5 +1,5 @@
-import * as http from 'node:http';
 import * as net from 'node:net';
+import { nodeHttp } from '../../runtime/builtins.js';
 import type { ProbeResult } from '../pure/health.js';
 
 /** Where one replica's probe goes. The host is always loopback: a probe never leaves the machine. */
@@ -37,7 +37,7 @@ function checkHttp(port: number, path: string, timeoutMs: number): Promise<Probe
       resolve(result);
     };
     // No keep-alive agent: each probe is its own connection, as the kubelet's are.
-    const req = http.get({
+    const req = nodeHttp().get({
       host: PROBE_HOST,
       port,
       path,
