@@ -24,8 +24,11 @@ export interface Cgroup {
   /** Directories of the cgroup (one per v1 hierarchy, one for v2). */
   readonly dirs: readonly string[];
   readonly limits: CgroupLimits;
-  /** argv that joins the cgroup before it execs `argv` (same pid), so even its first fork is inside. */
-  wrap(argv: readonly string[]): string[];
+  /**
+   * The argv prefix that joins the cgroup and then execs the command after it (same pid), so even the
+   * command's first fork is inside. Give it to the driver as `SpawnSpec.launcher`.
+   */
+  readonly launcher: readonly string[];
   /** Times the kernel's OOM killer killed a process of this cgroup. */
   oomKills(): number;
   usage(): CgroupUsage;
@@ -40,8 +43,8 @@ export interface Cgroup {
 const JOIN_SCRIPT =
   'for f; do [ "$f" = -- ] && break; echo $$ >"$f" || { echo "nightshift: cannot join cgroup $f" >&2; exit 125; }; shift; done; shift; exec "$@"';
 
-export function joinArgv(procsFiles: readonly string[], argv: readonly string[]): string[] {
-  return ['/bin/sh', '-c', JOIN_SCRIPT, 'nightshift-cgroup', ...procsFiles, '--', ...argv];
+export function joinLauncher(procsFiles: readonly string[]): string[] {
+  return ['/bin/sh', '-c', JOIN_SCRIPT, 'nightshift-cgroup', ...procsFiles, '--'];
 }
 
 export function readText(path: string): string | null {

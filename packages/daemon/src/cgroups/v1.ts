@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import {
   type Cgroup,
   type CgroupLimits,
-  joinArgv,
+  joinLauncher,
   keyed,
   readNumber,
   readText,
@@ -64,11 +64,7 @@ export function createV1(
     name,
     dirs: all,
     limits,
-    wrap: (argv) =>
-      joinArgv(
-        all.map((d) => join(d, 'cgroup.procs')),
-        argv,
-      ),
+    launcher: joinLauncher(all.map((d) => join(d, 'cgroup.procs'))),
     oomKills: () =>
       dirs.memory ? (keyed(readText(join(dirs.memory, 'memory.oom_control')), 'oom_kill') ?? 0) : 0,
     usage: () => {

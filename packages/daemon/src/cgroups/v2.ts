@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import {
   type Cgroup,
   type CgroupLimits,
-  joinArgv,
+  joinLauncher,
   keyed,
   readNumber,
   readText,
@@ -47,7 +47,7 @@ export function createV2(parent: string, name: string, limits: CgroupLimits): Cg
     name,
     dirs: [dir],
     limits,
-    wrap: (argv) => joinArgv([join(dir, 'cgroup.procs')], argv),
+    launcher: joinLauncher([join(dir, 'cgroup.procs')]),
     oomKills: () => keyed(readText(join(dir, 'memory.events')), 'oom_kill') ?? 0,
     usage: () => {
       const usec = keyed(readText(join(dir, 'cpu.stat')), 'usage_usec');

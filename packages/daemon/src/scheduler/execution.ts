@@ -96,7 +96,7 @@ export class RunExecution {
         l.limits ?? { memoryBytes: null, cpu: null },
       ) ?? null;
     try {
-      handle = await driver.spawn({ argv: cgroup ? cgroup.wrap(l.argv) : l.argv, cwd: l.cwd, env: l.env });
+      handle = await driver.spawn({ argv: l.argv, cwd: l.cwd, env: l.env, launcher: cgroup?.launcher });
     } catch (err) {
       if (cgroup) this.#deps.cgroups?.release(cgroup);
       return {

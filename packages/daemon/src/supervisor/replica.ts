@@ -300,8 +300,8 @@ export class ReplicaRunner {
     const cgroup = this.#deps.cgroups?.create(`${this.app}.${this.name}`, launch.limits ?? NO_LIMITS) ?? null;
     this.#cgroup = cgroup;
     this.#inCgroup = cgroup !== null;
-    const argv = cgroup ? cgroup.wrap(launch.argv) : launch.argv;
-    this.#deps.driver.spawn({ argv, cwd: launch.cwd, env: launch.env }).then(
+    const spec = { argv: launch.argv, cwd: launch.cwd, env: launch.env, launcher: cgroup?.launcher };
+    this.#deps.driver.spawn(spec).then(
       (handle) => {
         this.#handle = handle;
         this.#pid = handle.pid;
