@@ -48,8 +48,9 @@ workers:
       LOG_LEVEL: 'info',
       SHARED: 'from-worker',
       QUEUE_NAME: 'email-dispatch',
-      METRICS_PORT: '9464',
-      HEALTH_PORT: '8081',
+      // Replica 2 listens on the manifest's port + 1 (docs/architecture.md, "Ports of replicas").
+      METRICS_PORT: '9465',
+      HEALTH_PORT: '8082',
       TZ: 'UTC',
     });
     expect(env.PORT).toBeUndefined();
