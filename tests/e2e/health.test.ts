@@ -170,4 +170,19 @@ describe('health probes (real processes, real time)', () => {
     expect(ps.find((r) => r.replica === 'quiet.1')?.health).toBeNull();
     expect(ps.every((r) => r.restarts === 0)).toBe(true);
   }, 60_000);
+
+  it('scale refuses a count that would give two replicas one probe port (NS_PORT_OVERLAP)', async () => {
+    sb = new Sandbox('hscale');
+    sb.writeApp(
+      `workers:\n  - name: a\n    start: sleep 1000\n    health: { port: 41000 }\n` +
+        `  - name: b\n    start: sleep 1000\n    metrics: { port: 41002 }\n`,
+    );
+    await sb.cliOk(['up']);
+    await sb.cliOk(['scale', 'a=2']);
+    const res = await sb.cli(['scale', 'a=3']);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('NS_PORT_OVERLAP');
+    expect(res.stderr).toContain('a health ports 41000–41002');
+    expect((await sb.ps()).filter((r) => r.process === 'a')).toHaveLength(2);
+  }, 60_000);
 });

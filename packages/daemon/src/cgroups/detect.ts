@@ -71,7 +71,7 @@ export function detectCgroups(proc = '/proc/self'): CgroupLayout {
   const unified = all.find((m) => m.type === 'cgroup2');
   const ownV2 = own.get('');
   if (unified && ownV2 !== undefined) {
-    const base = join(unified.dir, ownV2);
+    const base = join(unified.dir, ownV2).replace(/(.)\/+$/, '$1');
     const controllers = read(join(base, 'cgroup.controllers')).trim().split(/\s+/);
     if (controllers.includes('memory') && controllers.includes('cpu') && writable(base)) {
       return { kind: 'v2', base };
@@ -82,7 +82,7 @@ export function detectCgroups(proc = '/proc/self'): CgroupLayout {
     const mount = all.find((m) => m.type === 'cgroup' && m.options.includes(controller));
     const path = own.get(controller);
     if (!mount || path === undefined) continue;
-    const base = join(mount.dir, path);
+    const base = join(mount.dir, path).replace(/(.)\/+$/, '$1');
     if (writable(base)) bases[controller] = base;
   }
   if (bases.memory) return { kind: 'v1', bases };

@@ -1,4 +1,4 @@
-import type { CgroupLimits, CgroupManager } from '../cgroups/index.js';
+import type { Cgroup, CgroupLimits, CgroupManager } from '../cgroups/index.js';
 import type { ProcessDriver, ProcessHandle } from '../drivers/index.js';
 import type { Clock } from '../runtime/clock.js';
 import type { OutputSink } from '../process/output.js';
@@ -60,6 +60,7 @@ export class RunExecution {
   #killTimer: Timer | null = null;
   #ended: Promise<RunEnd> | null = null;
   #exited = false;
+  #cgroup: Cgroup | null = null;
 
   constructor(launch: RunLaunch, deps: ExecutionDeps) {
     this.launch = launch;
@@ -68,6 +69,11 @@ export class RunExecution {
 
   get pid(): number | null {
     return this.#handle?.pid ?? null;
+  }
+
+  /** The run's cgroup while it runs (CPU and memory accounting), null without one. */
+  get cgroup(): Cgroup | null {
+    return this.#cgroup;
   }
 
   /** Settles when the run ended; `onSpawned` is told as soon as the process exists. */
@@ -95,9 +101,11 @@ export class RunExecution {
         `${l.app}.cron.${l.job}.${l.id}`,
         l.limits ?? { memoryBytes: null, cpu: null },
       ) ?? null;
+    this.#cgroup = cgroup;
     try {
       handle = await driver.spawn({ argv: l.argv, cwd: l.cwd, env: l.env, launcher: cgroup?.launcher });
     } catch (err) {
+      this.#cgroup = null;
       if (cgroup) this.#deps.cgroups?.release(cgroup);
       return {
         status: 'failed',
@@ -140,6 +148,7 @@ export class RunExecution {
     const oom = cgroup !== null && cgroup.oomKills() > 0;
     if (cgroup) {
       await groupGone(driver, handle.pid);
+      this.#cgroup = null;
       this.#deps.cgroups?.release(cgroup);
     }
     await Promise.race([captured, delay(OUTPUT_SETTLE_MS)]);

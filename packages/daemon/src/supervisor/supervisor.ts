@@ -1,4 +1,4 @@
-import type { ProcessSpec } from '@nightshift/manifest';
+import type { ProcessSpec, WebSpec, WorkerSpec } from '@nightshift/manifest';
 import type { PsEntry, ProcessSummary } from '@nightshift/protocol';
 import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
 import type { Cgroup, CgroupManager } from '../cgroups/index.js';
@@ -186,6 +186,11 @@ export class Supervisor {
 
   processSpec(app: string, process: string): ProcessSpec {
     return processSpecOf(app, this.#mustGet(app), process);
+  }
+
+  /** Web and every worker of the app's live release. */
+  processSpecs(app: string): readonly (WebSpec | WorkerSpec)[] {
+    return processesOf(this.#mustGet(app).release.spec);
   }
 
   /** Desired vs manifest counts of every process of an app. */
