@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { anyParentLeft, cgroupsUnavailable, childCgroups, cpuSeconds } from './cgroups-helpers.js';
 import { Sandbox, sleep, waitFor } from './helpers.js';
@@ -16,6 +17,11 @@ interface Ev {
 
 async function events(sb: Sandbox): Promise<Ev[]> {
   return JSON.parse((await sb.cliOk(['events', '--json', '-n', '500'])).stdout) as Ev[];
+}
+
+/** How the daemon says it enforces limits (daemon.json holds what GET /api/v1/daemon answers). */
+function daemonLimits(sb: Sandbox): unknown {
+  return (JSON.parse(readFileSync(join(sb.home, 'daemon.json'), 'utf8')) as { limits: unknown }).limits;
 }
 
 const HOG = `// Allocates 200 MB in touched 10 MB steps, then holds it.
@@ -62,6 +68,7 @@ describe.skipIf(unavailable !== null)('cgroups (real processes, real kernel limi
       signal: 'SIGKILL',
     });
     expect(crash?.message).toContain('out of memory: killed by the kernel at its limit of 64Mi');
+    expect(daemonLimits(sb)).toMatchObject({ enforcement: 'kernel', reason: null });
     const text = (await sb.cliOk(['ps'])).stdout;
     expect(text).toMatch(/SIGKILL \(oom\)/);
     // The text line of the events shows it too.
@@ -184,6 +191,11 @@ describe.skipIf(unavailable !== null)('cgroups (real processes, real kernel limi
     expect(entry!.lastExit).toMatchObject({ signal: 'SIGKILL', cause: 'memory_limit' });
     expect(entry!.limits?.enforcement).toBe('soft');
     expect((await sb.cliOk(['ps'])).stdout).toContain('resource limits are soft here');
+    expect(daemonLimits(sb)).toEqual({
+      enforcement: 'soft',
+      cgroups: null,
+      reason: 'cgroups are turned off (NIGHTSHIFT_CGROUPS=off)',
+    });
     const crash = (await events(sb)).find((e) => e.type === 'replica:crashed');
     expect(crash?.data).toMatchObject({ cause: 'memory_limit', memoryLimitBytes: 64 * 1024 * 1024 });
     expect(childCgroups(sb.home)).toEqual([]);

@@ -173,7 +173,18 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
   let stopping: Promise<void> | null = null;
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((r) => (resolveStopped = r));
-  const info = (): DaemonInfo => ({ pid: process.pid, version, home: paths.home, startedAt, httpPort });
+  const limits: DaemonInfo['limits'] =
+    cgroups.mode === 'none'
+      ? { enforcement: 'soft', cgroups: null, reason: cgroups.reason }
+      : { enforcement: 'kernel', cgroups: cgroups.mode, reason: null };
+  const info = (): DaemonInfo => ({
+    pid: process.pid,
+    version,
+    home: paths.home,
+    startedAt,
+    httpPort,
+    limits,
+  });
 
   drains.startAll();
   const stopCompactor = startCompactor(bus, { gc: globalThis.gc });

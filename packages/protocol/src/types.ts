@@ -116,6 +116,15 @@ export interface DaemonInfo {
   readonly home: string;
   readonly startedAt: string;
   readonly httpPort: number;
+  /**
+   * How `resources` are enforced on this machine: by the kernel through cgroups (`v2` or `v1`), or `soft`
+   * (a watchdog restarts a replica over its memory limit; CPU is not limited), with the reason.
+   */
+  readonly limits: {
+    readonly enforcement: 'kernel' | 'soft';
+    readonly cgroups: 'v2' | 'v1' | null;
+    readonly reason: string | null;
+  };
 }
 
 /** One log line as the API and `logs --json` give it. */

@@ -91,6 +91,11 @@ export const daemonInfo: z.ZodType<T.DaemonInfo> = z.object({
   home: z.string(),
   startedAt: iso,
   httpPort: z.number(),
+  limits: z.object({
+    enforcement: z.enum(['kernel', 'soft']),
+    cgroups: nullable(z.enum(['v2', 'v1'])),
+    reason: nullable(z.string()),
+  }),
 });
 
 export const logEntry: z.ZodType<T.LogEntry> = z.object({
