@@ -106,7 +106,7 @@ describe.skipIf(unavailable !== null)('cgroups (real processes, real kernel limi
     expect(capped).toBeGreaterThan(0.15);
     expect(capped).toBeLessThan(0.35);
     // The cap is the cgroup's, not a slow machine's: the same loop unlimited uses far more.
-    expect(free).toBeGreaterThan(capped * 1.8);
+    expect(free).toBeGreaterThan(capped * 1.4);
   }, 60_000);
 
   it('every replica and cron run has its own cgroup; all are gone after daemon stop', async () => {
@@ -185,7 +185,7 @@ describe.skipIf(unavailable !== null)('cgroups (real processes, real kernel limi
         const ps = await sb.ps();
         return ps[0]?.lastExit ? ps : null;
       },
-      30_000,
+      45_000,
       'the watchdog to act',
     );
     expect(entry!.lastExit).toMatchObject({ signal: 'SIGKILL', cause: 'memory_limit' });
@@ -199,5 +199,5 @@ describe.skipIf(unavailable !== null)('cgroups (real processes, real kernel limi
     const crash = (await events(sb)).find((e) => e.type === 'replica:crashed');
     expect(crash?.data).toMatchObject({ cause: 'memory_limit', memoryLimitBytes: 64 * 1024 * 1024 });
     expect(childCgroups(sb.home)).toEqual([]);
-  }, 60_000);
+  }, 90_000);
 });

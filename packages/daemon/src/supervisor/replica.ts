@@ -1,14 +1,12 @@
 import type { HealthSpec } from '@nightshift/manifest';
 import type { Cgroup, CgroupLimits, CgroupManager } from '../cgroups/index.js';
-import { startMemoryWatchdog } from '../cgroups/index.js';
 import type { ProcessDriver, ProcessHandle } from '../drivers/index.js';
 import type { EventBus } from '../events/index.js';
 import type { Clock } from '../runtime/clock.js';
 import type { OutputSink } from '../process/output.js';
 import { watchGroupGone } from '../process/stop-group.js';
 import { after, systemTimers, type Timer, type Timers } from '../runtime/timers.js';
-import { HealthMonitor } from './probe/monitor.js';
-import type { ProbeCheck } from './probe/check.js';
+import { causeText, type Guards, type ProbeOptions, startGuards } from './guards.js';
 import {
   type Effect,
   type ExitCause,
@@ -32,11 +30,7 @@ export interface Launch {
   readonly limits?: CgroupLimits | null;
 }
 
-/** How probes run: tests bring their own timers and checks; the clock is the replica's. */
-export interface ProbeOptions {
-  readonly timers?: Timers;
-  readonly check?: ProbeCheck;
-}
+export type { ProbeOptions } from './guards.js';
 
 export interface ReplicaDeps {
   readonly driver: ProcessDriver;
@@ -75,9 +69,9 @@ export class ReplicaRunner {
   /** Cancels the watch for the group's end, while one runs. */
   #watch: (() => void) | null = null;
   #waiters = new Set<() => void>();
-  #monitor: HealthMonitor | null = null;
+  /** The probe and the soft memory watchdog of the running process. */
+  #guards: Guards | null = null;
   #cgroup: Cgroup | null = null;
-  #stopWatchdog: (() => void) | null = null;
   /** Set when the daemon itself killed the process for a reason the exit status cannot tell. */
   #killedFor: ExitCause | null = null;
   #inCgroup = false;
@@ -130,7 +124,7 @@ export class ReplicaRunner {
   get health(): string | null {
     if (!this.#launch?.health) return null;
     if (this.#state.status === 'starting') return 'starting';
-    return this.#state.status === 'running' ? (this.#monitor?.label ?? 'starting') : null;
+    return this.#state.status === 'running' ? (this.#guards?.health ?? 'starting') : null;
   }
   /** Whether the last process started inside a cgroup (its limits were the kernel's to enforce). */
   get enforcedByKernel(): boolean {
@@ -341,31 +335,27 @@ export class ReplicaRunner {
   #startMonitors(): void {
     this.#stopMonitors();
     const launch = this.#launch;
-    if (!launch) return;
-    if (launch.health) {
-      this.#monitor = new HealthMonitor(launch.health.spec, launch.health.port, {
-        clock: this.#deps.clock,
-        timers: this.#deps.probes?.timers,
-        check: this.#deps.probes?.check,
-        onUnhealthy: (error, failures) => this.#unhealthy(error, failures),
-      });
-    }
-    const memory = launch.limits?.memoryBytes ?? null;
     const pid = this.#pid;
-    // Where a cgroup holds the process the kernel enforces the limit; elsewhere the watchdog does, softly.
-    if (this.#deps.cgroups && !this.#cgroup && memory !== null && pid !== null) {
-      this.#stopWatchdog = startMemoryWatchdog(pid, memory, () => {
+    if (!launch || pid === null) return;
+    const memory = launch.limits?.memoryBytes ?? null;
+    this.#guards = startGuards({
+      pid,
+      health: launch.health ?? null,
+      // Where a cgroup holds the process the kernel enforces the limit; elsewhere the watchdog does, softly.
+      softMemoryBytes: this.#deps.cgroups && !this.#cgroup ? memory : null,
+      clock: this.#deps.clock,
+      probes: this.#deps.probes,
+      onUnhealthy: (error, failures) => this.#unhealthy(error, failures),
+      onOverMemory: () => {
         this.#killedFor = 'memory_limit';
         this.#deps.driver.signalGroup(pid, 'SIGKILL');
-      });
-    }
+      },
+    });
   }
 
   #stopMonitors(): void {
-    this.#monitor?.stop();
-    this.#monitor = null;
-    this.#stopWatchdog?.();
-    this.#stopWatchdog = null;
+    this.#guards?.stop();
+    this.#guards = null;
   }
 
   #unhealthy(error: string, failures: number): void {
@@ -395,18 +385,6 @@ export class ReplicaRunner {
 }
 
 const NO_LIMITS: CgroupLimits = { memoryBytes: null, cpu: null };
-
-function causeText(cause: ExitCause, memoryLimit: number | null): string {
-  const limit = memoryLimit === null ? '' : ` of ${Math.round(memoryLimit / 1024 / 1024)}Mi`;
-  switch (cause) {
-    case 'oom':
-      return `out of memory: killed by the kernel at its limit${limit}`;
-    case 'memory_limit':
-      return `over its memory limit${limit} for 3 samples: killed by the watchdog`;
-    case 'unhealthy':
-      return 'restarted after failed health probes';
-  }
-}
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
