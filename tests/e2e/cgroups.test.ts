@@ -140,6 +140,23 @@ describe.skipIf(unavailable !== null)('cgroups (real processes, real kernel limi
     expect(anyParentLeft(sb.home)).toBe(false);
   }, 60_000);
 
+  it('a cron run over its memory limit is killed by the kernel: the run fails with reason oom', async () => {
+    sb = new Sandbox('cronoom');
+    sb.writeApp(
+      `cron:\n  - name: hog\n    schedule: "0 0 1 1 *"\n    command: node hog.js\n    resources: { memory: 64Mi }\n`,
+      { 'hog.js': HOG },
+    );
+    await sb.cliOk(['up']);
+    const res = await sb.cli(['cron', 'run', 'hog', '--wait', '--json']);
+    const run = JSON.parse(res.stdout) as { status: string; signal: string | null; reason: string | null };
+    expect(run).toMatchObject({
+      status: 'failed',
+      signal: 'SIGKILL',
+      reason: 'oom: killed by the kernel at its limit of 64Mi',
+    });
+    await waitFor(() => childCgroups(sb.home).length === 0, 5_000, 'the run cgroup removed');
+  }, 60_000);
+
   it('after kill -9 of the daemon, the next one sweeps the old cgroups', async () => {
     sb = new Sandbox('cgkill');
     sb.writeApp(
