@@ -143,8 +143,10 @@ export interface PsJson {
   pid: number | null;
   startedAt: string | null;
   restarts: number;
-  lastExit: { code: number | null; signal: string | null; at: string } | null;
+  lastExit: { code: number | null; signal: string | null; at: string; cause: string | null } | null;
   release: string | null;
+  health: string | null;
+  limits: { memoryBytes: number | null; cpu: number | null; enforcement: 'kernel' | 'soft' } | null;
 }
 
 export function procEnv(pid: number): Record<string, string> | null {

@@ -20,6 +20,10 @@ const VARIABLES: readonly (readonly [name: string, meaning: string])[] = [
   ['NIGHTSHIFT_REDIS_SAMPLE_MS', 'how often Redis memory and refused writes are sampled; default 10000'],
   ['NIGHTSHIFT_CLOCK_OFFSET_MS', "shifts the daemon's clock (tests); default 0"],
   [
+    'NIGHTSHIFT_CGROUPS',
+    'off: no cgroups, memory limits enforced softly by a watchdog; default: what the machine offers',
+  ],
+  [
     'HTTP_PROXY HTTPS_PROXY NO_PROXY http_proxy https_proxy no_proxy NODE_EXTRA_CA_CERTS SSL_CERT_FILE SSL_CERT_DIR REQUESTS_CA_BUNDLE PIP_INDEX_URL PIP_EXTRA_INDEX_URL PIP_TRUSTED_HOST npm_config_*',
     "the daemon's network settings: release builds get them, web, workers and cron do not",
   ],

@@ -20,6 +20,11 @@ export interface DaemonConfig {
    */
   readonly buildEnv: Readonly<Record<string, string>>;
   readonly redis: RedisConfig;
+  /**
+   * NIGHTSHIFT_CGROUPS=off: no cgroups even where the machine offers them (memory limits fall back to the
+   * watchdog). Any other value, or none, uses what the machine offers.
+   */
+  readonly cgroups: boolean;
 }
 
 /** Where `redis: true` apps get their Redis (DESIGN §8). */
@@ -93,6 +98,7 @@ export function parseDaemonConfig(
         DEFAULT_REDIS_SAMPLE_MS,
       ),
     },
+    cgroups: env.NIGHTSHIFT_CGROUPS !== 'off',
   };
 }
 

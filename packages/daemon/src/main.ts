@@ -7,6 +7,7 @@ import { createApi, withToken } from './api/app.js';
 import { AppQueue, Apps, appEnvironments, cronFollowsLiveRelease } from './apps/index.js';
 import { tcpListenError } from './api/http/listen-error.js';
 import type { DaemonConfig } from './config.js';
+import { createCgroupManager } from './cgroups/index.js';
 import { createLocalDriver } from './drivers/index.js';
 import { EventBus } from './events/index.js';
 import { Coalescer } from './events/coalesce.js';
@@ -69,6 +70,8 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
   logEvents(bus, log);
 
   const driver = createLocalDriver();
+  const cgroups = createCgroupManager({ home: paths.home, enabled: config.cgroups, onError });
+  if (cgroups.mode === 'none') log(`resource limits are soft: ${cgroups.reason ?? 'no cgroups'}`);
   const logs = createLogService({ dir: paths.apps, clock: () => clock.now(), onError });
   const output = logOutput(logs);
   const queue = new AppQueue();
@@ -118,8 +121,10 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     environment,
     onError,
     limits: config.replicaLimits,
+    cgroups,
   });
   const scheduler = new Scheduler({
+    cgroups,
     db,
     bus,
     clock,
@@ -182,13 +187,26 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
   const reaped = await reapPrevious(db, driver, bus, log);
   // Runs the previous incarnation left running end `interrupted` (their slots are consumed: never re-run).
   await recoverRuns(db, driver, bus, clock);
+  // Their cgroups (after kill -9 nobody removed them) go once their processes are gone.
+  await cgroups.sweep();
 
   const startedAt = new Date(clock.now()).toISOString();
   let httpPort = 0;
   let stopping: Promise<void> | null = null;
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((r) => (resolveStopped = r));
-  const info = (): DaemonInfo => ({ pid: process.pid, version, home: paths.home, startedAt, httpPort });
+  const limits: DaemonInfo['limits'] =
+    cgroups.mode === 'none'
+      ? { enforcement: 'soft', cgroups: null, reason: cgroups.reason }
+      : { enforcement: 'kernel', cgroups: cgroups.mode, reason: null };
+  const info = (): DaemonInfo => ({
+    pid: process.pid,
+    version,
+    home: paths.home,
+    startedAt,
+    httpPort,
+    limits,
+  });
 
   drains.startAll();
   const stopCompactor = startCompactor(bus, { gc: globalThis.gc });
@@ -251,6 +269,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
       await restoring;
       // Cron runs in flight get SIGTERM like replicas (SIGKILL after 10 s) and end `interrupted`.
       await Promise.all([supervisor.shutdown(), scheduler.shutdown()]);
+      await cgroups.close();
       await Promise.all([closeServer(unixServer), closeServer(tcpServer)]);
       stopCompactor();
       await drains.closeAll();

@@ -106,6 +106,14 @@ export const MANIFEST_CODES = {
     'two ports of one process are the same (web, health, metrics)',
     'give the health and metrics endpoints ports of their own',
   ),
+  NS_MANIFEST_PORT_OVERLAP: error(
+    'two processes claim overlapping port ranges (replica N listens on port + N − 1)',
+    'move one port past the other range: each process reserves port … port + replicas − 1',
+  ),
+  NS_MANIFEST_MEMORY_RANGE: error(
+    'a memory limit is below 4Mi',
+    'use at least 4Mi; a Node.js process needs about 40Mi',
+  ),
   NS_MANIFEST_UNKNOWN_REGION: error(
     'a region override or cron `region` names a region not listed in `regions`',
     'add the region to the top-level `regions` list, or fix its name',

@@ -91,6 +91,7 @@ function health(input: ProcessInput['health'], defaultPort: number | undefined):
     intervalMs: durationOr(input.interval, DEFAULTS.health.intervalMs),
     timeoutMs: durationOr(input.timeout, DEFAULTS.health.timeoutMs),
     failures: input.failures ?? DEFAULTS.health.failures,
+    startPeriodMs: durationOr(input.start_period, DEFAULTS.health.startPeriodMs),
   };
 }
 

@@ -10,7 +10,9 @@ export const DEFAULTS = {
   restart: { backoffMs: 10_000, maxBackoffMs: 5 * 60_000, resetAfterMs: 10 * 60_000 },
   stopGraceMs: 30_000,
   minReadyMs: 2_000,
-  health: { intervalMs: 10_000, timeoutMs: 2_000, failures: 3 },
+  health: { intervalMs: 10_000, timeoutMs: 2_000, failures: 3, startPeriodMs: 30_000 },
+  /** The least `resources.memory`: below it even a shell cannot start, and the kernel refuses tiny cgroup limits. */
+  minMemoryBytes: 4 * 1024 * 1024,
   metrics: { path: '/metrics' },
   autoscale: { queueKind: 'bullmq' },
   cron: {

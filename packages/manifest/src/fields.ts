@@ -119,12 +119,21 @@ export function duration(opts: { allowZero: boolean; maxMs: number }): z.ZodStri
   return hinted(schema, 'durations are text with a unit: "30s", "5m", "1h"');
 }
 
-export function memory(): z.ZodString {
-  const schema = checked(z.string(), (value) =>
-    tryParseMemory(value) === null
-      ? { code: 'NS_MANIFEST_INVALID_MEMORY', message: `"${value}" is not a memory size` }
-      : null,
-  ).meta({ pattern: FORMAT_PATTERNS.memory, examples: ['512Mi', '1Gi'] });
+/** A memory size of at least `minBytes`. */
+export function memory(minBytes: number): z.ZodString {
+  const schema = checked(z.string(), (value) => {
+    const bytes = tryParseMemory(value);
+    if (bytes === null)
+      return { code: 'NS_MANIFEST_INVALID_MEMORY', message: `"${value}" is not a memory size` };
+    if (bytes < minBytes) {
+      return {
+        code: 'NS_MANIFEST_MEMORY_RANGE',
+        message: `memory ${value} is below ${minBytes / 1024 / 1024}Mi, the least a limit may be`,
+        hint: `use at least ${minBytes / 1024 / 1024}Mi (a Node.js process needs about 40Mi)`,
+      };
+    }
+    return null;
+  }).meta({ pattern: FORMAT_PATTERNS.memory, examples: ['512Mi', '1Gi'] });
   return hinted(schema, 'memory sizes are text with a unit: "512Mi", "1Gi"');
 }
 
@@ -141,7 +150,11 @@ export function port(): z.ZodNumber {
   const schema = checked(z.int(), (value) =>
     value >= 1024 && value <= 65535
       ? null
-      : { code: 'NS_MANIFEST_PORT_RANGE', message: `port ${value} is outside 1024–65535` },
+      : {
+          code: 'NS_MANIFEST_PORT_RANGE',
+          message: `port ${value} is outside 1024–65535`,
+          hint: 'use a port between 1024 and 65535 (ports below 1024 need root)',
+        },
   ).meta({ minimum: 1024, maximum: 65535 });
   return hinted(schema, 'a port is a whole number between 1024 and 65535');
 }

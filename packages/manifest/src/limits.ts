@@ -57,6 +57,8 @@ export const MAX_DURATION_MS = {
   /** Between health probes, and one probe's own time limit. */
   healthInterval: HOUR,
   healthTimeout: HOUR,
+  /** Grace after a start before failed probes count: a day covers the slowest warm-up. */
+  healthStartPeriod: DAY,
   /** A cron run's time limit: a week covers any batch job; longer work belongs in a worker. */
   cronTimeout: 7 * DAY,
 } as const;

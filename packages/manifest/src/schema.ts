@@ -32,8 +32,14 @@ const ms = formatDuration;
 
 const resources = z
   .strictObject({
-    cpu: describe(cpu().optional(), 'CPU limit in cores (`0.5`) or millicores (`"500m"`).'),
-    memory: describe(memory().optional(), 'Memory limit, e.g. `512Mi`, `1Gi`.'),
+    cpu: describe(
+      cpu().optional(),
+      'CPU limit in cores (`0.5`) or millicores (`"500m"`); locally a CFS quota of the replica’s cgroup.',
+    ),
+    memory: describe(
+      memory(DEFAULTS.minMemoryBytes).optional(),
+      'Memory limit, e.g. `512Mi`, `1Gi`; at least `4Mi`. Locally a cgroup enforces it (the kernel kills at it).',
+    ),
   })
   .meta({ title: 'Resources' });
 
@@ -92,6 +98,11 @@ const health = z
     failures: describe(count(1).optional(), 'Consecutive failed probes that restart the replica.', {
       default: DEFAULTS.health.failures,
     }),
+    start_period: describe(
+      duration({ allowZero: true, maxMs: MAX_DURATION_MS.healthStartPeriod }).optional(),
+      'Grace after each start: failed probes do not count until it has passed or a probe succeeded.',
+      { default: ms(DEFAULTS.health.startPeriodMs) },
+    ),
   })
   .meta({ title: 'Health' });
 

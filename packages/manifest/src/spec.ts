@@ -48,6 +48,8 @@ export interface HealthSpec {
   readonly timeoutMs: number;
   /** Consecutive failures that restart the replica. */
   readonly failures: number;
+  /** Grace after each start during which failed probes do not count. */
+  readonly startPeriodMs: number;
 }
 
 export interface MetricsSpec {

@@ -47,6 +47,7 @@ describe('acceptance manifests', () => {
       intervalMs: 10_000,
       timeoutMs: 2_000,
       failures: 3,
+      startPeriodMs: 30_000,
     });
     expect(emails.metrics).toEqual({ port: 9464, path: '/metrics' });
     expect(emails.restart).toEqual({ backoffMs: 10_000, maxBackoffMs: 300_000, resetAfterMs: 600_000 });

@@ -124,6 +124,11 @@ export const ERROR_CATALOGUE = declare({
     status: 400,
     hint: 'put large data in a file of the release and pass its path',
   },
+  portOverlap: {
+    code: 'NS_PORT_OVERLAP',
+    status: 400,
+    hint: 'replica N listens on port + N − 1: scale to fewer, or move a port in the manifest past the other range',
+  },
   replicaLimit: {
     code: 'NS_REPLICA_LIMIT',
     status: 400,

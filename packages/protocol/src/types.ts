@@ -9,6 +9,18 @@ export interface ExitInfo {
   readonly code: number | null;
   readonly signal: string | null;
   readonly at: string;
+  /**
+   * Why it ended when the daemon knows: `oom` (killed by the kernel at its cgroup's memory limit),
+   * `memory_limit` (killed by the watchdog where limits are soft), `unhealthy` (restarted by its probe).
+   */
+  readonly cause: 'oom' | 'memory_limit' | 'unhealthy' | null;
+}
+
+/** A replica's `resources` and who enforces them: the kernel (a cgroup) or the daemon's watchdog (soft). */
+export interface ReplicaLimits {
+  readonly memoryBytes: number | null;
+  readonly cpu: number | null;
+  readonly enforcement: 'kernel' | 'soft';
 }
 
 export interface PsEntry {
@@ -21,6 +33,10 @@ export interface PsEntry {
   readonly restarts: number;
   readonly lastExit: ExitInfo | null;
   readonly release: string | null;
+  /** `healthy`, `starting` or `unhealthy (2/3)`; null when the process has no probe or is not up. */
+  readonly health: string | null;
+  /** null when the process sets no `resources`. */
+  readonly limits: ReplicaLimits | null;
 }
 
 export interface ProcessSummary {
@@ -102,6 +118,15 @@ export interface DaemonInfo {
   readonly home: string;
   readonly startedAt: string;
   readonly httpPort: number;
+  /**
+   * How `resources` are enforced on this machine: by the kernel through cgroups (`v2` or `v1`), or `soft`
+   * (a watchdog restarts a replica over its memory limit; CPU is not limited), with the reason.
+   */
+  readonly limits: {
+    readonly enforcement: 'kernel' | 'soft';
+    readonly cgroups: 'v2' | 'v1' | null;
+    readonly reason: string | null;
+  };
 }
 
 /** One log line as the API and `logs --json` give it. */

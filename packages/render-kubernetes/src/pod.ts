@@ -37,13 +37,22 @@ export function resourceFields(resources: ResourcesSpec): Record<string, Record<
     : { requests, limits: { memory: memoryQuantity(resources.memory) } };
 }
 
-/** An HTTP or TCP probe on the health port, by name. */
-export function probe(health: HealthSpec, ports: Map<number, string>): Record<string, unknown> {
+/**
+ * An HTTP or TCP probe on the health port, by name. The liveness probe waits out `start_period` (as the local
+ * daemon does, failures before it do not count); readiness does not, so web takes traffic as soon as it answers.
+ */
+export function probe(
+  health: HealthSpec,
+  ports: Map<number, string>,
+  kind: 'liveness' | 'readiness',
+): Record<string, unknown> {
   const port = ports.get(health.port) ?? health.port;
   const action =
     health.type === 'http' ? { httpGet: { path: health.path ?? '/', port } } : { tcpSocket: { port } };
+  const delay = kind === 'liveness' ? seconds(health.startPeriodMs) : 0;
   return {
     ...action,
+    ...(delay > 0 ? { initialDelaySeconds: delay } : {}),
     periodSeconds: seconds(health.intervalMs, 1),
     timeoutSeconds: seconds(health.timeoutMs, 1),
     failureThreshold: health.failures,

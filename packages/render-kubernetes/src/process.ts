@@ -145,7 +145,7 @@ export function renderProcess(ctx: RenderContext, proc: ProcessSpec, field: stri
     metricsPort: proc.metrics?.port ?? null,
     healthPort: proc.health?.port ?? null,
   });
-  const liveness = proc.health ? probe(proc.health, ports) : null;
+  const liveness = proc.health ? probe(proc.health, ports, 'liveness') : null;
   const main = container({
     name: containerName(proc.name),
     image: opts.image,
@@ -156,7 +156,7 @@ export function renderProcess(ctx: RenderContext, proc: ProcessSpec, field: stri
     ports,
     liveness,
     // Readiness only gates Service endpoints: only web has a Service.
-    readiness: proc.kind === 'web' ? liveness : null,
+    readiness: proc.kind === 'web' && proc.health ? probe(proc.health, ports, 'readiness') : null,
   });
   const template = podTemplate({
     labels: objectLabels(ctx.labels, name, proc.kind),

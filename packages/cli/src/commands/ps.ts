@@ -28,6 +28,7 @@ export function printPs(res: PsResponse, now = Date.now()): void {
   const rows = res.replicas.map((r: PsEntry) => [
     r.replica,
     r.state,
+    r.health ?? '-',
     r.pid === null ? '-' : String(r.pid),
     r.startedAt ? shortDuration(now - Date.parse(r.startedAt)) : '-',
     String(r.restarts),
@@ -35,8 +36,13 @@ export function printPs(res: PsResponse, now = Date.now()): void {
     r.release ?? '-',
   ]);
   process.stdout.write(
-    table(['REPLICA', 'STATE', 'PID', 'UPTIME', 'RESTARTS', 'LAST EXIT', 'RELEASE'], rows),
+    table(['REPLICA', 'STATE', 'HEALTH', 'PID', 'UPTIME', 'RESTARTS', 'LAST EXIT', 'RELEASE'], rows),
   );
+  if (res.replicas.some((r) => r.limits?.enforcement === 'soft')) {
+    process.stdout.write(
+      'resource limits are soft here: no cgroup could be made, so a watchdog restarts a replica over its memory limit and CPU is not limited\n',
+    );
+  }
   for (const p of res.processes) {
     if (p.stopped)
       process.stdout.write(`${p.process}: stopped (start it with \`nightshift start ${p.process}\`)\n`);
@@ -51,5 +57,6 @@ export function printPs(res: PsResponse, now = Date.now()): void {
 function lastExit(r: PsEntry): string {
   if (!r.lastExit) return '-';
   const how = r.lastExit.signal ? r.lastExit.signal : `code ${r.lastExit.code}`;
-  return `${how} ${shortDuration(Date.now() - Date.parse(r.lastExit.at))} ago`;
+  const cause = r.lastExit.cause ? ` (${r.lastExit.cause})` : '';
+  return `${how}${cause} ${shortDuration(Date.now() - Date.parse(r.lastExit.at))} ago`;
 }

@@ -2,6 +2,7 @@ import { ErrorCodes, NightshiftError, type ScaleRequest } from '@nightshift/prot
 import * as store from '../store/index.js';
 import { applyScale, manifestCount } from '../supervisor/pure/formation.js';
 import { checkReplicaLimits } from '../supervisor/pure/limits.js';
+import { portOverlap } from '../supervisor/pure/port-ranges.js';
 import type { AppsDeps } from './deps.js';
 
 /** What one process's count became. */
@@ -46,6 +47,14 @@ export function scale(
     });
     const after = new Map([...summary.values()].map((p) => [p.process, p.desired]));
     for (const { proc, to } of changes) after.set(proc.name, to);
+    const overlap = portOverlap(supervisor.processSpecs(app), after);
+    if (overlap) {
+      throw new NightshiftError(
+        ErrorCodes.portOverlap,
+        `cannot scale: ${overlap}`,
+        'replica N listens on port + N − 1: scale to fewer, or move a port in the manifest past the other range',
+      );
+    }
     checkReplicaLimits(
       app,
       [...after].map(([process, count]) => ({ process, count })),

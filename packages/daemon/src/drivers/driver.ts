@@ -5,6 +5,11 @@ export interface SpawnSpec {
   readonly argv: readonly string[];
   readonly cwd: string;
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * A program that sets the process up and then execs `argv` in its place (a cgroup join). The command is
+   * still looked up first, so a missing program fails the spawn as it would without a launcher.
+   */
+  readonly launcher?: readonly string[] | undefined;
 }
 
 export interface ExitStatus {

@@ -24,12 +24,17 @@ export interface EventMap {
   'replica:crashed': {
     code: number | null;
     signal: string | null;
+    /** `oom`, `memory_limit`, `unhealthy`, or a description of a SIGKILL from elsewhere. */
     cause: string | null;
+    /** With `oom` and `memory_limit`: the limit the process ran into. */
+    memoryLimitBytes?: number | null;
     ranMs: number;
     restartInMs: number;
     lastLines: string[];
   };
   'replica:spawn-failed': { error: string; restartInMs: number };
+  /** `failures` probes in a row failed; `error` is the last one's (status code, timeout, connection refused). */
+  'replica:unhealthy': { error: string; failures: number; port: number; lastLines: string[] };
   'replica:stopped': { code: number | null; signal: string | null; killed: boolean };
   'replica:reaped': { pid: number };
   'process:scaled': { from: number; to: number };

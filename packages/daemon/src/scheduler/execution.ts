@@ -1,3 +1,4 @@
+import type { Cgroup, CgroupLimits, CgroupManager } from '../cgroups/index.js';
 import type { ProcessDriver, ProcessHandle } from '../drivers/index.js';
 import type { Clock } from '../runtime/clock.js';
 import type { OutputSink } from '../process/output.js';
@@ -16,6 +17,8 @@ export interface RunLaunch {
   /** The run's own log file (through the log pipeline, capped there). */
   readonly logPath: string;
   readonly timeoutMs: number | null;
+  /** The job's `resources`, enforced by the run's cgroup. */
+  readonly limits?: CgroupLimits;
 }
 
 /** What a run execution needs from the daemon. */
@@ -26,6 +29,7 @@ export interface ExecutionDeps {
   /** SIGTERM → SIGKILL delay for timeouts, replacement and daemon stop. */
   readonly killGraceMs: number;
   readonly onError: (err: unknown) => void;
+  readonly cgroups?: CgroupManager;
 }
 
 /** How a run ended. */
@@ -56,6 +60,7 @@ export class RunExecution {
   #killTimer: Timer | null = null;
   #ended: Promise<RunEnd> | null = null;
   #exited = false;
+  #cgroup: Cgroup | null = null;
 
   constructor(launch: RunLaunch, deps: ExecutionDeps) {
     this.launch = launch;
@@ -64,6 +69,11 @@ export class RunExecution {
 
   get pid(): number | null {
     return this.#handle?.pid ?? null;
+  }
+
+  /** The run's cgroup while it runs (CPU and memory accounting), null without one. */
+  get cgroup(): Cgroup | null {
+    return this.#cgroup;
   }
 
   /** Settles when the run ended; `onSpawned` is told as soon as the process exists. */
@@ -85,9 +95,18 @@ export class RunExecution {
     const l = this.launch;
     if (this.#cause) return this.#end({ code: null, signal: null }, null);
     let handle: ProcessHandle;
+    // Every run gets its own cgroup, limited or not, so what it uses is accounted apart.
+    const cgroup =
+      this.#deps.cgroups?.create(
+        `${l.app}.cron.${l.job}.${l.id}`,
+        l.limits ?? { memoryBytes: null, cpu: null },
+      ) ?? null;
+    this.#cgroup = cgroup;
     try {
-      handle = await driver.spawn({ argv: l.argv, cwd: l.cwd, env: l.env });
+      handle = await driver.spawn({ argv: l.argv, cwd: l.cwd, env: l.env, launcher: cgroup?.launcher });
     } catch (err) {
+      this.#cgroup = null;
+      if (cgroup) this.#deps.cgroups?.release(cgroup);
       return {
         status: 'failed',
         reason: `could not start: ${(err as Error).message}`,
@@ -126,8 +145,18 @@ export class RunExecution {
       driver.signalGroup(handle.pid, 'SIGKILL');
     }
     this.#killTimer?.cancel();
+    const oom = cgroup !== null && cgroup.oomKills() > 0;
+    if (cgroup) {
+      await groupGone(driver, handle.pid);
+      this.#cgroup = null;
+      this.#deps.cgroups?.release(cgroup);
+    }
     await Promise.race([captured, delay(OUTPUT_SETTLE_MS)]);
-    return this.#end(exit, startedAt);
+    const end = this.#end(exit, startedAt);
+    if (!oom || end.status !== 'failed') return end;
+    const limit = l.limits?.memoryBytes;
+    const at = limit ? ` at its limit of ${Math.round(limit / 1024 / 1024)}Mi` : '';
+    return { ...end, reason: `oom: killed by the kernel${at}` };
   }
 
   #end(exit: { code: number | null; signal: string | null }, startedAt: number | null): RunEnd {

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CronSpec } from '@nightshift/manifest';
+import type { CgroupManager } from '../cgroups/index.js';
 import type { ProcessDriver } from '../drivers/index.js';
 import type { EventBus } from '../events/index.js';
 import type { Clock } from '../runtime/clock.js';
@@ -27,6 +28,8 @@ export interface RunsDeps {
   readonly runsDir: (app: string) => string;
   readonly killGraceMs: number;
   readonly onError: (err: unknown) => void;
+  /** Each run's cgroup (its `resources` as kernel limits); absent: runs are not limited. */
+  readonly cgroups?: CgroupManager;
 }
 
 /** Retention runs at most this often per job: deleting is kept off the path of every single fire. */
@@ -112,6 +115,7 @@ export class CronRuns {
         env: this.#deps.environment(release, target),
         logPath,
         timeoutMs: spec.timeoutMs,
+        limits: { memoryBytes: spec.resources.memory, cpu: spec.resources.cpu },
       },
       this.#deps,
     );

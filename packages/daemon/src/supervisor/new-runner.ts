@@ -1,4 +1,5 @@
 import type { EnvTarget } from '../process/environment.js';
+import { replicaPort } from '../process/ports.js';
 import type * as store from '../store/index.js';
 import { type AppRuntime, DEFAULT_STOP_GRACE_MS } from './app-runtime.js';
 import { processOf } from './processes.js';
@@ -37,6 +38,9 @@ export function newRunner(
       env: deps.environment(release, target),
       release: release.version,
       policy: { restart: proc.restart, stopGraceMs: proc.stopGraceMs },
+      // Replica N's probe addresses its own port (process/ports.ts), the one its HEALTH_PORT names.
+      health: proc.health ? { spec: proc.health, port: replicaPort(proc.health.port, idx) } : null,
+      limits: { memoryBytes: proc.resources.memory, cpu: proc.resources.cpu },
     };
   };
   const resolvePolicy = (): LifecyclePolicy => {
@@ -56,6 +60,8 @@ export function newRunner(
       output: deps.output,
       onError: deps.onError,
       persist: deps.persist,
+      cgroups: deps.cgroups,
+      probes: deps.probes,
     },
     startingState(origin),
   );

@@ -19,8 +19,14 @@ export function psOf(apps: ReadonlyMap<string, AppRuntime>, names: readonly stri
 function psEntry(app: string, r: ReplicaRunner): PsEntry {
   const s = r.state;
   const lastExit: ExitInfo | null = s.lastExit
-    ? { code: s.lastExit.code, signal: s.lastExit.signal, at: new Date(s.lastExit.at).toISOString() }
+    ? {
+        code: s.lastExit.code,
+        signal: s.lastExit.signal,
+        at: new Date(s.lastExit.at).toISOString(),
+        cause: s.lastExit.cause ?? null,
+      }
     : null;
+  const limits = r.limits;
   return {
     app,
     process: r.process,
@@ -32,5 +38,15 @@ function psEntry(app: string, r: ReplicaRunner): PsEntry {
     restarts: s.restarts,
     lastExit,
     release: r.release === null ? null : `v${r.release}`,
+    health: r.health,
+    limits:
+      limits && (limits.memoryBytes !== null || limits.cpu !== null)
+        ? {
+            memoryBytes: limits.memoryBytes,
+            cpu: limits.cpu,
+            // Only a running process has (or lacks) a cgroup; between runs the last one's way is shown.
+            enforcement: r.cgroup !== null || r.enforcedByKernel ? 'kernel' : 'soft',
+          }
+        : null,
   };
 }

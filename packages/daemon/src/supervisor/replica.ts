@@ -1,11 +1,15 @@
+import type { HealthSpec } from '@nightshift/manifest';
+import type { Cgroup, CgroupLimits, CgroupManager } from '../cgroups/index.js';
 import type { ProcessDriver, ProcessHandle } from '../drivers/index.js';
 import type { EventBus } from '../events/index.js';
 import type { Clock } from '../runtime/clock.js';
 import type { OutputSink } from '../process/output.js';
 import { watchGroupGone } from '../process/stop-group.js';
 import { after, systemTimers, type Timer, type Timers } from '../runtime/timers.js';
+import { causeText, type Guards, type ProbeOptions, startGuards } from './guards.js';
 import {
   type Effect,
+  type ExitCause,
   type LifecycleEvent,
   type LifecyclePolicy,
   type ReplicaState,
@@ -20,7 +24,13 @@ export interface Launch {
   readonly env: Readonly<Record<string, string>>;
   readonly release: number;
   readonly policy: LifecyclePolicy;
+  /** The probe and the port it addresses for this replica (port + replica − 1); null: never probed. */
+  readonly health?: { readonly spec: HealthSpec; readonly port: number } | null;
+  /** `resources` of the process: enforced by its cgroup, or by the watchdog where there is none. */
+  readonly limits?: CgroupLimits | null;
 }
+
+export type { ProbeOptions } from './guards.js';
 
 export interface ReplicaDeps {
   readonly driver: ProcessDriver;
@@ -32,6 +42,9 @@ export interface ReplicaDeps {
   readonly onError: (err: unknown) => void;
   /** The lifecycle's timers (retry, grace); simulations bring their own. */
   readonly timers?: Timers;
+  /** Absent: no cgroups and no watchdog (unit simulations). */
+  readonly cgroups?: CgroupManager;
+  readonly probes?: ProbeOptions;
 }
 
 /** How long a crash waits for the tail of the output before reporting the last lines. */
@@ -56,6 +69,12 @@ export class ReplicaRunner {
   /** Cancels the watch for the group's end, while one runs. */
   #watch: (() => void) | null = null;
   #waiters = new Set<() => void>();
+  /** The probe and the soft memory watchdog of the running process. */
+  #guards: Guards | null = null;
+  #cgroup: Cgroup | null = null;
+  /** Set when the daemon itself killed the process for a reason the exit status cannot tell. */
+  #killedFor: ExitCause | null = null;
+  #inCgroup = false;
   #resolveLaunch: () => Launch;
   #resolvePolicy: () => LifecyclePolicy;
   #deps: ReplicaDeps;
@@ -93,6 +112,27 @@ export class ReplicaRunner {
   }
   get release(): number | null {
     return this.#release;
+  }
+  /** The running process's cgroup (CPU and memory accounting for the metrics sampler); null without one. */
+  get cgroup(): Cgroup | null {
+    return this.#cgroup;
+  }
+  /**
+   * `healthy`, `starting` or `unhealthy (2/3)` while the process is up and has a probe; null when the process
+   * has no `health` (it is never probed) or is not running.
+   */
+  get health(): string | null {
+    if (!this.#launch?.health) return null;
+    if (this.#state.status === 'starting') return 'starting';
+    return this.#state.status === 'running' ? (this.#guards?.health ?? 'starting') : null;
+  }
+  /** Whether the last process started inside a cgroup (its limits were the kernel's to enforce). */
+  get enforcedByKernel(): boolean {
+    return this.#inCgroup;
+  }
+  /** The limits the running process was started with, if any. */
+  get limits(): CgroupLimits | null {
+    return this.#launch?.limits ?? null;
   }
   /** Why the last start failed before a process existed (E2BIG, ENOENT, EMFILE…); null once one started. */
   get spawnError(): string | null {
@@ -141,6 +181,7 @@ export class ReplicaRunner {
       policy,
     );
     this.#state = state;
+    if (state.status !== 'running') this.#stopMonitors();
     for (const effect of effects) this.#run(effect);
     if (state !== before) {
       this.#deps.persist(this);
@@ -150,6 +191,7 @@ export class ReplicaRunner {
 
   /** Cancels timers and watches; the process itself is left to `stop`. */
   dispose(): void {
+    this.#stopMonitors();
     for (const t of this.#timers) t.cancel();
     this.#timers.clear();
     this.#watch?.();
@@ -179,6 +221,7 @@ export class ReplicaRunner {
         this.#watchGroup();
         return;
       case 'emit-started':
+        this.#startMonitors();
         bus.emit({
           type: 'replica:started',
           ...who,
@@ -189,15 +232,21 @@ export class ReplicaRunner {
       case 'emit-crashed': {
         const exit = this.#state.lastExit;
         const how = exit?.signal ? `signal ${exit.signal}` : `exit code ${exit?.code}`;
+        const memoryLimit = this.#launch?.limits?.memoryBytes ?? null;
+        const why = exit?.cause ? `, ${causeText(exit.cause, memoryLimit)}` : '';
         bus.emit({
           type: 'replica:crashed',
           ...who,
-          message: `${this.name} crashed (${how}) after ${effect.ranMs} ms; restarting in ${effect.restartInMs} ms`,
+          message: `${this.name} crashed (${how}${why}) after ${effect.ranMs} ms; restarting in ${effect.restartInMs} ms`,
           data: {
             code: exit?.code ?? null,
             signal: exit?.signal ?? null,
             cause:
-              exit?.signal === 'SIGKILL' ? 'killed (SIGKILL: out of memory or killed from outside)' : null,
+              exit?.cause ??
+              (exit?.signal === 'SIGKILL' ? 'killed (SIGKILL: out of memory or killed from outside)' : null),
+            ...(exit?.cause === 'oom' || exit?.cause === 'memory_limit'
+              ? { memoryLimitBytes: memoryLimit }
+              : {}),
             ranMs: effect.ranMs,
             restartInMs: effect.restartInMs,
             lastLines: this.#deps.output.lastLines(this.app, this.name, 20),
@@ -241,7 +290,12 @@ export class ReplicaRunner {
       return;
     }
     this.#launch = launch;
-    this.#deps.driver.spawn({ argv: launch.argv, cwd: launch.cwd, env: launch.env }).then(
+    this.#killedFor = null;
+    const cgroup = this.#deps.cgroups?.create(`${this.app}.${this.name}`, launch.limits ?? NO_LIMITS) ?? null;
+    this.#cgroup = cgroup;
+    this.#inCgroup = cgroup !== null;
+    const spec = { argv: launch.argv, cwd: launch.cwd, env: launch.env, launcher: cgroup?.launcher };
+    this.#deps.driver.spawn(spec).then(
       (handle) => {
         this.#handle = handle;
         this.#pid = handle.pid;
@@ -256,13 +310,65 @@ export class ReplicaRunner {
         void handle.exited.then(async (status) => {
           await Promise.race([captured, delay(OUTPUT_SETTLE_MS)]);
           if (this.#handle === handle) this.#handle = null;
-          this.dispatch({ type: 'exited', code: status.code, signal: status.signal });
+          // The kernel's OOM killer may have killed a child, not the leader: the counter tells, not the status.
+          const cause = cgroup && cgroup.oomKills() > 0 ? 'oom' : this.#killedFor;
+          this.#releaseCgroup(cgroup, handle.pid);
+          this.dispatch({ type: 'exited', code: status.code, signal: status.signal, cause });
         });
       },
       (err: unknown) => {
+        this.#releaseCgroup(cgroup, null);
         this.dispatch({ type: 'spawn-failed', error: (err as Error).message });
       },
     );
+  }
+
+  /** Removes the process's cgroup once nothing of its group is left (a crash SIGKILLs the rest first). */
+  #releaseCgroup(cgroup: Cgroup | null, pgid: number | null): void {
+    if (!cgroup) return;
+    if (this.#cgroup === cgroup) this.#cgroup = null;
+    const manager = this.#deps.cgroups;
+    if (!manager) return;
+    watchGroupGone(this.#deps.driver, pgid, () => manager.release(cgroup));
+  }
+
+  #startMonitors(): void {
+    this.#stopMonitors();
+    const launch = this.#launch;
+    const pid = this.#pid;
+    if (!launch || pid === null) return;
+    const memory = launch.limits?.memoryBytes ?? null;
+    this.#guards = startGuards({
+      pid,
+      health: launch.health ?? null,
+      // Where a cgroup holds the process the kernel enforces the limit; elsewhere the watchdog does, softly.
+      softMemoryBytes: this.#deps.cgroups && !this.#cgroup ? memory : null,
+      clock: this.#deps.clock,
+      probes: this.#deps.probes,
+      onUnhealthy: (error, failures) => this.#unhealthy(error, failures),
+      onOverMemory: () => {
+        this.#killedFor = 'memory_limit';
+        this.#deps.driver.signalGroup(pid, 'SIGKILL');
+      },
+    });
+  }
+
+  #stopMonitors(): void {
+    this.#guards?.stop();
+    this.#guards = null;
+  }
+
+  #unhealthy(error: string, failures: number): void {
+    const port = this.#launch?.health?.port ?? 0;
+    this.#deps.bus.emit({
+      type: 'replica:unhealthy',
+      app: this.app,
+      process: this.process,
+      replica: this.name,
+      message: `${this.name} failed ${failures} health probes in a row on port ${port} (${error}); restarting it`,
+      data: { error, failures, port, lastLines: this.#deps.output.lastLines(this.app, this.name, 20) },
+    });
+    this.dispatch({ type: 'unhealthy' });
   }
 
   #watchGroup(): void {
@@ -277,6 +383,8 @@ export class ReplicaRunner {
     if (!gone) this.#watch = cancel;
   }
 }
+
+const NO_LIMITS: CgroupLimits = { memoryBytes: null, cpu: null };
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());

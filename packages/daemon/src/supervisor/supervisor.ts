@@ -1,6 +1,7 @@
-import type { ProcessSpec } from '@nightshift/manifest';
+import type { ProcessSpec, WebSpec, WorkerSpec } from '@nightshift/manifest';
 import type { PsEntry, ProcessSummary } from '@nightshift/protocol';
 import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
+import type { Cgroup, CgroupManager } from '../cgroups/index.js';
 import type { ProcessDriver } from '../drivers/index.js';
 import type { EventBus } from '../events/index.js';
 import type { EnvTarget } from '../process/environment.js';
@@ -17,7 +18,7 @@ import { psOf } from './ps.js';
 import { desiredOf, processSpecOf, summaryOf } from './summary.js';
 import { desiredCount } from './pure/formation.js';
 import type { ReplicaLimits } from './pure/limits.js';
-import type { ReplicaRunner } from './replica.js';
+import type { ProbeOptions, ReplicaRunner } from './replica.js';
 import { type ActivationFailure, failureOf, replaceOne, restartOne, type RolloutContext } from './rollout.js';
 
 export type { ActivationFailure } from './rollout.js';
@@ -38,6 +39,9 @@ export interface SupervisorDeps {
   readonly onError: (err: unknown) => void;
   /** A process never runs more than `perProcess` replicas, whatever the stored formation says. */
   readonly limits: ReplicaLimits;
+  /** Each replica's cgroup (limits and accounting); absent in simulations. */
+  readonly cgroups?: CgroupManager;
+  readonly probes?: ProbeOptions;
 }
 
 /**
@@ -62,6 +66,15 @@ export class Supervisor {
 
   hasApp(app: string): boolean {
     return this.#apps.has(app);
+  }
+
+  /**
+   * The cgroup of replica `replica` (`emails.2`) of `app` while it runs, for reading its CPU and memory
+   * accounting (`usage()`); null when it is not running or runs without a cgroup (then read `/proc`).
+   */
+  cgroupOf(app: string, replica: string): Cgroup | null {
+    const runners = this.#apps.get(app)?.runners.get(replica.slice(0, replica.lastIndexOf('.'))) ?? [];
+    return runners.find((r) => r.name === replica)?.cgroup ?? null;
   }
 
   liveRelease(app: string): LiveRelease | null {
@@ -175,6 +188,11 @@ export class Supervisor {
 
   processSpec(app: string, process: string): ProcessSpec {
     return processSpecOf(app, this.#mustGet(app), process);
+  }
+
+  /** Web and every worker of the app's live release. */
+  processSpecs(app: string): readonly (WebSpec | WorkerSpec)[] {
+    return processesOf(this.#mustGet(app).release.spec);
   }
 
   /** Desired vs manifest counts of every process of an app. */

@@ -41,7 +41,7 @@ describe('replica lifecycle', () => {
     ]);
     expect(state.status).toBe('backoff');
     expect(state.retryAt).toBe(11_000);
-    expect(state.lastExit).toEqual({ code: 0, signal: null, at: 1_000 });
+    expect(state.lastExit).toEqual({ code: 0, signal: null, cause: null, at: 1_000 });
     expect(effects.map((e) => e.type)).toEqual([
       'spawn',
       'emit-started',

@@ -3,6 +3,7 @@ import type { CheckContext } from './context.js';
 import { checkCron } from './cron.js';
 import { checkEnvironment, checkSomethingRuns } from './env.js';
 import { checkNames } from './names.js';
+import { checkPortRanges } from './port-ranges.js';
 import { checkProcesses } from './processes.js';
 
 export type { CheckContext } from './context.js';
@@ -12,6 +13,7 @@ export function crossFieldFindings(ctx: CheckContext): Finding[] {
   return [
     ...checkNames(ctx),
     ...checkProcesses(ctx),
+    ...checkPortRanges(ctx),
     ...checkCron(ctx),
     ...checkEnvironment(ctx),
     ...checkSomethingRuns(ctx),

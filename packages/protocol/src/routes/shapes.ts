@@ -13,6 +13,7 @@ export const exitInfo: z.ZodType<T.ExitInfo> = z.object({
   code: nullable(z.number()),
   signal: nullable(z.string()),
   at: iso,
+  cause: nullable(z.enum(['oom', 'memory_limit', 'unhealthy'])),
 });
 
 export const psEntry: z.ZodType<T.PsEntry> = z.object({
@@ -25,6 +26,14 @@ export const psEntry: z.ZodType<T.PsEntry> = z.object({
   restarts: z.number(),
   lastExit: nullable(exitInfo),
   release: nullable(z.string()),
+  health: nullable(z.string()),
+  limits: nullable(
+    z.object({
+      memoryBytes: nullable(z.number()),
+      cpu: nullable(z.number()),
+      enforcement: z.enum(['kernel', 'soft']),
+    }),
+  ),
 });
 
 export const psResponse: z.ZodType<T.PsResponse> = z.object({
@@ -83,6 +92,11 @@ export const daemonInfo: z.ZodType<T.DaemonInfo> = z.object({
   home: z.string(),
   startedAt: iso,
   httpPort: z.number(),
+  limits: z.object({
+    enforcement: z.enum(['kernel', 'soft']),
+    cgroups: nullable(z.enum(['v2', 'v1'])),
+    reason: nullable(z.string()),
+  }),
 });
 
 export const logEntry: z.ZodType<T.LogEntry> = z.object({

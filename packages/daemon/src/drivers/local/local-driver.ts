@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { accessSync, constants, statSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
 import type { ExitStatus, ProcessDriver, ProcessHandle, SpawnSpec } from '../driver.js';
 import { processesInGroup, readProcStat } from './proc.js';
@@ -35,14 +37,50 @@ export function createLocalDriver(): ProcessDriver {
   };
 }
 
+function spawnError(spec: SpawnSpec, err: Error): NightshiftError {
+  return new NightshiftError(
+    ErrorCodes.spawnFailed,
+    `cannot start \`${spec.argv.join(' ')}\`: ${err.message}`,
+    "check the command and that it exists in the release (PATH is the daemon's PATH)",
+    { cause: err },
+  );
+}
+
+/**
+ * What exec would say about `file` (looked up on PATH unless it has a slash), worded as spawn's own error;
+ * null when it can be run. Only needed with a launcher, which would otherwise report it as an exit code.
+ */
+function missingProgram(file: string, cwd: string, path: string | undefined): Error | null {
+  const candidates = file.includes('/')
+    ? [resolvePath(cwd, file)]
+    : (path ?? '').split(':').map((dir) => resolvePath(cwd, dir || '.', file));
+  for (const candidate of candidates) {
+    try {
+      if (!statSync(candidate).isFile()) continue;
+      accessSync(candidate, constants.X_OK);
+      return null;
+    } catch {
+      // Not here, or not executable: another directory of PATH may have it.
+    }
+  }
+  const err: NodeJS.ErrnoException = new Error(`spawn ${file} ENOENT`);
+  err.code = 'ENOENT';
+  return err;
+}
+
 function spawnGroup(spec: SpawnSpec): Promise<ProcessHandle> {
-  const [file, ...args] = spec.argv;
+  const [file] = spec.argv;
   if (!file)
     return Promise.reject(
       new NightshiftError(ErrorCodes.badRequest, 'empty command', 'set `start` or `command`'),
     );
+  if (spec.launcher?.length) {
+    const missing = missingProgram(file, spec.cwd, spec.env.PATH ?? process.env.PATH);
+    if (missing) return Promise.reject(spawnError(spec, missing));
+  }
+  const argv = spec.launcher?.length ? [...spec.launcher, ...spec.argv] : spec.argv;
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, {
+    const child = spawn(argv[0]!, argv.slice(1), {
       cwd: spec.cwd,
       env: { ...spec.env },
       detached: true,
@@ -51,16 +89,7 @@ function spawnGroup(spec: SpawnSpec): Promise<ProcessHandle> {
     const exited = new Promise<ExitStatus>((res) => {
       child.once('exit', (code, signal) => res({ code, signal }));
     });
-    child.once('error', (err) => {
-      reject(
-        new NightshiftError(
-          ErrorCodes.spawnFailed,
-          `cannot start \`${spec.argv.join(' ')}\`: ${err.message}`,
-          "check the command and that it exists in the release (PATH is the daemon's PATH)",
-          { cause: err },
-        ),
-      );
-    });
+    child.once('error', (err) => reject(spawnError(spec, err)));
     child.once('spawn', () => {
       const pid = child.pid!;
       resolve({

@@ -7,10 +7,12 @@ import { backoffDelay } from './backoff.js';
  * States and their exits:
  * - `pending`   — created, never started. `start` → starting.
  * - `starting`  — spawn requested. `spawned` → running; `spawn-failed` → backoff; `stop` → stopping.
- * - `running`   — the process lives. `exited` (any code, 0 included) → backoff; `stop` → stopping.
+ * - `running`   — the process lives. `exited` (any code, 0 included) → backoff; `stop` → stopping;
+ *                 `unhealthy` (the probe gave up on it) → stopping with `restartWhenGone`.
  * - `backoff`   — crashed, waiting `retryAt`. `retry-due` → starting; `stop` → stopped.
- * - `stopping`  — SIGTERM sent to the group. `exited` → waits for the group; `group-gone` → stopped;
- *                 `grace-expired` → SIGKILL to the group (stays stopping).
+ * - `stopping`  — SIGTERM sent to the group. `exited` → waits for the group; `group-gone` → stopped, or
+ *                 backoff when `restartWhenGone` (an unhealthy restart: it counts in the streak like a crash);
+ *                 `grace-expired` → SIGKILL to the group (stays stopping); `stop` clears `restartWhenGone`.
  * - `stopped`   — nothing runs. `start` → starting.
  *
  * The crash streak drives the backoff (base·2^streak, capped) and resets when the process had run for
@@ -23,10 +25,17 @@ import { backoffDelay } from './backoff.js';
  */
 export type ReplicaStatus = 'pending' | 'starting' | 'running' | 'backoff' | 'stopping' | 'stopped';
 
+/**
+ * Why a process ended, when the daemon knows better than the exit status: `oom` (the kernel killed it at its
+ * cgroup's memory limit), `memory_limit` (the watchdog did, where limits are soft), `unhealthy` (its probe failed).
+ */
+export type ExitCause = 'oom' | 'memory_limit' | 'unhealthy';
+
 export interface LastExit {
   readonly code: number | null;
   readonly signal: string | null;
   readonly at: number;
+  readonly cause?: ExitCause | null;
 }
 
 /** One instant read from both clocks (see `Clock`). */
@@ -50,13 +59,21 @@ export interface ReplicaState {
   readonly lastExit: LastExit | null;
   /** While stopping: the leader already exited and we wait for the rest of the group. */
   readonly leaderExited: boolean;
+  /** While stopping: the stop is a restart (unhealthy), so the group's end leads to backoff, not stopped. */
+  readonly restartWhenGone?: boolean;
 }
 
 export type LifecycleEvent =
   | { readonly type: 'start' }
   | { readonly type: 'spawned' }
   | { readonly type: 'spawn-failed'; readonly error: string }
-  | { readonly type: 'exited'; readonly code: number | null; readonly signal: string | null }
+  | {
+      readonly type: 'exited';
+      readonly code: number | null;
+      readonly signal: string | null;
+      readonly cause?: ExitCause | null;
+    }
+  | { readonly type: 'unhealthy' }
   | { readonly type: 'retry-due' }
   | { readonly type: 'stop' }
   | { readonly type: 'grace-expired' }
@@ -156,33 +173,25 @@ export function transition(
     }
 
     case 'exited': {
-      const lastExit = { code: event.code, signal: event.signal, at: at.wall };
+      const cause = event.cause ?? (state.restartWhenGone ? 'unhealthy' : null);
+      const lastExit = { code: event.code, signal: event.signal, at: at.wall, cause };
       if (state.status === 'stopping') {
         return { state: { ...state, lastExit, leaderExited: true }, effects: [{ type: 'watch-group' }] };
       }
       if (state.status !== 'running') return same(state);
-      // Whole milliseconds: the monotonic clock has fractions, events and `ps` show ms.
-      const ranMs = state.runningSince === null ? 0 : Math.max(0, Math.round(now - state.runningSince));
-      const streak = ranMs >= policy.restart.resetAfterMs ? 0 : state.streak;
-      const delay = backoffDelay(streak, policy.restart);
+      // Leftovers of a crashed replica's group (grandchildren) must not outlive it.
+      return crash({ ...state, lastExit }, now, policy, [{ type: 'signal-group', signal: 'SIGKILL' }]);
+    }
+
+    case 'unhealthy':
+      if (state.status !== 'running') return same(state);
       return {
-        state: {
-          ...state,
-          status: 'backoff',
-          streak: streak + 1,
-          retryAt: now + delay,
-          lastExit,
-          startedAt: null,
-          runningSince: null,
-        },
+        state: { ...state, status: 'stopping', leaderExited: false, restartWhenGone: true },
         effects: [
-          // Leftovers of a crashed replica's group (grandchildren) must not outlive it.
-          { type: 'signal-group', signal: 'SIGKILL' },
-          { type: 'emit-crashed', ranMs, restartInMs: delay },
-          { type: 'schedule', event: 'retry-due', at: now + delay },
+          { type: 'signal-group', signal: 'SIGTERM' },
+          { type: 'schedule', event: 'grace-expired', at: now + policy.stopGraceMs },
         ],
       };
-    }
 
     case 'retry-due':
       if (state.status !== 'backoff' || state.retryAt === null) return same(state);
@@ -207,6 +216,9 @@ export function transition(
           };
         case 'starting':
           return same({ ...state, status: 'stopping', leaderExited: false });
+        case 'stopping':
+          // A stop during an unhealthy restart: the replica stays down.
+          return state.restartWhenGone ? same({ ...state, restartWhenGone: false }) : same(state);
         case 'backoff':
         case 'pending':
           return {
@@ -223,9 +235,49 @@ export function transition(
 
     case 'group-gone':
       if (state.status !== 'stopping') return same(state);
+      if (state.restartWhenGone) {
+        const lastExit = state.lastExit ?? {
+          code: null,
+          signal: null,
+          at: at.wall,
+          cause: 'unhealthy' as const,
+        };
+        return crash({ ...state, lastExit, leaderExited: false, restartWhenGone: false }, now, policy, []);
+      }
       return {
         state: { ...state, status: 'stopped', startedAt: null, runningSince: null, leaderExited: false },
         effects: [{ type: 'emit-stopped' }],
       };
   }
+}
+
+/**
+ * A running process ended against the replica's will (crash, or an unhealthy restart once its group is gone):
+ * backoff, with the streak reset when it had run for `resetAfterMs`.
+ */
+function crash(
+  state: ReplicaState,
+  now: number,
+  policy: LifecyclePolicy,
+  first: readonly Effect[],
+): Transition {
+  // Whole milliseconds: the monotonic clock has fractions, events and `ps` show ms.
+  const ranMs = state.runningSince === null ? 0 : Math.max(0, Math.round(now - state.runningSince));
+  const streak = ranMs >= policy.restart.resetAfterMs ? 0 : state.streak;
+  const delay = backoffDelay(streak, policy.restart);
+  return {
+    state: {
+      ...state,
+      status: 'backoff',
+      streak: streak + 1,
+      retryAt: now + delay,
+      startedAt: null,
+      runningSince: null,
+    },
+    effects: [
+      ...first,
+      { type: 'emit-crashed', ranMs, restartInMs: delay },
+      { type: 'schedule', event: 'retry-due', at: now + delay },
+    ],
+  };
 }
