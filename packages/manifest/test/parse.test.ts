@@ -86,6 +86,7 @@ describe('compiled spec', () => {
       redis: false,
       regions: [],
       cron: [],
+      logs: { retainBytes: null, maxAgeMs: null },
     });
   });
 
