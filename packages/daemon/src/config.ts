@@ -1,3 +1,9 @@
+import {
+  MIN_LOG_RETAIN_BYTES,
+  MAX_DURATION_MS,
+  tryParseDuration,
+  tryParseSize,
+} from '@nightshift/manifest/names';
 import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
 import { defaultHome } from './home.js';
 import { DEFAULT_REPLICA_LIMITS, type ReplicaLimits } from './supervisor/pure/limits.js';
@@ -19,6 +25,20 @@ export interface DaemonConfig {
    * names, with their values: release builds get them, the app's processes do not.
    */
   readonly buildEnv: Readonly<Record<string, string>>;
+  /**
+   * Log retention defaults: `NIGHTSHIFT_LOGS_RETAIN` (per app), `NIGHTSHIFT_LOGS_MAX_AGE` (per app),
+   * `NIGHTSHIFT_LOGS_TOTAL` (all apps together). A setting left unset is absent here and the log service's default
+   * applies (logs/options.ts: 500 MiB, no age limit, 10 GiB); an app's manifest `logs` block overrides the first two.
+   */
+  readonly logs: LogSettings;
+}
+
+export interface LogSettings {
+  readonly retainBytes?: number;
+  /** null: no age limit (`none`). */
+  readonly maxAgeMs?: number | null;
+  /** null: no total cap (`none`). */
+  readonly totalCapBytes?: number | null;
 }
 
 export function parseDaemonConfig(
@@ -63,7 +83,49 @@ export function parseDaemonConfig(
     region: env.NIGHTSHIFT_REGION ?? 'local',
     replicaLimits,
     buildEnv: pickBuildEnv(env, parseBuildEnvList(env.NIGHTSHIFT_BUILD_ENV ?? '')),
+    logs: parseLogSettings(env),
   };
+}
+
+/** The log retention variables; each bad one is refused with what it accepts. */
+export function parseLogSettings(env: NodeJS.ProcessEnv): LogSettings {
+  const settings: { -readonly [K in keyof LogSettings]: LogSettings[K] } = {};
+  const retain = setting(env, 'NIGHTSHIFT_LOGS_RETAIN');
+  if (retain !== undefined) settings.retainBytes = size('NIGHTSHIFT_LOGS_RETAIN', retain, false)!;
+  const total = setting(env, 'NIGHTSHIFT_LOGS_TOTAL');
+  if (total !== undefined) settings.totalCapBytes = size('NIGHTSHIFT_LOGS_TOTAL', total, true);
+  const age = setting(env, 'NIGHTSHIFT_LOGS_MAX_AGE');
+  if (age !== undefined) {
+    const ms = age === 'none' ? null : tryParseDuration(age);
+    const valid = age === 'none' || (ms !== null && ms > 0 && ms <= MAX_DURATION_MS.logMaxAge);
+    if (!valid) {
+      throw new NightshiftError(
+        ErrorCodes.daemonConfigInvalid,
+        `NIGHTSHIFT_LOGS_MAX_AGE="${age}" is not a duration from 1ms to 365d, or none`,
+        'e.g. NIGHTSHIFT_LOGS_MAX_AGE=14d (segments whose newest line is older are removed), or none',
+      );
+    }
+    settings.maxAgeMs = ms;
+  }
+  return settings;
+}
+
+function setting(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const text = env[name]?.trim();
+  return text === undefined || text === '' ? undefined : text;
+}
+
+function size(name: string, text: string, noneAllowed: boolean): number | null {
+  if (noneAllowed && text === 'none') return null;
+  const bytes = tryParseSize(text);
+  if (bytes === null || bytes < MIN_LOG_RETAIN_BYTES) {
+    throw new NightshiftError(
+      ErrorCodes.daemonConfigInvalid,
+      `${name}="${text}" is not a size of at least 1Mi${noneAllowed ? ', or none' : ''}`,
+      `write a size with a unit, e.g. ${name}=${noneAllowed ? '20GiB' : '1GiB'}`,
+    );
+  }
+  return bytes;
 }
 
 const BUILD_ENV_ENTRY = /^([A-Za-z_][A-Za-z0-9_]*)(\*?)$/;

@@ -4,7 +4,13 @@ import type { AddressInfo } from 'node:net';
 import type { AppSpec } from '@nightshift/manifest';
 import type { DaemonInfo } from '@nightshift/protocol';
 import { createApi, withToken } from './api/app.js';
-import { AppQueue, Apps, appEnvironments, cronFollowsLiveRelease } from './apps/index.js';
+import {
+  AppQueue,
+  Apps,
+  appEnvironments,
+  cronFollowsLiveRelease,
+  logRetentionFollowsLiveRelease,
+} from './apps/index.js';
 import { tcpListenError } from './api/http/listen-error.js';
 import type { DaemonConfig } from './config.js';
 import { createLocalDriver } from './drivers/index.js';
@@ -68,7 +74,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
   logEvents(bus, log);
 
   const driver = createLocalDriver();
-  const logs = createLogService({ dir: paths.apps, clock: () => clock.now(), onError });
+  const logs = createLogService({ dir: paths.apps, clock: () => clock.now(), onError, ...config.logs });
   const output = logOutput(logs);
   const queue = new AppQueue();
   const secrets: SecretsService = new SecretsService({
@@ -111,6 +117,11 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     liveRelease: (app) => supervisor.liveRelease(app),
     runsDir: (app) => join(paths.apps, app, 'runs'),
   });
+  logRetentionFollowsLiveRelease(
+    bus,
+    (app) => supervisor.liveRelease(app),
+    (app, own) => logs.setRetention(app, own),
+  );
   cronFollowsLiveRelease(
     bus,
     (app) => supervisor.liveRelease(app),
@@ -220,6 +231,8 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
   // fails) can then always be fixed from the CLI (apps/restore.ts).
   scheduler.start();
   restoring = apps.restoreAll(() => stopping !== null);
+  // After restoreAll set each live release's retention (synchronously): the first sweep must apply them.
+  logs.startRetention();
 
   function stop(): Promise<void> {
     stopping ??= (async () => {

@@ -39,7 +39,7 @@
  */
 export { createLogService, LogService } from './service.js';
 export type { LogServiceOptions } from './options.js';
-export type { AppRetention, LogDiskUsage } from './retention.js';
+export type { AppRetention, AppLogDisk } from './retention.js';
 export type { Follower, FollowOptions } from './follow.js';
 export type { LogListener } from './hub.js';
 export type { LogFilter, LogLine, LogQuery, LogStream, LogTarget, Redactor } from './types.js';

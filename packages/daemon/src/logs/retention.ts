@@ -14,7 +14,7 @@ export interface AppRetention {
 }
 
 /** What an app's logs hold on disk, for `nightshift logs --disk`. */
-export interface LogDiskUsage {
+export interface AppLogDisk {
   readonly app: string;
   readonly bytes: number;
   /** Files: the ones being written and the rotated segments. */
@@ -105,7 +105,7 @@ export class LogRetention {
   }
 
   /** What each app's logs hold now, by app name. */
-  usage(): LogDiskUsage[] {
+  usage(): AppLogDisk[] {
     return this.#apps().map((app) => {
       const files = this.#list(app);
       const segments = files.filter((file) => file.removable);

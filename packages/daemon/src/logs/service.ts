@@ -17,7 +17,7 @@ import {
 } from './options.js';
 import { readRunLogFile, scanApp } from './query.js';
 import { headerLine } from './record.js';
-import { type AppRetention, type LogDiskUsage, LogRetention } from './retention.js';
+import { type AppRetention, type AppLogDisk, LogRetention } from './retention.js';
 import { openSnapshot } from './snapshot.js';
 import { streamLast } from './stream-query.js';
 import type { LogFilter, LogLine, LogQuery, LogStream, LogTarget, Redactor } from './types.js';
@@ -194,7 +194,7 @@ export class LogService {
   }
 
   /** What each app's logs hold on disk now, with the rule in force, and the total cap across apps. */
-  diskUsage(): { apps: LogDiskUsage[]; totalCapBytes: number | null } {
+  diskUsage(): { apps: AppLogDisk[]; totalCapBytes: number | null } {
     return { apps: this.#retention.usage(), totalCapBytes: this.#config.totalCapBytes };
   }
 
