@@ -181,8 +181,21 @@ export class LogRetention {
         this.#waiting.set(path, { app, newestMs: stat.mtimeMs });
       }
     }
-    this.#listed.set(app, files);
+    this.#listed.set(
+      app,
+      files.map((file) => this.#worstCase(file, files)),
+    );
     return files;
+  }
+
+  /**
+   * A compression in progress grows until its segment is done; counted at the segment's size (gzip never makes
+   * much more than it reads), retention leaves room for it and the disk stays within bounds until it finishes.
+   */
+  #worstCase(file: StoredFile, files: readonly StoredFile[]): StoredFile {
+    if (!file.path.endsWith(PARTIAL_SUFFIX)) return file;
+    const source = files.find((other) => other.path === file.path.slice(0, -PARTIAL_SUFFIX.length));
+    return source === undefined || source.bytes <= file.bytes ? file : { ...file, bytes: source.bytes };
   }
 
   #apply(): void {
