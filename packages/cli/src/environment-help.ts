@@ -11,6 +11,15 @@ const VARIABLES: readonly (readonly [name: string, meaning: string])[] = [
   ['NIGHTSHIFT_BUILD_ENV', 'more variables for release builds: NAME1,NAME2,PREFIX_*'],
   ['NIGHTSHIFT_MAX_REPLICAS_PER_PROCESS', 'the most replicas one process may run; default 100'],
   ['NIGHTSHIFT_MAX_REPLICAS', 'the most replicas of all apps together; default 500'],
+  [
+    'NIGHTSHIFT_LOGS_RETAIN',
+    "disk an app's logs may hold unless its manifest sets logs.retain; default 500Mi",
+  ],
+  [
+    'NIGHTSHIFT_LOGS_MAX_AGE',
+    'age after which log segments go unless the manifest sets logs.max_age; default none',
+  ],
+  ['NIGHTSHIFT_LOGS_TOTAL', 'disk the logs of all apps together may hold; default 10Gi, none = no cap'],
   ['NIGHTSHIFT_CLOCK_OFFSET_MS', "shifts the daemon's clock (tests); default 0"],
   [
     'HTTP_PROXY HTTPS_PROXY NO_PROXY http_proxy https_proxy no_proxy NODE_EXTRA_CA_CERTS SSL_CERT_FILE SSL_CERT_DIR REQUESTS_CA_BUNDLE PIP_INDEX_URL PIP_EXTRA_INDEX_URL PIP_TRUSTED_HOST npm_config_*',
