@@ -90,11 +90,11 @@ export function parseDaemonConfig(
 /** The log retention variables; each bad one is refused with what it accepts. */
 export function parseLogSettings(env: NodeJS.ProcessEnv): LogSettings {
   const settings: { -readonly [K in keyof LogSettings]: LogSettings[K] } = {};
-  const retain = setting(env, 'NIGHTSHIFT_LOGS_RETAIN');
+  const retain = given(env.NIGHTSHIFT_LOGS_RETAIN);
   if (retain !== undefined) settings.retainBytes = size('NIGHTSHIFT_LOGS_RETAIN', retain, false)!;
-  const total = setting(env, 'NIGHTSHIFT_LOGS_TOTAL');
+  const total = given(env.NIGHTSHIFT_LOGS_TOTAL);
   if (total !== undefined) settings.totalCapBytes = size('NIGHTSHIFT_LOGS_TOTAL', total, true);
-  const age = setting(env, 'NIGHTSHIFT_LOGS_MAX_AGE');
+  const age = given(env.NIGHTSHIFT_LOGS_MAX_AGE);
   if (age !== undefined) {
     const ms = age === 'none' ? null : tryParseDuration(age);
     const valid = age === 'none' || (ms !== null && ms > 0 && ms <= MAX_DURATION_MS.logMaxAge);
@@ -110,8 +110,9 @@ export function parseLogSettings(env: NodeJS.ProcessEnv): LogSettings {
   return settings;
 }
 
-function setting(env: NodeJS.ProcessEnv, name: string): string | undefined {
-  const text = env[name]?.trim();
+/** A variable's value, or undefined when it is unset or blank. */
+function given(value: string | undefined): string | undefined {
+  const text = value?.trim();
   return text === undefined || text === '' ? undefined : text;
 }
 
