@@ -176,4 +176,60 @@ describe('log retention under a flood', () => {
       clearInterval(sampler);
     }
   }, 900_000);
+
+  it('keeps an app’s own retention across a daemon restart (never the smaller default), and applies a changed one at deploy', async () => {
+    sb = new Sandbox('retain');
+    const marker = join(sb.root, 'flooded');
+    // About 6 MB that compresses only about twice, once: a restarted replica must not flood again.
+    const once = `
+      const fs = require('node:fs');
+      const { randomBytes } = require('node:crypto');
+      if (!fs.existsSync(process.env.MARKER)) {
+        let text = '';
+        for (let n = 1; n <= 60000; n++) text += 'F ' + n + ' ' + randomBytes(44).toString('hex') + '\\n';
+        process.stdout.write(text + 'FLOOD DONE\\n');
+        fs.writeFileSync(process.env.MARKER, '');
+      }
+      setInterval(() => {}, 1e6);
+    `;
+    const manifest = (retain: string) =>
+      `env: { MARKER: ${marker} }\nworkers:\n  - name: f\n    start: node once.cjs\nlogs: { retain: ${retain} }\n`;
+    const daemonDefault = { NIGHTSHIFT_LOGS_RETAIN: '1Mi' };
+    sb.writeApp(manifest('8Mi'), { 'once.cjs': once });
+    await sb.cliOk(['up'], { env: daemonDefault });
+    const logsDir = join(sb.home, 'apps', sb.app, 'logs');
+    await waitFor(
+      async () => (await sb.cliOk(['logs', '-n', '1'])).stdout.includes('FLOOD DONE'),
+      60_000,
+      'the flood stored',
+    );
+    const settled = () =>
+      waitFor(
+        async () =>
+          Promise.resolve(!readdirSync(logsDir).some((name) => /\.\d+\.log(\.gz\.partial)?$/.test(name))),
+        60_000,
+        'every rotated segment compressed',
+      );
+    await settled();
+    const before = diskOf(logsDir);
+    expect(before).toBeGreaterThan(2 * MiB);
+    expect(before).toBeLessThanOrEqual(8 * MiB + MiB);
+
+    await sb.cliOk(['daemon', 'stop']);
+    await sb.cliOk(['up'], { env: daemonDefault });
+    const disk = async () =>
+      (
+        JSON.parse((await sb.cliOk(['logs', '--disk', '--json'])).stdout) as {
+          apps: { app: string; bytes: number; retainBytes: number }[];
+        }
+      ).apps.find((a) => a.app === sb.app)!;
+    expect((await disk()).retainBytes).toBe(8 * MiB);
+    expect(diskOf(logsDir)).toBeGreaterThanOrEqual(before - 64 * 1024);
+
+    sb.writeApp(manifest('2Mi'), { 'once.cjs': once });
+    await sb.cliOk(['up'], { env: daemonDefault });
+    const now = await disk();
+    expect(now.retainBytes).toBe(2 * MiB);
+    expect(now.bytes).toBeLessThanOrEqual(2 * MiB + 256 * 1024);
+  }, 180_000);
 });
