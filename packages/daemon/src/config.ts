@@ -41,10 +41,16 @@ export interface LogSettings {
   readonly totalCapBytes?: number | null;
 }
 
-export function parseDaemonConfig(
-  env: NodeJS.ProcessEnv,
-  flags: { port?: string | undefined; host?: string | undefined } = {},
-): DaemonConfig {
+/** `nightshift daemon`'s flags; each wins over its variable. */
+export interface DaemonFlags {
+  readonly port?: string | undefined;
+  readonly host?: string | undefined;
+  readonly logsRetain?: string | undefined;
+  readonly logsMaxAge?: string | undefined;
+  readonly logsTotal?: string | undefined;
+}
+
+export function parseDaemonConfig(env: NodeJS.ProcessEnv, flags: DaemonFlags = {}): DaemonConfig {
   const portText = flags.port ?? env.NIGHTSHIFT_HTTP_PORT ?? '7300';
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -83,7 +89,11 @@ export function parseDaemonConfig(
     region: env.NIGHTSHIFT_REGION ?? 'local',
     replicaLimits,
     buildEnv: pickBuildEnv(env, parseBuildEnvList(env.NIGHTSHIFT_BUILD_ENV ?? '')),
-    logs: parseLogSettings(env),
+    logs: parseLogSettings({
+      NIGHTSHIFT_LOGS_RETAIN: flags.logsRetain ?? env.NIGHTSHIFT_LOGS_RETAIN,
+      NIGHTSHIFT_LOGS_MAX_AGE: flags.logsMaxAge ?? env.NIGHTSHIFT_LOGS_MAX_AGE,
+      NIGHTSHIFT_LOGS_TOTAL: flags.logsTotal ?? env.NIGHTSHIFT_LOGS_TOTAL,
+    }),
   };
 }
 
@@ -101,7 +111,7 @@ export function parseLogSettings(env: NodeJS.ProcessEnv): LogSettings {
     if (!valid) {
       throw new NightshiftError(
         ErrorCodes.daemonConfigInvalid,
-        `NIGHTSHIFT_LOGS_MAX_AGE="${age}" is not a duration from 1ms to 365d, or none`,
+        `NIGHTSHIFT_LOGS_MAX_AGE (--logs-max-age) "${age}" is not a duration from 1ms to 365d, or none`,
         'e.g. NIGHTSHIFT_LOGS_MAX_AGE=14d (segments whose newest line is older are removed), or none',
       );
     }
@@ -116,13 +126,18 @@ function given(value: string | undefined): string | undefined {
   return text === undefined || text === '' ? undefined : text;
 }
 
+const FLAG_OF: Readonly<Record<string, string>> = {
+  NIGHTSHIFT_LOGS_RETAIN: '--logs-retain',
+  NIGHTSHIFT_LOGS_TOTAL: '--logs-total',
+};
+
 function size(name: string, text: string, noneAllowed: boolean): number | null {
   if (noneAllowed && text === 'none') return null;
   const bytes = tryParseSize(text);
   if (bytes === null || bytes < MIN_LOG_RETAIN_BYTES) {
     throw new NightshiftError(
       ErrorCodes.daemonConfigInvalid,
-      `${name}="${text}" is not a size of at least 1Mi${noneAllowed ? ', or none' : ''}`,
+      `${name} (${FLAG_OF[name]}) "${text}" is not a size of at least 1Mi${noneAllowed ? ', or none' : ''}`,
       `write a size with a unit, e.g. ${name}=${noneAllowed ? '20GiB' : '1GiB'}`,
     );
   }

@@ -13,10 +13,22 @@ export function registerDaemon(program: Command): void {
       'TCP port of the API and dashboard (default: NIGHTSHIFT_HTTP_PORT, else 7300; 0 = any free port)',
     )
     .option('--host <address>', 'address of the TCP listener (default: NIGHTSHIFT_HTTP_HOST, else 127.0.0.1)')
+    .option(
+      '--logs-retain <size>',
+      "disk each app's logs may hold unless its manifest says (NIGHTSHIFT_LOGS_RETAIN)",
+    )
+    .option('--logs-max-age <duration>', 'age after which log segments go, or none (NIGHTSHIFT_LOGS_MAX_AGE)')
+    .option('--logs-total <size>', "disk all apps' logs may hold together, or none (NIGHTSHIFT_LOGS_TOTAL)")
     .addHelpText('after', environmentHelp())
     .action(async (opts) => {
       const { runDaemon } = await import('@nightshift/daemon');
-      process.exitCode = await runDaemon({ port: opts.port, host: opts.host });
+      process.exitCode = await runDaemon({
+        port: opts.port,
+        host: opts.host,
+        logsRetain: opts.logsRetain,
+        logsMaxAge: opts.logsMaxAge,
+        logsTotal: opts.logsTotal,
+      });
     });
 
   daemon

@@ -23,6 +23,18 @@ describe('log retention settings of the daemon', () => {
     });
   });
 
+  it('takes the daemon flags over the variables', () => {
+    const env = { NIGHTSHIFT_LOGS_RETAIN: '1Gi', NIGHTSHIFT_LOGS_TOTAL: '20Gi' };
+    expect(parseDaemonConfig(env, { logsRetain: '2Gi', logsMaxAge: '7d' }).logs).toEqual({
+      retainBytes: 2048 * MiB,
+      maxAgeMs: 7 * 86_400_000,
+      totalCapBytes: 20 * 1024 * MiB,
+    });
+    expect(() => parseDaemonConfig({}, { logsTotal: 'lots' })).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('--logs-total') }),
+    );
+  });
+
   it.each([
     ['NIGHTSHIFT_LOGS_RETAIN', '500'],
     ['NIGHTSHIFT_LOGS_RETAIN', '512Ki'],
