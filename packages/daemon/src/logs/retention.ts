@@ -80,19 +80,27 @@ export class LogRetention {
     this.enforce(app);
   }
 
-  /** Lists one app's folder and removes what its rule and the total cap exclude; queues plain segments. */
+  /**
+   * Lists one app's folder and removes what its rule and the total cap exclude; queues plain segments. Never
+   * throws: it runs on the writer's path, and capture must go on whatever retention meets (it is reported).
+   */
   enforce(app: string): void {
-    if (this.#closed) return;
-    this.#list(app);
-    this.#apply();
-    this.#kick();
+    this.#pass(() => this.#list(app));
   }
 
-  /** Lists every app's folder, then enforces every rule and the total cap. */
+  /** Lists every app's folder, then enforces every rule and the total cap. Never throws, like `enforce`. */
   sweep(): void {
+    this.#pass(() => this.#apps().forEach((app) => this.#list(app)));
+  }
+
+  #pass(list: () => void): void {
     if (this.#closed) return;
-    for (const app of this.#apps()) this.#list(app);
-    this.#apply();
+    try {
+      list();
+      this.#apply();
+    } catch (error) {
+      this.#failed(`cannot list the logs folders: ${(error as Error).message}`, error);
+    }
     this.#kick();
   }
 

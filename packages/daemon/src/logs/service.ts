@@ -259,21 +259,7 @@ export class LogService {
               process: target.process,
               maxFileBytes: () => retention.segmentBytes(app),
               maxFiles,
-              onRotated: () => {
-                try {
-                  retention.enforce(app);
-                } catch (error) {
-                  // A folder that cannot be listed: reported, and capture goes on (the next rotation retries).
-                  onError(
-                    new LogError(
-                      'NS_LOG_RETENTION_FAILED',
-                      `log retention of ${app}: ${(error as Error).message}; capture goes on`,
-                      'check the permissions of the daemon home',
-                      { cause: error },
-                    ),
-                  );
-                }
-              },
+              onRotated: () => retention.enforce(app),
             } as const)
           : ({ kind: 'cap', capBytes: runLogCapBytes } as const);
       writer = new FileWriter({ path, header: headerLine(target.app, target.process), policy, onError });
