@@ -165,7 +165,7 @@ export class LogRetention {
         continue;
       }
       const segment = kind !== null && kind.generation !== null;
-      if (segment && !kind.compressed && present.has(name + GZIP_SUFFIX)) {
+      if (segment && !kind.compressed && present.has(name + GZIP_SUFFIX) && isFile(path + GZIP_SUFFIX)) {
         this.#remove(path);
         continue;
       }
@@ -267,6 +267,14 @@ export class LogRetention {
         { cause: error },
       ),
     );
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return lstatSync(path).isFile();
+  } catch {
+    return false;
   }
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLogService, type LogService } from '../../src/logs/index.js';
@@ -132,4 +132,31 @@ describe('retention', () => {
     ]);
     await logs.close();
   });
+
+  it('reports a segment it cannot compress and goes on capturing; the plain segment stays readable', async () => {
+    const dir = tempDir();
+    const errors: string[] = [];
+    const logs = createLogService({
+      dir,
+      maxFileBytes: 128 * 1024,
+      onError: (error) => errors.push(`${error.code} ${error.message}`),
+    });
+    // A directory where the first segment is compressed to: the compression cannot write it.
+    mkdirSync(join(dir, 'shop', 'logs', 'emails.1.log.gz.partial'), { recursive: true });
+    await capture(logs, 'shop', 1, 5_000);
+    await waitUntil(() => errors.some((e) => e.includes('cannot compress')));
+    expect(errors.find((e) => e.includes('cannot compress'))).toMatch(
+      /^NS_LOG_RETENTION_FAILED log retention: cannot compress .*emails\.1\.log \(/,
+    );
+    await capture(logs, 'shop', 5_001, 1_000);
+    const kept = await logs.query({ app: 'shop', limit: 1_000_000 });
+    expect(kept.map((l) => Number(l.message.split(' ')[1]))).toEqual(
+      Array.from({ length: 6_000 }, (_, i) => i + 1),
+    );
+    await logs.close();
+  });
 });
+
+async function waitUntil(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+}
