@@ -1,9 +1,9 @@
-import { lstatSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, rmSync } from 'node:fs';
 import { NAME_PATTERN } from '@nightshift/manifest/names';
 import { compressSegment, PARTIAL_SUFFIX } from './compress.js';
 import { LogError } from './errors.js';
-import { classifyLogFile, GZIP_SUFFIX, logsDirOf, safeReaddir } from './files.js';
+import { GZIP_SUFFIX, logsDirOf } from './files.js';
+import { listApp } from './listing.js';
 import type { LogServiceConfig } from './options.js';
 import { planRemovals, type RetentionRule, type StoredFile } from './pure/retention.js';
 
@@ -29,13 +29,19 @@ export interface AppLogDisk {
 const MIN_SEGMENT_BYTES = 128 * 1024;
 /** Segments per retention, at least: what the file being written adds on top stays a fraction of it. */
 const SEGMENTS_PER_RETENTION = 8;
+/** While capture floods, compression looks again this often… */
+const DEFER_MS = 250;
+/** …but waits no longer than this, so logging that never pauses is still compressed. */
+const MAX_DEFER_MS = 10_000;
 
 /**
  * Keeps every app's logs within its retention and the daemon's total cap, and compresses rotated segments.
  * `enforce(app)` runs after each rotation, synchronously on the writer's path: it lists that app's folder and
  * removes what `planRemovals` names, so disk use is back within bounds before the new file grows. Compression
  * runs one segment at a time, newest first (under a flood the oldest waiting ones are the next to be removed,
- * so compressing them first would be wasted), on zlib's threads, never in front of capture. `sweep()` (every
+ * so compressing them first would be wasted), on zlib's threads, never in front of capture, and not while
+ * capture floods (`busy`; at most MAX_DEFER_MS): on a machine of two cores a gzip beside a 200 MB burst took a
+ * quarter of the capture's throughput (docs/logs.md). `sweep()` (every
  * minute, and at start) lists every app: it applies `max_age` to quiet apps and compresses what a previous
  * daemon left plain.
  *
@@ -53,9 +59,14 @@ export class LogRetention {
   #compressing: Promise<void> = Promise.resolve();
   #closed = false;
   #timer: NodeJS.Timeout | undefined;
+  readonly #busy: () => boolean;
+  #deferredSince: number | null = null;
+  #retry: NodeJS.Timeout | undefined;
 
-  constructor(config: LogServiceConfig) {
+  /** `busy` says capture is flooding: compression waits (retention does not). */
+  constructor(config: LogServiceConfig, busy: () => boolean = () => false) {
     this.#config = config;
+    this.#busy = busy;
   }
 
   /** The rule in force for an app: its own settings over the daemon's. */
@@ -139,6 +150,7 @@ export class LogRetention {
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#timer);
+    clearTimeout(this.#retry);
     this.#waiting.clear();
     await this.#compressing;
   }
@@ -147,63 +159,16 @@ export class LogRetention {
     return safeReaddirSorted(this.#config.dir).filter((name) => NAME_PATTERN.test(name));
   }
 
-  /**
-   * Lists an app's logs folder. Files that only a daemon which died midway leaves are cleaned here: a partial
-   * compression, and a plain segment whose compressed copy was already renamed into place.
-   */
+  /** Lists an app's logs folder (listing.ts), keeps the listing for the rules, queues its plain segments. */
   #list(app: string): StoredFile[] {
-    const logsDir = logsDirOf(this.#config.dir, app);
-    const names = safeReaddir(logsDir);
-    const present = new Set(names);
-    const files: StoredFile[] = [];
-    for (const name of names) {
-      const path = join(logsDir, name);
-      const kind = classifyLogFile(name);
-      const plainOfPartial = name.endsWith(PARTIAL_SUFFIX) ? path.slice(0, -PARTIAL_SUFFIX.length) : null;
-      if (plainOfPartial !== null && plainOfPartial !== this.#active) {
-        this.#remove(path);
-        continue;
-      }
-      const segment = kind !== null && kind.generation !== null;
-      if (segment && !kind.compressed && present.has(name + GZIP_SUFFIX) && isFile(path + GZIP_SUFFIX)) {
-        this.#remove(path);
-        continue;
-      }
-      let stat;
-      try {
-        stat = lstatSync(path);
-      } catch {
-        continue; // removed since it was listed
-      }
-      if (!stat.isFile()) continue;
-      files.push({
-        app,
-        path,
-        bytes: stat.size,
-        newestMs: stat.mtimeMs,
-        removable: segment,
-        // -1: not a log file (`.seq`, a compression in progress); counted, never removed.
-        order: kind === null ? -1 : (kind.generation ?? Number.MAX_SAFE_INTEGER),
-      });
-      if (segment && !kind.compressed && this.#config.compress) {
-        this.#waiting.set(path, { app, newestMs: stat.mtimeMs });
-      }
-    }
-    this.#listed.set(
-      app,
-      files.map((file) => this.#worstCase(file, files)),
+    const listing = listApp(app, logsDirOf(this.#config.dir, app), this.#active, (path) =>
+      this.#remove(path),
     );
-    return files;
-  }
-
-  /**
-   * A compression in progress grows until its segment is done; counted at the segment's size (gzip never makes
-   * much more than it reads), retention leaves room for it and the disk stays within bounds until it finishes.
-   */
-  #worstCase(file: StoredFile, files: readonly StoredFile[]): StoredFile {
-    if (!file.path.endsWith(PARTIAL_SUFFIX)) return file;
-    const source = files.find((other) => other.path === file.path.slice(0, -PARTIAL_SUFFIX.length));
-    return source === undefined || source.bytes <= file.bytes ? file : { ...file, bytes: source.bytes };
+    if (this.#config.compress) {
+      for (const file of listing.plain) this.#waiting.set(file.path, { app, newestMs: file.newestMs });
+    }
+    this.#listed.set(app, listing.counted);
+    return listing.files;
   }
 
   #apply(): void {
@@ -234,6 +199,7 @@ export class LogRetention {
 
   #kick(): void {
     if (this.#active !== null || this.#closed || this.#waiting.size === 0) return;
+    if (this.#deferred()) return;
     let next: string | null = null;
     let newest = -Infinity;
     for (const [path, entry] of this.#waiting) {
@@ -242,6 +208,7 @@ export class LogRetention {
     const path = next!;
     const { app } = this.#waiting.get(path)!;
     this.#waiting.delete(path);
+    if (!this.#makeRoomFor(app, path)) return this.#kick();
     this.#active = path;
     this.#compressing = compressSegment(path)
       .then(
@@ -257,6 +224,42 @@ export class LogRetention {
       });
   }
 
+  /**
+   * Counts the compressed file about to be written, at its segment's size, and applies the rules again: the
+   * file grows until the next rotation lists it, and the disk must stay within bounds meanwhile. False when
+   * retention removed the segment itself to make that room (or it is gone).
+   */
+  #makeRoomFor(app: string, path: string): boolean {
+    const files = this.#listed.get(app) ?? [];
+    const segment = files.find((file) => file.path === path);
+    if (segment === undefined) return false;
+    const partial = { ...segment, path: path + PARTIAL_SUFFIX, removable: false, order: -1 };
+    this.#listed.set(app, [...files, partial]);
+    try {
+      this.#apply();
+    } catch (error) {
+      this.#failed(`cannot make room to compress ${path}`, error);
+    }
+    return this.#listed.get(app)?.some((file) => file.path === path) ?? false;
+  }
+
+  /** True when compression should wait for capture to calm down; it then looks again by itself. */
+  #deferred(): boolean {
+    const now = performance.now();
+    if (!this.#busy() || (this.#deferredSince !== null && now - this.#deferredSince >= MAX_DEFER_MS)) {
+      this.#deferredSince = null;
+      return false;
+    }
+    this.#deferredSince ??= now;
+    if (this.#retry === undefined) {
+      this.#retry = setTimeout(() => {
+        this.#retry = undefined;
+        this.#kick();
+      }, DEFER_MS).unref();
+    }
+    return true;
+  }
+
   #failed(what: string, error: unknown): void {
     const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
     this.#config.onError(
@@ -267,14 +270,6 @@ export class LogRetention {
         { cause: error },
       ),
     );
-  }
-}
-
-function isFile(path: string): boolean {
-  try {
-    return lstatSync(path).isFile();
-  } catch {
-    return false;
   }
 }
 

@@ -17,6 +17,7 @@ import {
 } from './options.js';
 import { readRunLogFile, scanApp } from './query.js';
 import { headerLine } from './record.js';
+import { ReadPace } from './pace.js';
 import { type AppRetention, type AppLogDisk, LogRetention } from './retention.js';
 import { openSnapshot } from './snapshot.js';
 import { streamLast } from './stream-query.js';
@@ -43,23 +44,23 @@ export class LogService {
   readonly #writers = new Map<string, Map<string, FileWriter>>();
   readonly #rings = new Map<string, Map<string, LastLines>>();
   readonly #retention: LogRetention;
+  readonly #pace = new ReadPace();
   #closed = false;
   #readSinceCollect = 0;
   readonly #onRead: (bytes: number) => void;
 
   constructor(config: LogServiceConfig) {
     this.#config = config;
-    this.#retention = new LogRetention(config);
+    this.#retention = new LogRetention(config, () => this.#pace.busy());
     const collect = config.collectGarbage;
-    this.#onRead =
-      collect === null
-        ? () => {}
-        : (bytes) => {
-            this.#readSinceCollect += bytes;
-            if (this.#readSinceCollect < COLLECT_EVERY_BYTES) return;
-            this.#readSinceCollect = 0;
-            collect();
-          };
+    this.#onRead = (bytes) => {
+      this.#pace.add(bytes);
+      if (collect === null) return;
+      this.#readSinceCollect += bytes;
+      if (this.#readSinceCollect < COLLECT_EVERY_BYTES) return;
+      this.#readSinceCollect = 0;
+      collect();
+    };
   }
 
   /**
