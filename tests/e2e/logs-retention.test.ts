@@ -6,7 +6,7 @@ import { Sandbox, waitFor } from './helpers.js';
 
 const MiB = 1024 * 1024;
 /**
- * The issue's figures: 1 GB into `retain: 100Mi`. Through the real daemon that took 28 s here (34 s for the
+ * The issue’s figures: 1 GB into `retain: 100Mi`. Through the real daemon that took 14–19 s here (24 s for the
  * whole test); NIGHTSHIFT_E2E_FLOOD_MB makes it smaller on a slow machine, keeping the 10:1 ratio of flood to
  * retention.
  */
