@@ -201,6 +201,7 @@ describe('the API answers as the protocol declares (real daemon)', () => {
     );
     await call(routes.logs, { app }, undefined, '?n=5');
     await stream(routes.logStream, { app }, 'line');
+    await call(routes.logDisk);
 
     const drain = await call(routes.addDrain, { app }, { url: 'https://127.0.0.1:1/logs' });
     await call(routes.listDrains, { app });

@@ -18,6 +18,15 @@ const VARIABLES: readonly (readonly [name: string, meaning: string])[] = [
   ['NIGHTSHIFT_REDIS_MAXMEMORY', "the managed redis-server's maxmemory; default 256mb"],
   ['NIGHTSHIFT_REDIS_REQUIRE_NOEVICTION', '1 = like daemon --require-noeviction'],
   ['NIGHTSHIFT_REDIS_SAMPLE_MS', 'how often Redis memory and refused writes are sampled; default 10000'],
+  [
+    'NIGHTSHIFT_LOGS_RETAIN',
+    "disk an app's logs may hold unless its manifest sets logs.retain; default 500Mi",
+  ],
+  [
+    'NIGHTSHIFT_LOGS_MAX_AGE',
+    'age after which log segments go unless the manifest sets logs.max_age; default none',
+  ],
+  ['NIGHTSHIFT_LOGS_TOTAL', 'disk the logs of all apps together may hold; default 10Gi, none = no cap'],
   ['NIGHTSHIFT_CLOCK_OFFSET_MS', "shifts the daemon's clock (tests); default 0"],
   [
     'NIGHTSHIFT_CGROUPS',

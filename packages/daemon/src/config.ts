@@ -1,3 +1,9 @@
+import {
+  MIN_LOG_RETAIN_BYTES,
+  MAX_DURATION_MS,
+  tryParseDuration,
+  tryParseSize,
+} from '@nightshift/manifest/names';
 import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
 import { defaultHome } from './home.js';
 import { DEFAULT_REPLICA_LIMITS, type ReplicaLimits } from './supervisor/pure/limits.js';
@@ -25,6 +31,12 @@ export interface DaemonConfig {
    * watchdog). Any other value, or none, uses what the machine offers.
    */
   readonly cgroups: boolean;
+  /**
+   * Log retention defaults: `NIGHTSHIFT_LOGS_RETAIN` (per app), `NIGHTSHIFT_LOGS_MAX_AGE` (per app),
+   * `NIGHTSHIFT_LOGS_TOTAL` (all apps together). A setting left unset is absent here and the log service's default
+   * applies (logs/options.ts: 500 MiB, no age limit, 10 GiB); an app's manifest `logs` block overrides the first two.
+   */
+  readonly logs: LogSettings;
 }
 
 /** Where `redis: true` apps get their Redis (DESIGN §8). */
@@ -42,14 +54,25 @@ export interface RedisConfig {
 export const DEFAULT_REDIS_MAXMEMORY = 256 * 1024 * 1024;
 const DEFAULT_REDIS_SAMPLE_MS = 10_000;
 
-export function parseDaemonConfig(
-  env: NodeJS.ProcessEnv,
-  flags: {
-    port?: string | undefined;
-    host?: string | undefined;
-    requireNoeviction?: boolean | undefined;
-  } = {},
-): DaemonConfig {
+export interface LogSettings {
+  readonly retainBytes?: number;
+  /** null: no age limit (`none`). */
+  readonly maxAgeMs?: number | null;
+  /** null: no total cap (`none`). */
+  readonly totalCapBytes?: number | null;
+}
+
+/** `nightshift daemon`'s flags; each wins over its variable. */
+export interface DaemonFlags {
+  readonly port?: string | undefined;
+  readonly host?: string | undefined;
+  readonly logsRetain?: string | undefined;
+  readonly logsMaxAge?: string | undefined;
+  readonly logsTotal?: string | undefined;
+  readonly requireNoeviction?: boolean | undefined;
+}
+
+export function parseDaemonConfig(env: NodeJS.ProcessEnv, flags: DaemonFlags = {}): DaemonConfig {
   const portText = flags.port ?? env.NIGHTSHIFT_HTTP_PORT ?? '7300';
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -99,6 +122,11 @@ export function parseDaemonConfig(
       ),
     },
     cgroups: env.NIGHTSHIFT_CGROUPS !== 'off',
+    logs: parseLogSettings({
+      NIGHTSHIFT_LOGS_RETAIN: flags.logsRetain ?? env.NIGHTSHIFT_LOGS_RETAIN,
+      NIGHTSHIFT_LOGS_MAX_AGE: flags.logsMaxAge ?? env.NIGHTSHIFT_LOGS_MAX_AGE,
+      NIGHTSHIFT_LOGS_TOTAL: flags.logsTotal ?? env.NIGHTSHIFT_LOGS_TOTAL,
+    }),
   };
 }
 
@@ -114,6 +142,53 @@ function parseBytes(name: string, text: string | undefined): number {
       ErrorCodes.daemonConfigInvalid,
       `${name}="${text}" is not a memory size of at least 1mb`,
       `give bytes or a size with kb, mb or gb, e.g. ${name}=256mb (the default)`,
+    );
+  }
+  return bytes;
+}
+
+/** The log retention variables; each bad one is refused with what it accepts. */
+export function parseLogSettings(env: NodeJS.ProcessEnv): LogSettings {
+  const settings: { -readonly [K in keyof LogSettings]: LogSettings[K] } = {};
+  const retain = given(env.NIGHTSHIFT_LOGS_RETAIN);
+  if (retain !== undefined) settings.retainBytes = size('NIGHTSHIFT_LOGS_RETAIN', retain, false)!;
+  const total = given(env.NIGHTSHIFT_LOGS_TOTAL);
+  if (total !== undefined) settings.totalCapBytes = size('NIGHTSHIFT_LOGS_TOTAL', total, true);
+  const age = given(env.NIGHTSHIFT_LOGS_MAX_AGE);
+  if (age !== undefined) {
+    const ms = age === 'none' ? null : tryParseDuration(age);
+    const valid = age === 'none' || (ms !== null && ms > 0 && ms <= MAX_DURATION_MS.logMaxAge);
+    if (!valid) {
+      throw new NightshiftError(
+        ErrorCodes.daemonConfigInvalid,
+        `NIGHTSHIFT_LOGS_MAX_AGE (--logs-max-age) "${age}" is not a duration from 1ms to 365d, or none`,
+        'e.g. NIGHTSHIFT_LOGS_MAX_AGE=14d (segments whose newest line is older are removed), or none',
+      );
+    }
+    settings.maxAgeMs = ms;
+  }
+  return settings;
+}
+
+/** A variable's value, or undefined when it is unset or blank. */
+function given(value: string | undefined): string | undefined {
+  const text = value?.trim();
+  return text === undefined || text === '' ? undefined : text;
+}
+
+const FLAG_OF: Readonly<Record<string, string>> = {
+  NIGHTSHIFT_LOGS_RETAIN: '--logs-retain',
+  NIGHTSHIFT_LOGS_TOTAL: '--logs-total',
+};
+
+function size(name: string, text: string, noneAllowed: boolean): number | null {
+  if (noneAllowed && text === 'none') return null;
+  const bytes = tryParseSize(text);
+  if (bytes === null || bytes < MIN_LOG_RETAIN_BYTES) {
+    throw new NightshiftError(
+      ErrorCodes.daemonConfigInvalid,
+      `${name} (${FLAG_OF[name]}) "${text}" is not a size of at least 1Mi${noneAllowed ? ', or none' : ''}`,
+      `write a size with a unit, e.g. ${name}=${noneAllowed ? '20GiB' : '1GiB'}`,
     );
   }
   return bytes;

@@ -4,7 +4,13 @@ import type { AddressInfo } from 'node:net';
 import type { AppSpec } from '@nightshift/manifest';
 import type { DaemonInfo } from '@nightshift/protocol';
 import { createApi, withToken } from './api/app.js';
-import { AppQueue, Apps, appEnvironments, cronFollowsLiveRelease } from './apps/index.js';
+import {
+  AppQueue,
+  Apps,
+  appEnvironments,
+  cronFollowsLiveRelease,
+  logRetentionFollowsLiveRelease,
+} from './apps/index.js';
 import { tcpListenError } from './api/http/listen-error.js';
 import type { DaemonConfig } from './config.js';
 import { createCgroupManager } from './cgroups/index.js';
@@ -72,7 +78,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
   const driver = createLocalDriver();
   const cgroups = createCgroupManager({ home: paths.home, enabled: config.cgroups, onError });
   if (cgroups.mode === 'none') log(`resource limits are soft: ${cgroups.reason ?? 'no cgroups'}`);
-  const logs = createLogService({ dir: paths.apps, clock: () => clock.now(), onError });
+  const logs = createLogService({ dir: paths.apps, clock: () => clock.now(), onError, ...config.logs });
   const output = logOutput(logs);
   const queue = new AppQueue();
   const secrets: SecretsService = new SecretsService({
@@ -135,6 +141,11 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     liveRelease: (app) => supervisor.liveRelease(app),
     runsDir: (app) => join(paths.apps, app, 'runs'),
   });
+  logRetentionFollowsLiveRelease(
+    bus,
+    (app) => supervisor.liveRelease(app),
+    (app, own) => logs.setRetention(app, own),
+  );
   cronFollowsLiveRelease(
     bus,
     (app) => supervisor.liveRelease(app),
@@ -261,6 +272,8 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
   // fails) can then always be fixed from the CLI (apps/restore.ts).
   scheduler.start();
   restoring = apps.restoreAll(() => stopping !== null);
+  // After restoreAll set each live release's retention (synchronously): the first sweep must apply them.
+  logs.startRetention();
 
   function stop(): Promise<void> {
     stopping ??= (async () => {

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { isCodedError } from '@nightshift/protocol';
-import { parseDaemonConfig } from './config.js';
+import { type DaemonFlags, parseDaemonConfig } from './config.js';
 import { reexecWithFlags } from './flags.js';
 import { startDaemon, type RunningDaemon } from './main.js';
 
@@ -12,11 +12,7 @@ const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
  * `nightshift daemon`: runs in the foreground until SIGTERM, SIGINT or SIGHUP, or `daemon stop`.
  * Returns the exit status: 0 after a clean stop, 1 when it could not start.
  */
-export async function runDaemon(flags: {
-  port?: string | undefined;
-  host?: string | undefined;
-  requireNoeviction?: boolean | undefined;
-}): Promise<number> {
+export async function runDaemon(flags: DaemonFlags): Promise<number> {
   reexecWithFlags();
   exposeGc();
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);

@@ -70,6 +70,10 @@ export const MANIFEST_CODES = {
     'a memory size is not a number with a unit',
     'write a size with a unit: `512Mi`, `1Gi` (binary) or `500M`, `1G` (decimal)',
   ),
+  NS_MANIFEST_INVALID_SIZE: error(
+    'a size of stored data (`logs.retain`) is not a number with a unit, or is below its field’s least',
+    'write a size with a unit: `100Mi`, `1GiB` (binary) or `500MB`, `1G` (decimal); `logs.retain` is at least 1Mi',
+  ),
   NS_MANIFEST_INVALID_CPU: error(
     'a CPU amount is not a positive number of cores or millicores',
     'write cores (`0.5`, `2`) or millicores (`500m`)',

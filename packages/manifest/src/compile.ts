@@ -23,7 +23,7 @@ import type {
   WebSpec,
   WorkerSpec,
 } from './spec.js';
-import { parseCpu, parseDuration, parseMemory } from './units.js';
+import { parseCpu, parseDuration, parseMemory, parseSize } from './units.js';
 
 // Validated input → AppSpec: units converted, every default applied (from defaults.ts only), commands split.
 // Runs only on input that passed the schema and the cross-field checks, so the parsers here cannot fail.
@@ -196,6 +196,10 @@ export function compile(input: ManifestInput, source: ManifestSource, fallbackNa
     web,
     workers,
     cron: (input.cron ?? []).map((job, index) => cronSpec(job, index, source)),
+    logs: {
+      retainBytes: input.logs?.retain === undefined ? null : parseSize(input.logs.retain),
+      maxAgeMs: input.logs?.max_age === undefined ? null : parseDuration(input.logs.max_age),
+    },
   };
   return deepFreeze(spec);
 }

@@ -2,7 +2,14 @@ import * as z from 'zod';
 import type { ManifestCode } from './codes.js';
 import { commandLineProblem } from './command.js';
 import { NAME_PATTERN, PROCESS_NAME_PATTERN } from './names.js';
-import { formatDuration, tryParseCpu, tryParseDuration, tryParseMemory } from './units.js';
+import {
+  formatDuration,
+  formatSize,
+  tryParseCpu,
+  tryParseDuration,
+  tryParseMemory,
+  tryParseSize,
+} from './units.js';
 
 /**
  * Field types of the manifest schema. Format checks raise custom issues that carry a catalogue code in
@@ -15,6 +22,7 @@ export const FORMAT_PATTERNS = {
   processName: PROCESS_NAME_PATTERN.source,
   duration: '^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$',
   memory: '^\\d+(\\.\\d+)?(Ki|Mi|Gi|Ti|k|K|M|G|T)$',
+  size: '^\\d+(\\.\\d+)?(Ki|Mi|Gi|Ti|k|K|M|G|T)B?$',
 } as const;
 
 /** Extra knowledge about a field type, used when its value has the wrong type (a number where a duration goes). */
@@ -135,6 +143,24 @@ export function memory(minBytes: number): z.ZodString {
     return null;
   }).meta({ pattern: FORMAT_PATTERNS.memory, examples: ['512Mi', '1Gi'] });
   return hinted(schema, 'memory sizes are text with a unit: "512Mi", "1Gi"');
+}
+
+/** A size of stored data, at least `minBytes`. */
+export function size(opts: { minBytes: number }): z.ZodString {
+  const least = formatSize(opts.minBytes);
+  const schema = checked(z.string(), (value) => {
+    const bytes = tryParseSize(value);
+    if (bytes === null) return { code: 'NS_MANIFEST_INVALID_SIZE', message: `"${value}" is not a size` };
+    if (bytes < opts.minBytes) {
+      return {
+        code: 'NS_MANIFEST_INVALID_SIZE',
+        message: `${value} is below ${least}, the least this field allows`,
+        hint: `use ${least} or more, e.g. 500Mi`,
+      };
+    }
+    return null;
+  }).meta({ pattern: FORMAT_PATTERNS.size, examples: ['100Mi', '1GiB'] });
+  return hinted(schema, 'sizes are text with a unit: "100Mi", "1GiB"');
 }
 
 export function cpu(): z.ZodType<number | string> {

@@ -28,9 +28,10 @@ export {
   MAX_MANIFEST_BYTES,
   MAX_REPORTED_DIAGNOSTICS,
   MAX_WORKERS,
+  MIN_LOG_RETAIN_BYTES,
   utf8Length,
 } from './limits.js';
-export { parseDuration, parseMemory, parseCpu, formatDuration } from './units.js';
+export { parseDuration, parseMemory, parseSize, parseCpu, formatDuration, formatSize } from './units.js';
 export type { UnitError } from './units.js';
 export { cronSlots, checkSchedule } from './cron.js';
 export type { ScheduleCheck, ScheduleProblem } from './cron.js';

@@ -61,4 +61,12 @@ export const MAX_DURATION_MS = {
   healthStartPeriod: DAY,
   /** A cron run's time limit: a week covers any batch job; longer work belongs in a worker. */
   cronTimeout: 7 * DAY,
+  /** How long an app's log lines are kept: a year; history older than that belongs in a drain. */
+  logMaxAge: 365 * DAY,
 } as const;
+
+/**
+ * The least `logs.retain`: a few segments of at least 128 KiB each (a segment must hold a whole 64 KiB record),
+ * so retention never comes down to the file being written alone.
+ */
+export const MIN_LOG_RETAIN_BYTES = 1024 * 1024;

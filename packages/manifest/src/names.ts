@@ -9,8 +9,10 @@ export {
   MAX_MANIFEST_BYTES,
   MAX_REPORTED_DIAGNOSTICS,
   MAX_WORKERS,
+  MIN_LOG_RETAIN_BYTES,
   utf8Length,
 } from './limits.js';
+export { formatDuration, formatSize, tryParseDuration, tryParseSize } from './units.js';
 
 /** App and region names: `[a-z][a-z0-9-]{0,39}` (they name DNS labels, Redis users and clusters as written). */
 export const NAME_PATTERN = /^[a-z][a-z0-9-]{0,39}$/;

@@ -17,8 +17,9 @@ import {
   percent,
   processName,
   port,
+  size,
 } from './fields.js';
-import { MAX_CRON_JOBS, MAX_DURATION_MS, MAX_WORKERS } from './limits.js';
+import { MAX_CRON_JOBS, MAX_DURATION_MS, MAX_WORKERS, MIN_LOG_RETAIN_BYTES } from './limits.js';
 import { formatDuration } from './units.js';
 
 /**
@@ -253,6 +254,19 @@ const cron = z
   })
   .meta({ title: 'CronJob' });
 
+const logs = z
+  .strictObject({
+    retain: describe(
+      size({ minBytes: MIN_LOG_RETAIN_BYTES }).optional(),
+      'Disk the app’s logs may hold on this machine: compressed segments plus the file each process type is writing; the oldest segments are removed first. Default: the daemon’s (`500Mi` unless its configuration says otherwise).',
+    ),
+    max_age: describe(
+      duration({ allowZero: false, maxMs: MAX_DURATION_MS.logMaxAge }).optional(),
+      'Segments whose newest line is older than this are removed. Default: the daemon’s (no age limit unless its configuration sets one).',
+    ),
+  })
+  .meta({ title: 'Logs' });
+
 /** The strict schema of `.paas/app.yaml`. */
 export const manifestSchema = z
   .strictObject({
@@ -299,6 +313,10 @@ export const manifestSchema = z
       z.array(cron).max(MAX_CRON_JOBS).optional(),
       `Scheduled jobs (UTC). At most ${MAX_CRON_JOBS}.`,
     ),
+    logs: describe(
+      logs.optional(),
+      'How much of the app’s logs the daemon keeps on this machine; the daemon’s total cap across apps still applies. The Kubernetes render ignores it.',
+    ),
   })
   .meta({ title: 'Nightshift manifest (.paas/app.yaml)' });
 
@@ -306,6 +324,7 @@ export const manifestSchema = z
 export type ManifestInput = z.output<typeof manifestSchema>;
 export type ProcessInput = z.output<typeof worker> | z.output<typeof web>;
 export type CronInput = z.output<typeof cron>;
+export type LogsInput = z.output<typeof logs>;
 export type ResourcesInput = z.output<typeof resources>;
 export type AutoscaleInput = z.output<typeof autoscale>;
 export type AutoscaleOverrideInput = z.output<typeof autoscaleOverride>;

@@ -122,6 +122,17 @@ export interface BuildSpec {
   readonly command: CommandSpec | null;
 }
 
+/**
+ * Log retention the manifest asks for; null leaves the daemon's default (its configuration) in force. The
+ * daemon's total cap across apps applies on top.
+ */
+export interface LogsSpec {
+  /** Bytes the app's log files may take on disk. */
+  readonly retainBytes: number | null;
+  /** Segments whose newest line is older than this are removed. */
+  readonly maxAgeMs: number | null;
+}
+
 export interface AppSpec {
   readonly name: string;
   /** null when the manifest has no `build`: the runtime is detected. */
@@ -135,6 +146,7 @@ export interface AppSpec {
   readonly web: WebSpec | null;
   readonly workers: readonly WorkerSpec[];
   readonly cron: readonly CronSpec[];
+  readonly logs: LogsSpec;
 }
 
 /** One problem found in a manifest. Every diagnostic is located. */

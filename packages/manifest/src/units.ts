@@ -50,6 +50,17 @@ export function tryParseMemory(text: string): number | null {
   return bytes > 0 ? bytes : null;
 }
 
+// Sizes of stored data (log retention) also take the `B` people write for bytes: `100Mi`, `1GiB`, `500MB`.
+const SIZE = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|K|M|G|T)B?$/;
+
+/** Bytes for `100Mi`, `1GiB`, `500MB`…; null when malformed or zero. A bare number is refused, as for memory. */
+export function tryParseSize(text: string): number | null {
+  const match = SIZE.exec(text.trim());
+  if (!match) return null;
+  const bytes = Math.round(Number(match[1]) * (MEMORY_UNITS[match[2] ?? ''] ?? Number.NaN));
+  return bytes > 0 ? bytes : null;
+}
+
 const MILLICORES = /^(\d+)m$/;
 const CORES = /^\d+(?:\.\d+)?$/;
 
@@ -69,7 +80,11 @@ export function tryParseCpu(value: string | number): number | null {
 
 /** Thrown by the `parse…` helpers; identified by `code` (STYLE 5). */
 export interface UnitError extends Error {
-  readonly code: 'NS_MANIFEST_INVALID_DURATION' | 'NS_MANIFEST_INVALID_MEMORY' | 'NS_MANIFEST_INVALID_CPU';
+  readonly code:
+    | 'NS_MANIFEST_INVALID_DURATION'
+    | 'NS_MANIFEST_INVALID_MEMORY'
+    | 'NS_MANIFEST_INVALID_SIZE'
+    | 'NS_MANIFEST_INVALID_CPU';
   readonly hint: string;
 }
 
@@ -112,6 +127,19 @@ export function parseMemory(text: string): number {
 }
 
 /**
+ * Parses a size of stored data into bytes.
+ * @example parseSize('1GiB') // 1073741824
+ * @throws {UnitError} `NS_MANIFEST_INVALID_SIZE`
+ */
+export function parseSize(text: string): number {
+  const bytes = tryParseSize(text);
+  if (bytes === null) {
+    throw unitError('NS_MANIFEST_INVALID_SIZE', `"${text}" is not a size`, 'write e.g. 100Mi, 1GiB, 500MB');
+  }
+  return bytes;
+}
+
+/**
  * Parses a CPU amount into cores.
  * @example parseCpu('500m') // 0.5
  * @throws {UnitError} `NS_MANIFEST_INVALID_CPU`
@@ -126,6 +154,19 @@ export function parseCpu(value: string | number): number {
     );
   }
   return cores;
+}
+
+/** A byte count in the largest binary unit that keeps it readable: 524288000 → `500Mi`, 1536 → `1.5Ki`. */
+export function formatSize(bytes: number): string {
+  for (const [unit, size] of [
+    ['Ti', 2 ** 40],
+    ['Gi', 2 ** 30],
+    ['Mi', 2 ** 20],
+    ['Ki', 2 ** 10],
+  ] as const) {
+    if (bytes >= size) return `${Number((bytes / size).toFixed(1))}${unit}`;
+  }
+  return `${bytes}B`;
 }
 
 /** The shortest manifest notation for a whole number of milliseconds: 300000 → `5m`, 1500 → `1500ms`. */

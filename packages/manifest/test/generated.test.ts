@@ -26,7 +26,19 @@ describe('JSON Schema', () => {
 
   it('covers every key of DESIGN §2 and rejects unknown keys', () => {
     expect(Object.keys(schema.properties).sort()).toEqual(
-      ['build', 'cron', 'env', 'name', 'predeploy', 'redis', 'regions', 'secrets', 'web', 'workers'].sort(),
+      [
+        'build',
+        'cron',
+        'env',
+        'logs',
+        'name',
+        'predeploy',
+        'redis',
+        'regions',
+        'secrets',
+        'web',
+        'workers',
+      ].sort(),
     );
     expect(schema.additionalProperties).toBe(false);
     const worker = Object.keys(schema.properties.workers?.items?.properties ?? {});

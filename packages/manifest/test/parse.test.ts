@@ -87,6 +87,7 @@ describe('compiled spec', () => {
       redis: false,
       regions: [],
       cron: [],
+      logs: { retainBytes: null, maxAgeMs: null },
     });
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseCpu, parseDuration, parseMemory } from '../src/index.js';
+import { formatDuration, formatSize, parseCpu, parseDuration, parseMemory, parseSize } from '../src/index.js';
 
 describe('parseDuration', () => {
   it.each([
@@ -44,6 +44,24 @@ describe('parseMemory', () => {
 
   it.each(['512', '512MB', '0Mi', 'Mi', '1 Gi', '-1Gi'])('rejects %j', (text) => {
     expect(() => parseMemory(text)).toThrow(expect.objectContaining({ code: 'NS_MANIFEST_INVALID_MEMORY' }));
+  });
+});
+
+describe('parseSize', () => {
+  it.each([
+    ['100Mi', 100 * 2 ** 20],
+    ['1GiB', 2 ** 30],
+    ['1Gi', 2 ** 30],
+    ['500MB', 500e6],
+    ['2.5Gi', 2.5 * 2 ** 30],
+  ])('%s → %d bytes', (text, bytes) => expect(parseSize(text)).toBe(bytes));
+
+  it.each(['100', '0Mi', '1 GiB', 'GiB', '1GB2', '1Gib'])('rejects %j', (text) => {
+    expect(() => parseSize(text)).toThrow(expect.objectContaining({ code: 'NS_MANIFEST_INVALID_SIZE' }));
+  });
+
+  it('formats back in the largest readable binary unit', () => {
+    expect([500 * 2 ** 20, 2 ** 30, 1536, 100].map(formatSize)).toEqual(['500Mi', '1Gi', '1.5Ki', '100B']);
   });
 });
 

@@ -156,6 +156,11 @@ export const ERROR_CATALOGUE = declare({
     status: 400,
     hint: 'free disk space or fix the permissions of the daemon home',
   },
+  logRetentionFailed: {
+    code: 'NS_LOG_RETENTION_FAILED',
+    status: 500,
+    hint: 'check the permissions and free space of the daemon home; retention and compression retry at the next rotation or sweep',
+  },
   logFollowerDropped: {
     code: 'NS_LOG_FOLLOWER_DROPPED',
     status: 400,

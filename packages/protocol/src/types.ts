@@ -204,6 +204,29 @@ export interface CronRunRequest {
   readonly force?: boolean;
 }
 
+/** What one app's logs hold on this machine (`logs --disk`). */
+export interface LogDiskEntry {
+  readonly app: string;
+  /** Bytes of every file in the app's logs folder: segments, the files being written. */
+  readonly bytes: number;
+  readonly files: number;
+  /** Rotated segments stored compressed. */
+  readonly compressedFiles: number;
+  /** The newest line of the oldest segment kept (ISO-8601); null before the first rotation. */
+  readonly oldestSegmentAt: string | null;
+  /** The retention in force: the manifest's `logs.retain`, else the daemon's default. */
+  readonly retainBytes: number;
+  /** The manifest's `logs.max_age`, else the daemon's default; null: no age limit. */
+  readonly maxAgeMs: number | null;
+}
+
+/** `GET /logs/disk`: every app's logs, their sum, and the daemon's cap on that sum (null: none). */
+export interface LogDiskUsage {
+  readonly apps: readonly LogDiskEntry[];
+  readonly totalBytes: number;
+  readonly totalCapBytes: number | null;
+}
+
 /** A log drain and what it delivered (`drains ls`). The URL's password is masked. */
 export interface DrainStatus {
   readonly id: number;

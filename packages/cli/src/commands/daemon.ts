@@ -17,6 +17,12 @@ export function registerDaemon(program: Command): void {
       '--require-noeviction',
       'refuse to start when NIGHTSHIFT_REDIS_ADMIN_URL names a Redis that may evict keys (maxmemory-policy other than noeviction)',
     )
+    .option(
+      '--logs-retain <size>',
+      "disk each app's logs may hold unless its manifest says (NIGHTSHIFT_LOGS_RETAIN)",
+    )
+    .option('--logs-max-age <duration>', 'age after which log segments go, or none (NIGHTSHIFT_LOGS_MAX_AGE)')
+    .option('--logs-total <size>', "disk all apps' logs may hold together, or none (NIGHTSHIFT_LOGS_TOTAL)")
     .addHelpText('after', environmentHelp())
     .action(async (opts) => {
       const { runDaemon } = await import('@nightshift/daemon');
@@ -24,6 +30,9 @@ export function registerDaemon(program: Command): void {
         port: opts.port,
         host: opts.host,
         requireNoeviction: opts.requireNoeviction,
+        logsRetain: opts.logsRetain,
+        logsMaxAge: opts.logsMaxAge,
+        logsTotal: opts.logsTotal,
       });
     });
 

@@ -6,6 +6,7 @@ import pc from 'picocolors';
 import type { ApiClient, CallOptions } from '../lib/client.js';
 import { appOf, cliContext } from '../lib/context.js';
 import { parseTimeArg } from '../lib/time.js';
+import { printLogDisk } from './logs-disk.js';
 
 const COLORS = [pc.cyan, pc.magenta, pc.yellow, pc.green, pc.blue, pc.red];
 
@@ -64,7 +65,9 @@ export function registerLogs(program: Command): void {
     .option('--until <time>', 'up to this time (exclusive): 5m, or ISO-8601')
     .option('--stream <stream>', 'only out or err')
     .option('--json', 'one JSON object a line: { time, source, replica, stream, message, fields? }')
+    .option('--disk', "what every app's logs hold on disk, against its retention (with --json: one object)")
     .action(async (proc, opts, cmd) => {
+      if (opts.disk) return printLogDisk(opts.json === true);
       const app = appOf(cmd);
       const num = Number(opts.num);
       if (!Number.isInteger(num) || num < 0) {

@@ -2,7 +2,7 @@ import type { AppSpec } from '@nightshift/manifest';
 import type { RedisInfo } from '@nightshift/protocol';
 import type { ProcessDriver } from '../drivers/index.js';
 import type { EventBus } from '../events/index.js';
-import type { LogFilter, LogLine } from '../logs/index.js';
+import type { AppRetention, LogFilter, LogLine } from '../logs/index.js';
 import type { OutputSink } from '../process/output.js';
 import type { LiveRelease } from '../releases/live.js';
 import type { Clock } from '../runtime/clock.js';
@@ -25,6 +25,8 @@ export interface AppsDeps {
     readRunLog(path: string): Promise<LogLine[]>;
     subscribe(filter: LogFilter, listener: (line: LogLine) => void): () => void;
     removeApp(app: string): Promise<void>;
+    /** What the live release's manifest asks to keep of the app's logs (null: the daemon's defaults). */
+    setRetention(app: string, own: AppRetention | null): void;
   };
   /** Cron: the jobs that follow the live release, and the folders its runs still use. */
   readonly cron: {

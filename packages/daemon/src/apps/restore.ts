@@ -1,6 +1,7 @@
 import { loadRelease } from '../releases/load.js';
 import * as store from '../store/index.js';
 import type { AppsDeps } from './deps.js';
+import { retentionOf } from './logs-follow.js';
 
 /**
  * At daemon start, after the API answers: every app with a live release starts it again, each in its own turn
@@ -8,11 +9,19 @@ import type { AppsDeps } from './deps.js';
  * longer decrypt stays down, loudly; `stopping` says the daemon is going away and nothing should start.
  */
 export function restoreApps(deps: AppsDeps, stopping: () => boolean): Promise<void[]> {
+  const live = store.listApps(deps.db).filter((app) => app.liveRelease !== null);
+  // Before anything runs, and before the daemon's first retention sweep: an app that keeps more than the
+  // default must not lose its history to the default.
+  for (const app of live) {
+    try {
+      const release = loadRelease(deps.db, deps.basePath, app.name, app.liveRelease!);
+      if (release) deps.logs.setRetention(app.name, retentionOf(release.spec));
+    } catch (err) {
+      deps.onError(err);
+    }
+  }
   return Promise.all(
-    store
-      .listApps(deps.db)
-      .filter((app) => app.liveRelease !== null)
-      .map((app) => restoreApp(deps, app.name, app.liveRelease!, stopping).catch(deps.onError)),
+    live.map((app) => restoreApp(deps, app.name, app.liveRelease!, stopping).catch(deps.onError)),
   );
 }
 

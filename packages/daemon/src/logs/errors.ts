@@ -7,6 +7,7 @@ export const LOG_ERROR_CODES = [
   ErrorCodes.logIdInvalid,
   ErrorCodes.logClosed,
   ErrorCodes.logWriteFailed,
+  ErrorCodes.logRetentionFailed,
   ErrorCodes.logFollowerDropped,
   ErrorCodes.drainUrlInvalid,
 ] as const;

@@ -1,6 +1,7 @@
 /**
  * Where log files live. Per app: `<dir>/<app>/logs/<process>.log` is the file being written, rotated files are
- * `<process>.<generation>.log` (a higher generation is newer), and `.seq` holds the id reservation.
+ * `<process>.<generation>.log` (a higher generation is newer) until they are compressed into
+ * `<process>.<generation>.log.gz`, and `.seq` holds the id reservation.
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,18 +18,47 @@ export function rotatedFile(logsDir: string, process: string, generation: number
   return join(logsDir, `${process}.${generation}.log`);
 }
 
+/** The compressed form of a rotated file. */
+export const GZIP_SUFFIX = '.gz';
+
+export function isCompressed(path: string): boolean {
+  return path.endsWith(GZIP_SUFFIX);
+}
+
 // Process names as the manifest allows them (PROCESS_NAME_PATTERN): `stale_cleanup`, `Emails`.
-const ROTATED = /^([A-Za-z][A-Za-z0-9_-]*)\.(\d+)\.log$/;
+const ROTATED = /^([A-Za-z][A-Za-z0-9_-]*)\.(\d+)\.log(\.gz)?$/;
 const CURRENT = /^([A-Za-z][A-Za-z0-9_-]*)\.log$/;
 
-/** Generations of the rotated files of one process, oldest first. */
+/** What a name in a logs folder is; null for anything else (`.seq`, a compression in progress). */
+export function classifyLogFile(
+  name: string,
+): { process: string; generation: number | null; compressed: boolean } | null {
+  const current = CURRENT.exec(name);
+  if (current !== null) return { process: current[1]!, generation: null, compressed: false };
+  const rotated = ROTATED.exec(name);
+  if (rotated === null) return null;
+  return { process: rotated[1]!, generation: Number(rotated[2]), compressed: rotated[3] !== undefined };
+}
+
+/** Generations of the rotated files of one process (plain or compressed), oldest first. */
 export function listGenerations(logsDir: string, process: string): number[] {
-  const gens: number[] = [];
+  return [...rotatedFiles(logsDir, process).keys()].sort((a, b) => a - b);
+}
+
+/**
+ * The rotated files of one process by generation. A generation is briefly both plain and compressed (the
+ * compressed file is renamed into place before the plain one is removed): the plain one is named then, and
+ * `openLogFile` falls back to the compressed one if it is gone by the time it is opened.
+ */
+function rotatedFiles(logsDir: string, process: string): Map<number, string> {
+  const files = new Map<number, string>();
   for (const name of safeReaddir(logsDir)) {
     const match = ROTATED.exec(name);
-    if (match !== null && match[1] === process) gens.push(Number(match[2]));
+    if (match === null || match[1] !== process) continue;
+    const gen = Number(match[2]);
+    if (match[3] === undefined || !files.has(gen)) files.set(gen, join(logsDir, name));
   }
-  return gens.sort((a, b) => a - b);
+  return files;
 }
 
 /** Process types that have log files in `logsDir`. */
@@ -43,11 +73,12 @@ export function listProcesses(logsDir: string): string[] {
 
 /** The files of one process, newest first: the current file, then rotated ones by falling generation. */
 export function filesNewestFirst(logsDir: string, process: string): string[] {
-  const gens = listGenerations(logsDir, process).reverse();
-  return [currentFile(logsDir, process), ...gens.map((g) => rotatedFile(logsDir, process, g))];
+  const files = rotatedFiles(logsDir, process);
+  const gens = [...files.keys()].sort((a, b) => b - a);
+  return [currentFile(logsDir, process), ...gens.map((g) => files.get(g)!)];
 }
 
-function safeReaddir(path: string): string[] {
+export function safeReaddir(path: string): string[] {
   try {
     return readdirSync(path);
   } catch (error) {

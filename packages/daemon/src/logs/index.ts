@@ -24,9 +24,11 @@
  * - Back-pressure: while a file's writer is behind, the pipes writing to it are not read. Memory per pipe is
  *   bounded (one read chunk, one partial line ≤ 68 KiB) and per file (≈ 1 MiB buffered plus the batch in flight).
  *   Run the daemon with `--expose-gc`: the service then frees pipe read buffers early (see `collectGarbage`).
- * - Storage: `<dir>/<app>/logs/<process>.log`, rotated by size into `<process>.<generation>.log`, at most
- *   `maxFiles` files per process type. Run logs stop at `runLogCapBytes` with a marker line. docs/logs.md has
- *   the format.
+ * - Storage: `<dir>/<app>/logs/<process>.log`, rotated by size into `<process>.<generation>.log`, then
+ *   compressed into `<process>.<generation>.log.gz` off the capture path. Retention per app (`retainBytes`,
+ *   `maxAgeMs`, each app's own through `setRetention`) and across apps (`totalCapBytes`) removes the oldest
+ *   segments; `diskUsage` says what each app holds. Queries read compressed segments too. Run logs stop at
+ *   `runLogCapBytes` with a marker line. docs/logs.md has the format.
  * - `subscribe` pushes synchronously (for drains, whose buffers are bounded); `follow` is the consumer-paced
  *   tail for SSE: a consumer too far behind is dropped with `NS_LOG_FOLLOWER_DROPPED` and resumes by id.
  * - A redactor sees every line before it is written, emitted or drained; `makeRedactor` replaces secret values
@@ -37,6 +39,7 @@
  */
 export { createLogService, LogService } from './service.js';
 export type { LogServiceOptions } from './options.js';
+export type { AppRetention, AppLogDisk } from './retention.js';
 export type { Follower, FollowOptions } from './follow.js';
 export type { LogListener } from './hub.js';
 export type { LogFilter, LogLine, LogQuery, LogStream, LogTarget, Redactor } from './types.js';

@@ -1,4 +1,4 @@
-import { NAME_PATTERN, PROCESS_NAME_PATTERN } from '@nightshift/manifest/names';
+import { MIN_LOG_RETAIN_BYTES, NAME_PATTERN, PROCESS_NAME_PATTERN } from '@nightshift/manifest/names';
 import { LogError } from './errors.js';
 import type { LogError as LogErrorType } from './errors.js';
 
@@ -8,10 +8,21 @@ export interface LogServiceOptions {
   readonly dir: string;
   /** Milliseconds since the epoch; lines are stamped with it when read. Default `Date.now`. */
   readonly clock?: () => number;
-  /** Size at which a process file rotates; default 10 MiB, at least 128 KiB (a record holds up to 64 KiB). */
+  /**
+   * Size at which a process file rotates; default 10 MiB, at least 128 KiB (a record holds up to 64 KiB). An
+   * app whose retention is small rotates sooner: at an eighth of its `retainBytes`, so it keeps several segments.
+   */
   readonly maxFileBytes?: number;
-  /** Files kept per process type, the current one included; default 5. Disk use ≤ maxFiles × maxFileBytes. */
-  readonly maxFiles?: number;
+  /** Files kept per process type, the current one included; default null: no count, retention is by size and age. */
+  readonly maxFiles?: number | null;
+  /** Bytes an app's log files may hold, unless the app sets its own; default 500 MiB, at least 1 MiB. */
+  readonly retainBytes?: number;
+  /** Segments whose newest line is older than this are removed, unless the app sets its own; default null: none. */
+  readonly maxAgeMs?: number | null;
+  /** Bytes the logs of all apps together may hold; default 10 GiB; null: no total cap. */
+  readonly totalCapBytes?: number | null;
+  /** Compress rotated segments with gzip; default true. */
+  readonly compress?: boolean;
   /** Bytes stored per run log before it is cut with a marker line; default 5 MiB. */
   readonly runLogCapBytes?: number;
   /** Told about write failures (the daemon turns them into events); capture pauses and retries meanwhile. */
@@ -30,7 +41,11 @@ export interface LogServiceConfig {
   readonly dir: string;
   readonly clock: () => number;
   readonly maxFileBytes: number;
-  readonly maxFiles: number;
+  readonly maxFiles: number | null;
+  readonly retainBytes: number;
+  readonly maxAgeMs: number | null;
+  readonly totalCapBytes: number | null;
+  readonly compress: boolean;
   readonly runLogCapBytes: number;
   readonly onError: (error: LogErrorType) => void;
   readonly collectGarbage: (() => void) | null;
@@ -44,7 +59,11 @@ export function parseLogServiceOptions(options: LogServiceOptions): LogServiceCo
     dir: options.dir,
     clock: options.clock ?? Date.now,
     maxFileBytes: options.maxFileBytes ?? 10 * MiB,
-    maxFiles: options.maxFiles ?? 5,
+    maxFiles: options.maxFiles ?? null,
+    retainBytes: options.retainBytes ?? 500 * MiB,
+    maxAgeMs: options.maxAgeMs ?? null,
+    totalCapBytes: options.totalCapBytes === undefined ? 10 * 1024 * MiB : options.totalCapBytes,
+    compress: options.compress ?? true,
     runLogCapBytes: options.runLogCapBytes ?? 5 * MiB,
     onError: options.onError ?? (() => {}),
     collectGarbage: options.collectGarbage === undefined ? defaultCollector() : options.collectGarbage,
@@ -57,10 +76,29 @@ export function parseLogServiceOptions(options: LogServiceOptions): LogServiceCo
     config.maxFileBytes,
   );
   check(
-    Number.isSafeInteger(config.maxFiles) && config.maxFiles >= 1,
+    config.maxFiles === null || (Number.isSafeInteger(config.maxFiles) && config.maxFiles >= 1),
     'maxFiles',
-    'an integer ≥ 1',
+    'an integer ≥ 1, or null',
     config.maxFiles,
+  );
+  check(
+    Number.isSafeInteger(config.retainBytes) && config.retainBytes >= MIN_LOG_RETAIN_BYTES,
+    'retainBytes',
+    `an integer ≥ ${MIN_LOG_RETAIN_BYTES} (1 MiB)`,
+    config.retainBytes,
+  );
+  check(
+    config.maxAgeMs === null || (Number.isSafeInteger(config.maxAgeMs) && config.maxAgeMs > 0),
+    'maxAgeMs',
+    'a number of milliseconds > 0, or null',
+    config.maxAgeMs,
+  );
+  check(
+    config.totalCapBytes === null ||
+      (Number.isSafeInteger(config.totalCapBytes) && config.totalCapBytes >= MIN_LOG_RETAIN_BYTES),
+    'totalCapBytes',
+    `an integer ≥ ${MIN_LOG_RETAIN_BYTES} (1 MiB), or null`,
+    config.totalCapBytes,
   );
   check(
     Number.isSafeInteger(config.runLogCapBytes) && config.runLogCapBytes >= 1024,

@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { openLogFile } from './open-file.js';
 import { NEWLINE } from './record.js';
 
 const BLOCK_BYTES = 256 * 1024;
@@ -6,21 +6,18 @@ const BLOCK_BYTES = 256 * 1024;
 /**
  * Calls `visit` with each complete line of the file, last line first (`end` excludes the newline); stops when
  * `visit` returns true. A file that does not exist is empty (rotation may remove it between listing and
- * reading); bytes after the last newline (a record still being written) are ignored.
+ * reading); bytes after the last newline (a record still being written) are ignored. A compressed segment is
+ * read through an unpacked copy (open-file.ts).
  */
 export async function scanBackward(
   path: string,
   visit: (buf: Buffer, start: number, end: number) => boolean,
 ): Promise<boolean> {
-  let handle;
+  const file = await openLogFile(path);
+  if (file === null) return false;
+  const { handle } = file;
   try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw error;
-  }
-  try {
-    let pos = (await handle.stat()).size;
+    let pos = file.size;
     let head: Buffer | null = null;
     let seenNewline = false;
     while (pos > 0) {
@@ -48,6 +45,6 @@ export async function scanBackward(
     if (head !== null && head.length > 0) return visit(head, 0, head.length - 1);
     return false;
   } finally {
-    await handle.close();
+    await file.close();
   }
 }

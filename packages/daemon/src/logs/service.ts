@@ -17,6 +17,8 @@ import {
 } from './options.js';
 import { readRunLogFile, scanApp } from './query.js';
 import { headerLine } from './record.js';
+import { ReadPace } from './pace.js';
+import { type AppRetention, type AppLogDisk, LogRetention } from './retention.js';
 import { openSnapshot } from './snapshot.js';
 import { streamLast } from './stream-query.js';
 import type { LogFilter, LogLine, LogQuery, LogStream, LogTarget, Redactor } from './types.js';
@@ -41,22 +43,24 @@ export class LogService {
   /** Writers by app, then by file path: one writer per file, shared by every replica writing to it. */
   readonly #writers = new Map<string, Map<string, FileWriter>>();
   readonly #rings = new Map<string, Map<string, LastLines>>();
+  readonly #retention: LogRetention;
+  readonly #pace = new ReadPace();
   #closed = false;
   #readSinceCollect = 0;
   readonly #onRead: (bytes: number) => void;
 
   constructor(config: LogServiceConfig) {
     this.#config = config;
+    this.#retention = new LogRetention(config, () => this.#pace.busy());
     const collect = config.collectGarbage;
-    this.#onRead =
-      collect === null
-        ? () => {}
-        : (bytes) => {
-            this.#readSinceCollect += bytes;
-            if (this.#readSinceCollect < COLLECT_EVERY_BYTES) return;
-            this.#readSinceCollect = 0;
-            collect();
-          };
+    this.#onRead = (bytes) => {
+      this.#pace.add(bytes);
+      if (collect === null) return;
+      this.#readSinceCollect += bytes;
+      if (this.#readSinceCollect < COLLECT_EVERY_BYTES) return;
+      this.#readSinceCollect = 0;
+      collect();
+    };
   }
 
   /**
@@ -181,6 +185,29 @@ export class LogService {
     return readRunLogFile(path);
   }
 
+  /**
+   * Sets what an app keeps (its manifest's `logs`; null fields, or null, leave the service's defaults) and
+   * applies it at once. Files rotate at a size that suits the retention from their next batch on.
+   */
+  setRetention(app: string, own: AppRetention | null): void {
+    checkName('app', app);
+    this.#retention.setApp(app, own);
+  }
+
+  /** What each app's logs hold on disk now, with the rule in force, and the total cap across apps. */
+  diskUsage(): { apps: AppLogDisk[]; totalCapBytes: number | null } {
+    return { apps: this.#retention.usage(), totalCapBytes: this.#config.totalCapBytes };
+  }
+
+  /**
+   * Applies retention to every app now and then every `everyMs` (`max_age` on apps that do not rotate, the total
+   * cap, segments a previous daemon left uncompressed). Rotations apply it too; this covers the quiet times.
+   * Returns the stop; `close` stops it as well.
+   */
+  startRetention(everyMs = 60_000): () => void {
+    return this.#retention.start(everyMs);
+  }
+
   /** Removes an app's process logs and forgets its state; call once its processes have stopped. */
   async removeApp(app: string): Promise<void> {
     checkName('app', app);
@@ -190,6 +217,7 @@ export class LogService {
     this.#apps.get(app)?.retire();
     this.#apps.delete(app);
     this.#rings.delete(app);
+    this.#retention.forget(app);
     this.#hub.dropApp(app);
     rmSync(logsDirOf(this.#config.dir, app), { recursive: true, force: true });
   }
@@ -200,6 +228,7 @@ export class LogService {
     const all = [...this.#writers.values()].flatMap((writers) => [...writers.values()]);
     this.#writers.clear();
     await Promise.all(all.map((writer) => writer.close()));
+    await this.#retention.close();
   }
 
   #open(): void {
@@ -214,16 +243,25 @@ export class LogService {
   }
 
   #writerFor(target: LogTarget): FileWriter {
-    const { dir, maxFileBytes, maxFiles, runLogCapBytes, onError } = this.#config;
+    const { dir, maxFiles, runLogCapBytes, onError } = this.#config;
     const logsDir = logsDirOf(dir, target.app);
     const path = target.runLog ?? currentFile(logsDir, target.process);
     let writers = this.#writers.get(target.app);
     if (writers === undefined) this.#writers.set(target.app, (writers = new Map<string, FileWriter>()));
     let writer = writers.get(path);
     if (writer === undefined) {
+      const { app } = target;
+      const retention = this.#retention;
       const policy =
         target.runLog === undefined
-          ? ({ kind: 'rotate', logsDir, process: target.process, maxFileBytes, maxFiles } as const)
+          ? ({
+              kind: 'rotate',
+              logsDir,
+              process: target.process,
+              maxFileBytes: () => retention.segmentBytes(app),
+              maxFiles,
+              onRotated: () => retention.enforce(app),
+            } as const)
           : ({ kind: 'cap', capBytes: runLogCapBytes } as const);
       writer = new FileWriter({ path, header: headerLine(target.app, target.process), policy, onError });
       writers.set(path, writer);

@@ -1,10 +1,14 @@
-import { type FileHandle, open } from 'node:fs/promises';
-import { filesNewestFirst } from './files.js';
+import type { FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { filesNewestFirst, GZIP_SUFFIX, isCompressed } from './files.js';
+import { openIfExists, type ReadableLog, unpack } from './open-file.js';
 
-/** One log file as it was when the snapshot was taken: only its first `size` bytes are read. */
+/**
+ * One log file as it was when the snapshot was taken: only its first `size` bytes are read. A compressed
+ * segment is held open from the start and unpacked only when a reader gets to it (most reads stop before).
+ */
 export interface SnapshotFile {
-  readonly handle: FileHandle;
-  readonly size: number;
+  open(): Promise<ReadableLog>;
 }
 
 /** The files of each process, oldest first, held open: rotation renames and removes names, not open files. */
@@ -18,22 +22,21 @@ const ATTEMPTS = 5;
 
 /**
  * Opens every file of the given processes and fixes their sizes, so a long read sees one consistent set of
- * lines however much is written or rotated meanwhile (lines written later have higher ids: not part of it).
+ * lines however much is written, rotated, compressed or removed meanwhile (lines written later have higher
+ * ids: not part of it).
  */
 export async function openSnapshot(logsDir: string, processes: readonly string[]): Promise<LogSnapshot> {
   for (let attempt = 1; ; attempt++) {
-    const opened: SnapshotFile[] = [];
+    const opened: FileHandle[] = [];
     const byProcess = new Map<string, SnapshotFile[]>();
-    const close = async () => void (await Promise.all(opened.map((file) => file.handle.close())));
+    const close = async () => void (await Promise.all(opened.map((handle) => handle.close())));
     try {
       const names = processes.map((process) => filesNewestFirst(logsDir, process));
       for (const [i, process] of processes.entries()) {
         const files: SnapshotFile[] = [];
         for (const path of names[i]!) {
-          const handle = await openIfExists(path);
-          if (handle === null) continue;
-          opened.push({ handle, size: 0 });
-          files.push({ handle, size: (await handle.stat()).size });
+          const file = await openPinned(path, opened);
+          if (file !== null) files.push(file);
         }
         byProcess.set(process, files.reverse());
       }
@@ -49,13 +52,30 @@ export async function openSnapshot(logsDir: string, processes: readonly string[]
   }
 }
 
-async function openIfExists(path: string): Promise<FileHandle | null> {
-  try {
-    return await open(path, 'r');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
+/** Opens one file now; every handle it makes goes into `opened`, which the snapshot closes. */
+async function openPinned(path: string, opened: FileHandle[]): Promise<SnapshotFile | null> {
+  let handle = await openIfExists(path);
+  let compressed = isCompressed(path);
+  if (handle === null && !compressed && /\.\d+\.log$/.test(path)) {
+    // Compressed since it was listed.
+    handle = await openIfExists(path + GZIP_SUFFIX);
+    compressed = true;
   }
+  if (handle === null) return null;
+  opened.push(handle);
+  if (!compressed) {
+    const file = { handle, size: (await handle.stat()).size };
+    return { open: () => Promise.resolve(file) };
+  }
+  const gz = handle;
+  let unpacked: Promise<ReadableLog> | null = null;
+  return {
+    open: () =>
+      (unpacked ??= unpack(gz, dirname(path)).then((file) => {
+        opened.push(file.handle);
+        return file;
+      })),
+  };
 }
 
 function sameNames(a: readonly string[], b: readonly string[]): boolean {

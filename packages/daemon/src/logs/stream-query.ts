@@ -140,7 +140,7 @@ async function* placesBackward(
   const peek = { time: 0, seq: 0 };
   const work = new WorkBuffer(BACKWARD_BLOCK);
   for (let file = files.length - 1; file >= 0; file--) {
-    const { handle, size } = files[file]!;
+    const { handle, size } = await files[file]!.open();
     let pos = size;
     let headLength = 0;
     let seenNewline = false;
@@ -235,7 +235,7 @@ async function* linesForward(
   const filter = { app: spec.app, source: spec.source, stream: spec.stream };
   const work = new WorkBuffer(FORWARD_BLOCK);
   for (let file = from.file; file < files.length; file++) {
-    const { handle, size } = files[file]!;
+    const { handle, size } = await files[file]!.open();
     let pos = file === from.file ? from.offset : 0;
     // The start of a line the previous block ended in sits at the front of the buffer.
     let carryLength = 0;

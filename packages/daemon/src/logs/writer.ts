@@ -1,17 +1,22 @@
 import { closeSync, fstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync, writev } from 'node:fs';
 import { dirname } from 'node:path';
 import { LogError } from './errors.js';
-import { currentFile, listGenerations, rotatedFile } from './files.js';
+import { currentFile, GZIP_SUFFIX, listGenerations, rotatedFile } from './files.js';
 import { encodeRecordString, NEWLINE, peekRecord, TAB } from './record.js';
 
-/** How a file stays bounded: process files rotate by size with a file count; run logs stop at a cap. */
+/**
+ * How a file stays bounded: process files rotate by size (read at each batch: an app's retention can change
+ * it) and tell retention, optionally with a file count; run logs stop at a cap.
+ */
 export type WriterPolicy =
   | {
       readonly kind: 'rotate';
       readonly logsDir: string;
       readonly process: string;
-      readonly maxFileBytes: number;
-      readonly maxFiles: number;
+      readonly maxFileBytes: () => number;
+      readonly maxFiles: number | null;
+      /** Called after each rotation, between two writes: retention runs here, before the new file grows. */
+      readonly onRotated: () => void;
     }
   | { readonly kind: 'cap'; readonly capBytes: number };
 
@@ -208,7 +213,7 @@ export class FileWriter {
     const policy = this.#options.policy;
     let pending: Buffer[] = [];
     let pendingBytes = 0;
-    const limit = policy.kind === 'rotate' ? policy.maxFileBytes : policy.capBytes;
+    const limit = policy.kind === 'rotate' ? policy.maxFileBytes() : policy.capBytes;
     await this.#ensureOpen();
     for (let part of batch) {
       if (this.#cut) continue;
@@ -289,8 +294,15 @@ export class FileWriter {
     this.#fd = -1;
     const { logsDir, process, maxFiles } = policy;
     renameSync(currentFile(logsDir, process), rotatedFile(logsDir, process, this.#nextGeneration++));
-    const gens = listGenerations(logsDir, process);
-    while (gens.length > maxFiles - 1) rmSync(rotatedFile(logsDir, process, gens.shift()!), { force: true });
+    if (maxFiles !== null) {
+      const gens = listGenerations(logsDir, process);
+      while (gens.length > maxFiles - 1) {
+        const oldest = rotatedFile(logsDir, process, gens.shift()!);
+        rmSync(oldest, { force: true });
+        rmSync(oldest + GZIP_SUFFIX, { force: true });
+      }
+    }
+    policy.onRotated();
     await this.#ensureOpen();
   }
 

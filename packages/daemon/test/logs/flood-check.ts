@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { listGenerations, rotatedFile, currentFile } from '../../src/logs/files.js';
+import { gunzipSync } from 'node:zlib';
+import { filesNewestFirst, GZIP_SUFFIX, isCompressed } from '../../src/logs/files.js';
 
 /** What the checker found for one source. */
 export interface SourceReport {
@@ -12,7 +13,7 @@ export interface SourceReport {
 }
 
 /**
- * Reads a process's files oldest first and checks the emitter's numbered lines (`<tag> <n> [padding]`): per
+ * Reads a process's files oldest first (compressed segments unpacked) and checks the emitter's numbered lines (`<tag> <n> [padding]`): per
  * source, numbers must follow each other by one (nothing lost, duplicated, reordered), every message must be
  * one whole line of the expected length (nothing split or merged) and no record may be marked continued.
  */
@@ -23,13 +24,10 @@ export function checkFloodFiles(
   lineBytes: number,
 ): Map<string, SourceReport> {
   const logsDir = join(dir, app, 'logs');
-  const files = [
-    ...listGenerations(logsDir, process).map((g) => rotatedFile(logsDir, process, g)),
-    currentFile(logsDir, process),
-  ];
+  const files = filesNewestFirst(logsDir, process).reverse();
   const reports = new Map<string, SourceReport>();
   for (const file of files) {
-    const text = readFileSync(file, 'latin1');
+    const text = readLog(file);
     let start = 0;
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
       const record = text.slice(start, nl);
@@ -48,4 +46,11 @@ export function checkFloodFiles(
     }
   }
   return reports;
+}
+
+/** A file's records as text; a segment compressed since it was listed is read under its new name. */
+function readLog(file: string): string {
+  const path = isCompressed(file) || existsSync(file) ? file : file + GZIP_SUFFIX;
+  const bytes = readFileSync(path);
+  return (isCompressed(path) ? gunzipSync(bytes) : bytes).toString('latin1');
 }

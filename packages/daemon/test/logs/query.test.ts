@@ -61,7 +61,7 @@ describe('query', () => {
     const logs = createLogService({ dir, maxFileBytes, maxFiles: 3 });
     const lines = Array.from({ length: 20_000 }, (_, i) => `line ${i + 1} ${'x'.repeat(40)}\n`);
     await logs.capture(replica(1), 'out', pipeOf(lines.join('')));
-    const files = readdirSync(join(dir, 'shop', 'logs')).filter((f) => f.endsWith('.log'));
+    const files = readdirSync(join(dir, 'shop', 'logs')).filter((f) => /\.log(\.gz)?$/.test(f));
     expect(files.length).toBe(3);
     const total = files.reduce((sum, f) => sum + statSync(join(dir, 'shop', 'logs', f)).size, 0);
     expect(total).toBeLessThanOrEqual(3 * maxFileBytes);

@@ -40,6 +40,7 @@ const FORMAT_NAMES: Readonly<Record<string, string>> = {
   [FORMAT_PATTERNS.processName]: 'name: `[A-Za-z][A-Za-z0-9_-]{0,39}`',
   [FORMAT_PATTERNS.duration]: 'duration',
   [FORMAT_PATTERNS.memory]: 'memory size',
+  [FORMAT_PATTERNS.size]: 'size',
 };
 
 function typeOf(node: JsonSchema): string {

@@ -31,6 +31,7 @@ export const listApps = wireOf<typeof table.listApps>('GET', '/apps');
 export const listConfig = wireOf<typeof table.listConfig>('GET', '/apps/:app/config');
 export const listDrains = wireOf<typeof table.listDrains>('GET', '/apps/:app/drains');
 export const listSecrets = wireOf<typeof table.listSecrets>('GET', '/apps/:app/secrets');
+export const logDisk = wireOf<typeof table.logDisk>('GET', '/logs/disk');
 export const logStream = wireOf<typeof table.logStream>('GET', '/apps/:app/logs/stream', { answers: 'sse' });
 export const logs = wireOf<typeof table.logs>('GET', '/apps/:app/logs', { answers: 'json-or-ndjson' });
 export const oneOffFinished = wireOf<typeof table.oneOffFinished>('POST', '/apps/:app/run/finished');

@@ -148,6 +148,22 @@ export const cronJobEntry: z.ZodType<T.CronJobEntry> = z.object({
   running: z.number(),
 });
 
+export const logDiskUsage: z.ZodType<T.LogDiskUsage> = z.object({
+  apps: z.array(
+    z.object({
+      app: z.string(),
+      bytes: z.number(),
+      files: z.number(),
+      compressedFiles: z.number(),
+      oldestSegmentAt: nullable(iso),
+      retainBytes: z.number(),
+      maxAgeMs: nullable(z.number()),
+    }),
+  ),
+  totalBytes: z.number(),
+  totalCapBytes: nullable(z.number()),
+});
+
 export const drainStatus: z.ZodType<T.DrainStatus> = z.object({
   id: z.number(),
   url: z.string(),

@@ -137,6 +137,9 @@ export const logStream = route({
   answers: 'sse',
 });
 
+/** What each app's logs hold on disk, with the retention in force (`nightshift logs --disk`). */
+export const logDisk = route({ method: 'GET', path: '/logs/disk', answer: shape.logDiskUsage });
+
 export const listDrains = route({
   method: 'GET',
   path: '/apps/:app/drains',

@@ -75,6 +75,7 @@ export function app(over: Partial<AppSpec> = {}): AppSpec {
     web: null,
     workers: [],
     cron: [],
+    logs: { retainBytes: null, maxAgeMs: null },
     ...over,
   };
 }

@@ -1,8 +1,8 @@
 import type { Router } from '../http/router.js';
 import { sendNdjson, sendSse } from '../http/stream.js';
-import type { LogEntry, LogStreamMessage } from '@nightshift/protocol';
+import type { LogDiskUsage, LogEntry, LogStreamMessage } from '@nightshift/protocol';
 import { ErrorCodes, LOG_JSON_MAX_LINES, NightshiftError, toErrorBody } from '@nightshift/protocol';
-import { type LogLine, type LogStream, parseFields } from '../../logs/index.js';
+import { type AppLogDisk, type LogLine, type LogStream, parseFields } from '../../logs/index.js';
 import type { ApiServices } from '../services.js';
 
 /** Stored line → API shape. */
@@ -18,6 +18,23 @@ export function toLogEntry(line: LogLine): LogEntry {
     message: line.message,
     ...(fields ? { fields } : {}),
     ...(line.continued ? { continued: true as const } : {}),
+  };
+}
+
+/** The log service's disk view → API shape. */
+export function toLogDiskUsage(usage: { apps: AppLogDisk[]; totalCapBytes: number | null }): LogDiskUsage {
+  return {
+    apps: usage.apps.map((app) => ({
+      app: app.app,
+      bytes: app.bytes,
+      files: app.files,
+      compressedFiles: app.compressedFiles,
+      oldestSegmentAt: app.oldestMs === null ? null : new Date(app.oldestMs).toISOString(),
+      retainBytes: app.rule.retainBytes,
+      maxAgeMs: app.rule.maxAgeMs,
+    })),
+    totalBytes: usage.apps.reduce((sum, app) => sum + app.bytes, 0),
+    totalCapBytes: usage.totalCapBytes,
   };
 }
 
@@ -88,6 +105,8 @@ const NDJSON_BATCH_LINES = 256;
 const NDJSON_BATCH_CHARS = 16 * 1024;
 
 export function logRoutes(r: Router, s: ApiServices): void {
+  r.get('/logs/disk', (c) => c.json(toLogDiskUsage(s.logs.diskUsage())));
+
   // The last n lines of the window. With `accept: application/x-ndjson` any n streams (LogStreamMessage), read
   // and sent a block at a time; a plain JSON array is refused above LOG_JSON_MAX_LINES rather than cut.
   r.get('/apps/:app/logs', async (c) => {
