@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import { afterEach } from 'vitest';
 import { DEFAULT_REDIS_MAXMEMORY, type RedisConfig } from '../../src/config.js';
 import { EventBus, type DaemonEvent } from '../../src/events/index.js';
@@ -80,13 +80,13 @@ export function useRedisWorlds(): (config?: Partial<RedisConfig>, home?: RedisWo
 }
 
 /** A client as the app's processes would open it, from its environment; closed after the test. */
-export function useClients(): (url: string, extra?: ConstructorParameters<typeof Redis>[1]) => Redis {
+export function useClients(): (url: string, extra?: RedisOptions) => Redis {
   const clients: Redis[] = [];
   afterEach(() => {
     for (const c of clients.splice(0)) c.disconnect();
   });
   return (url, extra = {}) => {
-    const client = new Redis(url, { maxRetriesPerRequest: 1, ...(extra as object) });
+    const client = new Redis(url, { maxRetriesPerRequest: 1, ...extra });
     client.on('error', () => undefined);
     clients.push(client);
     return client;
