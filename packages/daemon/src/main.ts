@@ -21,6 +21,7 @@ import { offsetClock, systemClock } from './runtime/clock.js';
 import { startCompactor } from './runtime/compactor.js';
 import { DrainManager } from './drains/manager.js';
 import { createLogService } from './logs/index.js';
+import { procUsageReader, UsageSampler, UsageViews } from './metrics/index.js';
 import * as store from './store/index.js';
 import { reapPrevious } from './supervisor/reap.js';
 import { recoverRuns, Scheduler } from './scheduler/index.js';
@@ -157,6 +158,15 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     limits: config.replicaLimits,
   });
 
+  const sampler = new UsageSampler({
+    db,
+    clock,
+    reader: procUsageReader(),
+    targets: () => supervisor.targets(),
+    onError,
+  });
+  const usage = new UsageViews({ db, clock, sampler });
+
   const reaped = await reapPrevious(db, driver, bus, log);
   // Runs the previous incarnation left running end `interrupted` (their slots are consumed: never re-run).
   await recoverRuns(db, driver, bus, clock);
@@ -181,6 +191,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     drains,
     secrets,
     scheduler,
+    usage,
     info,
     oneOffEnv: envs.oneOff,
     requestStop: () => void stop(),
@@ -219,6 +230,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
   // Apps come back after the API answers: a state that cannot start well (a huge formation, a release that
   // fails) can then always be fixed from the CLI (apps/restore.ts).
   scheduler.start();
+  sampler.start();
   restoring = apps.restoreAll(() => stopping !== null);
 
   function stop(): Promise<void> {
@@ -227,6 +239,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
       bus.emit({ type: 'daemon:stopping', app: '', message: 'daemon stopping', data: {} });
       await restoring;
       // Cron runs in flight get SIGTERM like replicas (SIGKILL after 10 s) and end `interrupted`.
+      sampler.stop();
       await Promise.all([supervisor.shutdown(), scheduler.shutdown()]);
       await Promise.all([closeServer(unixServer), closeServer(tcpServer)]);
       stopCompactor();

@@ -21,6 +21,10 @@ export interface PsEntry {
   readonly restarts: number;
   readonly lastExit: ExitInfo | null;
   readonly release: string | null;
+  /** CPU of the replica's process group over the last sampling interval, in percent of one core. */
+  readonly cpuPercent: number | null;
+  /** Resident memory of the replica's process group at the last sample. */
+  readonly memoryBytes: number | null;
 }
 
 export interface ProcessSummary {
@@ -186,4 +190,27 @@ export interface DrainStatus {
   readonly undelivered: number;
   readonly buffered: number;
   readonly lastError: { readonly message: string; readonly at: string } | null;
+}
+
+/** One point of a replica's usage series: averages over its `step` (`GET /apps/:app/metrics`). */
+export interface MetricsPoint {
+  readonly time: string;
+  readonly cpuPercent: number | null;
+  readonly memoryBytes: number;
+  readonly memoryMaxBytes: number;
+  readonly processes: number;
+}
+
+/** The usage series of one replica slot. */
+export interface MetricsSeries {
+  readonly process: string;
+  readonly replica: string;
+  readonly points: readonly MetricsPoint[];
+}
+
+export interface MetricsResponse {
+  /** Seconds between points (5, 60 or 600: the resolution kept for that age). */
+  readonly step: number;
+  readonly since: string;
+  readonly series: readonly MetricsSeries[];
 }

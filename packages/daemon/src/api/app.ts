@@ -8,6 +8,7 @@ import { eventRoutes } from './routes/events.js';
 import { daemonRoutes } from './routes/daemon.js';
 import { drainRoutes } from './routes/drains.js';
 import { logRoutes } from './routes/logs.js';
+import { metricRoutes } from './routes/metrics.js';
 import { runRoutes } from './routes/run.js';
 import { configRoutes } from './routes/config.js';
 import { secretRoutes } from './routes/secrets.js';
@@ -23,6 +24,7 @@ export function createApi(services: ApiServices): Listener {
     appRoutes,
     eventRoutes,
     logRoutes,
+    metricRoutes,
     drainRoutes,
     runRoutes,
     cronRoutes,

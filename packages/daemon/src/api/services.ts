@@ -9,6 +9,7 @@ import type { Scheduler } from '../scheduler/index.js';
 import type { SecretsService } from '../secrets/index.js';
 import type { Clock } from '../runtime/clock.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
+import type { UsageViews } from '../metrics/index.js';
 
 /** What the routes reach: services only, never the composition root. */
 export interface ApiServices {
@@ -26,6 +27,8 @@ export interface ApiServices {
   readonly secrets: SecretsService;
   /** Cron: jobs, history, Run now, suspend/resume, run logs. */
   readonly scheduler: Scheduler;
+  /** Replica CPU and memory: the latest sample (ps) and stored series. */
+  readonly usage: UsageViews;
   readonly info: () => DaemonInfo;
   /** The environment of a one-off command: a process type's (web's PORT included), or the app's without PORT. */
   readonly oneOffEnv: (release: LiveRelease, process: string | null) => Record<string, string>;

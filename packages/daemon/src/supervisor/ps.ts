@@ -2,9 +2,12 @@ import type { ExitInfo, PsEntry } from '@nightshift/protocol';
 import type { AppRuntime } from './app-runtime.js';
 import type { ReplicaRunner } from './replica.js';
 
+/** A `ps` line as the supervisor knows it; usage (CPU, memory) is the metrics sampler's to add. */
+export type ReplicaLine = Omit<PsEntry, 'cpuPercent' | 'memoryBytes'>;
+
 /** The `ps` lines of the named apps (those not running are skipped), processes in name order. */
-export function psOf(apps: ReadonlyMap<string, AppRuntime>, names: readonly string[]): PsEntry[] {
-  const out: PsEntry[] = [];
+export function psOf(apps: ReadonlyMap<string, AppRuntime>, names: readonly string[]): ReplicaLine[] {
+  const out: ReplicaLine[] = [];
   for (const name of names) {
     const rt = apps.get(name);
     if (!rt) continue;
@@ -16,7 +19,7 @@ export function psOf(apps: ReadonlyMap<string, AppRuntime>, names: readonly stri
   return out;
 }
 
-function psEntry(app: string, r: ReplicaRunner): PsEntry {
+function psEntry(app: string, r: ReplicaRunner): ReplicaLine {
   const s = r.state;
   const lastExit: ExitInfo | null = s.lastExit
     ? { code: s.lastExit.code, signal: s.lastExit.signal, at: new Date(s.lastExit.at).toISOString() }

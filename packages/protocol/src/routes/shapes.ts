@@ -25,6 +25,8 @@ export const psEntry: z.ZodType<T.PsEntry> = z.object({
   restarts: z.number(),
   lastExit: nullable(exitInfo),
   release: nullable(z.string()),
+  cpuPercent: nullable(z.number()),
+  memoryBytes: nullable(z.number()),
 });
 
 export const psResponse: z.ZodType<T.PsResponse> = z.object({
@@ -172,4 +174,24 @@ export const rotateKeyResponse: z.ZodType<S.RotateKeyResponse> = z.object({
   previous: z.string(),
   fingerprint: z.string(),
   secrets: z.number(),
+});
+
+export const metricsResponse: z.ZodType<T.MetricsResponse> = z.object({
+  step: z.number(),
+  since: iso,
+  series: z.array(
+    z.object({
+      process: z.string(),
+      replica: z.string(),
+      points: z.array(
+        z.object({
+          time: iso,
+          cpuPercent: nullable(z.number()),
+          memoryBytes: z.number(),
+          memoryMaxBytes: z.number(),
+          processes: z.number(),
+        }),
+      ),
+    }),
+  ),
 });
