@@ -11,6 +11,11 @@ const VARIABLES: readonly (readonly [name: string, meaning: string])[] = [
   ['NIGHTSHIFT_BUILD_ENV', 'more variables for release builds: NAME1,NAME2,PREFIX_*'],
   ['NIGHTSHIFT_MAX_REPLICAS_PER_PROCESS', 'the most replicas one process may run; default 100'],
   ['NIGHTSHIFT_MAX_REPLICAS', 'the most replicas of all apps together; default 500'],
+  [
+    'NIGHTSHIFT_METRICS_LISTEN',
+    'also serve /metrics without the token on this loopback address, e.g. 127.0.0.1:9100',
+  ],
+  ['NIGHTSHIFT_METRICS', 'off: no sampling of replica CPU/memory and no scraping of replicas; default on'],
   ['NIGHTSHIFT_CLOCK_OFFSET_MS', "shifts the daemon's clock (tests); default 0"],
   [
     'HTTP_PROXY HTTPS_PROXY NO_PROXY http_proxy https_proxy no_proxy NODE_EXTRA_CA_CERTS SSL_CERT_FILE SSL_CERT_DIR REQUESTS_CA_BUNDLE PIP_INDEX_URL PIP_EXTRA_INDEX_URL PIP_TRUSTED_HOST npm_config_*',

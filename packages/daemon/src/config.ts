@@ -19,6 +19,13 @@ export interface DaemonConfig {
    * names, with their values: release builds get them, the app's processes do not.
    */
   readonly buildEnv: Readonly<Record<string, string>>;
+  /** NIGHTSHIFT_METRICS_LISTEN: a loopback address serving `/metrics` without the token; null for none. */
+  readonly metricsListen: { readonly host: string; readonly port: number } | null;
+  /**
+   * NIGHTSHIFT_METRICS=off stops sampling replica usage and scraping replicas (`/metrics` still serves the
+   * daemon's own series); the overhead benchmark compares the two.
+   */
+  readonly replicaMetrics: boolean;
 }
 
 export function parseDaemonConfig(
@@ -63,7 +70,43 @@ export function parseDaemonConfig(
     region: env.NIGHTSHIFT_REGION ?? 'local',
     replicaLimits,
     buildEnv: pickBuildEnv(env, parseBuildEnvList(env.NIGHTSHIFT_BUILD_ENV ?? '')),
+    metricsListen: parseMetricsListen(env.NIGHTSHIFT_METRICS_LISTEN),
+    replicaMetrics: parseSwitch('NIGHTSHIFT_METRICS', env.NIGHTSHIFT_METRICS),
   };
+}
+
+/**
+ * `127.0.0.1:9100` or `[::1]:9100`. Loopback only: this listener has no token, so any other address would
+ * publish every app's names and numbers to the network.
+ */
+function parseMetricsListen(text: string | undefined): DaemonConfig['metricsListen'] {
+  if (text === undefined || text === '') return null;
+  const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(text.trim());
+  const host = match?.[1] ?? match?.[2];
+  const port = Number(match?.[3]);
+  const hint =
+    'give a loopback address and port, e.g. NIGHTSHIFT_METRICS_LISTEN=127.0.0.1:9100; to reach /metrics from elsewhere, scrape the API port with the token';
+  if (host === undefined || !Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new NightshiftError(
+      ErrorCodes.daemonConfigInvalid,
+      `NIGHTSHIFT_METRICS_LISTEN="${text}" is not an address:port`,
+      hint,
+    );
+  }
+  if (!(host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host))) {
+    throw new NightshiftError(
+      ErrorCodes.daemonConfigInvalid,
+      `NIGHTSHIFT_METRICS_LISTEN="${text}" is not a loopback address: /metrics there has no token`,
+      hint,
+    );
+  }
+  return { host, port };
+}
+
+function parseSwitch(name: string, text: string | undefined): boolean {
+  if (text === undefined || text === '' || text === 'on') return true;
+  if (text === 'off') return false;
+  throw new NightshiftError(ErrorCodes.usage, `${name}="${text}" is neither on nor off`, `e.g. ${name}=off`);
 }
 
 const BUILD_ENV_ENTRY = /^([A-Za-z_][A-Za-z0-9_]*)(\*?)$/;

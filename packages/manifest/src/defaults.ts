@@ -11,7 +11,7 @@ export const DEFAULTS = {
   stopGraceMs: 30_000,
   minReadyMs: 2_000,
   health: { intervalMs: 10_000, timeoutMs: 2_000, failures: 3 },
-  metrics: { path: '/metrics' },
+  metrics: { path: '/metrics', intervalMs: 15_000 },
   autoscale: { queueKind: 'bullmq' },
   cron: {
     overlap: 'forbid',

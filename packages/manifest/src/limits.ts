@@ -56,6 +56,7 @@ export const MAX_DURATION_MS = {
   resetAfter: DAY,
   /** Between health probes, and one probe's own time limit. */
   healthInterval: HOUR,
+  metricsInterval: HOUR,
   healthTimeout: HOUR,
   /** A cron run's time limit: a week covers any batch job; longer work belongs in a worker. */
   cronTimeout: 7 * DAY,

@@ -36,6 +36,15 @@ export function createApi(services: ApiServices): Listener {
   return router.listener;
 }
 
+/** Serves `/metrics` (Prometheus) beside the API, under the same auth as the listener it is added to. */
+export function withMetrics(api: Listener, metrics: Listener): Listener {
+  return (req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/metrics') metrics(req, res);
+    else api(req, res);
+  };
+}
+
 /** Wraps the API so every request needs the bearer token or the login cookie (the TCP listener). */
 export function withToken(api: Listener, token: string): Listener {
   return (req, res) => {

@@ -1,5 +1,6 @@
 import type { ExitInfo, PsEntry } from '@nightshift/protocol';
 import type { AppRuntime } from './app-runtime.js';
+import { processOf } from './processes.js';
 import type { ReplicaRunner } from './replica.js';
 
 /** A `ps` line as the supervisor knows it; usage (CPU, memory) is the metrics sampler's to add. */
@@ -13,14 +14,15 @@ export function psOf(apps: ReadonlyMap<string, AppRuntime>, names: readonly stri
     if (!rt) continue;
     // Code-unit order (names are ASCII): localeCompare would map ICU's collation data into the daemon.
     for (const [, runners] of [...rt.runners.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      for (const r of runners) out.push(psEntry(name, r));
+      for (const r of runners) out.push(psEntry(name, r, rt));
     }
   }
   return out;
 }
 
-function psEntry(app: string, r: ReplicaRunner): ReplicaLine {
+function psEntry(app: string, r: ReplicaRunner, rt: AppRuntime): ReplicaLine {
   const s = r.state;
+  const resources = processOf(rt.release.spec, r.process)?.resources;
   const lastExit: ExitInfo | null = s.lastExit
     ? { code: s.lastExit.code, signal: s.lastExit.signal, at: new Date(s.lastExit.at).toISOString() }
     : null;
@@ -35,5 +37,7 @@ function psEntry(app: string, r: ReplicaRunner): ReplicaLine {
     restarts: s.restarts,
     lastExit,
     release: r.release === null ? null : `v${r.release}`,
+    cpuLimit: resources?.cpu ?? null,
+    memoryLimitBytes: resources?.memory ?? null,
   };
 }

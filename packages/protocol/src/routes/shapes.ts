@@ -27,6 +27,8 @@ export const psEntry: z.ZodType<T.PsEntry> = z.object({
   release: nullable(z.string()),
   cpuPercent: nullable(z.number()),
   memoryBytes: nullable(z.number()),
+  cpuLimit: nullable(z.number()),
+  memoryLimitBytes: nullable(z.number()),
 });
 
 export const psResponse: z.ZodType<T.PsResponse> = z.object({

@@ -20,6 +20,7 @@ export const TIERS: readonly Tier[] = [
 ];
 
 export const SAMPLE_INTERVAL_MS = 5_000;
+const SINCE_SLACK_MS = MINUTE;
 
 /** The most points one replica can hold across every tier (each tier's window in steps, plus the open bucket). */
 export const POINTS_PER_REPLICA = TIERS.reduce((n, t) => n + t.keepMs / t.stepMs + 1, 0);
@@ -33,7 +34,8 @@ export function bucketStart(time: number, stepMs: number): number {
  * the asked step (when coarser than that).
  */
 export function tierFor(sinceMs: number, stepMs: number | null): Tier {
-  const covering = TIERS.find((t) => t.keepMs >= sinceMs) ?? TIERS[TIERS.length - 1]!;
+  // `--since 1h` computed on the CLI's clock reaches a little over an hour back by the time it is read here.
+  const covering = TIERS.find((t) => t.keepMs + SINCE_SLACK_MS >= sinceMs) ?? TIERS[TIERS.length - 1]!;
   if (stepMs === null) return covering;
   const byStep = [...TIERS].reverse().find((t) => t.stepMs <= stepMs) ?? TIERS[0]!;
   return byStep.id > covering.id ? byStep : covering;
