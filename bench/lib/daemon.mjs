@@ -8,11 +8,11 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = join(ROOT, 'packages', 'cli', 'bin', 'nightshift.js');
 
-/** A daemon in a temp home, started through the CLI like a user would. */
-export async function startBenchDaemon() {
+/** A daemon in a temp home, started through the CLI like a user would; `extraEnv` reaches the daemon too. */
+export async function startBenchDaemon(extraEnv = {}) {
   const root = mkdtempSync(join(tmpdir(), 'ns-bench-'));
   const home = join(root, 'home');
-  const env = { ...process.env, NIGHTSHIFT_HOME: home, NIGHTSHIFT_HTTP_PORT: '0' };
+  const env = { ...process.env, NIGHTSHIFT_HOME: home, NIGHTSHIFT_HTTP_PORT: '0', ...extraEnv };
   const cli = (args, cwd = root) =>
     new Promise((resolve, reject) =>
       execFile(process.execPath, [BIN, ...args], { cwd, env, maxBuffer: 64 << 20 }, (err, stdout, stderr) =>
@@ -53,4 +53,11 @@ export function spawnDirect(n, argv) {
       });
     }),
   );
+}
+
+/** CPU seconds (user + system) a process has used so far. */
+export function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }

@@ -203,7 +203,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
   const info = (): DaemonInfo => ({ pid: process.pid, version, home: paths.home, startedAt, httpPort });
 
   drains.startAll();
-  const stopCompactor = startCompactor(bus, { gc: globalThis.gc });
+  const stopCompactor = startCompactor(bus, { gc: globalThis.gc, worked: () => scraper.takeWorked() });
 
   const api = createApi({
     bus,

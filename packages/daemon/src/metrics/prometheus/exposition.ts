@@ -36,7 +36,9 @@ const SUFFIXES: Readonly<Record<string, readonly string[]>> = {
  * Its TYPE lines are taken out first and the families rebuilt from them here: the library folds a histogram's
  * or summary's series into one object and drops every label but `le`/`quantile`, so two labelled series of
  * one histogram would come out merged. Without their TYPE line, it reads each `_bucket`/`_sum`/`_count`
- * sample line with all of its labels. Throws on text that is not the format.
+ * sample line with all of its labels. The library is lenient (an HTML page reads as a metric named `<html>`), so
+ * every name, label name and value is checked too: one bad line makes the whole scrape fail rather than the
+ * daemon's `/metrics` invalid. Throws on text that is not the format.
  */
 export function parseExposition(text: string): Family[] {
   const parse = require('parse-prometheus-text-format') as (text: string) => ParsedFamily[];
@@ -63,10 +65,28 @@ export function parseExposition(text: string): Family[] {
     if (parsed.name === base && parsed.help) family.help = parsed.help;
     for (const m of parsed.metrics) {
       if (m.value === undefined) continue;
-      family.samples.push({ name: parsed.name, labels: m.labels ?? {}, value: m.value });
+      const sample = { name: parsed.name, labels: m.labels ?? {}, value: m.value };
+      checkSample(sample);
+      family.samples.push(sample);
     }
   }
   return [...families.values()];
+}
+
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const SPECIAL_VALUES = new Set(['+Inf', '-Inf', 'NaN']);
+
+function checkSample(s: Sample): void {
+  const bad = (what: string) => {
+    throw new Error(`not the Prometheus text format: ${what}`);
+  };
+  if (!METRIC_NAME.test(s.name)) bad(`metric name ${JSON.stringify(s.name.slice(0, 80))}`);
+  for (const label of Object.keys(s.labels))
+    if (!LABEL_NAME.test(label)) bad(`label name ${JSON.stringify(label)}`);
+  if (!SPECIAL_VALUES.has(s.value) && (s.value.trim() === '' || Number.isNaN(Number(s.value)))) {
+    bad(`value ${JSON.stringify(s.value.slice(0, 40))} of ${s.name}`);
+  }
 }
 
 function baseName(name: string, types: ReadonlyMap<string, FamilyType>): string {

@@ -7,6 +7,8 @@ import { fetchLoopback } from './fetch.js';
 
 export const SCRAPE_INTERVAL_MS = 15_000;
 export const SCRAPE_TIMEOUT_MS = 5_000;
+/** A new target's first scrape comes within this long (or its interval, when shorter). */
+const FIRST_SPREAD_MS = 15_000;
 /** How often due targets are looked for; each target keeps its own interval. */
 const TICK_MS = 1_000;
 
@@ -52,6 +54,7 @@ export class Scraper {
   #slots = new Map<string, Slot>();
   #timer: Timer | null = null;
   #stopped = true;
+  #worked = false;
 
   constructor(deps: ScraperDeps) {
     this.#deps = deps;
@@ -66,6 +69,13 @@ export class Scraper {
     this.#stopped = true;
     this.#timer?.cancel();
     this.#timer = null;
+  }
+
+  /** True when a scrape ended since the last call (the compactor gives its garbage back). */
+  takeWorked(): boolean {
+    const worked = this.#worked;
+    this.#worked = false;
+    return worked;
   }
 
   /** The latest result of every replica that is scraped, in target order. */
@@ -85,10 +95,16 @@ export class Scraper {
       const key = `${t.app}/${t.replica}`;
       seen.add(key);
       let slot = this.#slots.get(key);
-      if (!slot) this.#slots.set(key, (slot = { due: now, inFlight: false, failures: 0, result: null }));
+      if (!slot) {
+        // A new target's first scrape comes at a random point of its interval, so 50 replicas deployed together
+        // are not fetched in one burst every interval (a burst's buffers live together and get promoted to V8's
+        // old space, which the daemon's RSS then keeps).
+        const first = now + Math.random() * Math.min(this.#intervalOf(t), FIRST_SPREAD_MS);
+        this.#slots.set(key, (slot = { due: first, inFlight: false, failures: 0, result: null }));
+      }
       if (slot.inFlight || now < slot.due) continue;
       slot.inFlight = true;
-      slot.due = now + (this.#deps.intervalMs ?? t.metrics.intervalMs);
+      slot.due = now + this.#intervalOf(t);
       started.push(this.#scrape(t, slot));
     }
     // A replica that is gone (scaled down, stopped) is no longer a target.
@@ -128,7 +144,12 @@ export class Scraper {
       };
     } finally {
       slot.inFlight = false;
+      this.#worked = true;
     }
+  }
+
+  #intervalOf(t: ReplicaTarget): number {
+    return this.#deps.intervalMs ?? t.metrics?.intervalMs ?? SCRAPE_INTERVAL_MS;
   }
 
   #since(began: number): number {
