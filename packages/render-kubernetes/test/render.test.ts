@@ -106,7 +106,7 @@ describe('workers', () => {
     });
     expect(c).not.toHaveProperty('readinessProbe');
     expect(find(objects, 'PodMonitor', 'shop-emails').spec.podMetricsEndpoints).toEqual([
-      { port: 'metrics', path: '/m', interval: '30s' },
+      { port: 'metrics', path: '/m', interval: '15s' },
     ]);
   });
 
