@@ -5,8 +5,8 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ROOT, Sandbox, sleep, waitFor } from './helpers.js';
 
-/** Two free-looking loopback ports per run, far from the daemon's and the services' (random per test file). */
-const BASE_PORT = 24_000 + Math.floor(Math.random() * 2_000) * 10;
+/** Ports for this run's replicas, below Linux's ephemeral range (32768+) so no client socket holds one. */
+const BASE_PORT = 20_000 + Math.floor(Math.random() * 1_200) * 10;
 
 interface PsUsage {
   replica: string;
