@@ -27,7 +27,17 @@ ensure() {
   wait_port "$name" "$port" && echo "services: $name started (port $port)"
 }
 
+# promtool (Debian's prometheus package) checks the daemon's /metrics output in tests/e2e/metrics.test.ts.
+ensure_promtool() {
+  command -v promtool >/dev/null 2>&1 && return 0
+  echo "services: promtool is missing; installing Debian's prometheus package"
+  { apt-get install -y --no-install-recommends prometheus >/dev/null 2>&1 ||
+    { apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends prometheus >/dev/null 2>&1; }; } &&
+    command -v promtool >/dev/null 2>&1
+}
+
 status=0
+ensure_promtool || { echo "services: could not install promtool" >&2; status=1; }
 ensure redis 6379 redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
   --dir /var/lib/redis --logfile /var/log/redis/ci.log || status=1
 ensure postgresql 5432 sh -c 'pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start' || status=1

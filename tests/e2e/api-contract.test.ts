@@ -187,6 +187,7 @@ describe('the API answers as the protocol declares (real daemon)', () => {
     await call(routes.listApps);
     await call(routes.psAll);
     await call(routes.ps, { app });
+    await call(routes.metrics, { app }, undefined, '?process=w&replica=1&step=60');
     await call(routes.scale, { app }, { changes: [{ process: 'w', op: '=', count: 2 }] });
     await call(routes.restart, { app }, { process: 'w' });
     await call(routes.stopProcess, { app }, { process: 'w' });

@@ -27,6 +27,11 @@ const VARIABLES: readonly (readonly [name: string, meaning: string])[] = [
     'age after which log segments go unless the manifest sets logs.max_age; default none',
   ],
   ['NIGHTSHIFT_LOGS_TOTAL', 'disk the logs of all apps together may hold; default 10Gi, none = no cap'],
+  [
+    'NIGHTSHIFT_METRICS_LISTEN',
+    'also serve /metrics without the token on this loopback address, e.g. 127.0.0.1:9100',
+  ],
+  ['NIGHTSHIFT_METRICS', 'off: no sampling of replica CPU/memory and no scraping of replicas; default on'],
   ['NIGHTSHIFT_CLOCK_OFFSET_MS', "shifts the daemon's clock (tests); default 0"],
   [
     'NIGHTSHIFT_CGROUPS',

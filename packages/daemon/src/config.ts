@@ -37,6 +37,13 @@ export interface DaemonConfig {
    * applies (logs/options.ts: 500 MiB, no age limit, 10 GiB); an app's manifest `logs` block overrides the first two.
    */
   readonly logs: LogSettings;
+  /** NIGHTSHIFT_METRICS_LISTEN: a loopback address serving `/metrics` without the token; null for none. */
+  readonly metricsListen: { readonly host: string; readonly port: number } | null;
+  /**
+   * NIGHTSHIFT_METRICS=off stops sampling replica usage and scraping replicas (`/metrics` still serves the
+   * daemon's own series); the overhead benchmark compares the two.
+   */
+  readonly replicaMetrics: boolean;
 }
 
 /** Where `redis: true` apps get their Redis (DESIGN §8). */
@@ -127,6 +134,8 @@ export function parseDaemonConfig(env: NodeJS.ProcessEnv, flags: DaemonFlags = {
       NIGHTSHIFT_LOGS_MAX_AGE: flags.logsMaxAge ?? env.NIGHTSHIFT_LOGS_MAX_AGE,
       NIGHTSHIFT_LOGS_TOTAL: flags.logsTotal ?? env.NIGHTSHIFT_LOGS_TOTAL,
     }),
+    metricsListen: parseMetricsListen(env.NIGHTSHIFT_METRICS_LISTEN),
+    replicaMetrics: parseSwitch('NIGHTSHIFT_METRICS', env.NIGHTSHIFT_METRICS),
   };
 }
 
@@ -192,6 +201,41 @@ function size(name: string, text: string, noneAllowed: boolean): number | null {
     );
   }
   return bytes;
+
+}
+
+/**
+ * `127.0.0.1:9100` or `[::1]:9100`. Loopback only: this listener has no token, so any other address would
+ * publish every app's names and numbers to the network.
+ */
+function parseMetricsListen(text: string | undefined): DaemonConfig['metricsListen'] {
+  if (text === undefined || text === '') return null;
+  const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(text.trim());
+  const host = match?.[1] ?? match?.[2];
+  const port = Number(match?.[3]);
+  const hint =
+    'give a loopback address and port, e.g. NIGHTSHIFT_METRICS_LISTEN=127.0.0.1:9100; to reach /metrics from elsewhere, scrape the API port with the token';
+  if (host === undefined || !Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new NightshiftError(
+      ErrorCodes.daemonConfigInvalid,
+      `NIGHTSHIFT_METRICS_LISTEN="${text}" is not an address:port`,
+      hint,
+    );
+  }
+  if (!(host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host))) {
+    throw new NightshiftError(
+      ErrorCodes.daemonConfigInvalid,
+      `NIGHTSHIFT_METRICS_LISTEN="${text}" is not a loopback address: /metrics there has no token`,
+      hint,
+    );
+  }
+  return { host, port };
+}
+
+function parseSwitch(name: string, text: string | undefined): boolean {
+  if (text === undefined || text === '' || text === 'on') return true;
+  if (text === 'off') return false;
+  throw new NightshiftError(ErrorCodes.usage, `${name}="${text}" is neither on nor off`, `e.g. ${name}=off`);
 }
 
 const BUILD_ENV_ENTRY = /^([A-Za-z_][A-Za-z0-9_]*)(\*?)$/;

@@ -3,7 +3,7 @@ import type * as Http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AppSpec } from '@nightshift/manifest';
 import type { DaemonInfo } from '@nightshift/protocol';
-import { createApi, withToken } from './api/app.js';
+import { createApi, withMetrics, withToken } from './api/app.js';
 import {
   AppQueue,
   Apps,
@@ -11,7 +11,7 @@ import {
   cronFollowsLiveRelease,
   logRetentionFollowsLiveRelease,
 } from './apps/index.js';
-import { tcpListenError } from './api/http/listen-error.js';
+import { metricsListenError, tcpListenError } from './api/http/listen-error.js';
 import type { DaemonConfig } from './config.js';
 import { createCgroupManager } from './cgroups/index.js';
 import { createLocalDriver } from './drivers/index.js';
@@ -28,6 +28,15 @@ import { offsetClock, systemClock } from './runtime/clock.js';
 import { startCompactor } from './runtime/compactor.js';
 import { DrainManager } from './drains/manager.js';
 import { createLogService } from './logs/index.js';
+import {
+  EventCounters,
+  PrometheusEndpoint,
+  procUsageReader,
+  Scraper,
+  UsageSampler,
+  UsageViews,
+} from './metrics/index.js';
+import { countCronEvents } from './scheduler/metrics.js';
 import * as store from './store/index.js';
 import { reapPrevious } from './supervisor/reap.js';
 import { recoverRuns, Scheduler } from './scheduler/index.js';
@@ -195,6 +204,31 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     lock.release();
     throw err;
   }
+  const sampler = new UsageSampler({
+    db,
+    clock,
+    reader: procUsageReader(),
+    targets: () => supervisor.targets(),
+    onError,
+  });
+  const usage = new UsageViews({ db, clock, sampler });
+  const scraper = new Scraper({ clock, targets: () => supervisor.targets(), onError });
+  const cronCounters = countCronEvents(bus);
+  const prometheus = new PrometheusEndpoint({
+    events: new EventCounters(bus),
+    cron: () => cronCounters.counters(),
+    replicas: () => supervisor.ps(),
+    desired: () =>
+      apps
+        .list()
+        .filter((a) => supervisor.hasApp(a.name))
+        .flatMap((a) => supervisor.summary(a.name).map((p) => ({ app: a.name, ...p }))),
+    targets: () => supervisor.targets(),
+    usage: (app, process, idx) => sampler.latest(app, process, idx),
+    logLines: () => logs.capturedLines(),
+    scrapes: () => scraper.results(),
+  });
+
   const reaped = await reapPrevious(db, driver, bus, log);
   // Runs the previous incarnation left running end `interrupted` (their slots are consumed: never re-run).
   await recoverRuns(db, driver, bus, clock);
@@ -220,7 +254,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
   });
 
   drains.startAll();
-  const stopCompactor = startCompactor(bus, { gc: globalThis.gc });
+  const stopCompactor = startCompactor(bus, { gc: globalThis.gc, worked: () => scraper.takeWorked() });
 
   const api = createApi({
     bus,
@@ -232,6 +266,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     drains,
     secrets,
     scheduler,
+    usage,
     info,
     redisWarnings: () => redis.warnings(),
     oneOffEnv: envs.oneOff,
@@ -241,8 +276,11 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
   rmSync(paths.socket, { force: true }); // safe: we hold the lock, so no daemon owns it
   // Through require (runtime/builtins.ts): an ESM import of node:http would load undici for good.
   const { createServer } = nodeHttp();
-  const unixServer = createServer(api);
-  const tcpServer = createServer(withToken(api, token));
+  const served = withMetrics(api, prometheus.listener);
+  const unixServer = createServer(served);
+  const tcpServer = createServer(withToken(served, token));
+  // A local Prometheus without the token (config.ts refuses any address but loopback).
+  const metricsServer = config.metricsListen ? createServer(prometheus.listener) : null;
   // Set once the API listens; a daemon that fails before has restored nothing.
   let restoring: Promise<unknown> = Promise.resolve();
   try {
@@ -253,6 +291,12 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
       },
     );
     await listen(unixServer, () => unixServer.listen(paths.socket));
+    if (metricsServer && config.metricsListen) {
+      const { host, port } = config.metricsListen;
+      await listen(metricsServer, () => metricsServer.listen(port, host)).catch((err: unknown) => {
+        throw metricsListenError(err, host, port);
+      });
+    }
   } catch (err) {
     // Nothing half-started stays behind: the lock and the socket are released (no app was restored yet).
     await stop();
@@ -271,6 +315,10 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
   // Apps come back after the API answers: a state that cannot start well (a huge formation, a release that
   // fails) can then always be fixed from the CLI (apps/restore.ts).
   scheduler.start();
+  if (config.replicaMetrics) {
+    sampler.start();
+    scraper.start();
+  }
   restoring = apps.restoreAll(() => stopping !== null);
   // After restoreAll set each live release's retention (synchronously): the first sweep must apply them.
   logs.startRetention();
@@ -281,9 +329,15 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
       bus.emit({ type: 'daemon:stopping', app: '', message: 'daemon stopping', data: {} });
       await restoring;
       // Cron runs in flight get SIGTERM like replicas (SIGKILL after 10 s) and end `interrupted`.
+      sampler.stop();
+      scraper.stop();
       await Promise.all([supervisor.shutdown(), scheduler.shutdown()]);
       await cgroups.close();
-      await Promise.all([closeServer(unixServer), closeServer(tcpServer)]);
+      await Promise.all([
+        closeServer(unixServer),
+        closeServer(tcpServer),
+        ...(metricsServer ? [closeServer(metricsServer)] : []),
+      ]);
       stopCompactor();
       await drains.closeAll();
       // After every replica stopped: the managed redis-server goes with the daemon (`daemon stop`).

@@ -129,7 +129,11 @@ function processSpec(
     resources: limits,
     health: health(input.health, defaultHealthPort),
     metrics: input.metrics
-      ? { port: input.metrics.port, path: input.metrics.path ?? DEFAULTS.metrics.path }
+      ? {
+          port: input.metrics.port,
+          path: input.metrics.path ?? DEFAULTS.metrics.path,
+          intervalMs: durationOr(input.metrics.interval, DEFAULTS.metrics.intervalMs),
+        }
       : null,
     restart: {
       backoffMs: durationOr(input.restart?.backoff, DEFAULTS.restart.backoffMs),

@@ -13,7 +13,7 @@ export const DEFAULTS = {
   health: { intervalMs: 10_000, timeoutMs: 2_000, failures: 3, startPeriodMs: 30_000 },
   /** The least `resources.memory`: below it even a shell cannot start, and the kernel refuses tiny cgroup limits. */
   minMemoryBytes: 4 * 1024 * 1024,
-  metrics: { path: '/metrics' },
+  metrics: { path: '/metrics', intervalMs: 15_000 },
   autoscale: { queueKind: 'bullmq' },
   cron: {
     overlap: 'forbid',

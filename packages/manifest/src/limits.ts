@@ -56,6 +56,7 @@ export const MAX_DURATION_MS = {
   resetAfter: DAY,
   /** Between health probes, and one probe's own time limit. */
   healthInterval: HOUR,
+  metricsInterval: HOUR,
   healthTimeout: HOUR,
   /** Grace after a start before failed probes count: a day covers the slowest warm-up. */
   healthStartPeriod: DAY,

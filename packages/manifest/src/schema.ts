@@ -111,6 +111,11 @@ const metrics = z
   .strictObject({
     port: describe(port(), 'Port of the Prometheus endpoint, scraped from every replica.'),
     path: describe(httpPath().optional(), 'Path of the endpoint.', { default: DEFAULTS.metrics.path }),
+    interval: describe(
+      duration({ allowZero: false, maxMs: MAX_DURATION_MS.metricsInterval }).optional(),
+      'Time between scrapes of each replica by the daemon.',
+      { default: ms(DEFAULTS.metrics.intervalMs) },
+    ),
   })
   .meta({ title: 'Metrics' });
 

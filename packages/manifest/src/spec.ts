@@ -55,6 +55,8 @@ export interface HealthSpec {
 export interface MetricsSpec {
   readonly port: number;
   readonly path: string;
+  /** Time between the daemon's scrapes of each replica. */
+  readonly intervalMs: number;
 }
 
 export interface RestartSpec {

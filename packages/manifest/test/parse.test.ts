@@ -49,7 +49,7 @@ describe('acceptance manifests', () => {
       failures: 3,
       startPeriodMs: 30_000,
     });
-    expect(emails.metrics).toEqual({ port: 9464, path: '/metrics' });
+    expect(emails.metrics).toEqual({ port: 9464, path: '/metrics', intervalMs: 15_000 });
     expect(emails.restart).toEqual({ backoffMs: 10_000, maxBackoffMs: 300_000, resetAfterMs: 600_000 });
     expect(emails.stopGraceMs).toBe(30_000);
     expect(emails.env).toEqual({ WORKER_CONCURRENCY: '5', QUEUE_NAME: 'email-dispatch' });

@@ -37,6 +37,14 @@ export interface PsEntry {
   readonly health: string | null;
   /** null when the process sets no `resources`. */
   readonly limits: ReplicaLimits | null;
+  /** CPU of the replica's process group over the last sampling interval, in percent of one core. */
+  readonly cpuPercent: number | null;
+  /** Resident memory of the replica's process group at the last sample. */
+  readonly memoryBytes: number | null;
+  /** `resources.cpu` of the process, in cores; null when not set. */
+  readonly cpuLimit: number | null;
+  /** `resources.memory` of the process; null when not set. */
+  readonly memoryLimitBytes: number | null;
 }
 
 export interface ProcessSummary {
@@ -257,4 +265,27 @@ export interface RedisInfo {
   readonly keys: number;
   readonly keysExact: boolean;
   readonly warnings: readonly string[];
+}
+
+/** One point of a replica's usage series: averages over its `step` (`GET /apps/:app/metrics`). */
+export interface MetricsPoint {
+  readonly time: string;
+  readonly cpuPercent: number | null;
+  readonly memoryBytes: number;
+  readonly memoryMaxBytes: number;
+  readonly processes: number;
+}
+
+/** The usage series of one replica slot. */
+export interface MetricsSeries {
+  readonly process: string;
+  readonly replica: string;
+  readonly points: readonly MetricsPoint[];
+}
+
+export interface MetricsResponse {
+  /** Seconds between points (5, 60 or 600: the resolution kept for that age). */
+  readonly step: number;
+  readonly since: string;
+  readonly series: readonly MetricsSeries[];
 }

@@ -97,7 +97,8 @@ function podMonitor(
   const endpoint = {
     port: ports.get(proc.metrics.port) ?? 'metrics',
     path: proc.metrics.path,
-    interval: '30s',
+    // The manifest's interval, as the local daemon scrapes (default 15 s).
+    interval: `${Math.max(1, Math.round(proc.metrics.intervalMs / 1000))}s`,
   };
   return [
     {

@@ -53,7 +53,7 @@ describe('network policies', () => {
   test('ingress is denied to worker and cron pods; the metrics port is opened to the monitoring namespace', () => {
     const spec = app({
       web: web(),
-      workers: [worker('emails', { metrics: { port: 9464, path: '/metrics' } })],
+      workers: [worker('emails', { metrics: { port: 9464, path: '/metrics', intervalMs: 15_000 } })],
       cron: [cron('nightly', '@daily')],
     });
     const objects = renderOk(spec, { monitoringNamespace: 'observability' });
@@ -72,7 +72,7 @@ describe('network policies', () => {
 
   test('--prometheus annotations puts prometheus.io/* on the pods instead of a PodMonitor', () => {
     const objects = renderOk(
-      app({ workers: [worker('emails', { metrics: { port: 9464, path: '/metrics' } })] }),
+      app({ workers: [worker('emails', { metrics: { port: 9464, path: '/metrics', intervalMs: 15_000 } })] }),
       { prometheus: 'annotations' },
     );
     expect(objects.some((o) => o.kind === 'PodMonitor')).toBe(false);

@@ -89,7 +89,9 @@ describe('workers', () => {
       failures: 4,
     };
     const objects = renderOk(
-      app({ workers: [worker('emails', { health, metrics: { port: 9464, path: '/m' } })] }),
+      app({
+        workers: [worker('emails', { health, metrics: { port: 9464, path: '/m', intervalMs: 15_000 } })],
+      }),
     );
     const c = find(objects, 'Deployment', 'shop-emails').spec.template.spec.containers[0];
     expect(c.ports).toEqual([
@@ -104,7 +106,7 @@ describe('workers', () => {
     });
     expect(c).not.toHaveProperty('readinessProbe');
     expect(find(objects, 'PodMonitor', 'shop-emails').spec.podMetricsEndpoints).toEqual([
-      { port: 'metrics', path: '/m', interval: '30s' },
+      { port: 'metrics', path: '/m', interval: '15s' },
     ]);
   });
 
@@ -118,7 +120,11 @@ describe('workers', () => {
       failures: 3,
     };
     const objects = renderOk(
-      app({ workers: [worker('emails', { health, metrics: { port: 9464, path: '/metrics' } })] }),
+      app({
+        workers: [
+          worker('emails', { health, metrics: { port: 9464, path: '/metrics', intervalMs: 15_000 } }),
+        ],
+      }),
     );
     const c = find(objects, 'Deployment', 'shop-emails').spec.template.spec.containers[0];
     expect(c.ports).toHaveLength(1);
@@ -206,7 +212,7 @@ test('every object of a full app validates against the Kubernetes, KEDA and prom
     secrets: ['DATABASE_URL'],
     redis: true,
     predeploy: cmd('node dist/migrate.js'),
-    web: web({ metrics: { port: 9100, path: '/metrics' } }),
+    web: web({ metrics: { port: 9100, path: '/metrics', intervalMs: 15_000 } }),
     workers: [
       worker('emails', {
         replicas: null,

@@ -7,7 +7,9 @@ import { registerDrains } from './drains.js';
 import { registerEvents } from './events.js';
 import { registerLifecycle } from './lifecycle.js';
 import { registerLogs } from './logs.js';
+import { registerMetrics } from './metrics.js';
 import { registerPs } from './ps.js';
+import { registerTop } from './top.js';
 import { registerRollback } from './rollback.js';
 import { registerRun } from './run.js';
 import { registerScale } from './scale.js';
@@ -25,6 +27,8 @@ export const commands: RegisterCommand[] = [
   registerUp,
   registerDaemon,
   registerPs,
+  registerTop,
+  registerMetrics,
   registerScale,
   registerLifecycle,
   registerLogs,

@@ -2,13 +2,13 @@ import { api } from '@nightshift/protocol';
 import type { Command } from '@commander-js/extra-typings';
 import type { PsEntry, PsResponse } from '@nightshift/protocol';
 import { appOf, cliContext } from '../lib/context.js';
-import { shortDuration, table } from '../lib/format.js';
+import { bytes, percent, shortDuration, table } from '../lib/format.js';
 import { printJson } from '../output.js';
 
 export function registerPs(program: Command): void {
   program
     .command('ps')
-    .description("list the app's replicas: state, pid, uptime, restarts, last exit, release")
+    .description("list the app's replicas: state, pid, CPU, memory, uptime, restarts, last exit, release")
     .option('--json', 'print an array of replicas as JSON')
     .option('--all', 'every app on this daemon')
     .action(async (opts, cmd) => {
@@ -30,13 +30,18 @@ export function printPs(res: PsResponse, now = Date.now()): void {
     r.state,
     r.health ?? '-',
     r.pid === null ? '-' : String(r.pid),
+    percent(r.cpuPercent),
+    bytes(r.memoryBytes),
     r.startedAt ? shortDuration(now - Date.parse(r.startedAt)) : '-',
     String(r.restarts),
     lastExit(r),
     r.release ?? '-',
   ]);
   process.stdout.write(
-    table(['REPLICA', 'STATE', 'HEALTH', 'PID', 'UPTIME', 'RESTARTS', 'LAST EXIT', 'RELEASE'], rows),
+    table(
+      ['REPLICA', 'STATE', 'HEALTH', 'PID', 'CPU', 'MEM', 'UPTIME', 'RESTARTS', 'LAST EXIT', 'RELEASE'],
+      rows,
+    ),
   );
   if (res.replicas.some((r) => r.limits?.enforcement === 'soft')) {
     process.stdout.write(

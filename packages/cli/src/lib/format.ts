@@ -19,3 +19,21 @@ export function shortDuration(ms: number): string {
   if (h < 48) return `${h}h`;
   return `${Math.floor(h / 24)}d`;
 }
+
+/** `512Mi`, `1.5Gi`, `900Ki` (binary units, like the manifest's); `-` for none. */
+export function bytes(n: number | null): string {
+  if (n === null) return '-';
+  const units = ['', 'Ki', 'Mi', 'Gi', 'Ti'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v >= 100 || i === 0 ? Math.round(v) : v.toFixed(1)}${units[i]}`;
+}
+
+/** `42.5%` of one core; `-` before the first sample. */
+export function percent(n: number | null): string {
+  return n === null ? '-' : `${n.toFixed(1)}%`;
+}

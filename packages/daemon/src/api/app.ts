@@ -8,6 +8,7 @@ import { eventRoutes } from './routes/events.js';
 import { daemonRoutes } from './routes/daemon.js';
 import { drainRoutes } from './routes/drains.js';
 import { logRoutes } from './routes/logs.js';
+import { metricRoutes } from './routes/metrics.js';
 import { runRoutes } from './routes/run.js';
 import { configRoutes } from './routes/config.js';
 import { redisRoutes } from './routes/redis.js';
@@ -24,6 +25,7 @@ export function createApi(services: ApiServices): Listener {
     appRoutes,
     eventRoutes,
     logRoutes,
+    metricRoutes,
     drainRoutes,
     runRoutes,
     cronRoutes,
@@ -34,6 +36,15 @@ export function createApi(services: ApiServices): Listener {
     routes(router, services);
   }
   return router.listener;
+}
+
+/** Serves `/metrics` (Prometheus) beside the API, under the same auth as the listener it is added to. */
+export function withMetrics(api: Listener, metrics: Listener): Listener {
+  return (req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/metrics') metrics(req, res);
+    else api(req, res);
+  };
 }
 
 /** Wraps the API so every request needs the bearer token or the login cookie (the TCP listener). */

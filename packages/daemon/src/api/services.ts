@@ -9,6 +9,7 @@ import type { Scheduler } from '../scheduler/index.js';
 import type { SecretsService } from '../secrets/index.js';
 import type { Clock } from '../runtime/clock.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
+import type { UsageViews } from '../metrics/index.js';
 
 /** What the routes reach: services only, never the composition root. */
 export interface ApiServices {
@@ -26,6 +27,8 @@ export interface ApiServices {
   readonly secrets: SecretsService;
   /** Cron: jobs, history, Run now, suspend/resume, run logs. */
   readonly scheduler: Scheduler;
+  /** Replica CPU and memory: the latest sample (ps) and stored series. */
+  readonly usage: UsageViews;
   readonly info: () => DaemonInfo;
   /** What `ps` prints under its table about the shared Redis (eviction policy, memory, refused writes). */
   readonly redisWarnings: () => string[];

@@ -18,6 +18,8 @@ export class AppLog {
   readonly logsDir: string;
   /** The last id handed out. */
   seq: number;
+  /** `seq` when this daemon opened the app's log: `seq - openedAt` lines were captured since. */
+  readonly openedAt: number;
   redactor: Redactor | null = null;
   #reserved: number;
   #time = -1;
@@ -28,6 +30,7 @@ export class AppLog {
     this.name = name;
     this.logsDir = logsDir;
     this.seq = readReservation(logsDir);
+    this.openedAt = this.seq;
     this.#reserved = this.seq;
   }
 

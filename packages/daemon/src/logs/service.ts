@@ -166,6 +166,11 @@ export class LogService {
     );
   }
 
+  /** Lines captured per app since the daemon started (each line takes one id), for Prometheus. */
+  capturedLines(): Map<string, number> {
+    return new Map([...this.#apps.values()].map((a) => [a.name, a.seq - a.openedAt]));
+  }
+
   /** The last ≤ 20 lines of a replica (kept in memory, also after it exited), oldest first; for crash events. */
   lastLines(app: string, source: string, n = LAST_LINES): LogLine[] {
     const ring = this.#rings.get(app)?.get(source);

@@ -12,6 +12,11 @@ export interface CompactorOptions {
   readonly maxWaitMs?: number;
   /** The collector; the daemon runs with --expose-gc. Without one the compactor does nothing. */
   readonly gc?: Gc | undefined;
+  /**
+   * Work that emits no event but leaves garbage behind (scraping replicas): asked at each interval, true when
+   * some happened since the last ask.
+   */
+  readonly worked?: () => boolean;
 }
 
 /** Bursts after which memory is given back soon rather than at the next interval. */
@@ -63,6 +68,7 @@ export function startCompactor(bus: EventBus, options: CompactorOptions = {}): (
     if (BURSTS.has(event.type)) want();
   });
   const timer = setInterval(() => {
+    if (options.worked?.()) dirty = true;
     if (dirty) want();
   }, intervalMs).unref();
   return () => {

@@ -44,4 +44,5 @@ export function setLiveRelease(db: Db, name: string, version: number | null): vo
 export function deleteApp(db: Db, name: string): void {
   prepared(db, 'DELETE FROM apps WHERE name = ?').run(name);
   prepared(db, 'DELETE FROM events WHERE app = ?').run(name);
+  prepared(db, 'DELETE FROM replica_metrics WHERE app = ?').run(name);
 }

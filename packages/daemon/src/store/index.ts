@@ -7,3 +7,4 @@ export * from './events.js';
 export * from './secrets.js';
 export * from './config-vars.js';
 export * from './drains.js';
+export * from './metrics.js';

@@ -156,4 +156,24 @@ export const migrations: readonly string[] = [
   ALTER TABLE events ADD COLUMN count INTEGER NOT NULL DEFAULT 1;
   ALTER TABLE events ADD COLUMN last_time INTEGER;
   `,
+  `
+  -- Replica usage (metrics/): one point per replica, tier and bucket start t (metrics/pure/tiers.ts). Sums and
+  -- counts, so a bucket's averages stay exact as samples arrive; old points go in the pass that writes new ones.
+  CREATE TABLE replica_metrics (
+    app TEXT NOT NULL,
+    process TEXT NOT NULL,
+    idx INTEGER NOT NULL,
+    tier INTEGER NOT NULL,
+    t INTEGER NOT NULL,
+    samples INTEGER NOT NULL,
+    cpu_samples INTEGER NOT NULL,
+    cpu_percent_sum REAL NOT NULL,
+    memory_sum REAL NOT NULL,
+    memory_max INTEGER NOT NULL,
+    cpu_seconds REAL NOT NULL,
+    processes INTEGER NOT NULL,
+    PRIMARY KEY (app, process, idx, tier, t)
+  ) WITHOUT ROWID;
+  CREATE INDEX replica_metrics_age ON replica_metrics (tier, t);
+  `,
 ];

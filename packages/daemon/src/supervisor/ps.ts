@@ -1,23 +1,28 @@
 import type { ExitInfo, PsEntry } from '@nightshift/protocol';
 import type { AppRuntime } from './app-runtime.js';
+import { processOf } from './processes.js';
 import type { ReplicaRunner } from './replica.js';
 
+/** A `ps` line as the supervisor knows it; usage (CPU, memory) is the metrics sampler's to add. */
+export type ReplicaLine = Omit<PsEntry, 'cpuPercent' | 'memoryBytes'>;
+
 /** The `ps` lines of the named apps (those not running are skipped), processes in name order. */
-export function psOf(apps: ReadonlyMap<string, AppRuntime>, names: readonly string[]): PsEntry[] {
-  const out: PsEntry[] = [];
+export function psOf(apps: ReadonlyMap<string, AppRuntime>, names: readonly string[]): ReplicaLine[] {
+  const out: ReplicaLine[] = [];
   for (const name of names) {
     const rt = apps.get(name);
     if (!rt) continue;
     // Code-unit order (names are ASCII): localeCompare would map ICU's collation data into the daemon.
     for (const [, runners] of [...rt.runners.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      for (const r of runners) out.push(psEntry(name, r));
+      for (const r of runners) out.push(psEntry(name, r, rt));
     }
   }
   return out;
 }
 
-function psEntry(app: string, r: ReplicaRunner): PsEntry {
+function psEntry(app: string, r: ReplicaRunner, rt: AppRuntime): ReplicaLine {
   const s = r.state;
+  const resources = processOf(rt.release.spec, r.process)?.resources;
   const lastExit: ExitInfo | null = s.lastExit
     ? {
         code: s.lastExit.code,
@@ -48,5 +53,7 @@ function psEntry(app: string, r: ReplicaRunner): PsEntry {
             enforcement: r.cgroup !== null || r.enforcedByKernel ? 'kernel' : 'soft',
           }
         : null,
+    cpuLimit: resources?.cpu ?? null,
+    memoryLimitBytes: resources?.memory ?? null,
   };
 }

@@ -14,7 +14,8 @@ import { newRunner, type RunnerOrigin } from './new-runner.js';
 import { persistReplica } from './persist.js';
 import { clampToLimit } from './clamp.js';
 import { processesOf } from './processes.js';
-import { psOf } from './ps.js';
+import { psOf, type ReplicaLine } from './ps.js';
+import { type ReplicaTarget, targetsOf } from './targets.js';
 import { desiredOf, processSpecOf, summaryOf } from './summary.js';
 import { desiredCount } from './pure/formation.js';
 import type { ReplicaLimits } from './pure/limits.js';
@@ -210,8 +211,13 @@ export class Supervisor {
     return total;
   }
 
-  ps(app?: string): PsEntry[] {
+  ps(app?: string): ReplicaLine[] {
     return psOf(this.#apps, app === undefined ? [...this.#apps.keys()].sort() : [app]);
+  }
+
+  /** Replicas that have a live process group, for the metrics sampler and scraper. */
+  targets(): ReplicaTarget[] {
+    return targetsOf(this.#apps);
   }
 
   #retire(rt: AppRuntime, runner: ReplicaRunner): void {

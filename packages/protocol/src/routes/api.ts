@@ -34,6 +34,7 @@ export const listSecrets = wireOf<typeof table.listSecrets>('GET', '/apps/:app/s
 export const logDisk = wireOf<typeof table.logDisk>('GET', '/logs/disk');
 export const logStream = wireOf<typeof table.logStream>('GET', '/apps/:app/logs/stream', { answers: 'sse' });
 export const logs = wireOf<typeof table.logs>('GET', '/apps/:app/logs', { answers: 'json-or-ndjson' });
+export const metrics = wireOf<typeof table.metrics>('GET', '/apps/:app/metrics');
 export const oneOffFinished = wireOf<typeof table.oneOffFinished>('POST', '/apps/:app/run/finished');
 export const ps = wireOf<typeof table.ps>('GET', '/apps/:app/ps');
 export const psAll = wireOf<typeof table.psAll>('GET', '/ps');

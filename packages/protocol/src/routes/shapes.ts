@@ -34,6 +34,10 @@ export const psEntry: z.ZodType<T.PsEntry> = z.object({
       enforcement: z.enum(['kernel', 'soft']),
     }),
   ),
+  cpuPercent: nullable(z.number()),
+  memoryBytes: nullable(z.number()),
+  cpuLimit: nullable(z.number()),
+  memoryLimitBytes: nullable(z.number()),
 });
 
 export const psResponse: z.ZodType<T.PsResponse> = z.object({
@@ -218,4 +222,24 @@ export const redisInfo: z.ZodType<T.RedisInfo> = z.object({
   keys: z.number(),
   keysExact: z.boolean(),
   warnings: z.array(z.string()),
+});
+
+export const metricsResponse: z.ZodType<T.MetricsResponse> = z.object({
+  step: z.number(),
+  since: iso,
+  series: z.array(
+    z.object({
+      process: z.string(),
+      replica: z.string(),
+      points: z.array(
+        z.object({
+          time: iso,
+          cpuPercent: nullable(z.number()),
+          memoryBytes: z.number(),
+          memoryMaxBytes: z.number(),
+          processes: z.number(),
+        }),
+      ),
+    }),
+  ),
 });

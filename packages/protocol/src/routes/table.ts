@@ -54,6 +54,13 @@ export const rollback = route({
 });
 export const psAll = route({ method: 'GET', path: '/ps', answer: shape.psResponse });
 export const ps = route({ method: 'GET', path: '/apps/:app/ps', answer: shape.psResponse });
+/** `since`: a duration (`1h`, default) or an ISO time; `step`: seconds, at least the kept resolution. */
+export const metrics = route({
+  method: 'GET',
+  path: '/apps/:app/metrics',
+  query: z.object({ process: param(), replica: param(), since: param(), step: param() }),
+  answer: shape.metricsResponse,
+});
 export const releases = route({
   method: 'GET',
   path: '/apps/:app/releases',

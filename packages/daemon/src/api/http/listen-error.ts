@@ -22,3 +22,15 @@ export function tcpListenError(err: unknown, host: string, port: number): unknow
     { cause: err },
   );
 }
+
+/** The same for NIGHTSHIFT_METRICS_LISTEN's listener: the fix is another value of that variable. */
+export function metricsListenError(err: unknown, host: string, port: number): unknown {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (code === undefined || !UNBINDABLE.has(code)) return err;
+  return new NightshiftError(
+    ErrorCodes.daemonPortInUse,
+    `the daemon's /metrics listener cannot listen on ${host}:${port} (${code}); the daemon did not start`,
+    `stop the program that holds it, or set another port: NIGHTSHIFT_METRICS_LISTEN=${host}:${port < 65535 ? port + 1 : 9101}`,
+    { cause: err },
+  );
+}

@@ -41,12 +41,14 @@ export function appRoutes(r: Router, s: ApiServices): void {
     return c.json(await s.apps.rollback(app, target));
   });
 
-  r.get('/ps', (c) => c.json({ replicas: s.supervisor.ps(), processes: [], ...warnings(s) }));
+  r.get('/ps', (c) =>
+    c.json({ replicas: s.usage.withUsage(s.supervisor.ps()), processes: [], ...warnings(s) }),
+  );
 
   r.get('/apps/:app/ps', (c) => {
     const app = s.apps.known(c.param('app'));
     return c.json({
-      replicas: s.supervisor.ps(app),
+      replicas: s.usage.withUsage(s.supervisor.ps(app)),
       processes: s.supervisor.summary(app).map((p) => ({ app, ...p })),
       ...warnings(s),
     });
