@@ -31,6 +31,7 @@ import { createLogService } from './logs/index.js';
 import {
   EventCounters,
   PrometheusEndpoint,
+  cgroupCpuReader,
   procUsageReader,
   Scraper,
   UsageSampler,
@@ -207,7 +208,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
   const sampler = new UsageSampler({
     db,
     clock,
-    reader: procUsageReader(),
+    reader: cgroupCpuReader(procUsageReader(), () => supervisor.cgroupsByPid()),
     targets: () => supervisor.targets(),
     onError,
   });

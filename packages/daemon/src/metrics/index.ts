@@ -1,6 +1,7 @@
 export { UsageSampler, type LatestUsage, type SamplerDeps } from './sampler.js';
 export { UsageViews, type SeriesQuery } from './service.js';
 export { procUsageReader } from './proc-usage.js';
+export { cgroupCpuReader } from './cgroup-usage.js';
 export type { GroupUsage, UsageReader } from './usage.js';
 export { EventCounters } from './prometheus/counters.js';
 export { PrometheusEndpoint } from './prometheus/endpoint.js';

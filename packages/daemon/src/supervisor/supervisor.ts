@@ -1,5 +1,5 @@
 import type { ProcessSpec, WebSpec, WorkerSpec } from '@nightshift/manifest';
-import type { PsEntry, ProcessSummary } from '@nightshift/protocol';
+import type { ProcessSummary } from '@nightshift/protocol';
 import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
 import type { Cgroup, CgroupManager } from '../cgroups/index.js';
 import type { ProcessDriver } from '../drivers/index.js';
@@ -218,6 +218,15 @@ export class Supervisor {
   /** Replicas that have a live process group, for the metrics sampler and scraper. */
   targets(): ReplicaTarget[] {
     return targetsOf(this.#apps);
+  }
+
+  /** The cgroup of each running replica that has one, by its group's id (the sampler's key). */
+  cgroupsByPid(): Map<number, Cgroup> {
+    const out = new Map<number, Cgroup>();
+    for (const rt of this.#apps.values()) {
+      for (const r of allRunners(rt)) if (r.pid !== null && r.cgroup) out.set(r.pid, r.cgroup);
+    }
+    return out;
   }
 
   #retire(rt: AppRuntime, runner: ReplicaRunner): void {
