@@ -78,6 +78,20 @@ describe('redis: true (real daemon, managed redis-server)', () => {
     });
     expect((await sb.cliOk(['redis', 'info'])).stdout).toMatch(/keys:\s+1/);
 
+    // The same numbers in the daemon's /metrics (TCP, with the token).
+    const daemon = JSON.parse(readFileSync(join(sb.home, 'daemon.json'), 'utf8')) as { httpPort: number };
+    const token = readFileSync(join(sb.home, 'api.token'), 'utf8').trim();
+    const metrics = await (
+      await fetch(`http://127.0.0.1:${daemon.httpPort}/metrics`, {
+        headers: { authorization: `Bearer ${token}` },
+      })
+    ).text();
+    expect(metrics).toContain(`nightshift_redis_app_keys{app="${sb.app}"} 1`);
+    expect(metrics).toMatch(/^nightshift_redis_used_memory_bytes [1-9]\d*$/m);
+    expect(metrics).toMatch(/^nightshift_redis_maxmemory_bytes 268435456$/m);
+    expect(metrics).toMatch(/^nightshift_redis_rejected_writes_total 0$/m);
+    expect(metrics.includes(password)).toBe(false);
+
     // Nowhere else: logs (redacted like a secret), ps (CLI and the machine's), events, the daemon's log.
     await waitFor(
       async () => (await sb.cliOk(['logs', 'w', '-n', '5'])).stdout.includes('prefix='),

@@ -228,6 +228,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     usage: (app, process, idx) => sampler.latest(app, process, idx),
     logLines: () => logs.capturedLines(),
     scrapes: () => scraper.results(),
+    redis: () => redis.metrics(),
   });
 
   const reaped = await reapPrevious(db, driver, bus, log);

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 
 import type * as PromClient from 'prom-client';
+import type { RedisMetrics } from '../../redis/service.js';
 import type { CronCounters } from '../../scheduler/metrics.js';
 import type { ReplicaLine } from '../../supervisor/ps.js';
 import type { ReplicaTarget } from '../../supervisor/targets.js';
@@ -20,6 +21,8 @@ export interface SeriesSources {
   readonly usage: (app: string, process: string, idx: number) => LatestUsage | null;
   readonly logLines: () => ReadonlyMap<string, number>;
   readonly scrapes: () => readonly ScrapeResult[];
+  /** The shared Redis of `redis: true` apps, read once per scrape; null while there is none. */
+  readonly redis?: () => Promise<RedisMetrics | null>;
 }
 
 type Labels = Record<string, string>;
@@ -169,6 +172,7 @@ export function buildRegistry(src: SeriesSources): PromClient.Registry {
   counter('nightshift_deploys_total', 'Deploys since the daemon started, by result.', ['app', 'result'], () =>
     fromMap(src.events.deploys, ['app', 'result']),
   );
+  if (src.redis) redisSeries(registers, Gauge, Counter, src.redis);
   gauge('nightshift_daemon_resident_memory_bytes', "The daemon's own resident memory.", [], () => [
     [{}, process.memoryUsage.rss()],
   ]);
@@ -248,4 +252,60 @@ function latenessMetric(events: EventCounters) {
       }),
     }),
   };
+}
+
+/**
+ * The shared Redis (issue 16): memory, refused writes and each app's keys, read as admin once per scrape (the
+ * Redis answers asynchronously, so the first series fetches and the others use its answer).
+ */
+function redisSeries(
+  registers: PromClient.Registry[],
+  Gauge: typeof PromClient.Gauge,
+  Counter: typeof PromClient.Counter,
+  read: () => Promise<RedisMetrics | null>,
+): void {
+  // The registry collects every series at once: the first starts this scrape's read, the others await it.
+  let current: Promise<RedisMetrics | null> = Promise.resolve(null);
+  new Gauge({
+    name: 'nightshift_redis_used_memory_bytes',
+    help: "Memory the shared Redis uses (INFO memory's used_memory).",
+    registers,
+    async collect() {
+      current = read().catch(() => null);
+      const last = await current;
+      this.reset();
+      if (last) this.set(last.usedMemory);
+    },
+  });
+  new Gauge({
+    name: 'nightshift_redis_maxmemory_bytes',
+    help: "The shared Redis's maxmemory (0: no limit).",
+    registers,
+    async collect() {
+      const last = await current;
+      this.reset();
+      if (last) this.set(last.maxmemory);
+    },
+  });
+  new Counter({
+    name: 'nightshift_redis_rejected_writes_total',
+    help: 'Writes the shared Redis refused for memory since it started (noeviction at work).',
+    registers,
+    async collect() {
+      const last = await current;
+      this.reset();
+      if (last) this.inc(last.rejectedWrites);
+    },
+  });
+  new Gauge({
+    name: 'nightshift_redis_app_keys',
+    help: "Keys under each redis app's prefix (SCAN as admin; sampled on a very large keyspace).",
+    labelNames: ['app'],
+    registers,
+    async collect() {
+      const last = await current;
+      this.reset();
+      for (const [app, keys] of last?.keys ?? []) this.set({ app }, keys);
+    },
+  });
 }
