@@ -87,6 +87,7 @@ describe('workers', () => {
       intervalMs: 15_000,
       timeoutMs: 1500,
       failures: 4,
+      startPeriodMs: 0,
     };
     const objects = renderOk(
       app({ workers: [worker('emails', { health, metrics: { port: 9464, path: '/m' } })] }),
@@ -116,6 +117,7 @@ describe('workers', () => {
       intervalMs: 10_000,
       timeoutMs: 2000,
       failures: 3,
+      startPeriodMs: 0,
     };
     const objects = renderOk(
       app({ workers: [worker('emails', { health, metrics: { port: 9464, path: '/metrics' } })] }),
