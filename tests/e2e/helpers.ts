@@ -215,13 +215,16 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** Polls `check` until it returns a truthy value or the time runs out (then throws with the last value). */
+/**
+ * Polls `check` until it returns a truthy value or the time runs out (then throws with the last value).
+ * The value returned is never null or undefined, so callers need no checks of their own.
+ */
 export async function waitFor<T>(
   check: () => T | Promise<T>,
   timeoutMs: number,
   what: string,
   everyMs = 50,
-): Promise<T> {
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   while (Date.now() < deadline) {

@@ -17,7 +17,15 @@ const good = () =>
           worker('a', {
             replicas: null,
             autoscale,
-            health: { type: 'http', port: 8081, path: '/h', intervalMs: 1000, timeoutMs: 1000, failures: 1 },
+            health: {
+              type: 'http',
+              port: 8081,
+              path: '/h',
+              intervalMs: 1000,
+              timeoutMs: 1000,
+              failures: 1,
+              startPeriodMs: 0,
+            },
           }),
         ],
       }),

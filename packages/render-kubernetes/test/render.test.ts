@@ -87,6 +87,7 @@ describe('workers', () => {
       intervalMs: 15_000,
       timeoutMs: 1500,
       failures: 4,
+      startPeriodMs: 0,
     };
     const objects = renderOk(
       app({
@@ -118,6 +119,7 @@ describe('workers', () => {
       intervalMs: 10_000,
       timeoutMs: 2000,
       failures: 3,
+      startPeriodMs: 0,
     };
     const objects = renderOk(
       app({
