@@ -63,6 +63,8 @@ export class RedisService {
   readonly #deps: RedisDeps;
   #connecting: Promise<Connected> | null = null;
   #connected: Connected | null = null;
+  /** Where the Redis was last reached: a managed server comes back on the same port after a restart. */
+  #endpoint: Endpoint | null = null;
   readonly #pressure = new Pressure();
   #sampler: NodeJS.Timeout | null = null;
   #retry: NodeJS.Timeout | null = null;
@@ -117,10 +119,12 @@ export class RedisService {
 
   /** `REDIS_URL` and `NIGHTSHIFT_REDIS_PREFIX` of a provisioned app, else null. */
   environment(app: string): { url: string; prefix: string } | null {
-    // An external Redis is where the admin URL says even while it is unreachable: apps get their URL and
-    // reconnect by themselves when it is back (their users are re-applied then).
+    // An external Redis is where the admin URL says even while it is unreachable, and a managed one that is
+    // being restarted comes back where it was: apps get their URL and reconnect by themselves when it is back
+    // (their users are re-applied then). A replica started in that window must not lose its REDIS_URL.
     const endpoint =
       this.#connected?.endpoint ??
+      this.#endpoint ??
       (this.#deps.config.adminUrl === null ? null : endpointOf(this.#deps.config.adminUrl));
     const password = endpoint === null ? null : this.#deps.passwords.get(app);
     if (endpoint === null || password === null) return null;
@@ -229,6 +233,7 @@ export class RedisService {
     this.#connecting ??= this.#open().then(
       (connected) => {
         this.#connected = connected;
+        this.#endpoint = connected.endpoint;
         return connected;
       },
       (err: unknown) => {

@@ -107,6 +107,8 @@ describe('an app user over its life', () => {
     const pid = Number(readFileSync(join(w.dir, 'redis', 'redis.pid'), 'utf8'));
     process.kill(pid, 'SIGKILL');
     await waitUntil(() => w.events.some((e) => e.type === 'redis:server-exited'), 5_000);
+    // While it restarts, a replica that starts still gets its URL (it was null in that window).
+    expect(w.service.environment(app)?.url).toBe(url);
     // Same port, same credentials: the app's client reconnects by itself.
     expect(await c.get(`${app}:durable`)).toBe('yes');
     expect(w.service.environment(app)!.url).toBe(url);
