@@ -1,16 +1,16 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { readProcStat } from '../drivers/local/proc.js';
 import type { GroupUsage, UsageReader } from './usage.js';
 
 /** Linux reports CPU times in USER_HZ ticks, 100 a second on every architecture Node runs on (times(2)). */
 const TICKS_PER_SECOND = 100;
-/** statm counts pages; 4 KiB on x86-64 and the usual arm64 kernels. */
+/** stat's rss counts pages; 4 KiB on x86-64 and the usual arm64 kernels. */
 const PAGE_BYTES = 4096;
 
 /**
  * Group usage from `/proc`: one walk over `/proc` per pass finds the members of every group asked for (a walk
- * per group would cost 50 walks with 50 replicas), then CPU ticks come from each member's `stat` and resident
- * memory from its `statm`.
+ * per group would cost 50 walks with 50 replicas); CPU ticks and resident pages both come from each member's
+ * `stat`, which the walk reads anyway (`statm` would be a second read per member for the same number).
  */
 export function procUsageReader(): UsageReader {
   return {
@@ -26,21 +26,11 @@ export function procUsageReader(): UsageReader {
         const before = out.get(stat.pgrp) ?? { cpuSeconds: 0, memoryBytes: 0, processes: 0 };
         out.set(stat.pgrp, {
           cpuSeconds: before.cpuSeconds + (stat.utimeTicks + stat.stimeTicks) / TICKS_PER_SECOND,
-          memoryBytes: before.memoryBytes + residentBytes(pid),
+          memoryBytes: before.memoryBytes + (Number.isFinite(stat.rssPages) ? stat.rssPages * PAGE_BYTES : 0),
           processes: before.processes + 1,
         });
       }
       return out;
     },
   };
-}
-
-function residentBytes(pid: number): number {
-  try {
-    // statm: size resident shared text lib data dt, in pages.
-    const resident = Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]);
-    return Number.isFinite(resident) ? resident * PAGE_BYTES : 0;
-  } catch {
-    return 0; // the process ended between the walk and this read
-  }
 }
