@@ -31,7 +31,7 @@ export interface ApiServices {
   /** Replica CPU and memory: the latest sample (ps) and stored series. */
   readonly usage: UsageViews;
   /** The last autoscale decision and the signals of each autoscaled process (read-only). */
-  readonly autoscaler: Pick<Autoscaler, 'status'>;
+  readonly autoscaler: Pick<Autoscaler, 'view' | 'boundsOf'>;
   readonly info: () => DaemonInfo;
   /** What `ps` prints under its table about the shared Redis (eviction policy, memory, refused writes). */
   readonly redisWarnings: () => string[];

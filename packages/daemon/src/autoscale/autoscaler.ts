@@ -9,7 +9,9 @@ import {
   type Recommendation,
   type ReplicaUsage,
 } from '../supervisor/pure/autoscale.js';
+import type { AutoscaleStatus } from '@nightshift/protocol';
 import type { AutoscaleBounds } from './bounds.js';
+import { statusView } from './view.js';
 
 /** A replica as the autoscaler sees it: its state and latest sample. */
 export interface ReplicaReading {
@@ -116,6 +118,21 @@ export class Autoscaler {
       });
     }
     return out;
+  }
+
+  /** `GET /apps/:app/autoscale`: the last decision and signals of each autoscaled process (or of one). */
+  view(app: string, process?: string): AutoscaleStatus {
+    const readings = this.#deps.replicas(app);
+    const procs = this.status(app).filter((p) => process === undefined || p.process === process);
+    return statusView(app, this.#deps.periodMs, procs, (name) => ({
+      desired: this.#deps.formation(app, name).desired,
+      running: readings.filter((r) => r.process === name && CAPACITY.has(r.state)).length,
+    }));
+  }
+
+  /** The bounds in force of each autoscaled process of an app, for `ps`. */
+  boundsOf(app: string): Map<string, { min: number; max: number }> {
+    return new Map(this.status(app).map((p) => [p.process, { min: p.bounds.min, max: p.bounds.max }]));
   }
 
   forgetApp(app: string): void {
