@@ -110,8 +110,10 @@ describe('the autoscale loop (injected clock)', () => {
     expect(w.state.desired).toBe(4);
     await w.periods(2);
     expect(w.state.desired).toBe(1);
-    const changes = w.events.filter((e) => e.type === 'process:autoscaled').map((e) => e.data);
-    expect(changes.map((d) => `${String(d.from)}→${String(d.to)}`)).toEqual(['1→2', '2→4', '4→1']);
+    const changes = w.events.flatMap((e) =>
+      e.type === 'process:autoscaled' ? [e.data as { from: number; to: number }] : [],
+    );
+    expect(changes.map((d) => `${d.from}→${d.to}`)).toEqual(['1→2', '2→4', '4→1']);
     await w.autoscaler.stop();
   });
 
