@@ -152,11 +152,12 @@ export class Autoscaler {
   async #tickAll(): Promise<void> {
     const jobs: Promise<void>[] = [];
     for (const app of this.#deps.apps()) {
-      let readings: readonly ReplicaReading[] | null = null;
+      let byProcess: Map<string, ReplicaReading[]> | null = null;
       for (const proc of this.#deps.processSpecs(app)) {
         if (!proc.autoscale) continue;
-        readings ??= this.#deps.replicas(app);
-        const own = readings.filter((r) => r.process === proc.name);
+        // One ps per app, grouped once: not a scan of every replica per process.
+        byProcess ??= groupByProcess(this.#deps.replicas(app));
+        const own = byProcess.get(proc.name) ?? [];
         jobs.push(this.#one(app, proc, proc.autoscale, own).catch(this.#deps.onError));
       }
     }
@@ -247,4 +248,14 @@ export class Autoscaler {
       return null;
     }
   }
+}
+
+function groupByProcess(readings: readonly ReplicaReading[]): Map<string, ReplicaReading[]> {
+  const out = new Map<string, ReplicaReading[]>();
+  for (const r of readings) {
+    const list = out.get(r.process);
+    if (list) list.push(r);
+    else out.set(r.process, [r]);
+  }
+  return out;
 }
