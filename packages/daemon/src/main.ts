@@ -254,6 +254,10 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     },
     onError,
   });
+  // A destroyed app's windows and last decisions go with it (a new app of the same name starts afresh).
+  bus.subscribe((event) => {
+    if (event.type === 'app:destroyed') autoscaler.forgetApp(event.app);
+  });
   const scraper = new Scraper({ clock, targets: () => supervisor.targets(), onError });
   const cronCounters = countCronEvents(bus);
   const prometheus = new PrometheusEndpoint({
