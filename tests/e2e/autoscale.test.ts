@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Sandbox, waitFor } from './helpers.js';
+import { procEnv, Sandbox, waitFor } from './helpers.js';
 
 // The autoscaler on a real daemon: a CPU-bound worker in real time, and queue depth from the machine's Redis
 // (BullMQ) and RabbitMQ. Periods are shortened with NIGHTSHIFT_AUTOSCALE_PERIOD_MS; the window with the
@@ -91,6 +91,36 @@ workers:
     await reaches('jobs', 1, 10_000);
     // Within a period (plus the CLI's own round trips).
     expect(Date.now() - t0).toBeLessThan(PERIOD_MS + 3_000);
+  });
+
+  it('BullMQ in the managed Redis (redis: true): the daemon reads the queue as admin', async () => {
+    sb = new Sandbox('automanaged');
+    Object.assign(sb.daemonEnv, { NIGHTSHIFT_AUTOSCALE_PERIOD_MS: String(PERIOD_MS) });
+    sb.writeApp(`redis: true
+workers:
+  - name: jobs
+    start: sleep 10000
+    stop_grace: 1s
+    autoscale: { min: 1, max: 3, queue: { kind: bullmq, name: jobs, target: 100 } }
+`);
+    await sb.cliOk(['up']);
+    const env = await waitFor(
+      async () => {
+        const pid = (await sb.ps()).find((r) => r.state === 'running')?.pid;
+        return pid ? procEnv(pid) : null;
+      },
+      15_000,
+      'a running worker',
+    );
+    // The app's own user and prefix, as its web process would enqueue.
+    const connection = new Redis(env.REDIS_URL!, { maxRetriesPerRequest: null });
+    const queue = new Queue('jobs', { connection, prefix: `${sb.app}:bull` });
+    cleanups.push(async () => {
+      await queue.close();
+      connection.disconnect();
+    });
+    await queue.addBulk(Array.from({ length: 300 }, (_, i) => ({ name: 'j', data: { i } })));
+    await reaches('jobs', 3, 15_000);
   });
 
   it('RabbitMQ: the ready count of a queue at AMQP_URL scales the worker, down to 0 when empty', async () => {
