@@ -177,7 +177,10 @@ export class Autoscaler {
     if (stopped) return;
     const waiting = spec.queue ? await this.#readQueue(app, proc.name, spec.queue, state) : null;
     const now = this.#deps.clock.monotonic();
-    const bounds = this.#deps.bounds.of(app, proc.name, spec);
+    const own = this.#deps.bounds.of(app, proc.name, spec);
+    // The local driver runs one web replica (apps/scale.ts): web scales between its min and 1 here.
+    const bounds =
+      proc.kind === 'web' ? { ...own, max: Math.min(own.max, 1), min: Math.min(own.min, 1) } : own;
     const ready: ReplicaUsage[] = readings.flatMap((r) =>
       CAPACITY.has(r.state) && r.usage
         ? [{ cpuPercent: r.usage.cpuPercent, memoryBytes: r.usage.memoryBytes }]
