@@ -123,7 +123,7 @@ describe('the API answers as the protocol declares (real daemon)', () => {
   it('every declared route, called with a valid request, answers what its schema says', async () => {
     sb = new Sandbox('contract');
     sb.writeApp(
-      `redis: true\nworkers:\n  - name: w\n    start: sh -c 'while true; do echo tick; sleep 0.2; done'\n    stop_grace: 2s\ncron:\n  - name: j\n    schedule: "0 3 * * *"\n    command: sh -c 'echo job ran'\n`,
+      `redis: true\nworkers:\n  - name: w\n    start: sh -c 'while true; do echo tick; sleep 0.2; done'\n    stop_grace: 2s\n  - name: a\n    start: sh -c 'while true; do sleep 1; done'\n    stop_grace: 2s\n    resources: { cpu: 0.25 }\n    autoscale: { min: 1, max: 3, cpu: 50 }\ncron:\n  - name: j\n    schedule: "0 3 * * *"\n    command: sh -c 'echo job ran'\n`,
     );
     await sb.cliOk(['up']);
     const socket = join(sb.home, 'daemon.sock');
@@ -189,6 +189,8 @@ describe('the API answers as the protocol declares (real daemon)', () => {
     await call(routes.ps, { app });
     await call(routes.metrics, { app }, undefined, '?process=w&replica=1&step=60');
     await call(routes.scale, { app }, { changes: [{ process: 'w', op: '=', count: 2 }] });
+    await call(routes.autoscaleBounds, { app }, { process: 'a', min: 1, max: 2 });
+    await call(routes.autoscaleStatus, { app }, undefined, '?process=a');
     await call(routes.restart, { app }, { process: 'w' });
     await call(routes.stopProcess, { app }, { process: 'w' });
     await call(routes.startProcess, { app }, { process: 'w' });

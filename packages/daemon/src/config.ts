@@ -44,6 +44,8 @@ export interface DaemonConfig {
    * daemon's own series); the overhead benchmark compares the two.
    */
   readonly replicaMetrics: boolean;
+  /** Time between autoscale decisions (NIGHTSHIFT_AUTOSCALE_PERIOD_MS; default the HPA's 15 s). */
+  readonly autoscalePeriodMs: number;
 }
 
 /** Where `redis: true` apps get their Redis (DESIGN §8). */
@@ -129,6 +131,11 @@ export function parseDaemonConfig(env: NodeJS.ProcessEnv, flags: DaemonFlags = {
       ),
     },
     cgroups: env.NIGHTSHIFT_CGROUPS !== 'off',
+    autoscalePeriodMs: positiveInt(
+      'NIGHTSHIFT_AUTOSCALE_PERIOD_MS',
+      env.NIGHTSHIFT_AUTOSCALE_PERIOD_MS,
+      15_000,
+    ),
     logs: parseLogSettings({
       NIGHTSHIFT_LOGS_RETAIN: flags.logsRetain ?? env.NIGHTSHIFT_LOGS_RETAIN,
       NIGHTSHIFT_LOGS_MAX_AGE: flags.logsMaxAge ?? env.NIGHTSHIFT_LOGS_MAX_AGE,
@@ -201,7 +208,6 @@ function size(name: string, text: string, noneAllowed: boolean): number | null {
     );
   }
   return bytes;
-
 }
 
 /**

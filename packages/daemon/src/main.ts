@@ -51,6 +51,8 @@ import {
   SecretsService,
 } from './secrets/index.js';
 import { version } from './version.js';
+import { Autoscaler, AutoscaleBounds, readQueueDepth } from './autoscale/index.js';
+import { systemTimers } from './runtime/timers.js';
 import { join } from 'node:path';
 
 export interface RunningDaemon {
@@ -162,6 +164,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     (app, live) => scheduler.activate(app, live),
   );
   const drains = new DrainManager({ db, bus, logs, clock });
+  const autoscaleBounds = new AutoscaleBounds();
   const apps: Apps = new Apps({
     db,
     bus,
@@ -195,6 +198,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     warnings: () => [],
     keepReleases: 5,
     limits: config.replicaLimits,
+    autoscaleBounds,
   });
 
   try {
@@ -213,6 +217,47 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     onError,
   });
   const usage = new UsageViews({ db, clock, sampler });
+  const queueSources = {
+    adminCall: (...args: (string | number)[]) => redis.adminCall(...args),
+    redisApp: (app: string) => supervisor.liveRelease(app)?.spec.redis === true,
+    env: (app: string) => {
+      const live = supervisor.liveRelease(app);
+      return live ? envs.oneOff(live, null) : null;
+    },
+    timeoutMs: 3_000,
+  };
+  const autoscaler = new Autoscaler({
+    clock,
+    timers: systemTimers,
+    bus,
+    periodMs: config.autoscalePeriodMs,
+    bounds: autoscaleBounds,
+    apps: () =>
+      apps
+        .list()
+        .map((a) => a.name)
+        .filter((a) => supervisor.hasApp(a)),
+    processSpecs: (app) => (supervisor.hasApp(app) ? supervisor.processSpecs(app) : []),
+    formation: (app, process) => {
+      const p = supervisor.summary(app).find((s) => s.process === process);
+      return { desired: p?.desired ?? 0, stopped: p?.stopped ?? false };
+    },
+    replicas: (app) =>
+      usage.withUsage(supervisor.ps(app)).map((r) => ({
+        process: r.process,
+        state: r.state,
+        usage: r.memoryBytes === null ? null : { cpuPercent: r.cpuPercent, memoryBytes: r.memoryBytes },
+      })),
+    queueDepth: (app, queue) => readQueueDepth(queueSources, app, queue, clock.now()),
+    apply: async (app, process, decision, bounds) => {
+      await apps.autoscale(app, process, decision, bounds);
+    },
+    onError,
+  });
+  // A destroyed app's windows and last decisions go with it (a new app of the same name starts afresh).
+  bus.subscribe((event) => {
+    if (event.type === 'app:destroyed') autoscaler.forgetApp(event.app);
+  });
   const scraper = new Scraper({ clock, targets: () => supervisor.targets(), onError });
   const cronCounters = countCronEvents(bus);
   const prometheus = new PrometheusEndpoint({
@@ -269,6 +314,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     secrets,
     scheduler,
     usage,
+    autoscaler,
     info,
     redisWarnings: () => redis.warnings(),
     oneOffEnv: envs.oneOff,
@@ -321,6 +367,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     sampler.start();
     scraper.start();
   }
+  autoscaler.start();
   restoring = apps.restoreAll(() => stopping !== null);
   // After restoreAll set each live release's retention (synchronously): the first sweep must apply them.
   logs.startRetention();
@@ -333,6 +380,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
       // Cron runs in flight get SIGTERM like replicas (SIGKILL after 10 s) and end `interrupted`.
       sampler.stop();
       scraper.stop();
+      await autoscaler.stop();
       await Promise.all([supervisor.shutdown(), scheduler.shutdown()]);
       await cgroups.close();
       await Promise.all([

@@ -65,6 +65,10 @@ function autoscale(
           target: input.queue.target,
         }
       : (base?.queue ?? null),
+    scaleDownAfterMs:
+      input.scale_down_after !== undefined
+        ? parseDuration(input.scale_down_after)
+        : (base?.scaleDownAfterMs ?? DEFAULTS.autoscale.scaleDownAfterMs),
   };
 }
 

@@ -14,7 +14,13 @@ export const DEFAULTS = {
   /** The least `resources.memory`: below it even a shell cannot start, and the kernel refuses tiny cgroup limits. */
   minMemoryBytes: 4 * 1024 * 1024,
   metrics: { path: '/metrics', intervalMs: 15_000 },
-  autoscale: { queueKind: 'bullmq' },
+  autoscale: {
+    queueKind: 'bullmq',
+    /** The HPA's default scale-down stabilisation window. */
+    scaleDownAfterMs: 5 * 60_000,
+    /** Time between autoscale decisions (the HPA's sync period). */
+    periodMs: 15_000,
+  },
   cron: {
     overlap: 'forbid',
     history: { keep: 100, days: 30 },

@@ -58,6 +58,8 @@ export const MAX_DURATION_MS = {
   healthInterval: HOUR,
   metricsInterval: HOUR,
   healthTimeout: HOUR,
+  /** The autoscaler's scale-down window: the HPA caps its own at one hour (3600 s). */
+  scaleDownAfter: HOUR,
   /** Grace after a start before failed probes count: a day covers the slowest warm-up. */
   healthStartPeriod: DAY,
   /** A cron run's time limit: a week covers any batch job; longer work belongs in a worker. */

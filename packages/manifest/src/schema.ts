@@ -60,6 +60,11 @@ const autoscaleFields = {
   cpu: describe(percent().optional(), 'Target average CPU use, in percent of `resources.cpu`.'),
   memory: describe(percent().optional(), 'Target average memory use, in percent of `resources.memory`.'),
   queue: describe(queue.optional(), 'Scale on the number of waiting jobs of a queue.'),
+  scale_down_after: describe(
+    duration({ allowZero: true, maxMs: MAX_DURATION_MS.scaleDownAfter }).optional(),
+    'Scale down only to the highest recommendation of this window (the stabilisation window).',
+    { default: ms(DEFAULTS.autoscale.scaleDownAfterMs) },
+  ),
 };
 
 const autoscale = z.strictObject(autoscaleFields).meta({ title: 'Autoscale' });
@@ -71,6 +76,7 @@ const autoscaleOverride = z
     cpu: autoscaleFields.cpu,
     memory: autoscaleFields.memory,
     queue: autoscaleFields.queue,
+    scale_down_after: autoscaleFields.scale_down_after,
   })
   .meta({
     title: 'AutoscaleOverride',

@@ -36,6 +36,8 @@ export interface AutoscaleSpec {
   /** Target average memory utilisation in percent of `resources.memory`. */
   readonly memory: number | null;
   readonly queue: QueueScaleSpec | null;
+  /** Scale-down stabilisation window (`scale_down_after`). */
+  readonly scaleDownAfterMs: number;
 }
 
 export interface HealthSpec {

@@ -55,7 +55,7 @@ describe('acceptance manifests', () => {
     expect(emails.env).toEqual({ WORKER_CONCURRENCY: '5', QUEUE_NAME: 'email-dispatch' });
     expect(emails.regions['us-east']).toEqual({
       replicas: null,
-      autoscale: { min: 2, max: 10, cpu: null, memory: null, queue: null },
+      autoscale: { min: 2, max: 10, cpu: null, memory: null, queue: null, scaleDownAfterMs: 300_000 },
       resources: null,
     });
     expect(app.cron[0]).toMatchObject({ timeoutMs: 3_600_000, overlap: 'forbid' });
@@ -126,6 +126,7 @@ describe('compiled spec', () => {
         cpu: 70,
         memory: null,
         queue: { kind: 'bullmq', name: 'invoices', target: 20 },
+        scaleDownAfterMs: 300_000,
       },
       resources: { cpu: 0.5, memory: 2 * 2 ** 30 },
     });

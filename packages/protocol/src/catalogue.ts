@@ -88,6 +88,11 @@ export const ERROR_CATALOGUE = declare({
     status: 400,
     hint: 'write PROCESS=N, PROCESS+N or PROCESS-N, e.g. `nightshift scale emails=4`',
   },
+  scaleAutoscaled: {
+    code: 'NS_SCALE_AUTOSCALED',
+    status: 409,
+    hint: 'the autoscaler sets its count: change its bounds with `nightshift scale PROC --min N --max M`',
+  },
   noRelease: { code: 'NS_NO_RELEASE', status: 404, hint: 'deploy it first with `nightshift up`' },
   manifestInvalid: {
     code: 'NS_MANIFEST_INVALID',

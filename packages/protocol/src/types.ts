@@ -54,6 +54,62 @@ export interface ProcessSummary {
   /** The manifest's count; differs from `desired` after `scale`. */
   readonly manifest: number;
   readonly stopped: boolean;
+  /** Bounds in force for an autoscaled process (`ps` shows `auto 2/1–6`); absent otherwise. */
+  readonly autoscale?: { readonly min: number; readonly max: number };
+}
+
+/** One signal of an autoscale period: CPU/memory in percent of the request, queue in waiting jobs. */
+export interface AutoscaleSignal {
+  readonly signal: string;
+  /** Null: it could not be read (or no running replica to measure). */
+  readonly value: number | null;
+  readonly target: number;
+  readonly recommendation: number | null;
+}
+
+/** `nightshift autoscale status`: one autoscaled process. */
+export interface AutoscaleProcessStatus {
+  readonly process: string;
+  readonly desired: number;
+  /** Replicas running now (starting and backing-off ones are not capacity). */
+  readonly running: number;
+  readonly min: number;
+  readonly max: number;
+  /** True while `scale --min/--max` bounds replace the manifest's. */
+  readonly boundsOverridden: boolean;
+  /** The last period's decision (null before the first). */
+  readonly last: {
+    readonly at: string;
+    readonly from: number;
+    readonly to: number;
+    readonly recommendation: number;
+    readonly windowMax: number;
+    readonly bound: string | null;
+    readonly signals: readonly AutoscaleSignal[];
+  } | null;
+  /** A signal that cannot be read now; the count holds meanwhile. */
+  readonly failing: { readonly signal: string; readonly error: string; readonly since: string } | null;
+}
+
+export interface AutoscaleStatus {
+  readonly app: string;
+  readonly periodMs: number;
+  readonly processes: readonly AutoscaleProcessStatus[];
+}
+
+/** `scale PROC --min N --max M`: either bound may be left out. */
+export interface AutoscaleBoundsRequest {
+  readonly process: string;
+  readonly min?: number;
+  readonly max?: number;
+}
+
+export interface AutoscaleBoundsResult {
+  readonly process: string;
+  readonly min: number;
+  readonly max: number;
+  readonly from: number;
+  readonly to: number;
 }
 
 export interface PsResponse {

@@ -89,11 +89,16 @@ export function checkAutoscale(name: string, r: RegionalProcess, sink: Diagnosti
   }
 }
 
-/** Worker scale-down: one pod a minute after five calm minutes, so in-flight jobs are not killed in bursts. */
-const SCALE_DOWN = {
-  stabilizationWindowSeconds: 300,
-  policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }],
-};
+/**
+ * Worker scale-down: one pod a minute after the calm window (`scale_down_after`, five minutes by default, the
+ * same window the local autoscaler uses), so in-flight jobs are not killed in bursts.
+ */
+function scaleDown(a: AutoscaleSpec): Record<string, unknown> {
+  return {
+    stabilizationWindowSeconds: Math.round(a.scaleDownAfterMs / 1000),
+    policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }],
+  };
+}
 
 function resourceMetric(name: 'cpu' | 'memory', utilisation: number): Record<string, unknown> {
   return {
@@ -116,7 +121,7 @@ export function hpa(metadata: KubeObject['metadata'], target: string, a: Autosca
       minReplicas: a.min,
       maxReplicas: a.max,
       metrics,
-      behavior: { scaleDown: SCALE_DOWN },
+      behavior: { scaleDown: scaleDown(a) },
     },
   };
 }
@@ -191,7 +196,7 @@ export function scaledObject(
       cooldownPeriod: 300,
       // If the queue cannot be read, keep a working floor instead of freezing at whatever count it had.
       fallback: { failureThreshold: 3, replicas: Math.max(1, a.min) },
-      advanced: { horizontalPodAutoscalerConfig: { behavior: { scaleDown: SCALE_DOWN } } },
+      advanced: { horizontalPodAutoscalerConfig: { behavior: { scaleDown: scaleDown(a) } } },
       triggers,
     },
   };

@@ -8,7 +8,7 @@ import { validateObject } from './helpers/validate.js';
 
 /** The checkers the other tests rely on must be able to fail. */
 
-const autoscale = { min: 1, max: 3, cpu: 70, memory: null, queue: null };
+const autoscale = { min: 1, max: 3, cpu: 70, memory: null, queue: null, scaleDownAfterMs: 300_000 };
 const good = () =>
   structuredClone(
     renderOk(

@@ -42,8 +42,8 @@ describe('refusals name the manifest field', () => {
   });
 
   test('autoscaling Kubernetes cannot carry out', () => {
-    const none = { min: 1, max: 3, cpu: null, memory: null, queue: null };
-    const zero = { min: 0, max: 3, cpu: 70, memory: null, queue: null };
+    const none = { min: 1, max: 3, cpu: null, memory: null, queue: null, scaleDownAfterMs: 300_000 };
+    const zero = { min: 0, max: 3, cpu: 70, memory: null, queue: null, scaleDownAfterMs: 300_000 };
     const spec = app({
       workers: [
         worker('a', { replicas: null, autoscale: none }),
@@ -63,7 +63,7 @@ describe('refusals name the manifest field', () => {
   });
 
   test('a region override points at the override in the message path', () => {
-    const autoscale = { min: 1, max: 3, cpu: 70, memory: null, queue: null };
+    const autoscale = { min: 1, max: 3, cpu: 70, memory: null, queue: null, scaleDownAfterMs: 300_000 };
     const spec = app({
       regions: ['eu', 'us'],
       workers: [

@@ -4,7 +4,7 @@ import type { KubeObject } from '../src/index.js';
 import { find, renderOk } from './helpers/render.js';
 import { app, cron, web, worker } from './helpers/spec.js';
 
-const autoscale = { min: 2, max: 6, cpu: 70, memory: null, queue: null };
+const autoscale = { min: 2, max: 6, cpu: 70, memory: null, queue: null, scaleDownAfterMs: 300_000 };
 
 const spec = app({
   env: { LOG_LEVEL: 'info' },

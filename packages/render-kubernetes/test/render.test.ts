@@ -34,7 +34,7 @@ describe('workers', () => {
   });
 
   test('CPU/memory autoscaling is an HPA and the Deployment has no replicas', () => {
-    const autoscale = { min: 2, max: 8, cpu: 70, memory: 80, queue: null };
+    const autoscale = { min: 2, max: 8, cpu: 70, memory: 80, queue: null, scaleDownAfterMs: 300_000 };
     const objects = renderOk(app({ workers: [worker('emails', { replicas: null, autoscale })] }));
     expect(find(objects, 'Deployment', 'shop-emails').spec).not.toHaveProperty('replicas');
     const h = find(objects, 'HorizontalPodAutoscaler', 'shop-emails');
@@ -49,7 +49,14 @@ describe('workers', () => {
   test.each(['bullmq', 'rabbitmq'] as const)(
     'a %s queue is a KEDA ScaledObject, never also an HPA',
     (kind) => {
-      const autoscale = { min: 0, max: 10, cpu: 60, memory: null, queue: queue(kind) };
+      const autoscale = {
+        min: 0,
+        max: 10,
+        cpu: 60,
+        memory: null,
+        queue: queue(kind),
+        scaleDownAfterMs: 300_000,
+      };
       const objects = renderOk(
         app({ redis: true, workers: [worker('emails', { replicas: null, autoscale })] }),
       );
@@ -70,7 +77,14 @@ describe('workers', () => {
   );
 
   test('without redis: true the BullMQ list has BullMQ’s default prefix (the app brings its own Redis)', () => {
-    const autoscale = { min: 1, max: 4, cpu: null, memory: null, queue: queue('bullmq') };
+    const autoscale = {
+      min: 1,
+      max: 4,
+      cpu: null,
+      memory: null,
+      queue: queue('bullmq'),
+      scaleDownAfterMs: 300_000,
+    };
     const objects = renderOk(
       app({ redis: false, workers: [worker('emails', { replicas: null, autoscale })] }),
     );
@@ -218,11 +232,11 @@ test('every object of a full app validates against the Kubernetes, KEDA and prom
     workers: [
       worker('emails', {
         replicas: null,
-        autoscale: { min: 1, max: 5, cpu: 70, memory: 75, queue: queue('bullmq') },
+        autoscale: { min: 1, max: 5, cpu: 70, memory: 75, queue: queue('bullmq'), scaleDownAfterMs: 300_000 },
       }),
       worker('reports', {
         replicas: null,
-        autoscale: { min: 1, max: 3, cpu: null, memory: 70, queue: null },
+        autoscale: { min: 1, max: 3, cpu: null, memory: 70, queue: null, scaleDownAfterMs: 300_000 },
       }),
     ],
     cron: [cron('nightly', '0 2 * * *')],

@@ -1,5 +1,6 @@
 import type { Command } from '@commander-js/extra-typings';
 import { registerApps } from './apps.js';
+import { registerAutoscale } from './autoscale.js';
 import { registerConfig } from './config.js';
 import { registerCron } from './cron.js';
 import { registerDaemon } from './daemon.js';
@@ -30,6 +31,7 @@ export const commands: RegisterCommand[] = [
   registerTop,
   registerMetrics,
   registerScale,
+  registerAutoscale,
   registerLifecycle,
   registerLogs,
   registerDrains,

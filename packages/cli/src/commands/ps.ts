@@ -51,6 +51,7 @@ export function printPs(res: PsResponse, now = Date.now()): void {
   for (const p of res.processes) {
     if (p.stopped)
       process.stdout.write(`${p.process}: stopped (start it with \`nightshift start ${p.process}\`)\n`);
+    else if (p.autoscale) process.stdout.write(`${p.process}: ${autoMarker(p.desired, p.autoscale)}\n`);
     else if (p.desired !== p.manifest) {
       process.stdout.write(
         `${p.process}: ${p.desired} replicas by \`scale\` (the manifest says ${p.manifest})\n`,
@@ -64,4 +65,9 @@ function lastExit(r: PsEntry): string {
   const how = r.lastExit.signal ? r.lastExit.signal : `code ${r.lastExit.code}`;
   const cause = r.lastExit.cause ? ` (${r.lastExit.cause})` : '';
   return `${how}${cause} ${shortDuration(Date.now() - Date.parse(r.lastExit.at))} ago`;
+}
+
+/** `auto 2/1–6`: the autoscaler's current count within its bounds. */
+export function autoMarker(desired: number, bounds: { min: number; max: number }): string {
+  return `auto ${desired}/${bounds.min}–${bounds.max}`;
 }

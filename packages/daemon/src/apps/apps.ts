@@ -7,6 +7,8 @@ import { flushRedis, redisInfo, rotateRedis } from './redis.js';
 import { restoreApps } from './restore.js';
 import { rollback } from './rollback.js';
 import { scale, setStopped, type ScaleResult } from './scale.js';
+import { applyAutoscale, setAutoscaleBounds } from './autoscale.js';
+import type { AutoscaleDecision } from '../supervisor/pure/autoscale.js';
 import { knownApp, listApps, listReleases, runningApp } from './views.js';
 
 /**
@@ -48,6 +50,25 @@ export class Apps {
 
   scale(app: string, changes: ScaleRequest['changes']): Promise<ScaleResult[]> {
     return scale(this.#deps, app, changes);
+  }
+
+  /** The autoscaler's change of a count (false when the count moved meanwhile and the decision was dropped). */
+  autoscale(
+    app: string,
+    process: string,
+    decision: AutoscaleDecision,
+    bounds: { min: number; max: number },
+  ): Promise<boolean> {
+    return applyAutoscale(this.#deps, app, process, decision, bounds);
+  }
+
+  /** `scale PROC --min N --max M`. */
+  setAutoscaleBounds(
+    app: string,
+    process: string,
+    wanted: { min?: number | undefined; max?: number | undefined },
+  ) {
+    return setAutoscaleBounds(this.#deps, app, process, wanted);
   }
 
   setStopped(app: string, process: string, stopped: boolean): Promise<void> {

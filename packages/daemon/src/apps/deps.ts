@@ -10,6 +10,7 @@ import type * as store from '../store/index.js';
 import type { ReplicaLimits } from '../supervisor/pure/limits.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 import type { AppQueue } from './queue.js';
+import type { AutoscaleBounds } from '../autoscale/bounds.js';
 
 /** What the app use cases need, given once by the composition root. */
 export interface AppsDeps {
@@ -64,6 +65,8 @@ export interface AppsDeps {
   readonly keepReleases: number;
   /** What a release asks for that the daemon does not provide: said at every deploy, never silently ignored. */
   readonly warnings: (spec: AppSpec) => string[];
+  /** Bounds set by `scale PROC --min/--max` (autoscale/bounds.ts). */
+  readonly autoscaleBounds: AutoscaleBounds;
   /** How many replicas a process and the daemon may run. */
   readonly limits: ReplicaLimits;
   /** Failures worth the daemon's log that no caller can act on. */

@@ -16,6 +16,7 @@ export function destroy(deps: AppsDeps, app: string): Promise<void> {
     await deps.logs.removeApp(app);
     store.deleteApp(deps.db, app);
     deps.secrets.forgetApp(app);
+    deps.autoscaleBounds.forgetApp(app);
     await rm(join(deps.appsDir, app), { recursive: true, force: true });
     deps.bus.emit({ type: 'app:destroyed', app, message: `${app} destroyed`, data: {} });
   });

@@ -27,6 +27,14 @@ export function scale(
     const summary = new Map(supervisor.summary(app).map((p) => [p.process, p]));
     const changes = requested.map((ch) => {
       const proc = supervisor.processSpec(app, ch.process);
+      if (proc.autoscale) {
+        const { min, max } = deps.autoscaleBounds.of(app, proc.name, proc.autoscale);
+        throw new NightshiftError(
+          ErrorCodes.scaleAutoscaled,
+          `${proc.name} is autoscaled (${min}–${max} replicas): the autoscaler sets its count`,
+          `change its bounds instead: \`nightshift scale ${proc.name} --min N --max M\` (until the next deploy changes the manifest's)`,
+        );
+      }
       if (!Number.isInteger(ch.count) || ch.count < 0) {
         throw new NightshiftError(
           ErrorCodes.scaleInvalid,

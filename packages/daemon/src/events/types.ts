@@ -38,6 +38,23 @@ export interface EventMap {
   'replica:stopped': { code: number | null; signal: string | null; killed: boolean };
   'replica:reaped': { pid: number };
   'process:scaled': { from: number; to: number };
+  /** An autoscale decision that changed the count, with what it was made from (supervisor/pure/autoscale.ts). */
+  'process:autoscaled': {
+    from: number;
+    to: number;
+    signals: { signal: string; value: number | null; target: number; recommendation: number | null }[];
+    recommendation: number;
+    windowMax: number;
+    bound: string | null;
+    min: number;
+    max: number;
+  };
+  /** A signal could not be read: the count holds. Once per outage, not once per period. */
+  'autoscale:signal-failed': { signal: string; error: string };
+  /** The signal is readable again after an outage. */
+  'autoscale:signal-recovered': { signal: string; failedForMs: number };
+  /** `scale --min/--max`: bounds that hold until a deploy changes the manifest's. */
+  'autoscale:bounds': { min: number; max: number; manifestMin: number; manifestMax: number };
   /** The stored count is over the daemon's per-process limit: the limit is what runs. */
   'process:limited': { wanted: number; limit: number };
   'process:stopped': Record<string, never>;

@@ -174,6 +174,12 @@ export class RedisService {
     });
   }
 
+  /** One command as the administrator: how the autoscaler reads a `redis: true` app's queue depth. */
+  async adminCall(...args: (string | number)[]): Promise<unknown> {
+    const { admin } = await this.#connect();
+    return admin.call(...args);
+  }
+
   /** `nightshift redis info`: the server, the app's user and prefix, memory, refused writes, the app's keys. */
   async info(app: string): Promise<RedisInfo> {
     const { admin, facts, managed } = await this.#connect();

@@ -7,6 +7,8 @@ import { wireOf } from './wire.js';
  */
 export const addDrain = wireOf<typeof table.addDrain>('POST', '/apps/:app/drains', { status: 201 });
 export const appEvents = wireOf<typeof table.appEvents>('GET', '/apps/:app/events');
+export const autoscaleBounds = wireOf<typeof table.autoscaleBounds>('POST', '/apps/:app/autoscale');
+export const autoscaleStatus = wireOf<typeof table.autoscaleStatus>('GET', '/apps/:app/autoscale');
 export const cronHistory = wireOf<typeof table.cronHistory>('GET', '/apps/:app/cron/jobs/:job/history');
 export const cronJobs = wireOf<typeof table.cronJobs>('GET', '/apps/:app/cron');
 export const cronResume = wireOf<typeof table.cronResume>('POST', '/apps/:app/cron/jobs/:job/resume');

@@ -49,6 +49,7 @@ export const psResponse: z.ZodType<T.PsResponse> = z.object({
       desired: z.number(),
       manifest: z.number(),
       stopped: z.boolean(),
+      autoscale: z.object({ min: z.number(), max: z.number() }).optional(),
     }),
   ),
   warnings: z.array(z.string()).optional(),
@@ -242,4 +243,46 @@ export const metricsResponse: z.ZodType<T.MetricsResponse> = z.object({
       ),
     }),
   ),
+});
+
+const autoscaleSignal = z.object({
+  signal: z.string(),
+  value: z.number().nullable(),
+  target: z.number(),
+  recommendation: z.number().nullable(),
+});
+
+export const autoscaleStatus: z.ZodType<T.AutoscaleStatus> = z.object({
+  app: z.string(),
+  periodMs: z.number(),
+  processes: z.array(
+    z.object({
+      process: z.string(),
+      desired: z.number(),
+      running: z.number(),
+      min: z.number(),
+      max: z.number(),
+      boundsOverridden: z.boolean(),
+      last: z
+        .object({
+          at: iso,
+          from: z.number(),
+          to: z.number(),
+          recommendation: z.number(),
+          windowMax: z.number(),
+          bound: z.string().nullable(),
+          signals: z.array(autoscaleSignal),
+        })
+        .nullable(),
+      failing: z.object({ signal: z.string(), error: z.string(), since: iso }).nullable(),
+    }),
+  ),
+});
+
+export const autoscaleBoundsResult: z.ZodType<T.AutoscaleBoundsResult> = z.object({
+  process: z.string(),
+  min: z.number(),
+  max: z.number(),
+  from: z.number(),
+  to: z.number(),
 });

@@ -77,6 +77,21 @@ export const scale = route({
   example: '{ "changes": [{ "process": "emails", "op": "=", "count": 4 }] }',
   answer: z.array(z.object({ process: z.string(), from: z.number(), to: z.number() })),
 });
+/** The last decision and current signals of each autoscaled process (`nightshift autoscale status`). */
+export const autoscaleStatus = route({
+  method: 'GET',
+  path: '/apps/:app/autoscale',
+  query: z.object({ process: param() }),
+  answer: shape.autoscaleStatus,
+});
+/** `scale PROC --min N --max M`: bounds that hold until a deploy changes the manifest's. */
+export const autoscaleBounds = route({
+  method: 'POST',
+  path: '/apps/:app/autoscale',
+  body: z.object({ process: z.string(), min: z.number().optional(), max: z.number().optional() }),
+  example: '{ "process": "emails", "min": 1, "max": 6 }',
+  answer: shape.autoscaleBoundsResult,
+});
 export const restart = route({
   method: 'POST',
   path: '/apps/:app/restart',

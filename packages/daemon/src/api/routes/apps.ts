@@ -1,6 +1,11 @@
 import type { Router } from '../http/router.js';
 import { sendNdjson } from '../http/stream.js';
-import { toErrorBody, type DeployRequest, type ScaleRequest } from '@nightshift/protocol';
+import {
+  toErrorBody,
+  type AutoscaleBoundsRequest,
+  type DeployRequest,
+  type ScaleRequest,
+} from '@nightshift/protocol';
 import type { ApiServices } from '../services.js';
 import { readJson } from '../validate.js';
 
@@ -49,7 +54,7 @@ export function appRoutes(r: Router, s: ApiServices): void {
     const app = s.apps.known(c.param('app'));
     return c.json({
       replicas: s.usage.withUsage(s.supervisor.ps(app)),
-      processes: s.supervisor.summary(app).map((p) => ({ app, ...p })),
+      processes: summaryWithBounds(s, app),
       ...warnings(s),
     });
   });
@@ -67,6 +72,27 @@ export function appRoutes(r: Router, s: ApiServices): void {
       '{ "changes": [{ "process": "emails", "op": "=", "count": 4 }] }',
     );
     return c.json(await s.apps.scale(app, body.changes));
+  });
+
+  r.get('/apps/:app/autoscale', (c) => {
+    const app = s.apps.running(c.param('app'));
+    const process = c.query('process');
+    if (process !== undefined) s.supervisor.processSpec(app, process);
+    return c.json(s.autoscaler.view(app, process));
+  });
+
+  r.post('/apps/:app/autoscale', async (c) => {
+    const app = s.apps.running(c.param('app'));
+    const body = await readJson<AutoscaleBoundsRequest>(
+      c,
+      (b) =>
+        typeof b.process === 'string' &&
+        (b.min === undefined || typeof b.min === 'number') &&
+        (b.max === undefined || typeof b.max === 'number') &&
+        (b.min !== undefined || b.max !== undefined),
+      '{ "process": "emails", "min": 1, "max": 6 }',
+    );
+    return c.json(await s.apps.setAutoscaleBounds(app, body.process, body));
   });
 
   r.post('/apps/:app/restart', async (c) => {
@@ -103,4 +129,13 @@ export function appRoutes(r: Router, s: ApiServices): void {
 function warnings(s: ApiServices): { warnings?: string[] } {
   const list = s.redisWarnings();
   return list.length > 0 ? { warnings: list } : {};
+}
+
+/** The process summary of `ps`, with the bounds of each autoscaled process (`auto 2/1–6`). */
+function summaryWithBounds(s: ApiServices, app: string) {
+  const bounds = s.supervisor.hasApp(app) ? s.autoscaler.boundsOf(app) : new Map<string, never>();
+  return s.supervisor.summary(app).map((p) => {
+    const b = bounds.get(p.process);
+    return b ? { app, ...p, autoscale: b } : { app, ...p };
+  });
 }

@@ -1,0 +1,3 @@
+export { Autoscaler, type AutoscalerDeps, type ProcessAutoscale, type ReplicaReading } from './autoscaler.js';
+export { AutoscaleBounds } from './bounds.js';
+export { readQueueDepth, type QueueSources } from './queue-depth.js';
