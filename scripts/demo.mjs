@@ -94,17 +94,21 @@ async function shop() {
   title('nightshift logs -n 12');
   ns(['logs', '-n', '12'], cwd);
 
-  const cmd = `NIGHTSHIFT_HOME=${home} npm run -s nightshift --`;
   console.log(`
-The daemon keeps the shop running in the background. Open ${SHOP}/ to place orders, then go on with
-(from the repository's folder; README.md has the tour):
-  ${cmd} ps --app shop                     replicas, health, CPU, memory, restarts
-  ${cmd} logs -t --app shop                follow the logs of web, workers and cron runs
-  ${cmd} scale orders=4 --app shop         more order workers
-  ${cmd} cron run nightly-report --wait --app shop   a cron job now, with its output
-  ${cmd} events --app shop                 the timeline: deploys, crashes, restarts, runs
-  ${cmd} render kubernetes -f examples/shop/.paas/app.yaml   the same app as Kubernetes objects
-  ${cmd} daemon stop                       stop everything (and the managed Redis)
+The daemon keeps the shop running in the background. Open ${SHOP}/ to place orders. To go on (README.md has
+the tour), paste these two lines in a shell in the repository's folder:
+
+  export NIGHTSHIFT_HOME=${home}
+  alias nightshift='npm run -s nightshift --'
+
+then:
+  nightshift ps --app shop                          replicas, health, CPU, memory, restarts
+  nightshift logs -t --app shop                     follow the logs of web, workers and cron runs
+  nightshift scale orders=4 --app shop              more order workers
+  nightshift cron run nightly-report --wait --app shop   a cron job now, with its output
+  nightshift events --app shop                      the timeline: deploys, crashes, restarts, runs
+  nightshift render kubernetes -f examples/shop/.paas/app.yaml   the same app as Kubernetes objects
+  nightshift daemon stop                            stop everything (the shop, its Redis, the daemon)
 `);
 }
 
