@@ -3,7 +3,8 @@
 // uses NIGHTSHIFT_REDIS_ADMIN_URL. With neither, the demo says so and deploys examples/hello, which needs nothing.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,6 +54,7 @@ async function shop() {
     'shop',
   ]);
   console.log('set the secret REPORT_TOKEN and the config vars NODE_PATH, SHOP_DATA_DIR of shop');
+  await portFree();
   if (ns(['up'], cwd).status !== 0) process.exit(1);
 
   title(`three orders: POST ${SHOP}/orders`);
@@ -136,6 +138,33 @@ The daemon keeps running in the background. Go on with (from the repository's fo
   ${cmd} events --app hello          the timeline: crashes, restarts, scaling
   ${cmd} daemon stop                 stop everything
 `);
+}
+
+/**
+ * Stops the demo when another program holds the shop's port: most often the shop of an earlier `npm run demo`
+ * (each run has a home, and a daemon, of its own). Its web would answer our requests instead of this one.
+ */
+async function portFree() {
+  if ((await ps()).some((r) => r.process === 'web')) return; // this home's own shop: the deploy replaces it
+  const busy = await new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port: 5400 }, () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+  if (!busy) return;
+  const earlier = readdirSync(tmpdir())
+    .filter((name) => name.startsWith('nightshift-demo-'))
+    .map((name) => join(tmpdir(), name))
+    .filter((dir) => dir !== home && existsSync(join(dir, 'daemon.json')));
+  console.error(`
+Port 5400, the shop's, is taken: probably by the shop of an earlier \`npm run demo\`. Stop that daemon first:
+${(earlier.length ? earlier : ['<the home it printed>']).map((dir) => `  NIGHTSHIFT_HOME=${dir} npm run -s nightshift -- daemon stop`).join('\n')}
+or run the demo against its home again: NIGHTSHIFT_HOME=<that home> npm run demo`);
+  // The daemon this run started in its fresh home has nothing to do.
+  if (!process.env.NIGHTSHIFT_HOME) quietly(['daemon', 'stop']);
+  process.exit(1);
 }
 
 /** Runs a command whose warnings would only confuse here; its errors are shown, and stop the demo. */
