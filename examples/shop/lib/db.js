@@ -1,4 +1,4 @@
-// The shop's SQLite database (node:sqlite: built into Node, nothing to compile).
+// The shop's SQLite database (node:sqlite: built into Node, nothing to compile; without a flag since 22.13).
 // It lives in a data folder outside the release, so it survives deploys and rollbacks; every process opens
 // its own connection, and WAL lets web, the workers and cron runs read while one of them writes.
 const { mkdirSync } = require('node:fs');
