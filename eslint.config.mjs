@@ -24,12 +24,14 @@ const impure = [
 
 // Deep imports bypass a package's API; the subpaths its exports map declares on purpose are the exceptions
 // (`names`: the manifest's dependency-free constants the daemon needs without zod; `bundle`: the daemon as one file;
-// `routes`: the protocol's full route declarations with their zod schemas, kept off the CLI's start path).
+// `routes`: the protocol's full route declarations with their zod schemas, kept off the CLI's start path;
+// `testing`: the SDK's helpers for users' handler tests).
 const DEEP_IMPORTS = [
   '@nightshift/*/*',
   '!@nightshift/manifest/names',
   '!@nightshift/daemon/bundle',
   '!@nightshift/protocol/routes',
+  '!@nightshift/worker/testing',
 ];
 
 export default tseslint.config(
