@@ -32,6 +32,7 @@ const VARIABLES: readonly (readonly [name: string, meaning: string])[] = [
     'also serve /metrics without the token on this loopback address, e.g. 127.0.0.1:9100',
   ],
   ['NIGHTSHIFT_METRICS', 'off: no sampling of replica CPU/memory and no scraping of replicas; default on'],
+  ['NIGHTSHIFT_AUTOSCALE_PERIOD_MS', 'time between autoscale decisions; default 15000'],
   ['NIGHTSHIFT_CLOCK_OFFSET_MS', "shifts the daemon's clock (tests); default 0"],
   [
     'NIGHTSHIFT_CGROUPS',
