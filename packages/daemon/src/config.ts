@@ -8,6 +8,7 @@ import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
 import { defaultHome } from './home.js';
 import { DEFAULT_REPLICA_LIMITS, type ReplicaLimits } from './supervisor/pure/limits.js';
 import { type BuildEnvPattern, pickBuildEnv } from './releases/build-env.js';
+import { parseUsageSettings, type UsageSettings } from './accounting/settings.js';
 
 /** The daemon's settings, parsed once from its environment and flags; every default lives here. */
 export interface DaemonConfig {
@@ -44,6 +45,8 @@ export interface DaemonConfig {
    * daemon's own series); the overhead benchmark compares the two.
    */
   readonly replicaMetrics: boolean;
+  /** Usage accounting: heartbeat, price table, defaults for unset `resources` (accounting/settings.ts). */
+  readonly usage: UsageSettings;
 }
 
 /** Where `redis: true` apps get their Redis (DESIGN §8). */
@@ -136,6 +139,7 @@ export function parseDaemonConfig(env: NodeJS.ProcessEnv, flags: DaemonFlags = {
     }),
     metricsListen: parseMetricsListen(env.NIGHTSHIFT_METRICS_LISTEN),
     replicaMetrics: parseSwitch('NIGHTSHIFT_METRICS', env.NIGHTSHIFT_METRICS),
+    usage: parseUsageSettings(env),
   };
 }
 
@@ -201,7 +205,6 @@ function size(name: string, text: string, noneAllowed: boolean): number | null {
     );
   }
   return bytes;
-
 }
 
 /**

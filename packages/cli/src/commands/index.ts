@@ -17,6 +17,7 @@ import { registerSecrets } from './secrets.js';
 import { registerRedis } from './redis.js';
 import { registerRender } from './render.js';
 import { registerUp } from './up.js';
+import { registerUsage } from './usage.js';
 import { registerValidate } from './validate.js';
 
 /** A command registers itself (and its subcommands) on the root program. */
@@ -34,6 +35,7 @@ export const commands: RegisterCommand[] = [
   registerLogs,
   registerDrains,
   registerEvents,
+  registerUsage,
   registerCron,
   registerConfig,
   registerSecrets,

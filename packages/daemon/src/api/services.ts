@@ -10,6 +10,7 @@ import type { SecretsService } from '../secrets/index.js';
 import type { Clock } from '../runtime/clock.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 import type { UsageViews } from '../metrics/index.js';
+import type { UsageReports } from '../accounting/index.js';
 
 /** What the routes reach: services only, never the composition root. */
 export interface ApiServices {
@@ -29,6 +30,8 @@ export interface ApiServices {
   readonly scheduler: Scheduler;
   /** Replica CPU and memory: the latest sample (ps) and stored series. */
   readonly usage: UsageViews;
+  /** Billed usage: replica-, vCPU- and GiB-minutes from the recorded runtime periods. */
+  readonly usageReports: UsageReports;
   readonly info: () => DaemonInfo;
   /** What `ps` prints under its table about the shared Redis (eviction policy, memory, refused writes). */
   readonly redisWarnings: () => string[];
