@@ -1,7 +1,7 @@
 import type { UsageGrouping, UsageReport } from '@nightshift/protocol';
 import type { Clock } from '../runtime/clock.js';
 import * as store from '../store/index.js';
-import { usageReport } from './pure/report.js';
+import { groupedReport, usageReport } from './pure/report.js';
 import type { UsageSettings } from './settings.js';
 
 export interface UsageQuery {
@@ -29,14 +29,14 @@ export class UsageReports {
     return this.#clock.now();
   }
 
+  /**
+   * Sums in the store unless every period is asked for (then each is read and listed): a year of periods is
+   * hundreds of thousands of rows, and only their sums leave SQLite.
+   */
   report(app: string, q: UsageQuery): UsageReport {
-    const periods = store.periodsBetween(this.#db, app, q.since, q.until);
-    return usageReport(periods, {
-      app,
-      ...q,
-      now: this.#clock.now(),
-      defaults: this.#settings.defaults,
-      prices: this.#settings.prices,
-    });
+    const now = this.#clock.now();
+    const options = { app, ...q, now, defaults: this.#settings.defaults, prices: this.#settings.prices };
+    if (q.withPeriods) return usageReport(store.periodsBetween(this.#db, app, q.since, q.until), options);
+    return groupedReport(store.usageGroups(this.#db, app, { ...q, now }, q.by), options);
   }
 }

@@ -123,3 +123,49 @@ interface PeriodRow {
   ended_at: number | null;
   end_reason: string | null;
 }
+
+/** Periods folded per line key and requested resources (accounting/pure/report.ts `BilledGroup`). */
+export interface UsageGroupRow {
+  readonly key: string;
+  readonly cpu: number | null;
+  readonly memory: number | null;
+  readonly periods: number;
+  readonly minutes: number;
+}
+
+/**
+ * Rows are folded per process, region and resources in the order of `usage_periods_group`, so SQLite sums them as
+ * it reads the index instead of sorting a year of rows; the day, when asked, is one more key (and a sort).
+ */
+const GROUPING = {
+  process: { key: 'process', extra: '' },
+  region: { key: 'region', extra: '' },
+  day: { key: "strftime('%Y-%m-%d', f / 1000, 'unixepoch')", extra: ', 1' },
+} as const;
+
+export function usageGroups(
+  db: Db,
+  app: string,
+  w: { readonly since: number; readonly until: number; readonly now: number },
+  by: keyof typeof GROUPING,
+): UsageGroupRow[] {
+  return prepared(
+    db,
+    `WITH periods AS (
+       SELECT process, region, cpu, memory, started_at AS s, COALESCE(ended_at, MAX(:now, started_at)) AS e
+       FROM usage_periods INDEXED BY usage_periods_group
+       WHERE app = :app AND started_at < :until AND (ended_at IS NULL OR ended_at >= :since)
+     ), parts AS (
+       SELECT process, region, cpu, memory, e <= s AS instant,
+              CASE WHEN e <= s THEN s ELSE MAX(s, :since) END AS f,
+              CASE WHEN e <= s THEN s ELSE MIN(e, :until) END AS t
+       FROM periods
+     )
+     SELECT ${GROUPING[by].key} AS key, cpu, memory, count(*) AS periods,
+            -- Times bind as REAL: CAST truncates, which is the ceiling here since t - f + 59999 is never negative.
+            sum(MAX(1, CAST((t - f + 59999) / 60000 AS INTEGER))) AS minutes
+     FROM parts
+     WHERE CASE WHEN instant THEN f >= :since AND f < :until ELSE f < t END
+     GROUP BY process, region, cpu, memory${GROUPING[by].extra}`,
+  ).all({ app, since: w.since, until: w.until, now: w.now }) as unknown as UsageGroupRow[];
+}

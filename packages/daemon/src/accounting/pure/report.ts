@@ -38,30 +38,41 @@ export interface ReportOptions {
 }
 
 /**
- * The usage report: each period clipped to the window, rounded up to whole minutes (at least one), weighted by
- * the cores and GiB it requested, then summed per line and in total. Lines and totals add the same per-period
- * amounts, so the totals are exactly the sum of the periods. A period belongs to the UTC day it starts in
- * (after clipping), not split at midnight: splitting would bill a minimum on each side.
+ * Periods already folded by the store (store/usage.ts `usageGroups`): how many, and their billed minutes, per
+ * line key and requested resources. The store rounds each period exactly as `billedMinutes` does (a test holds
+ * the two to each other); summing in SQL keeps a year of periods from crossing into JavaScript row by row.
+ */
+export interface BilledGroup {
+  readonly key: string;
+  readonly cpu: number | null;
+  readonly memory: number | null;
+  readonly periods: number;
+  readonly minutes: number;
+}
+
+/**
+ * The usage report from periods: each clipped to the window, rounded up to whole minutes (at least one),
+ * weighted by the cores and GiB it requested, then summed per line and in total; with `withPeriods`, each one is
+ * listed too. A period belongs to the UTC day it starts in (after clipping), not split at midnight: splitting
+ * would bill a minimum on each side.
  */
 export function usageReport(periods: readonly PeriodInput[], o: ReportOptions): UsageReport {
-  const lines = new Map<string, Sum>();
-  const totals = new Sum();
+  const groups: BilledGroup[] = [];
   const listed: UsagePeriod[] = [];
   for (const p of periods) {
     const part = clip(p.startedAt, p.endedAt, { since: o.since, until: o.until }, o.now);
     if (part === null) continue;
-    const minutes = billedMinutes(part.end - part.start);
-    const cpu = p.cpu ?? o.defaults.cpu;
-    const memoryBytes = p.memory ?? o.defaults.memoryBytes;
-    const amounts = { minutes, vcpu: minutes * cpu, gib: (minutes * memoryBytes) / GIB };
-    const key = o.by === 'process' ? p.process : o.by === 'region' ? p.region : dayOf(part.start);
-    let line = lines.get(key);
-    if (!line) lines.set(key, (line = new Sum()));
-    line.add(amounts);
-    totals.add(amounts);
+    const group = {
+      key: o.by === 'process' ? p.process : o.by === 'region' ? p.region : dayOf(part.start),
+      cpu: p.cpu,
+      memory: p.memory,
+      periods: 1,
+      minutes: billedMinutes(part.end - part.start),
+    };
+    groups.push(group);
     if (o.withPeriods) {
       const one = new Sum();
-      one.add(amounts);
+      one.add(weigh(group, o));
       listed.push({
         kind: p.kind,
         process: p.process,
@@ -70,11 +81,29 @@ export function usageReport(periods: readonly PeriodInput[], o: ReportOptions): 
         startedAt: iso(p.startedAt),
         endedAt: p.endedAt === null ? null : iso(p.endedAt),
         endReason: p.endReason,
-        cpu,
-        memoryBytes,
+        cpu: p.cpu ?? o.defaults.cpu,
+        memoryBytes: p.memory ?? o.defaults.memoryBytes,
         ...one.amounts(o.prices),
       });
     }
+  }
+  const report = groupedReport(groups, o);
+  return o.withPeriods ? { ...report, periods: listed } : report;
+}
+
+/**
+ * The report from billed groups: lines and totals add the same amounts, so the totals are exactly the sum of the
+ * lines and of the periods behind them.
+ */
+export function groupedReport(groups: readonly BilledGroup[], o: ReportOptions): UsageReport {
+  const lines = new Map<string, Sum>();
+  const totals = new Sum();
+  for (const g of groups) {
+    const amounts = weigh(g, o);
+    let line = lines.get(g.key);
+    if (!line) lines.set(g.key, (line = new Sum()));
+    line.add(amounts);
+    totals.add(amounts);
   }
   return {
     app: o.app,
@@ -87,8 +116,20 @@ export function usageReport(periods: readonly PeriodInput[], o: ReportOptions): 
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([key, sum]): UsageLine => ({ key, ...sum.amounts(o.prices) })),
     totals: totals.amounts(o.prices),
-    ...(o.withPeriods ? { periods: listed } : {}),
   };
+}
+
+interface Weighed {
+  readonly periods: number;
+  readonly minutes: number;
+  readonly vcpu: number;
+  readonly gib: number;
+}
+
+function weigh(g: BilledGroup, o: ReportOptions): Weighed {
+  const cpu = g.cpu ?? o.defaults.cpu;
+  const memory = g.memory ?? o.defaults.memoryBytes;
+  return { periods: g.periods, minutes: g.minutes, vcpu: g.minutes * cpu, gib: (g.minutes * memory) / GIB };
 }
 
 /** Running sums of billed amounts; rounded once, when read, so no rounding error adds up. */
@@ -98,11 +139,11 @@ class Sum {
   gib = 0;
   periods = 0;
 
-  add(a: { minutes: number; vcpu: number; gib: number }): void {
+  add(a: Weighed): void {
     this.minutes += a.minutes;
     this.vcpu += a.vcpu;
     this.gib += a.gib;
-    this.periods += 1;
+    this.periods += a.periods;
   }
 
   amounts(prices: UsagePrices | null): UsageAmounts {
