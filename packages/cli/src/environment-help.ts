@@ -32,6 +32,14 @@ const VARIABLES: readonly (readonly [name: string, meaning: string])[] = [
     'also serve /metrics without the token on this loopback address, e.g. 127.0.0.1:9100',
   ],
   ['NIGHTSHIFT_METRICS', 'off: no sampling of replica CPU/memory and no scraping of replicas; default on'],
+  [
+    'NIGHTSHIFT_USAGE_PRICES',
+    'prices for `usage`, e.g. vcpu_minute=0.0004,gib_minute=0.0001; default none (no cost column)',
+  ],
+  [
+    'NIGHTSHIFT_USAGE_HEARTBEAT',
+    'how often the daemon records that it is alive (usage after kill -9); default 15s',
+  ],
   ['NIGHTSHIFT_CLOCK_OFFSET_MS', "shifts the daemon's clock (tests); default 0"],
   [
     'NIGHTSHIFT_CGROUPS',
