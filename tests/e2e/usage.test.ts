@@ -73,6 +73,22 @@ describe('usage accounting', () => {
     expect(bad.stderr).toContain('NS_USAGE_RANGE_INVALID');
   }, 150_000);
 
+  it("keeps a rolling switch's old and new replica of one slot as two periods that overlap", async () => {
+    sb = new Sandbox('usageroll');
+    const manifest = (v: string) =>
+      `env: { V: "${v}" }\nworkers:\n  - name: w\n    start: sh -c 'sleep 1000 & wait'\n    stop_grace: 2s\n    min_ready: 1s\n`;
+    sb.writeApp(manifest('1'));
+    await sb.cliOk(['up']);
+    sb.writeApp(manifest('2'));
+    await sb.cliOk(['deploy']);
+    const r = await usage(sb);
+    const w = r.periods!.filter((p) => p.unit === 'w.1');
+    expect(w.map((p) => p.endReason)).toEqual(['stopped', null]);
+    // The successor started before the old group was stopped, and the old group's stop ended only its own period.
+    expect(Date.parse(w[1]!.startedAt)).toBeLessThan(Date.parse(w[0]!.endedAt!));
+    expectTotalsAreSums(r);
+  }, 60_000);
+
   it('ends a period cut by kill -9 of the daemon at its last heartbeat, not when a daemon next starts', async () => {
     sb = new Sandbox('usage9');
     sb.daemonEnv.NIGHTSHIFT_USAGE_HEARTBEAT = '1s';
