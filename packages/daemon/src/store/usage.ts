@@ -140,7 +140,8 @@ export interface UsageGroupRow {
 const GROUPING = {
   process: { key: 'process', extra: '' },
   region: { key: 'region', extra: '' },
-  day: { key: "strftime('%Y-%m-%d', f / 1000, 'unixepoch')", extra: ', 1' },
+  // The day's number since the epoch: cheaper per row than strftime; named once per group below.
+  day: { key: 'CAST(f / 86400000 AS INTEGER)', extra: ', 1' },
 } as const;
 
 export function usageGroups(
@@ -149,23 +150,22 @@ export function usageGroups(
   w: { readonly since: number; readonly until: number; readonly now: number },
   by: keyof typeof GROUPING,
 ): UsageGroupRow[] {
-  return prepared(
+  const rows = prepared(
     db,
-    `WITH periods AS (
-       SELECT process, region, cpu, memory, started_at AS s, COALESCE(ended_at, MAX(:now, started_at)) AS e
+    // A period is inside when it ends after `since` or starts at or after it (one of no length, at its moment);
+    // its part inside is max(start, since) … min(end, until), which is never negative for one that is inside.
+    `SELECT ${GROUPING[by].key} AS key, cpu, memory, count(*) AS periods,
+            -- Times bind as REAL: CAST truncates, the ceiling here since the part is never negative.
+            sum(MAX(1, CAST((MIN(e, :until) - f + 59999) / 60000 AS INTEGER))) AS minutes
+     FROM (
+       SELECT process, region, cpu, memory, started_at AS s, MAX(started_at, :since) AS f,
+              COALESCE(ended_at, MAX(:now, started_at)) AS e
        FROM usage_periods INDEXED BY usage_periods_group
-       WHERE app = :app AND started_at < :until AND (ended_at IS NULL OR ended_at >= :since)
-     ), parts AS (
-       SELECT process, region, cpu, memory, e <= s AS instant,
-              CASE WHEN e <= s THEN s ELSE MAX(s, :since) END AS f,
-              CASE WHEN e <= s THEN s ELSE MIN(e, :until) END AS t
-       FROM periods
+       WHERE app = :app AND started_at < :until
      )
-     SELECT ${GROUPING[by].key} AS key, cpu, memory, count(*) AS periods,
-            -- Times bind as REAL: CAST truncates, which is the ceiling here since t - f + 59999 is never negative.
-            sum(MAX(1, CAST((t - f + 59999) / 60000 AS INTEGER))) AS minutes
-     FROM parts
-     WHERE CASE WHEN instant THEN f >= :since AND f < :until ELSE f < t END
+     WHERE e > :since OR s >= :since
      GROUP BY process, region, cpu, memory${GROUPING[by].extra}`,
   ).all({ app, since: w.since, until: w.until, now: w.now }) as unknown as UsageGroupRow[];
+  if (by !== 'day') return rows;
+  return rows.map((r) => ({ ...r, key: new Date(Number(r.key) * 86_400_000).toISOString().slice(0, 10) }));
 }
