@@ -9,6 +9,7 @@ const pureGlobs = [
   'packages/render-kubernetes/src/**',
   'packages/daemon/src/supervisor/pure/**',
   'packages/daemon/src/scheduler/pure/**',
+  'packages/daemon/src/accounting/pure/**',
 ];
 const impure = [
   'fs',

@@ -234,6 +234,7 @@ describe('the API answers as the protocol declares (real daemon)', () => {
       route: routes.cronRunInfo,
     });
     await call(routes.cronHistory, { app, job: 'j' }, undefined, '?n=5');
+    await call(routes.usage, { app }, undefined, '?by=process&periods=1');
     await call(routes.cronSuspend, { app, job: 'j' });
     await call(routes.cronResume, { app, job: 'j' });
 

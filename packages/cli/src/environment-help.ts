@@ -33,6 +33,14 @@ const VARIABLES: readonly (readonly [name: string, meaning: string])[] = [
   ],
   ['NIGHTSHIFT_METRICS', 'off: no sampling of replica CPU/memory and no scraping of replicas; default on'],
   ['NIGHTSHIFT_AUTOSCALE_PERIOD_MS', 'time between autoscale decisions; default 15000'],
+  [
+    'NIGHTSHIFT_USAGE_PRICES',
+    'prices for `usage`, e.g. vcpu_minute=0.0004,gib_minute=0.0001; default none (no cost column)',
+  ],
+  [
+    'NIGHTSHIFT_USAGE_HEARTBEAT',
+    'how often the daemon records that it is alive (usage after kill -9); default 15s',
+  ],
   ['NIGHTSHIFT_CLOCK_OFFSET_MS', "shifts the daemon's clock (tests); default 0"],
   [
     'NIGHTSHIFT_CGROUPS',

@@ -18,7 +18,7 @@ interface Coded {
 }
 
 /** Codes that mean the command line itself was wrong. */
-const USAGE_CODES = new Set(['NS_USAGE', 'NS_SCALE_INVALID', 'NS_APP_UNSPECIFIED']);
+const USAGE_CODES = new Set(['NS_USAGE', 'NS_SCALE_INVALID', 'NS_APP_UNSPECIFIED', 'NS_USAGE_RANGE_INVALID']);
 
 /** Usage errors exit 2, everything else 1. Identified by code, not instanceof (STYLE 5). */
 export function exitCodeOf(err: unknown): number {

@@ -8,6 +8,7 @@ import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
 import { defaultHome } from './home.js';
 import { DEFAULT_REPLICA_LIMITS, type ReplicaLimits } from './supervisor/pure/limits.js';
 import { type BuildEnvPattern, pickBuildEnv } from './releases/build-env.js';
+import { parseUsageSettings, type UsageSettings } from './accounting/settings.js';
 
 /** The daemon's settings, parsed once from its environment and flags; every default lives here. */
 export interface DaemonConfig {
@@ -46,6 +47,8 @@ export interface DaemonConfig {
   readonly replicaMetrics: boolean;
   /** Time between autoscale decisions (NIGHTSHIFT_AUTOSCALE_PERIOD_MS; default the HPA's 15 s). */
   readonly autoscalePeriodMs: number;
+  /** Usage accounting: heartbeat, price table, defaults for unset `resources` (accounting/settings.ts). */
+  readonly usage: UsageSettings;
 }
 
 /** Where `redis: true` apps get their Redis (DESIGN §8). */
@@ -143,6 +146,7 @@ export function parseDaemonConfig(env: NodeJS.ProcessEnv, flags: DaemonFlags = {
     }),
     metricsListen: parseMetricsListen(env.NIGHTSHIFT_METRICS_LISTEN),
     replicaMetrics: parseSwitch('NIGHTSHIFT_METRICS', env.NIGHTSHIFT_METRICS),
+    usage: parseUsageSettings(env),
   };
 }
 

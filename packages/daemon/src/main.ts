@@ -12,6 +12,7 @@ import {
   logRetentionFollowsLiveRelease,
 } from './apps/index.js';
 import { metricsListenError, tcpListenError } from './api/http/listen-error.js';
+import { UsageRecorder, UsageReports } from './accounting/index.js';
 import type { DaemonConfig } from './config.js';
 import { createCgroupManager } from './cgroups/index.js';
 import { createLocalDriver } from './drivers/index.js';
@@ -276,6 +277,19 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     redis: () => redis.metrics(),
   });
 
+  // Periods a killed daemon left open end at its last heartbeat, before this one records anything.
+  const recorder = new UsageRecorder({
+    db,
+    bus,
+    clock,
+    region: config.region,
+    heartbeatMs: config.usage.heartbeatMs,
+    liveSpec: (app) => supervisor.liveRelease(app)?.spec ?? null,
+    onError,
+  });
+  const lost = recorder.recover();
+  if (lost > 0) log(`usage: ${lost} periods left open by the previous daemon end at its last heartbeat`);
+  recorder.start();
   const reaped = await reapPrevious(db, driver, bus, log);
   // Runs the previous incarnation left running end `interrupted` (their slots are consumed: never re-run).
   await recoverRuns(db, driver, bus, clock);
@@ -315,6 +329,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     scheduler,
     usage,
     autoscaler,
+    usageReports: new UsageReports({ db, clock, settings: config.usage }),
     info,
     redisWarnings: () => redis.warnings(),
     oneOffEnv: envs.oneOff,
@@ -382,6 +397,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
       scraper.stop();
       await autoscaler.stop();
       await Promise.all([supervisor.shutdown(), scheduler.shutdown()]);
+      recorder.stop();
       await cgroups.close();
       await Promise.all([
         closeServer(unixServer),

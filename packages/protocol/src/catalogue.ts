@@ -291,6 +291,12 @@ export const ERROR_CATALOGUE = declare({
     status: 409,
     hint: 'wait for it to end, or `nightshift cron run NAME --force`',
   },
+  // Usage accounting
+  usageRangeInvalid: {
+    code: 'NS_USAGE_RANGE_INVALID',
+    status: 400,
+    hint: 'give `--since`/`--until` as a duration back from now (`30d`, `12h`) or an ISO time, since before until',
+  },
 });
 
 type Catalogue = typeof ERROR_CATALOGUE;

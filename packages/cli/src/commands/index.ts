@@ -18,6 +18,7 @@ import { registerSecrets } from './secrets.js';
 import { registerRedis } from './redis.js';
 import { registerRender } from './render.js';
 import { registerUp } from './up.js';
+import { registerUsage } from './usage.js';
 import { registerValidate } from './validate.js';
 
 /** A command registers itself (and its subcommands) on the root program. */
@@ -36,6 +37,7 @@ export const commands: RegisterCommand[] = [
   registerLogs,
   registerDrains,
   registerEvents,
+  registerUsage,
   registerCron,
   registerConfig,
   registerSecrets,

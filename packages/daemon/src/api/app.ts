@@ -13,6 +13,7 @@ import { runRoutes } from './routes/run.js';
 import { configRoutes } from './routes/config.js';
 import { redisRoutes } from './routes/redis.js';
 import { secretRoutes } from './routes/secrets.js';
+import { usageRoutes } from './routes/usage.js';
 
 /**
  * The API as one request listener (`http.createServer(createApi(s))`). Auth is added by `withToken`. Every route
@@ -32,6 +33,7 @@ export function createApi(services: ApiServices): Listener {
     configRoutes,
     secretRoutes,
     redisRoutes,
+    usageRoutes,
   ]) {
     routes(router, services);
   }

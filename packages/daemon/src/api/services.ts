@@ -11,6 +11,7 @@ import type { Clock } from '../runtime/clock.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 import type { UsageViews } from '../metrics/index.js';
 import type { Autoscaler } from '../autoscale/index.js';
+import type { UsageReports } from '../accounting/index.js';
 
 /** What the routes reach: services only, never the composition root. */
 export interface ApiServices {
@@ -32,6 +33,8 @@ export interface ApiServices {
   readonly usage: UsageViews;
   /** The last autoscale decision and the signals of each autoscaled process (read-only). */
   readonly autoscaler: Pick<Autoscaler, 'view' | 'boundsOf'>;
+  /** Billed usage: replica-, vCPU- and GiB-minutes from the recorded runtime periods. */
+  readonly usageReports: UsageReports;
   readonly info: () => DaemonInfo;
   /** What `ps` prints under its table about the shared Redis (eviction policy, memory, refused writes). */
   readonly redisWarnings: () => string[];

@@ -22,6 +22,8 @@ export interface EventMap {
   /** `afterCrash`: a restart inside a crash streak (such starts fold into one timeline entry). */
   'replica:started': { release: string; pid: number; afterCrash: boolean };
   'replica:crashed': {
+    /** The group that ended (usage accounting tells a rolling switch's two groups of one slot apart by it). */
+    pid?: number | null;
     code: number | null;
     signal: string | null;
     /** `oom`, `memory_limit`, `unhealthy`, or a description of a SIGKILL from elsewhere. */
@@ -35,7 +37,7 @@ export interface EventMap {
   'replica:spawn-failed': { error: string; restartInMs: number };
   /** `failures` probes in a row failed; `error` is the last one's (status code, timeout, connection refused). */
   'replica:unhealthy': { error: string; failures: number; port: number; lastLines: string[] };
-  'replica:stopped': { code: number | null; signal: string | null; killed: boolean };
+  'replica:stopped': { pid?: number | null; code: number | null; signal: string | null; killed: boolean };
   'replica:reaped': { pid: number };
   'process:scaled': { from: number; to: number };
   /** An autoscale decision that changed the count, with what it was made from (supervisor/pure/autoscale.ts). */

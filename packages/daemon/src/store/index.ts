@@ -8,3 +8,4 @@ export * from './secrets.js';
 export * from './config-vars.js';
 export * from './drains.js';
 export * from './metrics.js';
+export * from './usage.js';

@@ -176,4 +176,31 @@ export const migrations: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX replica_metrics_age ON replica_metrics (tier, t);
   `,
+  `
+  -- Usage accounting (accounting/, issue 18): one row per runtime period of a replica or a cron run. No reference
+  -- to apps: what ran stays billed after the app is destroyed. cpu/memory are what the process requested (NULL:
+  -- unset; the report applies its documented defaults). ended_at NULL: the period still runs.
+  CREATE TABLE IF NOT EXISTS usage_periods (
+    id INTEGER PRIMARY KEY,
+    app TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    process TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    -- The process group's leader: a rolling switch runs two groups under one unit name for a while.
+    pid INTEGER,
+    region TEXT NOT NULL,
+    cpu REAL,
+    memory INTEGER,
+    started_at INTEGER NOT NULL,
+    ended_at INTEGER,
+    end_reason TEXT
+  );
+  -- Covers the report in the order it sums (store/usage.ts usageGroups): a year of periods is summed as the index
+  -- is read, without a sort and without the table.
+  CREATE INDEX IF NOT EXISTS usage_periods_group
+    ON usage_periods (app, process, region, cpu, memory, started_at, ended_at);
+  CREATE INDEX IF NOT EXISTS usage_periods_open ON usage_periods (app, kind, unit) WHERE ended_at IS NULL;
+  -- The last moment the daemon was known alive: periods a kill -9 left open end here at the next start.
+  CREATE TABLE IF NOT EXISTS usage_heartbeat (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL);
+  `,
 ];

@@ -239,6 +239,7 @@ export class ReplicaRunner {
           ...who,
           message: `${this.name} crashed (${how}${why}) after ${effect.ranMs} ms; restarting in ${effect.restartInMs} ms`,
           data: {
+            pid: this.#pid,
             code: exit?.code ?? null,
             signal: exit?.signal ?? null,
             cause:
@@ -264,6 +265,7 @@ export class ReplicaRunner {
         return;
       case 'emit-stopped': {
         const exit = this.#state.lastExit;
+        const pid = this.#pid;
         this.#pid = null;
         this.#procStart = null;
         bus.emit({
@@ -271,6 +273,7 @@ export class ReplicaRunner {
           ...who,
           message: `${this.name} stopped`,
           data: {
+            pid,
             code: exit?.code ?? null,
             signal: exit?.signal ?? null,
             killed: exit?.signal === 'SIGKILL',

@@ -56,3 +56,4 @@ export const setSecrets = wireOf<typeof table.setSecrets>('POST', '/apps/:app/se
 export const startProcess = wireOf<typeof table.startProcess>('POST', '/apps/:app/start');
 export const stopProcess = wireOf<typeof table.stopProcess>('POST', '/apps/:app/stop');
 export const unsetConfig = wireOf<typeof table.unsetConfig>('POST', '/apps/:app/config/unset');
+export const usage = wireOf<typeof table.usage>('GET', '/apps/:app/usage');

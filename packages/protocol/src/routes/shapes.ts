@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type * as T from '../types.js';
 import type * as S from '../secrets.js';
+import type * as U from '../usage.js';
 
 /**
  * The answers' shapes as zod schemas, each held to its TypeScript interface (types.ts, secrets.ts) by its
@@ -285,4 +286,39 @@ export const autoscaleBoundsResult: z.ZodType<T.AutoscaleBoundsResult> = z.objec
   max: z.number(),
   from: z.number(),
   to: z.number(),
+});
+
+const usageAmounts = {
+  replicaMinutes: z.number(),
+  vcpuMinutes: z.number(),
+  gibMinutes: z.number(),
+  cost: nullable(z.number()),
+  periods: z.number(),
+};
+
+export const usageReport: z.ZodType<U.UsageReport> = z.object({
+  app: z.string(),
+  since: iso,
+  until: iso,
+  by: z.enum(['process', 'day', 'region']),
+  defaults: z.object({ cpu: z.number(), memoryBytes: z.number() }),
+  prices: nullable(z.object({ vcpuMinute: z.number(), gibMinute: z.number() })),
+  lines: z.array(z.object({ key: z.string(), ...usageAmounts })),
+  totals: z.object(usageAmounts),
+  periods: z
+    .array(
+      z.object({
+        kind: z.enum(['replica', 'cron']),
+        process: z.string(),
+        unit: z.string(),
+        region: z.string(),
+        startedAt: iso,
+        endedAt: nullable(iso),
+        endReason: nullable(z.string()),
+        cpu: z.number(),
+        memoryBytes: z.number(),
+        ...usageAmounts,
+      }),
+    )
+    .optional(),
 });

@@ -313,3 +313,14 @@ export const redisRotate = route({
   path: '/apps/:app/redis/rotate',
   answer: z.object({ app: z.string() }),
 });
+
+/**
+ * Billed usage (issue 18): `since`/`until` are epoch ms (the CLI converts `30d`; default the last 30 days up to
+ * now), `by` is `process` (default), `day` or `region`, `periods=1` lists every period counted.
+ */
+export const usage = route({
+  method: 'GET',
+  path: '/apps/:app/usage',
+  query: z.object({ since: param(), until: param(), by: param(), periods: param() }),
+  answer: shape.usageReport,
+});

@@ -1,0 +1,171 @@
+import { type Db, prepared } from './db.js';
+
+/** What a runtime period is about when it opens (accounting/recorder.ts). */
+export interface PeriodStart {
+  readonly app: string;
+  readonly kind: 'replica' | 'cron';
+  /** The process type or the cron job. */
+  readonly process: string;
+  /** `emails.2`, or `run 41`. */
+  readonly unit: string;
+  /** The group leader's pid: tells the two groups of one slot apart during a rolling switch. */
+  readonly pid: number | null;
+  readonly region: string;
+  /** Requested cores and bytes; null when the manifest left them unset. */
+  readonly cpu: number | null;
+  readonly memory: number | null;
+  readonly startedAt: number;
+}
+
+export interface StoredPeriod extends PeriodStart {
+  readonly id: number;
+  readonly endedAt: number | null;
+  readonly endReason: string | null;
+}
+
+/** Opens a period. */
+export function openPeriod(db: Db, p: PeriodStart): void {
+  prepared(
+    db,
+    `INSERT INTO usage_periods (app, kind, process, unit, pid, region, cpu, memory, started_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(p.app, p.kind, p.process, p.unit, p.pid, p.region, p.cpu, p.memory, p.startedAt);
+}
+
+/**
+ * Ends the unit's open period (the one of group `pid` when given), if it has one; an end before the start ends
+ * it at its start.
+ */
+export function closePeriod(
+  db: Db,
+  unit: {
+    readonly app: string;
+    readonly kind: 'replica' | 'cron';
+    readonly unit: string;
+    readonly pid: number | null;
+  },
+  at: number,
+  reason: string,
+): void {
+  prepared(
+    db,
+    `UPDATE usage_periods SET ended_at = MAX(started_at, ?), end_reason = ?
+     WHERE app = ? AND kind = ? AND unit = ? AND ended_at IS NULL AND (? IS NULL OR pid = ?)`,
+  ).run(at, reason, unit.app, unit.kind, unit.unit, unit.pid, unit.pid);
+}
+
+/** Ends every open period of the app (destroyed: its processes are gone). */
+export function closeAppPeriods(db: Db, app: string, at: number, reason: string): void {
+  prepared(
+    db,
+    `UPDATE usage_periods SET ended_at = MAX(started_at, ?), end_reason = ? WHERE app = ? AND ended_at IS NULL`,
+  ).run(at, reason, app);
+}
+
+/** Ends every open period at `at` (never before its start); returns how many. */
+export function closeOpenPeriods(db: Db, at: number, reason: string): number {
+  const result = prepared(
+    db,
+    `UPDATE usage_periods SET ended_at = MAX(started_at, ?), end_reason = ? WHERE ended_at IS NULL`,
+  ).run(at, reason);
+  return Number(result.changes);
+}
+
+export function writeHeartbeat(db: Db, at: number): void {
+  prepared(
+    db,
+    'INSERT INTO usage_heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at',
+  ).run(at);
+}
+
+/** The last heartbeat of any daemon on this database; null before the first. */
+export function lastHeartbeat(db: Db): number | null {
+  const row = prepared(db, 'SELECT at FROM usage_heartbeat WHERE id = 1').get() as { at: number } | undefined;
+  return row?.at ?? null;
+}
+
+/** The app's periods that overlap `[since, until)`, oldest first. */
+export function periodsBetween(db: Db, app: string, since: number, until: number): StoredPeriod[] {
+  const rows = prepared(
+    db,
+    `SELECT id, app, kind, process, unit, pid, region, cpu, memory, started_at, ended_at, end_reason
+     FROM usage_periods
+     WHERE app = ? AND started_at < ? AND (ended_at IS NULL OR ended_at >= ?)
+     ORDER BY started_at, id`,
+  ).all(app, until, since) as unknown as PeriodRow[];
+  return rows.map((r) => ({
+    id: r.id,
+    app: r.app,
+    kind: r.kind,
+    process: r.process,
+    unit: r.unit,
+    pid: r.pid,
+    region: r.region,
+    cpu: r.cpu,
+    memory: r.memory,
+    startedAt: r.started_at,
+    endedAt: r.ended_at,
+    endReason: r.end_reason,
+  }));
+}
+
+interface PeriodRow {
+  id: number;
+  app: string;
+  kind: 'replica' | 'cron';
+  process: string;
+  unit: string;
+  pid: number | null;
+  region: string;
+  cpu: number | null;
+  memory: number | null;
+  started_at: number;
+  ended_at: number | null;
+  end_reason: string | null;
+}
+
+/** Periods folded per line key and requested resources (accounting/pure/report.ts `BilledGroup`). */
+export interface UsageGroupRow {
+  readonly key: string;
+  readonly cpu: number | null;
+  readonly memory: number | null;
+  readonly periods: number;
+  readonly minutes: number;
+}
+
+/**
+ * Rows are folded per process, region and resources in the order of `usage_periods_group`, so SQLite sums them as
+ * it reads the index instead of sorting a year of rows; the day, when asked, is one more key (and a sort).
+ */
+const GROUPING = {
+  process: { key: 'process', extra: '' },
+  region: { key: 'region', extra: '' },
+  // The day's number since the epoch: cheaper per row than strftime; named once per group below.
+  day: { key: 'CAST(f / 86400000 AS INTEGER)', extra: ', 1' },
+} as const;
+
+export function usageGroups(
+  db: Db,
+  app: string,
+  w: { readonly since: number; readonly until: number; readonly now: number },
+  by: keyof typeof GROUPING,
+): UsageGroupRow[] {
+  const rows = prepared(
+    db,
+    // A period is inside when it ends after `since` or starts at or after it (one of no length, at its moment);
+    // its part inside is max(start, since) … min(end, until), which is never negative for one that is inside.
+    `SELECT ${GROUPING[by].key} AS key, cpu, memory, count(*) AS periods,
+            -- Times bind as REAL: CAST truncates, the ceiling here since the part is never negative.
+            sum(MAX(1, CAST((MIN(e, :until) - f + 59999) / 60000 AS INTEGER))) AS minutes
+     FROM (
+       SELECT process, region, cpu, memory, started_at AS s, MAX(started_at, :since) AS f,
+              COALESCE(ended_at, MAX(:now, started_at)) AS e
+       FROM usage_periods INDEXED BY usage_periods_group
+       WHERE app = :app AND started_at < :until
+     )
+     WHERE e > :since OR s >= :since
+     GROUP BY process, region, cpu, memory${GROUPING[by].extra}`,
+  ).all({ app, since: w.since, until: w.until, now: w.now }) as unknown as UsageGroupRow[];
+  if (by !== 'day') return rows;
+  return rows.map((r) => ({ ...r, key: new Date(Number(r.key) * 86_400_000).toISOString().slice(0, 10) }));
+}
