@@ -46,7 +46,7 @@ describe('cron on the real clock', () => {
       'three finished runs',
       1_000,
     );
-    const runs = found!;
+    const runs = found;
     expect(runs).toHaveLength(3);
     const slots = runs.map((r) => Date.parse(r.slot!)).reverse();
     expect(slots[1]! - slots[0]!).toBe(MIN);

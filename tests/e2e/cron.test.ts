@@ -78,7 +78,7 @@ describe('cron (built CLI and daemon, real processes)', () => {
       10_000,
       'the late run',
     );
-    const runs = found!;
+    const runs = found;
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ trigger: 'schedule', status: 'succeeded', exitCode: 0, release: 'v1' });
     expect(runs[0]!.coalesced).toBeGreaterThanOrEqual(2);
@@ -106,7 +106,7 @@ describe('cron (built CLI and daemon, real processes)', () => {
       10_000,
       'the run to be running',
     );
-    const [run] = found!;
+    const [run] = found;
     const daemonPid = sb.daemonPid()!;
     process.kill(daemonPid, 'SIGKILL');
     await waitFor(

@@ -80,7 +80,7 @@ setInterval(() => hold[0]++, 1000);`,
       30_000,
       'a CPU reading',
       1000,
-    ).then((e) => e!);
+    ).then((e) => e);
     const pgid = entry.pid!;
     // The oracle reads /proc over the same 5 s as the daemon's sample: from the moment one reading of `ps`
     // changes to the moment the next one does (the machine is shared, so two different windows could differ).
@@ -95,7 +95,7 @@ setInterval(() => hold[0]++, 1000);`,
         15_000,
         'the next sample',
         100,
-      ).then((sample) => sample!);
+      ).then((sample) => sample);
     await sleep(5_000); // past node's start-up
     const first = await nextSample(entry.cpuPercent);
     const second = await nextSample(first.entry.cpuPercent);
@@ -195,7 +195,7 @@ createServer(() => {}).listen(Number(process.env.METRICS_PORT), '127.0.0.1');`,
       30_000,
       'scrapes of every replica',
       500,
-    ).then((t) => t!);
+    ).then((t) => t);
     expect(text).toContain(`demo_jobs_total{queue="emails",${labels('exporter.1')}} 3`);
     expect(text).toContain(`demo_jobs_total{queue="emails",${labels('exporter.2')}} 3`);
     // A labelled histogram keeps each series apart.
@@ -257,7 +257,7 @@ await runWorker(defineWorker({ name: 'ticker', source: schedule('* * * * * *', {
       30_000,
       "the SDK's job counter",
       500,
-    ).then((l) => l!);
+    ).then((l) => l);
     expect(line).toContain(`app="${sb.app}"`);
     expect(line).toContain('process="ticker"');
     expect(Number(line.split(' ').at(-1))).toBeGreaterThan(0);

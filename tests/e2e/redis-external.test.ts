@@ -35,7 +35,7 @@ describe('redis: true with an admin URL, and back-pressure in ps (real daemon)',
     Object.assign(sb.daemonEnv, { NIGHTSHIFT_REDIS_ADMIN_URL: 'redis://127.0.0.1:6379' });
     sb.writeApp(WORKER);
     await sb.cliOk(['up']);
-    const env = (await waitFor(workerEnv, 15_000, 'a running worker'))!;
+    const env = await waitFor(workerEnv, 15_000, 'a running worker');
     const url = new URL(env.REDIS_URL!);
     expect(url.port).toBe('6379');
     const app = new Redis(env.REDIS_URL!, { maxRetriesPerRequest: 1 });
@@ -78,7 +78,7 @@ describe('redis: true with an admin URL, and back-pressure in ps (real daemon)',
     Object.assign(sb.daemonEnv, { NIGHTSHIFT_REDIS_MAXMEMORY: '3mb', NIGHTSHIFT_REDIS_SAMPLE_MS: '200' });
     sb.writeApp(WORKER);
     await sb.cliOk(['up']);
-    const env = (await waitFor(workerEnv, 15_000, 'a running worker'))!;
+    const env = await waitFor(workerEnv, 15_000, 'a running worker');
     const app = new Redis(env.REDIS_URL!, { maxRetriesPerRequest: 1 });
     app.on('error', () => undefined);
     cleanups.push(() => app.disconnect());

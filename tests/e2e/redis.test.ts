@@ -47,7 +47,7 @@ describe('redis: true (real daemon, managed redis-server)', () => {
     sb.writeApp(MANIFEST);
     const up = await sb.cliOk(['up']);
     expect(up.stderr).not.toMatch(/warning/);
-    const env = (await waitFor(workerEnv, 15_000, 'a running worker'))!;
+    const env = await waitFor(workerEnv, 15_000, 'a running worker');
     const url = new URL(env.REDIS_URL!);
     expect(url.username).toBe(`app-${sb.app}`);
     expect(url.password).toMatch(/^[0-9a-f]{64}$/);
@@ -124,14 +124,14 @@ describe('redis: true (real daemon, managed redis-server)', () => {
     // rotate: the processes restart with a new password; the old one stops working.
     const before = env.REDIS_URL!;
     await sb.cliOk(['redis', 'rotate']);
-    const after = (await waitFor(
+    const after = await waitFor(
       async () => {
         const e = await workerEnv();
         return e && e.REDIS_URL !== before ? e : null;
       },
       15_000,
       'a restarted worker',
-    ))!;
+    );
     expect(await connect(after.REDIS_URL!).ping()).toBe('PONG');
     await expect(connect(before).connect()).rejects.toThrow();
 
@@ -141,7 +141,7 @@ describe('redis: true (real daemon, managed redis-server)', () => {
     await sb.cliOk(['apps', 'destroy', sb.app, '--confirm', sb.app]);
     await expect(connect(after.REDIS_URL!).connect()).rejects.toThrow();
     await sb.cliOk(['up']);
-    const again = (await waitFor(workerEnv, 15_000, 'a running worker'))!;
+    const again = await waitFor(workerEnv, 15_000, 'a running worker');
     const fresh = connect(again.REDIS_URL!);
     expect(await fresh.exists(`${sb.app}:left`)).toBe(0);
     expect(again.REDIS_URL).not.toBe(after.REDIS_URL);
@@ -151,7 +151,7 @@ describe('redis: true (real daemon, managed redis-server)', () => {
     sb = new Sandbox('redisrestart');
     sb.writeApp(MANIFEST);
     await sb.cliOk(['up']);
-    const before = (await waitFor(workerEnv, 15_000, 'a running worker'))!;
+    const before = await waitFor(workerEnv, 15_000, 'a running worker');
     const app = connect(before.REDIS_URL!);
     await app.connect();
     await app.set(`${sb.app}:kept`, 'across restarts');
@@ -161,11 +161,11 @@ describe('redis: true (real daemon, managed redis-server)', () => {
     expect(existsSync(`/proc/${serverPid}`)).toBe(false);
 
     sb.startDaemon(); // restores the app: its user is re-applied from the stored password
-    const after = (await waitFor(
+    const after = await waitFor(
       async () => ((await sb.cli(['ps', '--json'])).code === 0 ? workerEnv() : null),
       15_000,
       'the restored worker',
-    ))!;
+    );
     expect(after.REDIS_URL).toBe(before.REDIS_URL);
     const again = connect(after.REDIS_URL!);
     expect(await again.get(`${sb.app}:kept`)).toBe('across restarts');
@@ -175,7 +175,7 @@ describe('redis: true (real daemon, managed redis-server)', () => {
     sb = new Sandbox('rediskill9');
     sb.writeApp(MANIFEST);
     await sb.cliOk(['up']);
-    const before = (await waitFor(workerEnv, 15_000, 'a running worker'))!;
+    const before = await waitFor(workerEnv, 15_000, 'a running worker');
     const pidFile = join(sb.home, 'redis', 'redis.pid');
     const orphan = Number(readFileSync(pidFile, 'utf8'));
     const daemonPid = sb.daemonPid()!;
@@ -184,11 +184,11 @@ describe('redis: true (real daemon, managed redis-server)', () => {
     expect(existsSync(`/proc/${orphan}`)).toBe(true); // its own process group: it outlives the daemon
 
     sb.startDaemon();
-    const after = (await waitFor(
+    const after = await waitFor(
       async () => ((await sb.cli(['ps', '--json'])).code === 0 ? workerEnv() : null),
       15_000,
       'the restored worker',
-    ))!;
+    );
     expect(after.REDIS_URL).toBe(before.REDIS_URL);
     expect(existsSync(`/proc/${orphan}`)).toBe(false);
     expect(Number(readFileSync(pidFile, 'utf8'))).not.toBe(orphan);

@@ -1,7 +1,6 @@
 // Testing the e-mail worker without Redis or SMTP: @nightshift/worker/testing runs the handler through the same
 // scopes, with the sender replaced by a fake.
 import { describe, expect, it } from 'vitest';
-// eslint-disable-next-line no-restricted-imports -- a public subpath of the exports map, not a deep import
 import { runTestJob } from '@nightshift/worker/testing';
 import emails, { createSender, type EmailJob } from './email-dispatch.js';
 
