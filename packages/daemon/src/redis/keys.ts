@@ -5,6 +5,14 @@ const SCAN_COUNT = 1000;
 /** Escapes glob characters so `SCAN MATCH` sees the prefix literally (app names have none; this is belt and braces). */
 const globLiteral = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
 
+/** One `SCAN MATCH <prefix>*` batch as admin: the next cursor and the keys found. */
+async function scanStep(admin: AdminConnection, cursor: string, prefix: string): Promise<[string, string[]]> {
+  return (await admin.call('SCAN', cursor, 'MATCH', `${globLiteral(prefix)}*`, 'COUNT', SCAN_COUNT)) as [
+    string,
+    string[],
+  ];
+}
+
 /**
  * Deletes every key under `prefix` (SCAN MATCH + UNLINK as admin, a batch at a time) and returns how many.
  * `foo:` never matches `foobar:…`: the colon is part of the prefix.
@@ -13,14 +21,7 @@ export async function purgeKeys(admin: AdminConnection, prefix: string): Promise
   let cursor = '0';
   let removed = 0;
   do {
-    const [next, keys] = (await admin.call(
-      'SCAN',
-      cursor,
-      'MATCH',
-      `${globLiteral(prefix)}*`,
-      'COUNT',
-      SCAN_COUNT,
-    )) as [string, string[]];
+    const [next, keys] = await scanStep(admin, cursor, prefix);
     if (keys.length > 0) removed += Number(await admin.call('UNLINK', ...keys));
     cursor = next;
   } while (cursor !== '0');
@@ -40,14 +41,7 @@ export async function countKeys(
   let found = 0;
   let steps = 0;
   do {
-    const [next, keys] = (await admin.call(
-      'SCAN',
-      cursor,
-      'MATCH',
-      `${globLiteral(prefix)}*`,
-      'COUNT',
-      SCAN_COUNT,
-    )) as [string, string[]];
+    const [next, keys] = await scanStep(admin, cursor, prefix);
     found += keys.length;
     cursor = next;
     steps++;

@@ -42,26 +42,28 @@ export function buildRegistry(src: SeriesSources): PromClient.Registry {
   const registry = new Registry();
   const registers = [registry];
 
-  const gauge = (name: string, help: string, labelNames: string[], rows: () => Rows) =>
+  const gauge = (name: string, help: string, labelNames: string[], rows: () => Rows | Promise<Rows>) =>
     new Gauge({
       name,
       help,
       labelNames,
       registers,
-      collect() {
+      async collect() {
+        const filled = await rows();
         this.reset();
-        for (const [labels, v] of rows()) this.set(labels, v);
+        for (const [labels, v] of filled) this.set(labels, v);
       },
     });
-  const counter = (name: string, help: string, labelNames: string[], rows: () => Rows) =>
+  const counter = (name: string, help: string, labelNames: string[], rows: () => Rows | Promise<Rows>) =>
     new Counter({
       name,
       help,
       labelNames,
       registers,
-      collect() {
+      async collect() {
+        const filled = await rows();
         this.reset();
-        for (const [labels, v] of rows()) this.inc(labels, v);
+        for (const [labels, v] of filled) this.inc(labels, v);
       },
     });
   const fromMap = (map: ReadonlyMap<string, number>, names: readonly string[]): Rows =>
@@ -172,7 +174,42 @@ export function buildRegistry(src: SeriesSources): PromClient.Registry {
   counter('nightshift_deploys_total', 'Deploys since the daemon started, by result.', ['app', 'result'], () =>
     fromMap(src.events.deploys, ['app', 'result']),
   );
-  if (src.redis) redisSeries(registers, Gauge, Counter, src.redis);
+  if (src.redis) {
+    const read = src.redis;
+    // The registry collects every series at once: the first starts this scrape's read, the others await it.
+    let current: Promise<RedisMetrics | null> = Promise.resolve(null);
+    const one = (pick: (m: RedisMetrics) => number) => async (): Promise<Rows> => {
+      const m = await current;
+      return m ? [[{}, pick(m)]] : [];
+    };
+    gauge(
+      'nightshift_redis_used_memory_bytes',
+      "Memory the shared Redis uses (INFO's used_memory).",
+      [],
+      () => {
+        current = read().catch(() => null);
+        return one((m) => m.usedMemory)();
+      },
+    );
+    gauge(
+      'nightshift_redis_maxmemory_bytes',
+      "The shared Redis's maxmemory (0: no limit).",
+      [],
+      one((m) => m.maxmemory),
+    );
+    counter(
+      'nightshift_redis_rejected_writes_total',
+      'Writes the shared Redis refused for memory since it started (noeviction at work).',
+      [],
+      one((m) => m.rejectedWrites),
+    );
+    gauge(
+      'nightshift_redis_app_keys',
+      "Keys under each redis app's prefix (SCAN as admin; sampled on a very large keyspace).",
+      ['app'],
+      async () => [...((await current)?.keys ?? [])].map(([app, keys]) => [{ app }, keys] as const),
+    );
+  }
   gauge('nightshift_daemon_resident_memory_bytes', "The daemon's own resident memory.", [], () => [
     [{}, process.memoryUsage.rss()],
   ]);
@@ -252,60 +289,4 @@ function latenessMetric(events: EventCounters) {
       }),
     }),
   };
-}
-
-/**
- * The shared Redis (issue 16): memory, refused writes and each app's keys, read as admin once per scrape (the
- * Redis answers asynchronously, so the first series fetches and the others use its answer).
- */
-function redisSeries(
-  registers: PromClient.Registry[],
-  Gauge: typeof PromClient.Gauge,
-  Counter: typeof PromClient.Counter,
-  read: () => Promise<RedisMetrics | null>,
-): void {
-  // The registry collects every series at once: the first starts this scrape's read, the others await it.
-  let current: Promise<RedisMetrics | null> = Promise.resolve(null);
-  new Gauge({
-    name: 'nightshift_redis_used_memory_bytes',
-    help: "Memory the shared Redis uses (INFO memory's used_memory).",
-    registers,
-    async collect() {
-      current = read().catch(() => null);
-      const last = await current;
-      this.reset();
-      if (last) this.set(last.usedMemory);
-    },
-  });
-  new Gauge({
-    name: 'nightshift_redis_maxmemory_bytes',
-    help: "The shared Redis's maxmemory (0: no limit).",
-    registers,
-    async collect() {
-      const last = await current;
-      this.reset();
-      if (last) this.set(last.maxmemory);
-    },
-  });
-  new Counter({
-    name: 'nightshift_redis_rejected_writes_total',
-    help: 'Writes the shared Redis refused for memory since it started (noeviction at work).',
-    registers,
-    async collect() {
-      const last = await current;
-      this.reset();
-      if (last) this.inc(last.rejectedWrites);
-    },
-  });
-  new Gauge({
-    name: 'nightshift_redis_app_keys',
-    help: "Keys under each redis app's prefix (SCAN as admin; sampled on a very large keyspace).",
-    labelNames: ['app'],
-    registers,
-    async collect() {
-      const last = await current;
-      this.reset();
-      for (const [app, keys] of last?.keys ?? []) this.set({ app }, keys);
-    },
-  });
 }
