@@ -41,10 +41,6 @@ export interface PsEntry {
   readonly cpuPercent: number | null;
   /** Resident memory of the replica's process group at the last sample. */
   readonly memoryBytes: number | null;
-  /** `resources.cpu` of the process, in cores; null when not set. */
-  readonly cpuLimit: number | null;
-  /** `resources.memory` of the process; null when not set. */
-  readonly memoryLimitBytes: number | null;
 }
 
 export interface ProcessSummary {

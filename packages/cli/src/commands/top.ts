@@ -43,21 +43,18 @@ export function registerTop(program: Command): void {
     });
 }
 
-/** One frame: a line per replica. `health` appears once the daemon probes (issue 15, part A). */
+/** One frame: a line per replica. */
 export function topTable(replicas: readonly PsEntry[]): string {
-  const rows = replicas.map((r) => {
-    const health = (r as PsEntry & { health?: unknown }).health;
-    return [
-      `${r.app}/${r.replica}`,
-      r.state,
-      percent(r.cpuPercent),
-      r.cpuLimit === null ? '-' : `${r.cpuLimit}`,
-      bytes(r.memoryBytes),
-      bytes(r.memoryLimitBytes),
-      String(r.restarts),
-      typeof health === 'string' ? health : '-',
-    ];
-  });
+  const rows = replicas.map((r) => [
+    `${r.app}/${r.replica}`,
+    r.state,
+    percent(r.cpuPercent),
+    r.limits?.cpu == null ? '-' : String(r.limits.cpu),
+    bytes(r.memoryBytes),
+    bytes(r.limits?.memoryBytes ?? null),
+    String(r.restarts),
+    r.health ?? '-',
+  ]);
   return table(['REPLICA', 'STATE', 'CPU', 'CPU LIMIT', 'MEM', 'MEM LIMIT', 'RESTARTS', 'HEALTH'], rows);
 }
 

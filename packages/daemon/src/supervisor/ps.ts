@@ -1,6 +1,5 @@
 import type { ExitInfo, PsEntry } from '@nightshift/protocol';
 import type { AppRuntime } from './app-runtime.js';
-import { processOf } from './processes.js';
 import type { ReplicaRunner } from './replica.js';
 
 /** A `ps` line as the supervisor knows it; usage (CPU, memory) is the metrics sampler's to add. */
@@ -14,15 +13,14 @@ export function psOf(apps: ReadonlyMap<string, AppRuntime>, names: readonly stri
     if (!rt) continue;
     // Code-unit order (names are ASCII): localeCompare would map ICU's collation data into the daemon.
     for (const [, runners] of [...rt.runners.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      for (const r of runners) out.push(psEntry(name, r, rt));
+      for (const r of runners) out.push(psEntry(name, r));
     }
   }
   return out;
 }
 
-function psEntry(app: string, r: ReplicaRunner, rt: AppRuntime): ReplicaLine {
+function psEntry(app: string, r: ReplicaRunner): ReplicaLine {
   const s = r.state;
-  const resources = processOf(rt.release.spec, r.process)?.resources;
   const lastExit: ExitInfo | null = s.lastExit
     ? {
         code: s.lastExit.code,
@@ -53,7 +51,5 @@ function psEntry(app: string, r: ReplicaRunner, rt: AppRuntime): ReplicaLine {
             enforcement: r.cgroup !== null || r.enforcedByKernel ? 'kernel' : 'soft',
           }
         : null,
-    cpuLimit: resources?.cpu ?? null,
-    memoryLimitBytes: resources?.memory ?? null,
   };
 }

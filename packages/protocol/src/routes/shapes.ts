@@ -37,8 +37,6 @@ export const psEntry: z.ZodType<T.PsEntry> = z.object({
   ),
   cpuPercent: nullable(z.number()),
   memoryBytes: nullable(z.number()),
-  cpuLimit: nullable(z.number()),
-  memoryLimitBytes: nullable(z.number()),
 });
 
 export const psResponse: z.ZodType<T.PsResponse> = z.object({
