@@ -114,8 +114,10 @@ describe('crash safety', () => {
     const deploying = sb.cli(['deploy', '-q']); // blocks in min_ready; the daemon dies under it
     const both = await waitFor(
       () => {
+        // Both sh and its sleep: once sleep runs, sh has written its line, so it cannot die of SIGPIPE
+        // when the daemon (the pipe's reader) is killed below.
         const slot1 = sb.userPids((env) => env.NIGHTSHIFT_REPLICA === 'w.1').filter((p) => !v1.has(p));
-        return slot1.length > 0 ? slot1 : null;
+        return slot1.length >= 2 ? slot1 : null;
       },
       10_000,
       'the successor of w.1 next to the old one',
