@@ -24,8 +24,9 @@ describe('API access', () => {
     const ok = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
     expect(ok.status).toBe(200);
     expect(((await ok.json()) as { name: string }[]).map((a) => a.name)).toContain(sb.app);
+    // The token is no cookie: a browser gets a session by logging in (tests/browser/dashboard-auth.test.ts).
     const cookie = await fetch(url, { headers: { cookie: `nightshift_token=${token}` } });
-    expect(cookie.status).toBe(200);
+    expect(cookie.status).toBe(401);
 
     expect(statSync(join(sb.home, 'daemon.sock')).mode & 0o777).toBe(0o600);
     expect(statSync(join(sb.home, 'api.token')).mode & 0o777).toBe(0o600);

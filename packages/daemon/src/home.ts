@@ -105,7 +105,7 @@ export function ensureToken(paths: HomePaths): string {
  * Bytes from the kernel's CSPRNG, read directly: node:crypto costs the daemon memory for its whole life, and
  * it is loaded only once a secret is stored (see runtime/builtins.ts).
  */
-function kernelRandom(n: number): Buffer {
+export function kernelRandom(n: number): Buffer {
   const buf = Buffer.alloc(n);
   const fd = openSync('/dev/urandom', 'r');
   try {

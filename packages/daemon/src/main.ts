@@ -3,7 +3,9 @@ import type * as Http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AppSpec } from '@nightshift/manifest';
 import type { DaemonInfo } from '@nightshift/protocol';
-import { createApi, withMetrics, withToken } from './api/app.js';
+import { createApi, withAccess, withMetrics } from './api/app.js';
+import { dashboardPages } from './api/dashboard/pages.js';
+import { DashboardSessions } from './api/dashboard/sessions.js';
 import {
   AppQueue,
   Apps,
@@ -20,7 +22,7 @@ import { EventBus } from './events/index.js';
 import { Coalescer } from './events/coalesce.js';
 import { logEvents } from './events/daemon-log.js';
 import { recordInTimeline, timelineOf } from './events/timeline.js';
-import { acquireLock, ensureHome, ensureToken } from './home.js';
+import { acquireLock, ensureHome, ensureToken, kernelRandom } from './home.js';
 import { checkLaunchable } from './releases/launchable.js';
 import { pickBase } from './process/environment.js';
 import { logOutput } from './process/log-output.js';
@@ -317,6 +319,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
   drains.startAll();
   const stopCompactor = startCompactor(bus, { gc: globalThis.gc, worked: () => scraper.takeWorked() });
 
+  const sessions = new DashboardSessions({ clock, random: kernelRandom });
   const api = createApi({
     bus,
     clock,
@@ -331,6 +334,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     autoscaler,
     usageReports: new UsageReports({ db, clock, settings: config.usage }),
     info,
+    dashboard: { sessions, token, url: () => dashboardUrl(config.httpHost, httpPort) },
     redisWarnings: () => redis.warnings(),
     oneOffEnv: envs.oneOff,
     requestStop: () => void stop(),
@@ -341,7 +345,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
   const { createServer } = nodeHttp();
   const served = withMetrics(api, prometheus.listener);
   const unixServer = createServer(served);
-  const tcpServer = createServer(withToken(served, token));
+  const tcpServer = createServer(withAccess(served, { token, sessions, pages: dashboardPages() }));
   // A local Prometheus without the token (config.ts refuses any address but loopback).
   const metricsServer = config.metricsListen ? createServer(prometheus.listener) : null;
   // Set once the API listens; a daemon that fails before has restored nothing.
@@ -438,4 +442,10 @@ function closeServer(server: Http.Server): Promise<void> {
     server.close(() => resolve());
     server.closeAllConnections();
   });
+}
+
+/** Where a browser on this machine reaches the TCP listener: a wildcard address is reached on loopback. */
+function dashboardUrl(host: string, port: number): string {
+  const reach = host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host;
+  return `http://${reach.includes(':') ? `[${reach}]` : reach}:${port}/`;
 }

@@ -24,6 +24,16 @@ export const ERROR_CATALOGUE = declare({
     status: 401,
     hint: 'send `Authorization: Bearer <token>` (NIGHTSHIFT_HOME/api.token), or open the link `nightshift dashboard` prints',
   },
+  loginRefused: {
+    code: 'NS_LOGIN_REFUSED',
+    status: 401,
+    hint: 'run `nightshift dashboard` for a new login link (a code works once, for 60 s), or paste the API token',
+  },
+  originRefused: {
+    code: 'NS_API_ORIGIN_REFUSED',
+    status: 403,
+    hint: "changes are accepted only from the dashboard's own page (its Origin); scripts use the bearer token",
+  },
   notFound: { code: 'NS_API_NOT_FOUND', status: 404, hint: 'see docs for the API routes' },
   badRequest: {
     code: 'NS_API_BAD_REQUEST',

@@ -32,6 +32,8 @@ export interface PsEntry {
   readonly startedAt: string | null;
   readonly restarts: number;
   readonly lastExit: ExitInfo | null;
+  /** When a replica in backoff (a crash loop) starts again; null in any other state. */
+  readonly nextRestartAt: string | null;
   readonly release: string | null;
   /** `healthy`, `starting` or `unhealthy (2/3)`; null when the process has no probe or is not up. */
   readonly health: string | null;

@@ -4,6 +4,7 @@ import { registerAutoscale } from './autoscale.js';
 import { registerConfig } from './config.js';
 import { registerCron } from './cron.js';
 import { registerDaemon } from './daemon.js';
+import { registerDashboard } from './dashboard.js';
 import { registerDrains } from './drains.js';
 import { registerEvents } from './events.js';
 import { registerLifecycle } from './lifecycle.js';
@@ -43,6 +44,7 @@ export const commands: RegisterCommand[] = [
   registerSecrets,
   registerRedis,
   registerApps,
+  registerDashboard,
   registerRollback,
   registerRun,
   registerRender,

@@ -12,6 +12,7 @@ import type { Supervisor } from '../supervisor/supervisor.js';
 import type { UsageViews } from '../metrics/index.js';
 import type { Autoscaler } from '../autoscale/index.js';
 import type { UsageReports } from '../accounting/index.js';
+import type { DashboardSessions } from './dashboard/sessions.js';
 
 /** What the routes reach: services only, never the composition root. */
 export interface ApiServices {
@@ -36,6 +37,13 @@ export interface ApiServices {
   /** Billed usage: replica-, vCPU- and GiB-minutes from the recorded runtime periods. */
   readonly usageReports: UsageReports;
   readonly info: () => DaemonInfo;
+  /** Dashboard logins: codes, sessions, the token a login page may be given, and the page's address. */
+  readonly dashboard: {
+    readonly sessions: DashboardSessions;
+    readonly token: string;
+    /** `http://127.0.0.1:<port>/`: where the TCP listener is reached from this machine. */
+    readonly url: () => string;
+  };
   /** What `ps` prints under its table about the shared Redis (eviction policy, memory, refused writes). */
   readonly redisWarnings: () => string[];
   /** The environment of a one-off command: a process type's (web's PORT included), or the app's without PORT. */

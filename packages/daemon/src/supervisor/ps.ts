@@ -1,4 +1,5 @@
 import type { ExitInfo, PsEntry } from '@nightshift/protocol';
+import type { Clock } from '../runtime/clock.js';
 import type { AppRuntime } from './app-runtime.js';
 import type { ReplicaRunner } from './replica.js';
 
@@ -6,20 +7,24 @@ import type { ReplicaRunner } from './replica.js';
 export type ReplicaLine = Omit<PsEntry, 'cpuPercent' | 'memoryBytes'>;
 
 /** The `ps` lines of the named apps (those not running are skipped), processes in name order. */
-export function psOf(apps: ReadonlyMap<string, AppRuntime>, names: readonly string[]): ReplicaLine[] {
+export function psOf(
+  apps: ReadonlyMap<string, AppRuntime>,
+  names: readonly string[],
+  clock: Clock,
+): ReplicaLine[] {
   const out: ReplicaLine[] = [];
   for (const name of names) {
     const rt = apps.get(name);
     if (!rt) continue;
     // Code-unit order (names are ASCII): localeCompare would map ICU's collation data into the daemon.
     for (const [, runners] of [...rt.runners.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      for (const r of runners) out.push(psEntry(name, r));
+      for (const r of runners) out.push(psEntry(name, r, clock));
     }
   }
   return out;
 }
 
-function psEntry(app: string, r: ReplicaRunner): ReplicaLine {
+function psEntry(app: string, r: ReplicaRunner, clock: Clock): ReplicaLine {
   const s = r.state;
   const lastExit: ExitInfo | null = s.lastExit
     ? {
@@ -40,6 +45,11 @@ function psEntry(app: string, r: ReplicaRunner): ReplicaLine {
     startedAt: s.startedAt === null ? null : new Date(s.startedAt).toISOString(),
     restarts: s.restarts,
     lastExit,
+    // The retry is due on the monotonic clock; shown, it is that distance from the wall clock's now.
+    nextRestartAt:
+      s.status === 'backoff' && s.retryAt !== null
+        ? new Date(clock.now() + Math.max(0, s.retryAt - clock.monotonic())).toISOString()
+        : null,
     release: r.release === null ? null : `v${r.release}`,
     health: r.health,
     limits:

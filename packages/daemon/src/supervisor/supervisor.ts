@@ -212,7 +212,7 @@ export class Supervisor {
   }
 
   ps(app?: string): ReplicaLine[] {
-    return psOf(this.#apps, app === undefined ? [...this.#apps.keys()].sort() : [app]);
+    return psOf(this.#apps, app === undefined ? [...this.#apps.keys()].sort() : [app], this.#deps.clock);
   }
 
   /** Replicas that have a live process group, for the metrics sampler and scraper. */

@@ -53,6 +53,12 @@ class InjectedResponse extends Writable {
     });
   }
 
+  /** Headers set before `writeHead` (the TCP guard's security headers, a login's cookie) go out with it. */
+  setHeader(name: string, value: string | number | readonly string[]): this {
+    this.#headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+    return this;
+  }
+
   writeHead(status: number, headers: Record<string, string | number> = {}): this {
     this.statusCode = status;
     for (const [k, v] of Object.entries(headers)) this.#headers[k.toLowerCase()] = String(v);

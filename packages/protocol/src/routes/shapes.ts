@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type * as T from '../types.js';
 import type * as S from '../secrets.js';
 import type * as U from '../usage.js';
+import type * as D from '../dashboard.js';
 
 /**
  * The answers' shapes as zod schemas, each held to its TypeScript interface (types.ts, secrets.ts) by its
@@ -26,6 +27,7 @@ export const psEntry: z.ZodType<T.PsEntry> = z.object({
   startedAt: nullable(iso),
   restarts: z.number(),
   lastExit: nullable(exitInfo),
+  nextRestartAt: nullable(iso),
   release: nullable(z.string()),
   health: nullable(z.string()),
   limits: nullable(
@@ -320,3 +322,12 @@ export const usageReport: z.ZodType<U.UsageReport> = z.object({
     )
     .optional(),
 });
+
+export const loginCodeResponse: z.ZodType<D.LoginCodeResponse> = z.object({
+  code: z.string(),
+  expiresAt: iso,
+  url: z.string(),
+  loginUrl: z.string(),
+});
+
+export const sessionResponse: z.ZodType<D.SessionResponse> = z.object({ expiresAt: iso });

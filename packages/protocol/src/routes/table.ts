@@ -324,3 +324,30 @@ export const usage = route({
   query: z.object({ since: param(), until: param(), by: param(), periods: param() }),
   answer: shape.usageReport,
 });
+
+/**
+ * A single-use dashboard login code, valid 60 s (`nightshift dashboard`). Served on the Unix socket only: a
+ * browser session must not be able to mint more of them.
+ */
+export const loginCode = route({
+  method: 'POST',
+  path: '/dashboard/login-code',
+  answer: shape.loginCodeResponse,
+});
+/**
+ * Opens a dashboard session: a login code or the API token in, an HttpOnly session cookie out. On the TCP
+ * listener the only route served without credentials, and only with the page's own `Origin`.
+ */
+export const login = route({
+  method: 'POST',
+  path: '/session',
+  body: z.object({ code: z.string().optional(), token: z.string().optional() }),
+  example: '{ "code": "…" }',
+  answer: shape.sessionResponse,
+});
+/** Ends the session its cookie names. */
+export const logout = route({
+  method: 'DELETE',
+  path: '/session',
+  answer: z.object({ ended: z.boolean() }),
+});
