@@ -37,15 +37,7 @@ const DEEP_IMPORTS = [
 
 export default tseslint.config(
   {
-    ignores: [
-      '**/dist/**',
-      '**/node_modules/**',
-      'packages/dashboard/**',
-      '**/*.mjs',
-      '**/*.js',
-      'examples/**',
-      'vitest.config.ts',
-    ],
+    ignores: ['**/dist/**', '**/node_modules/**', '**/*.mjs', '**/*.js', 'examples/**', 'vitest.config.ts'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

@@ -35,7 +35,10 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['packages/*/test/**/*.browser.test.ts', 'tests/browser/**/*.test.ts'],
-          testTimeout: 60_000,
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+          // Each file runs a daemon and a Chromium: one at a time on a small machine.
+          fileParallelism: false,
         },
       },
     ],

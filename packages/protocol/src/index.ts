@@ -12,5 +12,5 @@ export const API_PREFIX = '/api/v1';
 export const LOG_JSON_MAX_LINES = 100_000;
 export { homeLayout, defaultHomeDir, type HomeLayout } from './home.js';
 export * as api from './routes/api.js';
-export { pathOf, type WireRoute } from './routes/wire.js';
+export { pathOf, pathOfCall, type WireRoute, type DeclOf, type CallOptions } from './routes/wire.js';
 export type { RouteDeclaration, ParamsOf, QueryOf, BodyOf, AnswerOf } from './routes/define.js';

@@ -8,39 +8,16 @@ import {
   API_PREFIX,
   ErrorCodes,
   NightshiftError,
-  pathOf,
+  pathOfCall,
   type AnswerOf,
-  type BodyOf,
+  type CallOptions,
+  type DeclOf,
   type ErrorBody,
-  type ParamsOf,
-  type QueryOf,
-  type RouteDeclaration,
   type WireRoute,
 } from '@nightshift/protocol';
 
-/** The full declaration a wire route stands for (a union of routes gives the union of theirs). */
-export type DeclOf<W> = W extends WireRoute<infer R extends RouteDeclaration> ? R : never;
-
-/** What a call of `route` sends: its path's params, its query (unset values left out) and its body. */
-export type CallOptions<W extends WireRoute> = Call<DeclOf<W>>;
-
-type Call<R extends RouteDeclaration> = (R extends RouteDeclaration<infer P>
-  ? keyof ParamsOf<P> extends never
-    ? { params?: undefined }
-    : { params: ParamsOf<P> }
-  : never) & {
-  readonly query?: Partial<Record<keyof QueryOf<R> & string, string | number | undefined>>;
-  readonly body?: BodyOf<R>;
-};
-
-/** The path (under API_PREFIX) and query string of a call. */
-export function pathOfCall(route: WireRoute, opts: { params?: object; query?: object }): string {
-  const path = pathOf(route, (opts.params ?? {}) as Record<string, string>);
-  const query = new URLSearchParams();
-  for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) query.set(k, String(v));
-  const text = query.toString();
-  return text ? `${path}?${text}` : path;
-}
+export type { CallOptions, DeclOf } from '@nightshift/protocol';
+export { pathOfCall };
 
 /** Talks to the daemon's API over its Unix socket (no token needed: the socket is 0600). */
 export class ApiClient {
