@@ -48,9 +48,12 @@ export function printPs(res: PsResponse, now = Date.now()): void {
       'resource limits are soft here: no cgroup could be made, so a watchdog restarts a replica over its memory limit and CPU is not limited\n',
     );
   }
-  for (const p of res.processes) {
-    if (p.stopped)
-      process.stdout.write(`${p.process}: stopped (start it with \`nightshift start ${p.process}\`)\n`);
+  // `ps --all` lists several apps' processes: name the app where it is not obvious.
+  const several = new Set(res.processes.map((p) => p.app)).size > 1;
+  for (const summary of res.processes) {
+    const p = several ? { ...summary, process: `${summary.app}/${summary.process}` } : summary;
+    const start = `nightshift start ${summary.process}${several ? ` --app ${summary.app}` : ''}`;
+    if (p.stopped) process.stdout.write(`${p.process}: stopped (start it with \`${start}\`)\n`);
     else if (p.autoscale) process.stdout.write(`${p.process}: ${autoMarker(p.desired, p.autoscale)}\n`);
     else if (p.desired !== p.manifest) {
       process.stdout.write(

@@ -75,25 +75,25 @@ export function LogTail(props: { app: string; process: string; replicas: readonl
         <span class={`pill ${live ? 'ok' : ''}`} aria-live="polite">
           {live ? (paused ? `paused · ${held.length} new` : 'live') : 'connecting'}
         </span>
-        <label>
-          Replica{' '}
-          <select value={replica} onChange={(e) => setReplica(e.currentTarget.value)}>
-            <option value="">all</option>
-            {props.replicas.map((r) => (
-              <option key={r} value={r}>
-                {r}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Stream{' '}
-          <select value={stream} onChange={(e) => setStream(e.currentTarget.value as '' | 'out' | 'err')}>
-            <option value="">both</option>
-            <option value="out">stdout</option>
-            <option value="err">stderr</option>
-          </select>
-        </label>
+        <label for="tail-replica">Replica</label>
+        <select id="tail-replica" value={replica} onChange={(e) => setReplica(e.currentTarget.value)}>
+          <option value="">all</option>
+          {props.replicas.map((r) => (
+            <option key={r} value={r}>
+              {r}
+            </option>
+          ))}
+        </select>
+        <label for="tail-stream">Stream</label>
+        <select
+          id="tail-stream"
+          value={stream}
+          onChange={(e) => setStream(e.currentTarget.value as '' | 'out' | 'err')}
+        >
+          <option value="">both</option>
+          <option value="out">stdout</option>
+          <option value="err">stderr</option>
+        </select>
         <button type="button" onClick={() => (paused ? resume() : setPaused(true))} aria-pressed={paused}>
           {paused ? 'Resume' : 'Pause'}
         </button>

@@ -46,8 +46,16 @@ export function appRoutes(r: Router, s: ApiServices): void {
     return c.json(await s.apps.rollback(app, target));
   });
 
+  // Every running app's processes too: the dashboard's overview reads them in this one request.
   r.get('/ps', (c) =>
-    c.json({ replicas: s.usage.withUsage(s.supervisor.ps()), processes: [], ...warnings(s) }),
+    c.json({
+      replicas: s.usage.withUsage(s.supervisor.ps()),
+      processes: s.apps
+        .list()
+        .filter((a) => s.supervisor.hasApp(a.name))
+        .flatMap((a) => summaryWithBounds(s, a.name)),
+      ...warnings(s),
+    }),
   );
 
   r.get('/apps/:app/ps', (c) => {
