@@ -2,16 +2,21 @@ import { useEffect, useState } from 'preact/hooks';
 import { whenUnauthorized } from './lib/api';
 import { navigate, useRoute, type Route } from './lib/router';
 import { Layout } from './components/Layout';
-import { Empty } from './components/States';
+import { Empty, Loading } from './components/States';
+import { lazyPage } from './lib/lazy';
 import { Login } from './pages/Login';
 import { Overview } from './pages/Overview';
-import { ProcessDetail } from './pages/ProcessDetail';
 import { CronJob, CronList } from './pages/Cron';
 import { RunDetail } from './pages/RunDetail';
 import { Events } from './pages/Events';
 import { Releases } from './pages/Releases';
 import { Config } from './pages/Config';
 import { Usage } from './pages/Usage';
+
+const ProcessDetail = lazyPage(
+  () => import('./pages/ProcessDetail').then((m) => m.ProcessDetail),
+  () => <Loading />,
+);
 
 const TITLES: Partial<Record<Route['name'], string>> = {
   overview: 'Apps',

@@ -13,18 +13,18 @@ interface OverviewData {
   readonly cron: ReadonlyMap<string, readonly CronJobEntry[]>;
 }
 
+/** Three requests at once, whatever the number of apps: the overview's data is one round trip. */
 async function loadOverview(only: string | undefined): Promise<OverviewData> {
-  const [apps, ps] = await Promise.all([
+  const [apps, ps, cron] = await Promise.all([
     call(api.listApps, {}),
     only ? call(api.ps, { params: { app: only } }) : call(api.psAll, {}),
+    call(api.cronAll, {}),
   ]);
-  const shown = apps.filter((a) => !only || a.name === only);
-  const cron = await Promise.all(
-    shown.map(
-      async (a) => [a.name, a.release ? await call(api.cronJobs, { params: { app: a.name } }) : []] as const,
-    ),
-  );
-  return { apps: shown, processes: processesOf(ps), cron: new Map(cron) };
+  return {
+    apps: apps.filter((a) => !only || a.name === only),
+    processes: processesOf(ps),
+    cron: new Map(cron.map((c) => [c.app, c.jobs])),
+  };
 }
 
 /** Every app (or one, on its own page): processes, replicas running of desired, crash loops, next cron fires. */

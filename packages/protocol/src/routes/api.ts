@@ -9,6 +9,7 @@ export const addDrain = wireOf<typeof table.addDrain>('POST', '/apps/:app/drains
 export const appEvents = wireOf<typeof table.appEvents>('GET', '/apps/:app/events');
 export const autoscaleBounds = wireOf<typeof table.autoscaleBounds>('POST', '/apps/:app/autoscale');
 export const autoscaleStatus = wireOf<typeof table.autoscaleStatus>('GET', '/apps/:app/autoscale');
+export const cronAll = wireOf<typeof table.cronAll>('GET', '/cron');
 export const cronHistory = wireOf<typeof table.cronHistory>('GET', '/apps/:app/cron/jobs/:job/history');
 export const cronJobs = wireOf<typeof table.cronJobs>('GET', '/apps/:app/cron');
 export const cronResume = wireOf<typeof table.cronResume>('POST', '/apps/:app/cron/jobs/:job/resume');

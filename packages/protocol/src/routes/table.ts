@@ -208,6 +208,12 @@ export const cronJobs = route({
   path: '/apps/:app/cron',
   answer: z.array(shape.cronJobEntry),
 });
+/** Every running app's cron jobs in one answer (the dashboard's overview: next fires of all apps). */
+export const cronAll = route({
+  method: 'GET',
+  path: '/cron',
+  answer: z.array(z.object({ app: z.string(), jobs: z.array(shape.cronJobEntry) })),
+});
 export const cronHistory = route({
   method: 'GET',
   path: '/apps/:app/cron/jobs/:job/history',

@@ -25,6 +25,14 @@ export function cronRoutes(r: Router, s: ApiServices): void {
   };
 
   r.get('/apps/:app/cron', (c) => c.json(s.scheduler.list(known(c.param('app')))));
+  r.get('/cron', (c) =>
+    c.json(
+      s.apps
+        .list()
+        .filter((a) => s.supervisor.hasApp(a.name))
+        .map((a) => ({ app: a.name, jobs: s.scheduler.list(a.name) })),
+    ),
+  );
 
   r.get('/apps/:app/cron/jobs/:job/history', (c) => {
     const text = c.query('n') ?? '20';
