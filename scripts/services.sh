@@ -36,8 +36,19 @@ ensure_promtool() {
     command -v promtool >/dev/null 2>&1
 }
 
+# Debian's chromium drives the dashboard's browser tests (tests/browser) through playwright-core: never a
+# downloaded browser.
+ensure_chromium() {
+  [ -x /usr/bin/chromium ] && return 0
+  echo "services: chromium is missing; installing Debian's chromium package"
+  { apt-get install -y --no-install-recommends chromium >/dev/null 2>&1 ||
+    { apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends chromium >/dev/null 2>&1; }; } &&
+    [ -x /usr/bin/chromium ]
+}
+
 status=0
 ensure_promtool || { echo "services: could not install promtool" >&2; status=1; }
+ensure_chromium || { echo "services: could not install chromium" >&2; status=1; }
 ensure redis 6379 redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
   --dir /var/lib/redis --logfile /var/log/redis/ci.log || status=1
 ensure postgresql 5432 sh -c 'pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start' || status=1

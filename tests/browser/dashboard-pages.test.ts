@@ -171,6 +171,16 @@ describe('dashboard pages against a real app', () => {
         await screenshot(page, `${name}-${width}`);
       }
     }
+    // Dark (prefers-color-scheme) for the two busiest pages.
+    await page.setViewportSize(VIEWPORTS.desktop);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    for (const [name, path] of pages.slice(0, 3)) {
+      await page.goto(base + path);
+      await page.locator('[data-ready], .empty').first().waitFor();
+      await settle(page);
+      await screenshot(page, `${name}-desktop-dark`);
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
     const login = await browser.newPage({ viewport: VIEWPORTS.phone });
     await login.goto(`${base}/`);
     await login.getByLabel('API token').waitFor();

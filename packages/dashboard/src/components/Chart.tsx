@@ -18,7 +18,8 @@ const COLORS = ['#3b82f6', '#ef4444', '#10b981', '#f59e0b', '#8b5cf6', '#ec4899'
 export function Chart(props: {
   title: string;
   series: readonly ChartSeries[];
-  format: (v: number) => string;
+  /** A value as text; `digits` asks for more precision when ticks would read alike. */
+  format: (v: number, digits?: number) => string;
 }) {
   const box = useRef<HTMLDivElement>(null);
   const { title, series, format } = props;
@@ -40,12 +41,17 @@ export function Chart(props: {
       legend: { live: true },
       scales: { x: { time: true } },
       axes: [
-        { stroke: axisColor, grid: { stroke: 'rgba(128,128,128,0.15)' } },
+        {
+          stroke: axisColor,
+          grid: { stroke: 'rgba(128,128,128,0.15)' },
+          // UTC like every time on the page; the date only when the window spans days.
+          values: (_u, ticks) => utcTicks(ticks),
+        },
         {
           stroke: axisColor,
           grid: { stroke: 'rgba(128,128,128,0.15)' },
           size: 70,
-          values: (_u, ticks) => ticks.map((v) => format(v)),
+          values: (_u, ticks) => distinctTicks(ticks, format),
         },
       ],
       series: [
@@ -61,7 +67,6 @@ export function Chart(props: {
           value: (_u: uPlot, v: number | null) => (v === null ? '–' : format(v)),
         })),
       ],
-      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
     };
     const plot = new uPlot(opts, [times, ...columns] as uPlot.AlignedData, el);
     const resize = new ResizeObserver(() =>
@@ -83,4 +88,25 @@ export function Chart(props: {
       )}
     </figure>
   );
+}
+
+function utcTicks(ticks: readonly number[]): string[] {
+  const span = (ticks.at(-1) ?? 0) - (ticks[0] ?? 0);
+  return ticks.map((t) => {
+    const iso = new Date(t * 1000).toISOString();
+    if (span > 86_400) return `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
+    return span < 600 ? iso.slice(11, 19) : iso.slice(11, 16);
+  });
+}
+
+/**
+ * Tick labels that differ from each other: memory that moves by kilobytes would otherwise read `3.1 MiB` on
+ * every tick. More digits are tried until the labels are distinct (at most three).
+ */
+function distinctTicks(ticks: readonly number[], format: (v: number, digits?: number) => string): string[] {
+  let labels = ticks.map((v) => format(v));
+  for (let digits = 2; digits <= 3 && new Set(labels).size < labels.length; digits++) {
+    labels = ticks.map((v) => format(v, digits));
+  }
+  return labels;
 }

@@ -19,7 +19,7 @@ export function duration(ms: number): string {
   return `${Math.floor(h / 24)}d ${h % 24}h`;
 }
 
-export function bytes(n: number | null | undefined): string {
+export function bytes(n: number | null | undefined, digits = 1): string {
   if (n === null || n === undefined) return '–';
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let v = n;
@@ -28,7 +28,7 @@ export function bytes(n: number | null | undefined): string {
     v /= 1024;
     i++;
   }
-  return `${v < 10 && i > 0 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
+  return `${(v < 10 && i > 0) || digits > 1 ? v.toFixed(digits) : Math.round(v)} ${units[i]}`;
 }
 
 export function percent(n: number | null | undefined): string {

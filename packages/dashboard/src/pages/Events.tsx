@@ -5,6 +5,8 @@ import { Empty, ErrorNote, Loading } from '../components/States';
 import { Time } from '../components/Time';
 
 /** The first word of an event type (`replica`, `cron`, `deploy`…): the families the filter offers. */
+const who = (e: EventEntry) => e.replica ?? e.process ?? '';
+
 const familyOf = (type: string) => type.split(':')[0] ?? type;
 
 /** The app's timeline, newest first, live over SSE, filtered by family, process and text. */
@@ -88,7 +90,9 @@ export function Events({ app }: { app: string }) {
             <li key={e.id} class={/crash|fail|unhealthy|killed/.test(e.type) ? 'bad' : undefined}>
               <Time iso={e.time} /> <span class="pill">{e.type}</span>
               {e.count && e.count > 1 ? <span class="pill warn">×{e.count}</span> : null}{' '}
-              {e.replica ?? e.process ?? ''} <span class="msg">{e.message}</span>
+              {/* The subject only where the message does not already name it. */}
+              {who(e) && !e.message.includes(who(e)) ? `${who(e)} ` : ''}
+              <span class="msg">{e.message}</span>
             </li>
           ))}
         </ol>

@@ -141,14 +141,14 @@ function ProcessRow({ p }: { p: ProcessView }) {
       <th scope="row">
         <a href={href('apps', p.app, 'processes', p.process)}>{p.process}</a>
       </th>
-      <td>
+      <td data-label="Running / desired">
         <span class="count" data-running={p.running} data-desired={p.desired}>
           {p.running} / {p.desired}
         </span>
         {p.autoscale ? <span class="muted"> (auto {`${p.autoscale.min}–${p.autoscale.max}`})</span> : null}
       </td>
-      <td>{restarts}</td>
-      <td>
+      <td data-label="Restarts">{restarts}</td>
+      <td class="state">
         {p.stopped ? (
           <span class="pill">stopped</span>
         ) : loop ? (

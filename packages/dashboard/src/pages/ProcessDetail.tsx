@@ -194,7 +194,8 @@ function seriesOf(
   }));
 }
 
-const formatCpu = (v: number) => `${v.toFixed(v < 10 ? 1 : 0)}%`;
+const formatBytes = (v: number, digits?: number) => bytes(v, digits);
+const formatCpu = (v: number, digits?: number) => `${v.toFixed(digits ?? (v < 10 ? 1 : 0))}%`;
 
 function Charts({ app, process }: { app: string; process: string }) {
   const [range, setRange] = useState<(typeof RANGES)[number][0]>('1h');
@@ -228,7 +229,7 @@ function Charts({ app, process }: { app: string; process: string }) {
       {metrics.value ? (
         <div class="chart-grid">
           <Chart title="CPU (% of one core)" series={cpu} format={formatCpu} />
-          <Chart title="Memory (resident)" series={mem} format={bytes} />
+          <Chart title="Memory (resident)" series={mem} format={formatBytes} />
         </div>
       ) : (
         <Loading />
