@@ -218,6 +218,11 @@ describe('the API answers as the protocol declares (real daemon)', () => {
     );
 
     await call(routes.cronJobs, { app });
+    await call(routes.cronAll);
+    // The dashboard's login, over the socket (the browser's side is tests/browser/dashboard-auth.test.ts).
+    const link = await call(routes.loginCode);
+    await call(routes.login, {}, { code: link.code as string });
+    await call(routes.logout);
     const run = await call(routes.cronRun, { app, job: 'j' }, { force: false });
     await waitFor(
       async () =>
