@@ -143,6 +143,33 @@ describe('dashboard pages against a real app', () => {
     const runPath = new URL(page.url()).pathname;
     await page.goto(`${base}/apps/${sb.app}/cron/hello`);
     expect(await page.locator('table.runs tbody tr').first().innerText()).toMatch(/manual[\s\S]*succeeded/);
+    // The next five slots of "0 0 1 1 *", in UTC.
+    const slots = await page.getByTestId('next-slots').locator('time').allInnerTexts();
+    const year = new Date().getUTCFullYear();
+    expect(slots).toEqual([1, 2, 3, 4, 5].map((k) => `${year + k}-01-01 00:00:00Z`));
+
+    // Releases: after a second deploy, roll back to v1 by keyboard alone, through the confirmation.
+    await sb.cliOk(['deploy']);
+    await page.goto(`${base}/apps/${sb.app}/releases`);
+    const toV1 = page.getByRole('button', { name: 'Roll back to v1' });
+    await toV1.waitFor();
+    let tabs = 0;
+    while (!(await toV1.evaluate((b) => b === document.activeElement)) && tabs++ < 30)
+      await page.keyboard.press('Tab');
+    expect(tabs).toBeLessThan(30);
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog').waitFor();
+    await page.keyboard.press('Escape'); // cancelled: nothing happens
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    expect(await liveRelease(sb)).toBe('v2');
+    await toV1.focus();
+    await page.keyboard.press('Enter');
+    const confirm = page.getByRole('dialog').getByRole('button', { name: 'Roll back' });
+    while (!(await confirm.evaluate((b) => b === document.activeElement)) && tabs++ < 40)
+      await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await waitFor(async () => (await liveRelease(sb)) === 'v1', 30_000, 'v1 live again');
+    await page.locator('tr.live', { hasText: 'v1' }).waitFor();
 
     // Secrets page: the name and digest, never the value.
     await page.goto(`${base}/apps/${sb.app}/config`);
@@ -218,6 +245,14 @@ describe('dashboard pages against a real app', () => {
     await context.close();
   });
 });
+
+async function liveRelease(sb: Sandbox): Promise<string | undefined> {
+  const list = JSON.parse((await sb.cliOk(['releases', '--json', '--app', sb.app])).stdout) as {
+    version: string;
+    live: boolean;
+  }[];
+  return list.find((r) => r.live)?.version;
+}
 
 /** Lets charts and live streams draw before a screenshot. */
 async function settle(page: Page): Promise<void> {

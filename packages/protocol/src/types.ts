@@ -254,6 +254,8 @@ export interface CronJobEntry {
   readonly suspended: boolean;
   /** The next slot (ISO-8601 UTC), null when the schedule has none left. Suspended jobs skip it. */
   readonly nextSlot: string | null;
+  /** The next five slots (ISO-8601 UTC), the first being `nextSlot`; fewer when the schedule has fewer left. */
+  readonly nextSlots: readonly string[];
   /** The newest run that ran or runs (skipped slots left out). */
   readonly lastRun: CronRunEntry | null;
   /** Runs of this job running now. */

@@ -23,10 +23,10 @@ export function toRunEntry(r: CronRunRow): CronRunEntry {
   };
 }
 
-/** A job of the live release → API shape, with its next slot, running count and last run. */
+/** A job of the live release → API shape, with its next slots, running count and last run. */
 export function toJobEntry(
   spec: CronSpec,
-  state: { suspended: boolean; nextSlot: number | null; running: number },
+  state: { suspended: boolean; nextSlots: readonly number[]; running: number },
   lastRun: CronRunRow | null,
 ): CronJobEntry {
   return {
@@ -36,7 +36,8 @@ export function toJobEntry(
     overlap: spec.overlap,
     timeoutMs: spec.timeoutMs,
     suspended: state.suspended,
-    nextSlot: isoOrNull(state.nextSlot),
+    nextSlot: isoOrNull(state.nextSlots[0] ?? null),
+    nextSlots: state.nextSlots.map((ms) => new Date(ms).toISOString()),
     lastRun: lastRun ? toRunEntry(lastRun) : null,
     running: state.running,
   };

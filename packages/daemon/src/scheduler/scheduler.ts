@@ -6,7 +6,7 @@ import { claimManual, claimSlots, type SlotClaim } from './claim.js';
 import { toJobEntry, toRunEntry } from './entries.js';
 import { jobNotFound, overlapRefused, runNotFound } from './errors.js';
 import { syncJobs, type JobState } from './jobs.js';
-import { clockBehind, dueSlot, nextSlot, wakeAt, type DueSlot } from './pure/slots.js';
+import { clockBehind, dueSlot, nextSlot, nextSlots, wakeAt, type DueSlot } from './pure/slots.js';
 import { CronRuns, type RunsDeps } from './runs.js';
 import { parseSchedulerOptions, type SchedulerConfig, type SchedulerOptions } from './options.js';
 import { reportClaim, reportClockBehind, reportRefused, reportSuspended } from './report.js';
@@ -128,7 +128,8 @@ export class Scheduler {
         j.spec,
         {
           suspended: j.suspended,
-          nextSlot: nextSlot(j.schedule, j.cursor, now),
+          // Five: what a reader checks a schedule against (the dashboard's job page).
+          nextSlots: nextSlots(j.schedule, j.cursor, now, 5),
           running: this.#runs.running(app, j.spec.name),
         },
         last.get(j.spec.name) ?? null,

@@ -8,6 +8,7 @@ import {
   cursorOnChange,
   dueSlot,
   nextSlot,
+  nextSlots,
   wakeAt,
 } from '../../src/scheduler/pure/slots.js';
 
@@ -249,5 +250,21 @@ describe('compileSchedule: UTC whatever the machine zone', () => {
       if (saved === undefined) delete process.env.TZ;
       else process.env.TZ = saved;
     }
+  });
+});
+
+describe('nextSlots', () => {
+  it('lists the next n slots after the later of cursor and now, and stops where the schedule does', () => {
+    const hourly = compileSchedule('0 * * * *');
+    expect(nextSlots(hourly, t('2026-01-01T00:00:00Z'), t('2026-01-01T10:30:00Z'), 3).map(iso)).toEqual([
+      '2026-01-01T11:00:00.000Z',
+      '2026-01-01T12:00:00.000Z',
+      '2026-01-01T13:00:00.000Z',
+    ]);
+    // A cursor ahead of now (the clock stepped back) still never lists a slot at or before it.
+    expect(nextSlots(hourly, t('2026-01-01T12:00:00Z'), t('2026-01-01T10:30:00Z'), 1).map(iso)).toEqual([
+      '2026-01-01T13:00:00.000Z',
+    ]);
+    expect(nextSlots(hourly, 0, t('2026-01-01T10:30:00Z'), 0)).toEqual([]);
   });
 });

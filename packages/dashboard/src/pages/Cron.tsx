@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, type CronJobEntry } from '@nightshift/protocol';
 import { call } from '../lib/api';
-import { duration } from '../lib/format';
+import { duration, local } from '../lib/format';
 import { href, navigate } from '../lib/router';
 import { useData } from '../lib/use-data';
 import { RunsTable, StatusPill } from '../components/RunsTable';
@@ -113,17 +113,20 @@ function JobFacts({ job }: { job: CronJobEntry }) {
       <dd>
         <code>{job.schedule}</code> in UTC
       </dd>
-      <dt>Next slot</dt>
+      <dt>Next slots</dt>
       <dd>
         {job.suspended ? (
-          'suspended'
-        ) : job.nextSlot ? (
-          <>
-            <Time iso={job.nextSlot} />{' '}
-            <span class="muted">({new Date(job.nextSlot).toLocaleString()} local)</span>
-          </>
+          'none while suspended'
+        ) : job.nextSlots.length ? (
+          <ul class="slots" data-testid="next-slots">
+            {job.nextSlots.map((slot) => (
+              <li key={slot}>
+                <Time iso={slot} /> <span class="muted">({local(slot)})</span>
+              </li>
+            ))}
+          </ul>
         ) : (
-          'none'
+          'none: the schedule has no slot left'
         )}
       </dd>
       <dt>Command</dt>

@@ -150,6 +150,7 @@ export const cronJobEntry: z.ZodType<T.CronJobEntry> = z.object({
   timeoutMs: nullable(z.number()),
   suspended: z.boolean(),
   nextSlot: nullable(iso),
+  nextSlots: z.array(iso),
   lastRun: nullable(cronRunEntry),
   running: z.number(),
 });

@@ -59,6 +59,19 @@ export function nextSlot(schedule: Schedule, cursor: number, now: number): numbe
   return schedule.next(Math.max(cursor, now));
 }
 
+/** The next `n` slots after the later of the cursor and now, oldest first (fewer when the schedule runs out). */
+export function nextSlots(schedule: Schedule, cursor: number, now: number, n: number): number[] {
+  const out: number[] = [];
+  let from = Math.max(cursor, now);
+  while (out.length < n) {
+    const slot = schedule.next(from);
+    if (slot === null) break;
+    out.push(slot);
+    from = slot;
+  }
+  return out;
+}
+
 /**
  * When the loop must next look at a job: its first slot after the cursor. A tick before that instant has nothing
  * to do for the job, so the loop skips it without asking croner.
