@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, normalize, sep } from 'node:path';
 
@@ -12,18 +12,21 @@ import { dirname, join, normalize, sep } from 'node:path';
 export function dashboardPages(
   root = dashboardDir(),
 ): (req: IncomingMessage, res: ServerResponse, authorized: boolean) => void {
-  const cache = new Map<string, { body: Buffer; gzip: Buffer | null } | null>();
+  // Files found are kept (a few, of a known size); misses are not, so requests for made-up names, which
+  // need no session, cannot grow the daemon's memory.
+  const cache = new Map<string, { body: Buffer; gzip: Buffer | null }>();
   const read = (rel: string) => {
-    if (!cache.has(rel)) {
-      const file = join(root, rel);
-      cache.set(
-        rel,
-        existsSync(file)
-          ? { body: readFileSync(file), gzip: existsSync(`${file}.gz`) ? readFileSync(`${file}.gz`) : null }
-          : null,
-      );
-    }
-    return cache.get(rel) ?? null;
+    const kept = cache.get(rel);
+    if (kept) return kept;
+    const file = join(root, rel);
+    // Only regular files: `/assets/` names a folder, and reading one throws.
+    if (!statSync(file, { throwIfNoEntry: false })?.isFile()) return null;
+    const found = {
+      body: readFileSync(file),
+      gzip: existsSync(`${file}.gz`) ? readFileSync(`${file}.gz`) : null,
+    };
+    cache.set(rel, found);
+    return found;
   };
   return (req, res, authorized) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
