@@ -125,6 +125,7 @@ describe('dashboard pages against a real app', () => {
     writeFileSync(join(sb.root, 'say-ticker.2'), `${marker}\n`);
     await page.getByTestId('log-lines').getByText(marker).waitFor({ timeout: 5000 });
     const latency = Date.now() - t0;
+    process.stdout.write(`live tail: the line showed ${latency} ms after it was written\n`);
     expect(latency).toBeLessThan(1000);
     // Filtered to another replica, the line is not there.
     await page.getByLabel('Replica', { exact: true }).selectOption('ticker.1');
