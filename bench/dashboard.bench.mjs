@@ -118,7 +118,12 @@ async function drawnAfter(page) {
   if (rows !== APPS) throw new Error(`${rows} process rows`);
   if (process.env.BENCH_DASHBOARD_TRACE) {
     const trace = await page.evaluate(() =>
-      [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')].map(
+      [
+        ...performance.getEntriesByType('navigation'),
+        ...performance.getEntriesByType('resource'),
+        ...performance.getEntriesByType('mark'),
+        ...performance.getEntriesByType('paint'),
+      ].map(
         (e) =>
           `${e.name.replace(location.origin, '')} ${Math.round(e.startTime)}→${Math.round(e.responseEnd)}`,
       ),

@@ -35,10 +35,11 @@ export async function call<W extends WireRoute>(
   route: W,
   opts: CallOptions<W>,
 ): Promise<AnswerOf<DeclOf<W>>> {
-  const init: RequestInit = { method: route.method, headers: { accept: 'application/json' } };
+  // No extra header on a GET: it would keep the browser from using a preloaded answer (pages.ts).
+  const init: RequestInit = { method: route.method };
   if (route.method === 'POST') {
     init.body = JSON.stringify(opts.body ?? {});
-    init.headers = { ...init.headers, 'content-type': 'application/json' };
+    init.headers = { 'content-type': 'application/json' };
   }
   const res = await fetch(API_PREFIX + pathOfCall(route, opts), init);
   const text = await res.text();
