@@ -24,6 +24,12 @@ describe("the dashboard's files (pages.ts)", () => {
       expect(ok.headers.get('cache-control')).toBe('no-store');
       expect((await as(false)(path)).status, path).toBe(401);
     }
+    // The overview's data is preloaded for a session only, and only on the overview.
+    expect((await as(true)('/')).headers.get('link')).toBe(
+      ['apps', 'ps', 'cron'].map((p) => `</api/v1/${p}>; rel=preload; as=fetch; crossorigin`).join(', '),
+    );
+    expect((await as(false)('/')).headers.get('link')).toBeNull();
+    expect((await as(true)('/apps/shop')).headers.get('link')).toBeNull();
   });
 
   it('serves hashed assets to anyone, gzipped when accepted, and nothing outside assets/', async () => {
