@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { Sandbox, sleep } from '../e2e/helpers.js';
-import { baseOf, launch, loggedIn, loginLink, sessionCookieOf, tokenOf } from './dashboard.js';
+import { baseOf, launch, loggedIn, loginLink, screenshot, sessionCookieOf, tokenOf } from './dashboard.js';
 
 const PAGES = [
   '/',
@@ -77,6 +77,13 @@ describe('dashboard access', () => {
       await page.locator('main#main').waitFor();
     }
     expect(violations).toEqual([]);
+    // Empty states say what to do next: an app without cron jobs, an app that does not exist.
+    await page.goto(`${base}/apps/${sb.app}/cron`);
+    expect(await page.locator('.empty').innerText()).toContain('nightshift deploy');
+    await screenshot(page, 'empty-cron-desktop');
+    await page.goto(`${base}/apps/no-such-app`);
+    expect(await page.locator('.empty').innerText()).toContain('nightshift up');
+    await screenshot(page, 'empty-app-desktop');
 
     // A reused code is refused, in the browser and by the API.
     const session = await sessionCookieOf(context);

@@ -13,16 +13,20 @@ interface OverviewData {
   readonly cron: ReadonlyMap<string, readonly CronJobEntry[]>;
 }
 
-/** Three requests at once, whatever the number of apps: the overview's data is one round trip. */
+/**
+ * Three requests at once, whatever the number of apps: the overview's data is one round trip (and preloaded,
+ * see the daemon's api/dashboard/pages.ts). One app's page filters the same answers, so an unknown name is
+ * an empty state rather than an error.
+ */
 async function loadOverview(only: string | undefined): Promise<OverviewData> {
   const [apps, ps, cron] = await Promise.all([
     call(api.listApps, {}),
-    only ? call(api.ps, { params: { app: only } }) : call(api.psAll, {}),
+    call(api.psAll, {}),
     call(api.cronAll, {}),
   ]);
   return {
     apps: apps.filter((a) => !only || a.name === only),
-    processes: processesOf(ps),
+    processes: processesOf(ps).filter((p) => !only || p.app === only),
     cron: new Map(cron.map((c) => [c.app, c.jobs])),
   };
 }
