@@ -28,10 +28,10 @@ function argumentText(a: Argument): string {
   return a.required ? `<${name}>` : `[${name}]`;
 }
 
-// Commander's own help formatter gives the usage line, so the reference and `--help` agree.
-function usageOf(path: string, command: Command, help: Help): string {
-  const parents = path.split(' ').slice(0, -1).join(' ');
-  return `nightshift ${parents ? `${parents} ` : ''}${help.commandUsage(command).replace(/^nightshift /, '')}`;
+// Commander's own help formatter gives the usage line (with the parents' names), so the reference and `--help`
+// agree.
+function usageOf(command: Command, help: Help): string {
+  return help.commandUsage(command);
 }
 
 /**
@@ -57,7 +57,7 @@ export function cliReferenceMarkdown(program: Command): string {
       command.description(),
       '',
       '```',
-      usageOf(path, command, help).trim(),
+      usageOf(command, help).trim(),
       '```',
       '',
     );
