@@ -67,6 +67,11 @@ export const ERROR_CATALOGUE = declare({
     hint: 'fix the variable as the message says (README, Environment)',
   },
   homeUnsafe: { code: 'NS_HOME_UNSAFE', status: 400, hint: 'use a `NIGHTSHIFT_HOME` of your own' },
+  stateTooNew: {
+    code: 'NS_STATE_TOO_NEW',
+    status: 400,
+    hint: 'run the nightshift version that wrote the home, or a newer one (docs/operations.md, Upgrading)',
+  },
   // Apps, processes, deploys
   appNotFound: {
     code: 'NS_APP_NOT_FOUND',
