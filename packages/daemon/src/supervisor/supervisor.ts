@@ -71,7 +71,7 @@ export class Supervisor {
 
   /**
    * The cgroup of replica `replica` (`emails.2`) of `app` while it runs, for reading its CPU and memory
-   * accounting (`usage()`); null when it is not running or runs without a cgroup (then read `/proc`).
+   * accounting (`cpuSeconds()`); null when it is not running or runs without a cgroup (then read `/proc`).
    */
   cgroupOf(app: string, replica: string): Cgroup | null {
     const runners = this.#apps.get(app)?.runners.get(replica.slice(0, replica.lastIndexOf('.'))) ?? [];
