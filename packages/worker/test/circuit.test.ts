@@ -1,4 +1,5 @@
 /** The circuit breaker's state machine and its option parsing: pure, time passed in. */
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import {
   CLOSED,
@@ -8,7 +9,10 @@ import {
   type BreakerState,
 } from '../src/circuit/breaker.js';
 import { parseCircuitBreaker } from '../src/circuit/options.js';
+import { defineWorker } from '../src/definition.js';
 import { isWorkerError } from '../src/errors.js';
+import { runWorker } from '../src/run.js';
+import { schedule } from '../src/sources/schedule.js';
 
 const policy = { failures: 3, windowMs: 1000, cooldownMs: 5000 };
 const fail = (job: string): BreakerEvent => ({ type: 'settled', job, ok: false });
@@ -146,5 +150,37 @@ describe('circuitBreaker option', () => {
     expect(isWorkerError(error, 'NS_WORKER_DEFINITION_INVALID')).toBe(true);
     expect((error as Error).message).toContain('worker "emails"');
     expect((error as Error).message).toContain(word);
+  });
+});
+
+describe('circuitBreaker on a worker', () => {
+  it('is refused at start on a source that cannot pause (schedule)', async () => {
+    const def = defineWorker({
+      name: 'nightly',
+      source: schedule('0 3 * * *'),
+      circuitBreaker: { failures: 3, window: '1m', cooldown: '5m' },
+      handle: () => undefined,
+    });
+    const started = runWorker(def, {
+      env: {},
+      handleSignals: false,
+      tracing: false,
+      logDestination: new Writable({ write: (_chunk, _encoding, done) => done() }),
+    });
+    await expect(started).rejects.toMatchObject({
+      code: 'NS_WORKER_DEFINITION_INVALID',
+      message: expect.stringContaining('cannot pause') as unknown,
+    });
+  });
+
+  it('is checked with the definition: a typo fails at import, naming the key', () => {
+    expect(() =>
+      defineWorker({
+        name: 'emails',
+        source: schedule('0 3 * * *'),
+        circuitBreaker: { failures: 3, window: '30 seconds', cooldown: '5m' },
+        handle: () => undefined,
+      }),
+    ).toThrow(/circuitBreaker\.window/);
   });
 });

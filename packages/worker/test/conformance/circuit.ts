@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defineWorker } from '../../src/definition.js';
 import { runWorker, type RunningWorker } from '../../src/run.js';
 import { startDependency, type Dependency } from '../helpers/dependency.js';
-import { openSockets, sleep, waitFor } from '../helpers/wait.js';
+import { deferred, openSockets, sleep, waitFor } from '../helpers/wait.js';
 import { sourceFor } from './targets.js';
 import {
   SUITE_BACKOFF_MS,
@@ -98,6 +98,60 @@ export function describeCircuitConformance(target: ConformanceTarget): void {
       await running.stop();
       expect([...dependency.served.keys()].sort((a, b) => a - b)).toEqual(range(0, 23).map((d) => d.n));
       expect([...dependency.served.values()].every((count) => count === 1)).toBe(true);
+      expect(await ns.deadLetters()).toEqual([]);
+    });
+
+    it('lets the jobs it holds finish when it opens: they settle once, nothing is lost or failed for it', async () => {
+      let down = true;
+      const gate = deferred();
+      const calls: number[] = [];
+      const cooldownMs = 2500; // long enough to watch the open state after the held job settles
+      const def = defineWorker({
+        name: `circuit-held-${target.name}`,
+        source: sourceFor(ns.kind, ns.options),
+        concurrency: 4,
+        retry: { attempts: 100, backoff: { type: 'fixed', delay: SUITE_BACKOFF_MS } },
+        circuitBreaker: { failures: FAILURES, window: '10s', cooldown: cooldownMs },
+        async handle(job: { data: JobData }) {
+          calls.push(job.data.n);
+          // Job 0 is slow and fine: it is in flight when the others open the breaker.
+          if (job.data.n === 0) await gate.promise;
+          else if (down) throw new Error('the dependency is down');
+          await dependency.call(job.data.n);
+        },
+      });
+      worker = await runWorker(def, {
+        env: ns.env,
+        handleSignals: false,
+        logDestination: silent(),
+        tracing: false,
+      });
+      const running = worker;
+      await ns.enqueue(range(0, 13));
+
+      await waitFor('the breaker to open', async () => (await circuitState(running)) === 'open');
+      expect(calls).toContain(0);
+      await sleep(300); // jobs taken before the pause settle (their failures no longer count)
+      const taken = calls.length;
+      await sleep(400);
+      expect(calls.length).toBe(taken);
+      expect(running.inFlight).toBe(1); // job 0, still held
+
+      gate.resolve();
+      await waitFor('the held job served', () => dependency.served.get(0) === 1);
+      await waitFor('the held job settled', () => running.inFlight === 0);
+      // Its success says nothing of the dependency now: the breaker stays open, the rest waits on the server.
+      expect(await circuitState(running)).toBe('open');
+      await waitFor('the other 12 waiting on the server', async () => (await ns.backlog()) === 12, 1500);
+      expect(calls.length).toBe(taken);
+
+      down = false;
+      await waitFor('every job served', () => dependency.served.size === 13, cooldownMs + 15_000);
+      await waitFor('an empty backlog', async () => (await ns.backlog()) === 0, 3000);
+      await sleep(300);
+      await running.stop();
+      expect([...dependency.served.values()].every((count) => count === 1)).toBe(true);
+      expect(await metricValue(running, 'nightshift_circuit_opened_total')).toBe(1);
       expect(await ns.deadLetters()).toEqual([]);
     });
   });
