@@ -52,12 +52,18 @@ export class QueueOps {
     return this.#session(app, async (s) => {
       const queue = await s.existing(name);
       let retried = 0;
+      // A job that fails again while this runs comes back to the failed set: it is not retried twice.
+      const seen = new Set<string>();
       for (;;) {
         const want = limit === undefined ? PAGE : Math.min(PAGE, limit - retried);
         if (want <= 0) break;
         // A retried job leaves the failed set, so the next page starts at 0 again.
-        const jobs = (await queue.getJobs(['failed'], 0, want - 1, true)).filter((job) => job !== undefined);
+        const page = await queue.getJobs(['failed'], 0, want - 1, true);
+        const jobs = page.filter(
+          (job): job is BullMQ.Job & { id: string } => job?.id !== undefined && !seen.has(job.id),
+        );
         if (jobs.length === 0) break;
+        for (const job of jobs) seen.add(job.id);
         const done = await inBatches(jobs, (job) =>
           job.retry('failed').then(
             () => 1,

@@ -188,3 +188,51 @@ async function waitUntil(done: () => Promise<boolean>, timeoutMs = 10_000): Prom
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+describe('/apps/:app/queues without `redis: true`', () => {
+  const serve = useInject();
+  const closers: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    for (const close of closers.splice(0).reverse()) await close();
+  });
+
+  it("finds the queues in the Redis of the app's REDIS_URL, under <app>:bull", async () => {
+    const app = uniqueApp();
+    const queues = new QueueOps({
+      redisApp: () => false,
+      redisEnvironment: () => null,
+      adminCall: () => Promise.reject(new Error('no admin connection for this app')),
+      env: () => ({ REDIS_URL: MACHINE_REDIS }),
+      timeoutMs: 3000,
+    });
+    const api = await serve(
+      createApi({ apps: { known: (name: string) => name }, queues } as unknown as ApiServices),
+    );
+    const mail = new Queue('mail', { connection: { url: MACHINE_REDIS }, prefix: `${app}:bull` });
+    closers.push(() => mail.close());
+    closers.push(() => mail.obliterate({ force: true }));
+    await mail.addBulk([
+      { name: 'm', data: { tenant: 'acme' } },
+      { name: 'm', data: { tenant: 'globex' } },
+    ]);
+
+    const list = (await (await api.request(`/api/v1/apps/${app}/queues`)).json()) as QueueList;
+    expect(list).toEqual({
+      app,
+      where: 'app',
+      queues: [
+        {
+          name: 'mail',
+          paused: false,
+          counts: { waiting: 2, active: 0, delayed: 0, failed: 0, completed: 0, paused: 0, prioritized: 0 },
+        },
+      ],
+    });
+    const res = await api.request(`/api/v1/apps/${app}/queues/mail/cancel`, {
+      method: 'POST',
+      body: JSON.stringify({ state: 'waiting' }),
+    });
+    expect(await res.json()).toMatchObject({ matched: 2, removed: 2 });
+    expect(await mail.getWaitingCount()).toBe(0);
+  });
+});
