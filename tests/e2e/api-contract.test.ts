@@ -1,9 +1,10 @@
 import { request } from 'node:http';
+import { Queue } from 'bullmq';
 import { join } from 'node:path';
 import { API_PREFIX } from '@nightshift/protocol';
 import { pathOf, ROUTES, routes, type RouteDeclaration } from '@nightshift/protocol/routes';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Sandbox, waitFor } from './helpers.js';
+import { procEnv, Sandbox, waitFor } from './helpers.js';
 
 /**
  * Every route of the protocol's table, called on a real daemon with a valid request: its answer must match the
@@ -246,6 +247,24 @@ describe('the API answers as the protocol declares (real daemon)', () => {
     await call(routes.removeSecrets, { app }, { names: ['API_KEY'], restart: false });
     await call(routes.rotateKey);
     await call(routes.redisInfo, { app });
+    // A queue of the app's, made as the app makes it: its own Redis user, the SDK's `<app>:bull` prefix.
+    const worker = (await sb.ps()).find((r) => r.process === 'w' && r.state === 'running');
+    const mail = new Queue('mail', {
+      connection: { url: procEnv(worker!.pid!)!.REDIS_URL! },
+      prefix: `${app}:bull`,
+    });
+    await mail.add('m', { tenant: 'acme' });
+    await call(routes.queues, { app });
+    await call(routes.queuePause, { app, queue: 'mail' });
+    await call(routes.queueResume, { app, queue: 'mail' });
+    await call(routes.queueRetry, { app, queue: 'mail' }, { state: 'failed', limit: 1 });
+    await call(routes.queueClean, { app, queue: 'mail' }, { state: 'completed', olderThanMs: 0 });
+    await call(
+      routes.queueCancel,
+      { app, queue: 'mail' },
+      { state: 'waiting', match: { path: 'data.tenant', value: 'acme' }, dryRun: true },
+    );
+    await mail.close();
     await call(routes.redisFlush, { app }, { confirm: app });
     await call(routes.redisRotate, { app });
 

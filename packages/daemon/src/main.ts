@@ -53,6 +53,7 @@ import {
 } from './secrets/index.js';
 import { version } from './version.js';
 import { Autoscaler, AutoscaleBounds, readQueueDepth } from './autoscale/index.js';
+import { QueueOps } from './queues/index.js';
 import { systemTimers } from './runtime/timers.js';
 import { join } from 'node:path';
 
@@ -330,6 +331,13 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     usage,
     autoscaler,
     usageReports: new UsageReports({ db, clock, settings: config.usage }),
+    queues: new QueueOps({
+      redisApp: queueSources.redisApp,
+      redisEnvironment: (app) => redis.environment(app),
+      adminCall: queueSources.adminCall,
+      env: queueSources.env,
+      timeoutMs: queueSources.timeoutMs,
+    }),
     info,
     redisWarnings: () => redis.warnings(),
     oneOffEnv: envs.oneOff,

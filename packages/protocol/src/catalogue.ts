@@ -280,6 +280,27 @@ export const ERROR_CATALOGUE = declare({
     status: 404,
     hint: 'set `redis: true` in the manifest and deploy',
   },
+  // Queues (BullMQ bulk operations)
+  queueNoRedis: {
+    code: 'NS_QUEUE_NO_REDIS',
+    status: 409,
+    hint: 'set `redis: true` in .paas/app.yaml and deploy, or `nightshift config set REDIS_URL=redis://…` for a Redis of its own',
+  },
+  queueNotFound: {
+    code: 'NS_QUEUE_NOT_FOUND',
+    status: 404,
+    hint: '`nightshift queues` lists the queues found',
+  },
+  queueMatchInvalid: {
+    code: 'NS_QUEUE_MATCH_INVALID',
+    status: 400,
+    hint: 'write --match data.tenant=acme (dots between fields; `name`, `data.…`, `opts.…`)',
+  },
+  queueRedisUnreachable: {
+    code: 'NS_QUEUE_REDIS_UNREACHABLE',
+    status: 503,
+    hint: "`nightshift redis info` for the daemon's Redis; for an app's own, check REDIS_URL (`nightshift config ls`)",
+  },
   // Cron
   cronJobNotFound: {
     code: 'NS_CRON_JOB_NOT_FOUND',

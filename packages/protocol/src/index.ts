@@ -2,6 +2,7 @@ export * from './errors.js';
 export type * from './types.js';
 export type * from './secrets.js';
 export type * from './usage.js';
+export type * from './queues.js';
 export { parseScaleArg } from './scale.js';
 
 /** Path prefix of every API route. */

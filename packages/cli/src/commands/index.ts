@@ -15,6 +15,7 @@ import { registerRollback } from './rollback.js';
 import { registerRun } from './run.js';
 import { registerScale } from './scale.js';
 import { registerSecrets } from './secrets.js';
+import { registerQueues } from './queues.js';
 import { registerRedis } from './redis.js';
 import { registerRender } from './render.js';
 import { registerUp } from './up.js';
@@ -42,6 +43,7 @@ export const commands: RegisterCommand[] = [
   registerConfig,
   registerSecrets,
   registerRedis,
+  registerQueues,
   registerApps,
   registerRollback,
   registerRun,

@@ -12,6 +12,7 @@ import type { Supervisor } from '../supervisor/supervisor.js';
 import type { UsageViews } from '../metrics/index.js';
 import type { Autoscaler } from '../autoscale/index.js';
 import type { UsageReports } from '../accounting/index.js';
+import type { QueueOps } from '../queues/index.js';
 
 /** What the routes reach: services only, never the composition root. */
 export interface ApiServices {
@@ -35,6 +36,8 @@ export interface ApiServices {
   readonly autoscaler: Pick<Autoscaler, 'view' | 'boundsOf'>;
   /** Billed usage: replica-, vCPU- and GiB-minutes from the recorded runtime periods. */
   readonly usageReports: UsageReports;
+  /** Bulk operations on the app's BullMQ queues (list with counts, pause/resume, retry, clean, cancel). */
+  readonly queues: QueueOps;
   readonly info: () => DaemonInfo;
   /** What `ps` prints under its table about the shared Redis (eviction policy, memory, refused writes). */
   readonly redisWarnings: () => string[];

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type * as T from '../types.js';
 import type * as S from '../secrets.js';
 import type * as U from '../usage.js';
+import type * as Q from '../queues.js';
 
 /**
  * The answers' shapes as zod schemas, each held to its TypeScript interface (types.ts, secrets.ts) by its
@@ -319,4 +320,32 @@ export const usageReport: z.ZodType<U.UsageReport> = z.object({
       }),
     )
     .optional(),
+});
+
+export const queueSummary: z.ZodType<Q.QueueSummary> = z.object({
+  name: z.string(),
+  paused: z.boolean(),
+  counts: z.object({
+    waiting: z.number(),
+    active: z.number(),
+    delayed: z.number(),
+    failed: z.number(),
+    completed: z.number(),
+    paused: z.number(),
+    prioritized: z.number(),
+  }),
+});
+
+export const queueList: z.ZodType<Q.QueueList> = z.object({
+  app: z.string(),
+  where: z.enum(['managed', 'app']),
+  queues: z.array(queueSummary),
+});
+
+export const queueCancelResult: z.ZodType<Q.QueueCancelResult> = z.object({
+  app: z.string(),
+  queue: z.string(),
+  matched: z.number(),
+  removed: z.number(),
+  dryRun: z.boolean(),
 });
