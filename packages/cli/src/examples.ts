@@ -61,6 +61,20 @@ export const examples: Readonly<Record<string, readonly (readonly [string, strin
   ],
   'secrets ls': [['nightshift secrets ls', 'names, digests and dates; never values']],
   'redis info': [['nightshift redis info', 'the app’s Redis user, key count and the instance’s memory']],
+  queues: [['nightshift queues', 'each BullMQ queue of the app with its counts by state']],
+  'queues pause': [
+    ['nightshift queues pause emails', 'stop workers taking jobs from a queue (`queues resume` undoes it)'],
+  ],
+  'queues retry': [['nightshift queues retry emails --failed --limit 100', 'retry up to 100 failed jobs']],
+  'queues clean': [
+    ['nightshift queues clean emails --completed --older-than 1d', 'remove old completed jobs'],
+  ],
+  'queues cancel': [
+    [
+      'nightshift queues cancel emails --waiting --match data.tenant=acme',
+      'count, confirm, remove matching waiting jobs',
+    ],
+  ],
   apps: [['nightshift apps', 'every app on this daemon']],
   releases: [['nightshift releases', 'the app’s releases, the live one marked']],
   rollback: [['nightshift rollback', 'go back to the previous release']],
