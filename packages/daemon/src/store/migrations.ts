@@ -203,4 +203,10 @@ export const migrations: readonly string[] = [
   -- The last moment the daemon was known alive: periods a kill -9 left open end here at the next start.
   CREATE TABLE IF NOT EXISTS usage_heartbeat (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL);
   `,
+  `
+  -- The usage report by day (store/usage.ts dailyGroups) sums in the order of this index: keyed by the UTC day a
+  -- period started (the same expression as the query's GROUP BY, so SQLite sees the order), without a sort.
+  CREATE INDEX IF NOT EXISTS usage_periods_day
+    ON usage_periods (app, started_at / 86400000, cpu, memory, started_at, ended_at);
+  `,
 ];
