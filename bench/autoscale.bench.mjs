@@ -4,6 +4,7 @@
 const dist = new URL('../packages/daemon/dist/', import.meta.url);
 const { decide } = await import(new URL('supervisor/pure/autoscale.js', dist).href);
 const { Autoscaler, AutoscaleBounds } = await import(new URL('autoscale/index.js', dist).href);
+const { openDb } = await import(new URL('store/index.js', dist).href);
 
 const PROCESSES = 200;
 const PERIOD = 15_000;
@@ -63,7 +64,7 @@ function loop() {
     timers: { after: () => ({ cancel() {} }) },
     bus: { emit: () => 0 },
     periodMs: PERIOD,
-    bounds: new AutoscaleBounds(),
+    bounds: new AutoscaleBounds(openDb(':memory:')),
     apps: () => ['bench'],
     processSpecs: () => specs,
     formation: (_app, p) => ({ desired: desired.get(p), stopped: false }),

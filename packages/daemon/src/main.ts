@@ -52,7 +52,7 @@ import {
   SecretsService,
 } from './secrets/index.js';
 import { version } from './version.js';
-import { Autoscaler, AutoscaleBounds, readQueueDepth } from './autoscale/index.js';
+import { Autoscaler, AutoscaleBounds, boundsFollowLiveRelease, readQueueDepth } from './autoscale/index.js';
 import { systemTimers } from './runtime/timers.js';
 import { join } from 'node:path';
 
@@ -165,7 +165,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     (app, live) => scheduler.activate(app, live),
   );
   const drains = new DrainManager({ db, bus, logs, clock });
-  const autoscaleBounds = new AutoscaleBounds();
+  const autoscaleBounds = new AutoscaleBounds(db);
   const apps: Apps = new Apps({
     db,
     bus,
@@ -259,6 +259,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
   bus.subscribe((event) => {
     if (event.type === 'app:destroyed') autoscaler.forgetApp(event.app);
   });
+  boundsFollowLiveRelease(bus, autoscaleBounds, (app) => supervisor.liveRelease(app));
   const scraper = new Scraper({ clock, targets: () => supervisor.targets(), onError });
   const cronCounters = countCronEvents(bus);
   const prometheus = new PrometheusEndpoint({

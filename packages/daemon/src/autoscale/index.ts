@@ -1,3 +1,4 @@
 export { Autoscaler, type AutoscalerDeps, type ProcessAutoscale, type ReplicaReading } from './autoscaler.js';
 export { AutoscaleBounds } from './bounds.js';
 export { readQueueDepth, type QueueSources } from './queue-depth.js';
+export { boundsFollowLiveRelease } from './follow.js';

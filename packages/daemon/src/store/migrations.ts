@@ -209,4 +209,17 @@ export const migrations: readonly string[] = [
   CREATE INDEX IF NOT EXISTS usage_periods_day
     ON usage_periods (app, started_at / 86400000, cpu, memory, started_at, ended_at);
   `,
+  `
+  -- Bounds set with \`scale PROC --min/--max\` (autoscale/bounds.ts): they outlive a daemon restart and hold
+  -- until a deploy changes the manifest's bounds, which are kept beside them (against_*) to tell.
+  CREATE TABLE autoscale_bounds (
+    app TEXT NOT NULL REFERENCES apps(name) ON DELETE CASCADE,
+    process TEXT NOT NULL,
+    min INTEGER NOT NULL,
+    max INTEGER NOT NULL,
+    against_min INTEGER NOT NULL,
+    against_max INTEGER NOT NULL,
+    PRIMARY KEY (app, process)
+  );
+  `,
 ];

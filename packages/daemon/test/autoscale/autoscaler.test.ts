@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProcessSpec } from '@nightshift/manifest';
 import { Autoscaler, AutoscaleBounds, type ReplicaReading } from '../../src/autoscale/index.js';
 import { EventBus } from '../../src/events/index.js';
+import { openDb } from '../../src/store/index.js';
 import type { DaemonEvent } from '../../src/events/types.js';
 import type { Timer } from '../../src/runtime/timers.js';
 
@@ -52,7 +53,7 @@ function world(proc: ProcessSpec) {
     },
     bus,
     periodMs: PERIOD,
-    bounds: new AutoscaleBounds(),
+    bounds: new AutoscaleBounds(openDb(':memory:')),
     apps: () => ['shop'],
     processSpecs: () => [proc],
     formation: () => ({ desired: state.desired, stopped: false }),
