@@ -285,6 +285,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     clock,
     region: config.region,
     heartbeatMs: config.usage.heartbeatMs,
+    retentionMs: config.usage.retentionMs,
     liveSpec: (app) => supervisor.liveRelease(app)?.spec ?? null,
     onError,
   });

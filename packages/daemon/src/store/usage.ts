@@ -71,6 +71,15 @@ export function closeOpenPeriods(db: Db, at: number, reason: string): number {
   return Number(result.changes);
 }
 
+/**
+ * Deletes the periods that ended before `before` (retention); running ones stay whatever their age. Returns how
+ * many went.
+ */
+export function pruneUsagePeriods(db: Db, before: number): number {
+  const result = prepared(db, 'DELETE FROM usage_periods WHERE ended_at < ?').run(before);
+  return Number(result.changes);
+}
+
 export function writeHeartbeat(db: Db, at: number): void {
   prepared(
     db,
