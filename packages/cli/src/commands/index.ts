@@ -6,6 +6,7 @@ import { registerCron } from './cron.js';
 import { registerDaemon } from './daemon.js';
 import { registerDrains } from './drains.js';
 import { registerEvents } from './events.js';
+import { registerInit } from './init.js';
 import { registerLifecycle } from './lifecycle.js';
 import { registerLogs } from './logs.js';
 import { registerMetrics } from './metrics.js';
@@ -47,4 +48,5 @@ export const commands: RegisterCommand[] = [
   registerRun,
   registerRender,
   registerValidate,
+  registerInit,
 ];
