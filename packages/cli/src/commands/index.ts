@@ -1,6 +1,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { registerApps } from './apps.js';
 import { registerAutoscale } from './autoscale.js';
+import { registerCompletion } from './completion.js';
 import { registerConfig } from './config.js';
 import { registerCron } from './cron.js';
 import { registerDaemon } from './daemon.js';
@@ -49,4 +50,5 @@ export const commands: RegisterCommand[] = [
   registerRender,
   registerValidate,
   registerInit,
+  registerCompletion,
 ];
