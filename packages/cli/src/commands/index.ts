@@ -5,6 +5,7 @@ import { registerCompletion } from './completion.js';
 import { registerConfig } from './config.js';
 import { registerCron } from './cron.js';
 import { registerDaemon } from './daemon.js';
+import { registerDoctor } from './doctor.js';
 import { registerDrains } from './drains.js';
 import { registerEvents } from './events.js';
 import { registerInit } from './init.js';
@@ -50,5 +51,6 @@ export const commands: RegisterCommand[] = [
   registerRender,
   registerValidate,
   registerInit,
+  registerDoctor,
   registerCompletion,
 ];
