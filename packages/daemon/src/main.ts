@@ -52,7 +52,13 @@ import {
   SecretsService,
 } from './secrets/index.js';
 import { version } from './version.js';
-import { Autoscaler, AutoscaleBounds, boundsFollowLiveRelease, readQueueDepth } from './autoscale/index.js';
+import {
+  Autoscaler,
+  AutoscaleBounds,
+  AutoscaleWindows,
+  boundsFollowLiveRelease,
+  readQueueDepth,
+} from './autoscale/index.js';
 import { systemTimers } from './runtime/timers.js';
 import { join } from 'node:path';
 
@@ -233,6 +239,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     bus,
     periodMs: config.autoscalePeriodMs,
     bounds: autoscaleBounds,
+    windows: new AutoscaleWindows(db, clock),
     apps: () =>
       apps
         .list()

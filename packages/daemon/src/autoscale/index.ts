@@ -2,3 +2,4 @@ export { Autoscaler, type AutoscalerDeps, type ProcessAutoscale, type ReplicaRea
 export { AutoscaleBounds } from './bounds.js';
 export { readQueueDepth, type QueueSources } from './queue-depth.js';
 export { boundsFollowLiveRelease } from './follow.js';
+export { AutoscaleWindows } from './windows.js';

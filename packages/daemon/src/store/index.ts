@@ -10,3 +10,4 @@ export * from './drains.js';
 export * from './metrics.js';
 export * from './usage.js';
 export * from './autoscale-bounds.js';
+export * from './autoscale-window.js';

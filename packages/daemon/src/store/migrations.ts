@@ -222,4 +222,14 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (app, process)
   );
   `,
+  `
+  -- Each autoscaled process's stabilisation window (autoscale/windows.ts): its recent recommendations as JSON
+  -- [[wall ms, replicas], …], so a restarted daemon holds a scale-down as the previous one would have.
+  CREATE TABLE autoscale_window (
+    app TEXT NOT NULL,
+    process TEXT NOT NULL,
+    history TEXT NOT NULL,
+    PRIMARY KEY (app, process)
+  );
+  `,
 ];
