@@ -232,4 +232,12 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (app, process)
   );
   `,
+  `
+  -- The usage report by process or region (store/usage.ts) sums in the order of this index: resources before
+  -- the region, so a report by process groups by three keys (process, cpu, memory), a sixth less work a row than
+  -- four; by region it still reads in order. It replaces usage_periods_group (same columns, other order).
+  DROP INDEX IF EXISTS usage_periods_group;
+  CREATE INDEX usage_periods_sums
+    ON usage_periods (app, process, cpu, memory, region, started_at, ended_at);
+  `,
 ];

@@ -143,10 +143,14 @@ export interface UsageGroupRow {
 }
 
 /**
- * Rows are folded per process, region and resources in the order of `usage_periods_group`, so SQLite sums them as
- * it reads the index instead of sorting a year of rows. The day has an index of its own (`dailyGroups`).
+ * Rows are folded in the order of `usage_periods_sums` (process, resources, region), so SQLite sums them as it
+ * reads the index instead of sorting a year of rows: by process the keys are a prefix of it; by region they are
+ * all four (the report merges the lines). The day has an index of its own (`dailyGroups`).
  */
-const GROUPING = { process: 'process', region: 'region' } as const;
+const GROUPING = {
+  process: { key: 'process', by: 'process, cpu, memory' },
+  region: { key: 'region', by: 'process, cpu, memory, region' },
+} as const;
 
 /** The clipping and rounding of accounting/pure/minutes.ts, in SQL, over `s` (start), `f` (clipped start), `e`. */
 const BILLED_MINUTES =
@@ -164,15 +168,15 @@ export function usageGroups(
     db,
     // A period is inside when it ends after `since` or starts at or after it (one of no length, at its moment);
     // its part inside is max(start, since) … min(end, until), which is never negative for one that is inside.
-    `SELECT ${GROUPING[by]} AS key, cpu, memory, count(*) AS periods, sum(${BILLED_MINUTES}) AS minutes
+    `SELECT ${GROUPING[by].key} AS key, cpu, memory, count(*) AS periods, sum(${BILLED_MINUTES}) AS minutes
      FROM (
        SELECT process, region, cpu, memory, started_at AS s, MAX(started_at, :since) AS f,
               COALESCE(ended_at, MAX(:now, started_at)) AS e
-       FROM usage_periods INDEXED BY usage_periods_group
+       FROM usage_periods INDEXED BY usage_periods_sums
        WHERE app = :app AND started_at < :until
      )
      WHERE e > :since OR s >= :since
-     GROUP BY process, region, cpu, memory`,
+     GROUP BY ${GROUPING[by].by}`,
   ).all({ app, since: w.since, until: w.until, now: w.now }) as unknown as UsageGroupRow[];
 }
 
