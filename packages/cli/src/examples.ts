@@ -11,8 +11,19 @@ export const examples: Readonly<Record<string, readonly (readonly [string, strin
     ['nightshift deploy', 'build a release from the current folder and roll the processes onto it'],
     ['nightshift deploy --ref v1.4.0', 'deploy a git tag or commit of the folder’s repository'],
   ],
+  init: [
+    ['nightshift init', 'write .paas/app.yaml from a PM2 ecosystem file, a Procfile or package.json scripts'],
+    ['nightshift init --from procfile --force', 'from the Procfile only, replacing an existing manifest'],
+  ],
+  doctor: [
+    ['nightshift doctor', 'check Node, the daemon, the home, Redis, cgroups, disk and clock; print fixes'],
+  ],
+  completion: [
+    ['nightshift completion bash', 'a bash completion script (`source <(nightshift completion bash)`)'],
+  ],
   daemon: [
     ['nightshift daemon', 'run the daemon in the foreground (`up` starts it in the background)'],
+    ['nightshift daemon --systemd-unit', 'print a systemd unit that runs it (docs/operating.md)'],
     ['nightshift daemon stop', 'stop the daemon and every process it supervises'],
   ],
   ps: [

@@ -38,16 +38,6 @@ function docCommands(): DocCommand[] {
 
 type Cmd = ReturnType<typeof buildProgram>['commands'][number];
 
-function flagsOf(command: Cmd): Set<string> {
-  const flags = new Set(['--help', '-h']);
-  for (const o of command.options) {
-    if (o.long) flags.add(o.long);
-    if (o.short) flags.add(o.short);
-    if (o.negate && o.long) flags.add(o.long);
-  }
-  return flags;
-}
-
 /** What is wrong with one documented command line, or null. */
 function problemOf(line: string, program: ReturnType<typeof buildProgram>): string | null {
   // The command itself: before a comment and before a shell pipe (` | `; `a|b` inside a word is an alternative).
@@ -59,27 +49,37 @@ function problemOf(line: string, program: ReturnType<typeof buildProgram>): stri
     .filter((w) => w !== '');
   let command: Cmd = program;
   let path = '';
-  for (const word of words) {
-    if (word.startsWith('-')) continue;
+  let descending = true;
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    if (word === '--') break; // what follows belongs to the user's command (`run -- node …`)
+    if (/^--?[A-Za-z]/.test(word)) {
+      const [flag, inline] = word.split('=') as [string, string | undefined];
+      for (const alternative of flag.split('|')) {
+        const option = [...command.options, ...program.options].find(
+          (o) => o.long === alternative || o.short === alternative,
+        );
+        if (!option && alternative !== '--help' && alternative !== '-h')
+          return `\`${path || 'nightshift'}\` has no option ${alternative}`;
+        // An option's value is not a command word.
+        if (option && (option.required || option.optional) && inline === undefined) i++;
+      }
+      continue;
+    }
+    if (!descending) continue;
     const sub = command.commands.find((c) => c.name() === word || c.aliases().includes(word));
     if (!sub) {
       // A group such as `cron` takes no arguments of its own: the word was meant as one of its commands.
       if (path !== '' && command.commands.length > 0 && command.registeredArguments.length === 0)
         return `\`${path}\` has no command "${word}"`;
-      break;
+      if (path === '') return `no command named "${word}"`;
+      descending = false;
+      continue;
     }
     command = sub;
     path = path ? `${path} ${sub.name()}` : sub.name();
   }
-  if (path === '') return `no command named "${words[0]}"`;
-  const known = new Set([...flagsOf(command), ...flagsOf(program)]);
-  for (const word of words) {
-    if (word === '--') break; // what follows belongs to the user's command (`run -- node …`)
-    if (!/^--?[A-Za-z]/.test(word)) continue;
-    for (const flag of word.split('=')[0]!.split('|')) {
-      if (!known.has(flag)) return `\`${path}\` has no option ${flag}`;
-    }
-  }
+  if (path === '') return 'no command';
   return null;
 }
 

@@ -52,7 +52,13 @@ import {
   SecretsService,
 } from './secrets/index.js';
 import { version } from './version.js';
-import { Autoscaler, AutoscaleBounds, readQueueDepth } from './autoscale/index.js';
+import {
+  Autoscaler,
+  AutoscaleBounds,
+  AutoscaleWindows,
+  boundsFollowLiveRelease,
+  readQueueDepth,
+} from './autoscale/index.js';
 import { QueueOps } from './queues/index.js';
 import { systemTimers } from './runtime/timers.js';
 import { join } from 'node:path';
@@ -166,7 +172,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     (app, live) => scheduler.activate(app, live),
   );
   const drains = new DrainManager({ db, bus, logs, clock });
-  const autoscaleBounds = new AutoscaleBounds();
+  const autoscaleBounds = new AutoscaleBounds(db);
   const apps: Apps = new Apps({
     db,
     bus,
@@ -234,6 +240,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     bus,
     periodMs: config.autoscalePeriodMs,
     bounds: autoscaleBounds,
+    windows: new AutoscaleWindows(db, clock),
     apps: () =>
       apps
         .list()
@@ -260,6 +267,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
   bus.subscribe((event) => {
     if (event.type === 'app:destroyed') autoscaler.forgetApp(event.app);
   });
+  boundsFollowLiveRelease(bus, autoscaleBounds, (app) => supervisor.liveRelease(app));
   const scraper = new Scraper({ clock, targets: () => supervisor.targets(), onError });
   const cronCounters = countCronEvents(bus);
   const prometheus = new PrometheusEndpoint({
@@ -285,6 +293,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     clock,
     region: config.region,
     heartbeatMs: config.usage.heartbeatMs,
+    retentionMs: config.usage.retentionMs,
     liveSpec: (app) => supervisor.liveRelease(app)?.spec ?? null,
     onError,
   });

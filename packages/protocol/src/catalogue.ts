@@ -70,7 +70,7 @@ export const ERROR_CATALOGUE = declare({
   stateTooNew: {
     code: 'NS_STATE_TOO_NEW',
     status: 400,
-    hint: 'run the nightshift version that wrote the home, or a newer one (docs/operations.md, Upgrading)',
+    hint: 'run the nightshift version that wrote the home, or a newer one (docs/operating.md, Upgrading)',
   },
   // Apps, processes, deploys
   appNotFound: {
@@ -322,6 +322,22 @@ export const ERROR_CATALOGUE = declare({
     code: 'NS_USAGE_RANGE_INVALID',
     status: 400,
     hint: 'give `--since`/`--until` as a duration back from now (`30d`, `12h`) or an ISO time, since before until',
+  },
+  // Setting up (the CLI alone: nightshift init)
+  initManifestExists: {
+    code: 'NS_INIT_MANIFEST_EXISTS',
+    status: 409,
+    hint: 'keep it, or pass `--force` to replace it with a new starter',
+  },
+  initNoSource: {
+    code: 'NS_INIT_NO_SOURCE',
+    status: 400,
+    hint: 'add a Procfile (`web: node server.js`), a `start` or `worker` script to package.json, or an ecosystem.config.js; or write .paas/app.yaml by hand (docs/getting-started.md)',
+  },
+  initSourceUnreadable: {
+    code: 'NS_INIT_SOURCE_UNREADABLE',
+    status: 400,
+    hint: 'fix the file so that `node -e "require(\'./ecosystem.config.js\')"` loads it, or pass --from procfile|package',
   },
 });
 

@@ -1,11 +1,14 @@
 import type { Command } from '@commander-js/extra-typings';
 import { registerApps } from './apps.js';
 import { registerAutoscale } from './autoscale.js';
+import { registerCompletion } from './completion.js';
 import { registerConfig } from './config.js';
 import { registerCron } from './cron.js';
 import { registerDaemon } from './daemon.js';
+import { registerDoctor } from './doctor.js';
 import { registerDrains } from './drains.js';
 import { registerEvents } from './events.js';
+import { registerInit } from './init.js';
 import { registerLifecycle } from './lifecycle.js';
 import { registerLogs } from './logs.js';
 import { registerMetrics } from './metrics.js';
@@ -49,4 +52,7 @@ export const commands: RegisterCommand[] = [
   registerRun,
   registerRender,
   registerValidate,
+  registerInit,
+  registerDoctor,
+  registerCompletion,
 ];

@@ -57,6 +57,8 @@ export interface EventMap {
   'autoscale:signal-recovered': { signal: string; failedForMs: number };
   /** `scale --min/--max`: bounds that hold until a deploy changes the manifest's. */
   'autoscale:bounds': { min: number; max: number; manifestMin: number; manifestMax: number };
+  /** A deploy changed the manifest's bounds: the `scale --min/--max` override (min, max) ended. */
+  'autoscale:bounds-cleared': { min: number; max: number; manifestMin: number; manifestMax: number };
   /** The stored count is over the daemon's per-process limit: the limit is what runs. */
   'process:limited': { wanted: number; limit: number };
   'process:stopped': Record<string, never>;
