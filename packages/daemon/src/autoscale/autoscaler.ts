@@ -102,6 +102,7 @@ export class Autoscaler {
       const slash = key.indexOf('/');
       this.#deps.windows?.keep(key.slice(0, slash), key.slice(slash + 1), state.history, true);
     }
+    this.#deps.windows?.flush();
   }
 
   /** One period for every app (tests call it directly with an injected clock). */
@@ -171,6 +172,7 @@ export class Autoscaler {
       }
     }
     await Promise.all(jobs);
+    this.#deps.windows?.flush();
   }
 
   async #one(

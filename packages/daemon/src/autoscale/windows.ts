@@ -18,6 +18,8 @@ export class AutoscaleWindows {
   #stored = new Map<string, store.StoredRecommendation[]>();
   /** Monotonic time of each window's last write. */
   #savedAt = new Map<string, number>();
+  /** Windows kept since the last flush: a period writes them in one transaction (200 processes: one commit). */
+  #pending = new Map<string, { app: string; process: string; wall: store.StoredRecommendation[] }>();
 
   constructor(db: store.Db, clock: Clock) {
     this.#db = db;
@@ -34,7 +36,10 @@ export class AutoscaleWindows {
     return stored.map((r) => ({ at: r.at - offset, replicas: r.replicas }));
   }
 
-  /** After a period's decision: writes the window when the count changed, `force`d, or a minute went by. */
+  /**
+   * After a period's decision: keeps the window for the next `flush` when the count changed, `force`d, or a
+   * minute went by.
+   */
   keep(app: string, process: string, history: readonly Recommendation[], force: boolean): void {
     const key = `${app}/${process}`;
     const now = this.#clock.monotonic();
@@ -42,13 +47,23 @@ export class AutoscaleWindows {
     if (!force && last !== undefined && now - last < SAVE_EVERY_MS) return;
     const offset = this.#offset();
     const wall = history.map((r) => ({ at: r.at + offset, replicas: r.replicas }));
-    store.saveAutoscaleWindow(this.#db, app, process, wall);
+    this.#pending.set(key, { app, process, wall });
     this.#savedAt.set(key, now);
+  }
+
+  /** Writes what `keep` kept, in one transaction. */
+  flush(): void {
+    if (this.#pending.size === 0) return;
+    const pending = [...this.#pending.values()];
+    this.#pending.clear();
+    store.transaction(this.#db, () => {
+      for (const w of pending) store.saveAutoscaleWindow(this.#db, w.app, w.process, w.wall);
+    });
   }
 
   forgetApp(app: string): void {
     store.deleteAutoscaleWindows(this.#db, app);
-    for (const map of [this.#stored, this.#savedAt]) {
+    for (const map of [this.#stored, this.#savedAt, this.#pending]) {
       for (const key of map.keys()) if (key.startsWith(`${app}/`)) map.delete(key);
     }
   }
