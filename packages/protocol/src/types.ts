@@ -2,8 +2,20 @@
 
 import type { ErrorBody } from './errors.js';
 
+/**
+ * `crash-loop`: in backoff after 3+ crashes in a row that each ran under 10 s; `failed`: gave up after
+ * `restart.max_restarts` crashes in a row (stays stopped until start, restart or a deploy).
+ */
 export type ReplicaState =
-  'pending' | 'starting' | 'running' | 'crashed' | 'backoff' | 'stopping' | 'stopped';
+  | 'pending'
+  | 'starting'
+  | 'running'
+  | 'crashed'
+  | 'backoff'
+  | 'crash-loop'
+  | 'failed'
+  | 'stopping'
+  | 'stopped';
 
 export interface ExitInfo {
   readonly code: number | null;
@@ -32,6 +44,8 @@ export interface PsEntry {
   readonly startedAt: string | null;
   readonly restarts: number;
   readonly lastExit: ExitInfo | null;
+  /** When a replica in `backoff` or `crash-loop` starts again; null otherwise. */
+  readonly nextRetryAt: string | null;
   readonly release: string | null;
   /** `healthy`, `starting` or `unhealthy (2/3)`; null when the process has no probe or is not up. */
   readonly health: string | null;

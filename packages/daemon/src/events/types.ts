@@ -31,12 +31,30 @@ export interface EventMap {
     /** With `oom` and `memory_limit`: the limit the process ran into. */
     memoryLimitBytes?: number | null;
     ranMs: number;
-    restartInMs: number;
+    /** null: `restart.max_restarts` was reached and the replica is `failed`. */
+    restartInMs: number | null;
+    /** The release the crashed process ran (`v7`); the deploy guard counts crashes of the release it watches. */
+    release?: string | null;
     lastLines: string[];
   };
-  'replica:spawn-failed': { error: string; restartInMs: number };
+  'replica:spawn-failed': { error: string; restartInMs: number | null };
+  /** `restart.max_restarts` crashes in a row: the replica gave up and stays stopped until start/restart/deploy. */
+  'replica:failed': {
+    crashes: number;
+    code: number | null;
+    signal: string | null;
+    /** Why the last start failed, when no process could be spawned. */
+    error: string | null;
+    lastLines: string[];
+  };
   /** `failures` probes in a row failed; `error` is the last one's (status code, timeout, connection refused). */
-  'replica:unhealthy': { error: string; failures: number; port: number; lastLines: string[] };
+  'replica:unhealthy': {
+    error: string;
+    failures: number;
+    port: number;
+    release?: string | null;
+    lastLines: string[];
+  };
   'replica:stopped': { pid?: number | null; code: number | null; signal: string | null; killed: boolean };
   'replica:reaped': { pid: number };
   'process:scaled': { from: number; to: number };
