@@ -152,12 +152,44 @@ export interface AppEntry {
   readonly replicas: number;
 }
 
+/**
+ * What became of a release: `live`, `good` (built and started; may be rolled back to), `rolled back by guard`,
+ * `failed build` (build, predeploy or Redis set-up), `failed to start` (its processes could not be spawned),
+ * `building`.
+ */
+export type ReleaseOutcome =
+  'live' | 'good' | 'rolled back by guard' | 'failed build' | 'failed to start' | 'building';
+
+/** The deploy guard's watch of a release: `watching` until `until`, then `kept` or `rolled-back`. */
+export interface ReleaseGuard {
+  readonly state: 'watching' | 'kept' | 'rolled-back' | 'superseded';
+  readonly until: string | null;
+  /** Why the guard rolled it back (null otherwise). */
+  readonly reason: string | null;
+}
+
 export interface ReleaseEntry {
   readonly version: string;
   readonly createdAt: string;
   readonly source: string;
   readonly status: 'building' | 'succeeded' | 'failed';
   readonly live: boolean;
+  readonly outcome: ReleaseOutcome;
+  /** null when the guard never watched it (`deploy.watch: 0`, releases from before the guard). */
+  readonly guard: ReleaseGuard | null;
+}
+
+/** The window the deploy guard watches a release just switched to; null when `deploy.watch` is 0. */
+export interface GuardWindow {
+  readonly watchMs: number;
+  readonly until: string;
+}
+
+export interface RollbackResponse {
+  readonly app: string;
+  readonly release: string;
+  readonly previous: string;
+  readonly guard: GuardWindow | null;
 }
 
 export interface DeployRequest {
@@ -175,6 +207,7 @@ export interface DeployResponse {
   readonly buildLogTail: readonly string[];
   /** What the release asks for that this daemon does not provide (printed by the CLI as `warning:` lines). */
   readonly warnings: readonly string[];
+  readonly guard: GuardWindow | null;
 }
 
 export interface ScaleRequest {

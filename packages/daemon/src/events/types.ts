@@ -11,6 +11,24 @@ export interface EventMap {
   'deploy:warning': { release: string; warning: string };
   'deploy:failed': { release: string; reason: string; logTail: string[] };
   rollback: { release: string; previous: string };
+  /** The deploy guard watches the release just switched to until `until` (apps/guard.ts). */
+  'deploy:watching': { release: string; watchMs: number; until: string };
+  /** The guard's window passed without a trip. */
+  'deploy:kept': { release: string; watchMs: number };
+  /** The guard tripped: `release` is failed; `restored` went back (null: nothing to go back to, or it failed). */
+  'deploy:rolled-back': {
+    release: string;
+    restored: string | null;
+    reason: string;
+    evidence: {
+      /** `emails.1`, or `cron nightly` with `deploy.guard_cron`. */
+      subject: string;
+      exits: { at: string; code: number | null; signal: string | null; cause: string | null }[];
+      probeErrors: { at: string; error: string }[];
+      lastLines: string[];
+      cron: { at: string; job: string; runId: number; status: string; detail: string }[];
+    };
+  };
   'run:started': { argv: string[]; release: string };
   'run:finished': {
     argv: string[];

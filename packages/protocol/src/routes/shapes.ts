@@ -92,6 +92,23 @@ export const releaseEntry: z.ZodType<T.ReleaseEntry> = z.object({
   source: z.string(),
   status: z.enum(['building', 'succeeded', 'failed']),
   live: z.boolean(),
+  outcome: z.enum(['live', 'good', 'rolled back by guard', 'failed build', 'failed to start', 'building']),
+  guard: nullable(
+    z.object({
+      state: z.enum(['watching', 'kept', 'rolled-back', 'superseded']),
+      until: nullable(iso),
+      reason: nullable(z.string()),
+    }),
+  ),
+});
+
+export const guardWindow: z.ZodType<T.GuardWindow> = z.object({ watchMs: z.number(), until: iso });
+
+export const rollbackResponse: z.ZodType<T.RollbackResponse> = z.object({
+  app: z.string(),
+  release: z.string(),
+  previous: z.string(),
+  guard: nullable(guardWindow),
 });
 
 export const deployResponse: z.ZodType<T.DeployResponse> = z.object({
@@ -99,6 +116,7 @@ export const deployResponse: z.ZodType<T.DeployResponse> = z.object({
   release: z.string(),
   buildLogTail: z.array(z.string()),
   warnings: z.array(z.string()),
+  guard: nullable(guardWindow),
 });
 
 export const daemonInfo: z.ZodType<T.DaemonInfo> = z.object({

@@ -50,7 +50,7 @@ export const rollback = route({
       .optional(),
   }),
   example: '{ "release": "v3" }',
-  answer: z.object({ app: z.string(), release: z.string(), previous: z.string() }),
+  answer: shape.rollbackResponse,
 });
 export const psAll = route({ method: 'GET', path: '/ps', answer: shape.psResponse });
 export const ps = route({ method: 'GET', path: '/apps/:app/ps', answer: shape.psResponse });
