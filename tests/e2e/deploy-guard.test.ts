@@ -105,6 +105,31 @@ describe('deploy guard (real daemon, real processes)', () => {
     expect(back.stderr).toContain('NS_NO_RELEASE');
   });
 
+  it('with no earlier good release, a tripped first deploy stays live and deploy --wait says why', async () => {
+    sb = new Sandbox('guardfirst');
+    // v1 crashes too: with nothing before it, it stays live, and a release that failed the guard is no
+    // rollback target for v2 either.
+    sb.writeApp(manifest(BAD, 'watch: 30s'));
+    await sb.cliOk(['up']);
+    await waitFor(
+      async () => release(await releases(sb), 'v1').guard?.state === 'failed',
+      15_000,
+      'v1 failed',
+    );
+    expect(release(await releases(sb), 'v1')).toMatchObject({ live: true, outcome: 'live' });
+    const res = await sb.cli(['deploy', '--wait']);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(
+      /v2 of \S+ failed the deploy guard: worker\.[12] crashed 3 times .*there is no earlier good release to go back to/,
+    );
+    const list = await releases(sb);
+    expect(release(list, 'v2')).toMatchObject({ live: true, outcome: 'live', guard: { state: 'failed' } });
+    expect(release(list, 'v1')).toMatchObject({ outcome: 'failed guard', guard: { state: 'failed' } });
+    expect((await events(sb)).some((e) => e.type === 'deploy:guard-failed' && e.data.release === 'v2')).toBe(
+      true,
+    );
+  });
+
   it('keeps a deploy whose workers stay up; deploy --wait waits out the window and exits 0', async () => {
     sb = new Sandbox('guardok');
     sb.writeApp(manifest(GOOD, 'watch: 3s'));

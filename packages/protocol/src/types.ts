@@ -154,17 +154,20 @@ export interface AppEntry {
 
 /**
  * What became of a release: `live`, `good` (built and started; may be rolled back to), `rolled back by guard`,
- * `failed build` (build, predeploy or Redis set-up), `failed to start` (its processes could not be spawned),
- * `building`.
+ * `failed guard` (tripped the guard with nothing to go back to, since replaced; still built), `failed build`
+ * (build, predeploy or Redis set-up), `failed to start` (its processes could not be spawned), `building`.
  */
 export type ReleaseOutcome =
-  'live' | 'good' | 'rolled back by guard' | 'failed build' | 'failed to start' | 'building';
+  'live' | 'good' | 'rolled back by guard' | 'failed guard' | 'failed build' | 'failed to start' | 'building';
 
-/** The deploy guard's watch of a release: `watching` until `until`, then `kept` or `rolled-back`. */
+/**
+ * The deploy guard's watch of a release: `watching` until `until`, then `kept` or `rolled-back`; `failed` when
+ * it tripped but nothing could be restored (it stays live); `superseded` when another release went live first.
+ */
 export interface ReleaseGuard {
-  readonly state: 'watching' | 'kept' | 'rolled-back' | 'superseded';
+  readonly state: 'watching' | 'kept' | 'rolled-back' | 'failed' | 'superseded';
   readonly until: string | null;
-  /** Why the guard rolled it back (null otherwise). */
+  /** Why the guard tripped (null otherwise). */
   readonly reason: string | null;
 }
 

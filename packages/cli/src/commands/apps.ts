@@ -79,5 +79,6 @@ function guardText(r: ReleaseEntry): string {
   if (!g) return '-';
   if (g.state === 'watching') return `watching until ${g.until?.slice(11, 19) ?? '?'} UTC`;
   if (g.state === 'rolled-back') return `rolled back: ${g.reason ?? '?'}`;
+  if (g.state === 'failed') return `failed, nothing to restore: ${g.reason ?? '?'}`;
   return g.state;
 }

@@ -25,11 +25,14 @@ export async function waitForVerdict(ctx: CliContext, app: string, release: stri
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       continue;
     }
-    if (verdict === 'rolled-back') {
+    if (verdict === 'rolled-back' || verdict === 'failed') {
       const live = list.find((r) => r.live)?.version ?? 'no release';
+      const why = entry?.guard?.reason ?? 'no reason recorded';
       throw new NightshiftError(
         ErrorCodes.deployRolledBack,
-        `the deploy guard rolled ${release} of ${app} back: ${entry?.guard?.reason ?? 'no reason recorded'}; ${live} is live`,
+        verdict === 'rolled-back'
+          ? `the deploy guard rolled ${release} of ${app} back: ${why}; ${live} is live`
+          : `${release} of ${app} failed the deploy guard: ${why}`,
         'the evidence is in `nightshift events` (deploy:rolled-back) and `nightshift logs`; fix the release and deploy again',
       );
     }

@@ -1,4 +1,4 @@
-import type { EventMap } from '../events/index.js';
+import type { GuardEvidence } from '../events/index.js';
 import { loadRelease } from '../releases/load.js';
 import type { LiveRelease } from '../releases/live.js';
 import * as store from '../store/index.js';
@@ -7,8 +7,8 @@ import type { Evidence, Trip } from './pure/guard.js';
 import { switchTo } from './switch.js';
 
 /**
- * The guard tripped on `version` (in the app's turn, still live): it is marked `failed` (rolled back by guard)
- * and the previous good release goes back with the normal rolling switch. The restore itself is not watched: a
+ * The guard tripped on `version` (in the app's turn, still live): the previous good release goes back with the
+ * normal rolling switch, and `version` is marked `failed` (rolled back by guard). The restore itself is not watched: a
  * guard that watched its own rollback could walk an app back through every release it has.
  * `deploy:rolled-back` carries the evidence; a `rollback` event lets everything that follows the live release
  * (cron, log retention, staged config) follow this one too.
@@ -22,36 +22,30 @@ export async function restoreGood(
 ): Promise<void> {
   const { db, bus } = deps;
   const release = `v${version}`;
-  store.failRelease(db, app, version, 'rolled back by guard');
-  store.endGuard(db, app, version, 'rolled-back', trip.reason);
   const target = previousGood(deps, app, version);
-  const data: EventMap['deploy:rolled-back'] = {
-    release,
-    restored: target ? `v${target.version}` : null,
-    reason: trip.reason,
-    evidence: evidenceData(trip, evidence),
-  };
-  if (!target) {
+  const proof = evidenceData(trip, evidence);
+  // Tripped with nothing to go back to: the release stays live (and a possible rollback target's status
+  // untouched) rather than leaving the app with nothing; the verdict is recorded and said.
+  const cannot = (why: string) => {
+    store.endGuard(db, app, version, 'failed', `${trip.reason}; ${why}`);
     bus.emit({
-      type: 'deploy:rolled-back',
+      type: 'deploy:guard-failed',
       app,
-      message: `${release} failed the deploy guard (${trip.reason}); there is no earlier good release to go back to, so it keeps running`,
-      data,
+      message: `${release} failed the deploy guard (${trip.reason}), but ${why}: it stays live`,
+      data: { release, reason: trip.reason, restoreError: why, evidence: proof },
     });
-    return;
-  }
+  };
+  if (!target) return cannot('there is no earlier good release to go back to');
   try {
     deps.preflight(target.spec);
+    // `version` stays a good release until the switch has worked: a switch that cannot start the target
+    // puts `version` back, and only a good release can be put back.
     await switchTo(deps, app, target, version, () => Promise.resolve());
   } catch (err) {
-    bus.emit({
-      type: 'deploy:rolled-back',
-      app,
-      message: `${release} failed the deploy guard (${trip.reason}), but v${target.version} could not be restored: ${(err as Error).message}`,
-      data: { ...data, restored: null },
-    });
-    return;
+    return cannot(`v${target.version} could not be restored: ${(err as Error).message}`);
   }
+  store.failRelease(db, app, version, 'rolled back by guard');
+  store.endGuard(db, app, version, 'rolled-back', trip.reason);
   bus.emit({
     type: 'rollback',
     app,
@@ -62,16 +56,21 @@ export async function restoreGood(
     type: 'deploy:rolled-back',
     app,
     message: `the deploy guard rolled ${release} back to v${target.version}: ${trip.reason}`,
-    data,
+    data: { release, restored: `v${target.version}`, reason: trip.reason, evidence: proof },
   });
 }
 
-/** The release live before `version` when it is still good and kept, else the newest good one before it. */
+/**
+ * The release live before `version` when it is still good and kept, else the newest good one before it. A
+ * `rollback` the user asks for may still name any built release.
+ */
 function previousGood(deps: AppsDeps, app: string, version: number): LiveRelease | null {
   const { db, basePath } = deps;
   const good = (v: number | null | undefined) => {
     if (v === null || v === undefined || v === version) return null;
-    if (store.getRelease(db, app, v)?.status !== 'succeeded') return null;
+    const row = store.getRelease(db, app, v);
+    // A release that failed the guard itself (with nothing to go back to then) is not good to go back to.
+    if (row?.status !== 'succeeded' || row.guard === 'failed') return null;
     return loadRelease(db, basePath, app, v);
   };
   const first = good(store.getRelease(db, app, version)?.guardPrevious);
@@ -84,7 +83,7 @@ function previousGood(deps: AppsDeps, app: string, version: number): LiveRelease
   return null;
 }
 
-function evidenceData(trip: Trip, evidence: Evidence): EventMap['deploy:rolled-back']['evidence'] {
+function evidenceData(trip: Trip, evidence: Evidence): GuardEvidence {
   const iso = (ms: number) => new Date(ms).toISOString();
   return {
     subject: trip.subject,

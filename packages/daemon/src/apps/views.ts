@@ -46,7 +46,7 @@ export function listReleases(db: store.Db, app: string): ReleaseEntry[] {
 function outcomeOf(rel: store.ReleaseRow, live: boolean): ReleaseOutcome {
   if (live) return 'live';
   if (rel.status === 'building') return 'building';
-  if (rel.status === 'succeeded') return 'good';
+  if (rel.status === 'succeeded') return rel.guard === 'failed' ? 'failed guard' : 'good';
   // Releases failed before outcomes were stored failed their build (the only failure there was).
   return rel.outcome ?? 'failed build';
 }

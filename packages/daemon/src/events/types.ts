@@ -15,20 +15,10 @@ export interface EventMap {
   'deploy:watching': { release: string; watchMs: number; until: string };
   /** The guard's window passed without a trip. */
   'deploy:kept': { release: string; watchMs: number };
-  /** The guard tripped: `release` is failed; `restored` went back (null: nothing to go back to, or it failed). */
-  'deploy:rolled-back': {
-    release: string;
-    restored: string | null;
-    reason: string;
-    evidence: {
-      /** `emails.1`, or `cron nightly` with `deploy.guard_cron`. */
-      subject: string;
-      exits: { at: string; code: number | null; signal: string | null; cause: string | null }[];
-      probeErrors: { at: string; error: string }[];
-      lastLines: string[];
-      cron: { at: string; job: string; runId: number; status: string; detail: string }[];
-    };
-  };
+  /** The guard tripped: `release` is failed (rolled back by guard) and `restored` is live again. */
+  'deploy:rolled-back': { release: string; restored: string; reason: string; evidence: GuardEvidence };
+  /** The guard tripped but nothing could be restored (no earlier good release, or its switch failed). */
+  'deploy:guard-failed': { release: string; reason: string; restoreError: string; evidence: GuardEvidence };
   'run:started': { argv: string[]; release: string };
   'run:finished': {
     argv: string[];
@@ -160,6 +150,16 @@ export interface EventMap {
   'cron:run:interrupted': { job: string; runId: number; reason: string };
   /** The clock stands before a job's cursor: its slots wait until the clock passes it again (none re-fires). */
   'cron:clock:backwards': { job: string; behindMs: number };
+}
+
+/** What the deploy guard saw of the replica (or cron job) that tripped it. */
+export interface GuardEvidence {
+  /** `emails.1`, or `cron nightly` with `deploy.guard_cron`. */
+  subject: string;
+  exits: { at: string; code: number | null; signal: string | null; cause: string | null }[];
+  probeErrors: { at: string; error: string }[];
+  lastLines: string[];
+  cron: { at: string; job: string; runId: number; status: string; detail: string }[];
 }
 
 export interface CronSlotFired {

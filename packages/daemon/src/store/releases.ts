@@ -3,7 +3,8 @@ import { type Db, prepared } from './db.js';
 export type ReleaseStatus = 'building' | 'succeeded' | 'failed';
 /** Why a release is `failed`, when more than a build can be the cause. */
 export type ReleaseOutcome = 'failed build' | 'failed to start' | 'rolled back by guard';
-export type GuardState = 'watching' | 'kept' | 'rolled-back' | 'superseded';
+/** `failed`: tripped, but nothing could be restored (the release stays live). */
+export type GuardState = 'watching' | 'kept' | 'rolled-back' | 'failed' | 'superseded';
 
 export interface ReleaseRow {
   readonly app: string;

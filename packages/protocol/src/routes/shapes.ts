@@ -92,10 +92,18 @@ export const releaseEntry: z.ZodType<T.ReleaseEntry> = z.object({
   source: z.string(),
   status: z.enum(['building', 'succeeded', 'failed']),
   live: z.boolean(),
-  outcome: z.enum(['live', 'good', 'rolled back by guard', 'failed build', 'failed to start', 'building']),
+  outcome: z.enum([
+    'live',
+    'good',
+    'rolled back by guard',
+    'failed guard',
+    'failed build',
+    'failed to start',
+    'building',
+  ]),
   guard: nullable(
     z.object({
-      state: z.enum(['watching', 'kept', 'rolled-back', 'superseded']),
+      state: z.enum(['watching', 'kept', 'rolled-back', 'failed', 'superseded']),
       until: nullable(iso),
       reason: nullable(z.string()),
     }),

@@ -231,6 +231,23 @@ export const cronResume = route({
   path: '/apps/:app/cron/jobs/:job/resume',
   answer: shape.cronJobEntry,
 });
+/** Stops the job's running runs and drops its waiting one; answers once they ended (`cancelled`). */
+export const cronCancel = route({
+  method: 'POST',
+  path: '/apps/:app/cron/jobs/:job/cancel',
+  answer: z.array(shape.cronRunEntry),
+});
+/** Every job of the live release at once (`cron suspend --all`, `cron resume --all`). */
+export const cronSuspendAll = route({
+  method: 'POST',
+  path: '/apps/:app/cron/suspend',
+  answer: z.array(shape.cronJobEntry),
+});
+export const cronResumeAll = route({
+  method: 'POST',
+  path: '/apps/:app/cron/resume',
+  answer: z.array(shape.cronJobEntry),
+});
 export const cronRunInfo = route({
   method: 'GET',
   path: '/apps/:app/cron/runs/:id',
