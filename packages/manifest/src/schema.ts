@@ -155,11 +155,18 @@ const restart = z
 
 const deploySettings = z
   .strictObject({
-    watch: describe(
-      duration({ allowZero: true, maxMs: MAX_DURATION_MS.deployWatch }).optional(),
-      'After a deploy or rollback switches, the guard watches the new release this long: a web or worker replica that crashes 3 times, or is restarted by its health probe twice, rolls it back to the previous good release. `0` turns the guard off.',
-      { default: ms(DEFAULTS.deploy.watchMs) },
-    ),
+    // A bare `0` reads as "off", the way people write it; any other length needs its unit. The description sits
+    // on the duration inside, where the JSON Schema and the reference docs read it.
+    watch: z
+      .preprocess(
+        (value) => (value === 0 ? '0s' : value),
+        describe(
+          duration({ allowZero: true, maxMs: MAX_DURATION_MS.deployWatch }),
+          'After a deploy or rollback switches, the guard watches the new release this long: a web or worker replica that crashes 3 times, or is restarted by its health probe twice, rolls it back to the previous good release. `0` turns the guard off.',
+          { default: ms(DEFAULTS.deploy.watchMs) },
+        ),
+      )
+      .optional(),
     guard_cron: describe(
       flag().optional(),
       'Let a failed or timed-out cron run during the window roll the release back too (by default a failing job is the job’s business).',
