@@ -59,7 +59,11 @@ export class DeployGuard {
   begin(app: string, release: LiveRelease, previous: number | null): Watch | null {
     this.#end(app);
     const { watchMs, guardCron } = release.spec.deploy;
-    if (watchMs === 0) return null;
+    if (watchMs === 0) {
+      // Not watched itself, it still ends the watch of the release it replaces.
+      store.supersedeGuards(this.#deps.db, app, release.version);
+      return null;
+    }
     const until = this.#deps.clock.now() + watchMs;
     store.startGuard(this.#deps.db, app, release.version, previous, until);
     const watch: Watch = {

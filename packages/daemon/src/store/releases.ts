@@ -108,14 +108,19 @@ export function startGuard(
   previous: number | null,
   until: number,
 ): void {
-  prepared(
-    db,
-    "UPDATE releases SET guard = 'superseded' WHERE app = ? AND guard = 'watching' AND version != ?",
-  ).run(app, version);
+  supersedeGuards(db, app, version);
   prepared(
     db,
     "UPDATE releases SET guard = 'watching', guard_previous = ?, guard_until = ?, guard_evidence = NULL, guard_reason = NULL WHERE app = ? AND version = ?",
   ).run(previous, until, app, version);
+}
+
+/** Ends the watch of every release of the app but `version` (another release went live). */
+export function supersedeGuards(db: Db, app: string, version: number): void {
+  prepared(
+    db,
+    "UPDATE releases SET guard = 'superseded' WHERE app = ? AND guard = 'watching' AND version != ?",
+  ).run(app, version);
 }
 
 export function setGuardUntil(db: Db, app: string, version: number, until: number): void {

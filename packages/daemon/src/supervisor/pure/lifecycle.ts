@@ -342,5 +342,6 @@ function crash(
 /** `restart.max_restarts` reached: `crashes` in a row is as many as the manifest allows before giving up. */
 function givesUp(crashes: number, policy: LifecyclePolicy): boolean {
   const max = policy.restart.maxRestarts;
-  return max !== null && crashes >= max;
+  // A release stored before the field has no `maxRestarts` at all: never give up, like null.
+  return typeof max === 'number' && crashes >= max;
 }
