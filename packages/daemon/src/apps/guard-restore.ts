@@ -42,6 +42,9 @@ export async function restoreGood(
     // puts `version` back, and only a good release can be put back.
     await switchTo(deps, app, target, version, () => Promise.resolve());
   } catch (err) {
+    // switchTo put `version` back when the target could not start; an error before that must not leave the
+    // store naming a release that does not run.
+    store.setLiveRelease(db, app, version);
     return cannot(`v${target.version} could not be restored: ${(err as Error).message}`);
   }
   store.failRelease(db, app, version, 'rolled back by guard');

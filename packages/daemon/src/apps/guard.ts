@@ -144,8 +144,10 @@ export class DeployGuard {
 
   #arm(app: string, watch: Watch): void {
     watch.timer?.cancel();
+    const ms = watch.until - this.#deps.clock.now();
+    const fire = () => this.#keep(app, watch);
     // unref: an open window never keeps a stopping daemon alive; it is stored and resumed.
-    watch.timer = after(watch.until - this.#deps.clock.now(), () => this.#keep(app, watch), { unref: true });
+    watch.timer = this.#deps.timers ? this.#deps.timers.after(ms, fire) : after(ms, fire, { unref: true });
   }
 
   #end(app: string): void {
