@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Sandbox, waitFor } from './helpers.js';
 
@@ -103,6 +104,41 @@ describe('deploy guard (real daemon, real processes)', () => {
     const back = await sb.cli(['rollback', '--app', sb.app]);
     expect(back.code).toBe(1);
     expect(back.stderr).toContain('NS_NO_RELEASE');
+  });
+
+  it('rolls back a release whose replica its health probe restarts twice', async () => {
+    sb = new Sandbox('guardprobe');
+    const port = await freePort();
+    const probed = (start: string) => `deploy: { watch: 30s }
+workers:
+  - name: api
+    start: ${start}
+    min_ready: 0s
+    health: { port: ${port}, interval: 200ms, timeout: 150ms, failures: 2, start_period: 0s }
+    restart: { backoff: 200ms }
+    stop_grace: 1s
+`;
+    const serve = `require('node:net').createServer((s) => s.end()).listen(Number(process.env.HEALTH_PORT), '127.0.0.1');`;
+    sb.writeApp(probed('node serve.js'), { 'serve.js': serve });
+    await sb.cliOk(['up']);
+    // v2 runs but never listens: each probe is refused, and the probe restarts it.
+    sb.writeApp(probed('sleep 600'), { 'serve.js': serve });
+    const res = await sb.cli(['deploy', '--wait']);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain(
+      'api.1 was restarted by its health probe 2 times (connection refused; connection refused); v1 is live',
+    );
+    await waitFor(
+      async () => {
+        const ps = await sb.ps();
+        return ps.length === 1 && ps[0]!.release === 'v1' && ps[0]!.health === 'healthy' ? ps : null;
+      },
+      15_000,
+      'v1 healthy again',
+    );
+    const rolled = (await events(sb)).find((e) => e.type === 'deploy:rolled-back')!;
+    expect(rolled.data.evidence).toMatchObject({ subject: 'api.1', exits: [] });
+    expect((rolled.data.evidence as { probeErrors: unknown[] }).probeErrors).toHaveLength(2);
   });
 
   it('with no earlier good release, a tripped first deploy stays live and deploy --wait says why', async () => {
@@ -291,4 +327,16 @@ async function releasesFromStore(sb: Sandbox): Promise<Release[]> {
   } finally {
     db.close();
   }
+}
+
+/** A TCP port nothing listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }
