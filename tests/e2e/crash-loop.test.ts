@@ -92,5 +92,15 @@ describe('crash-loop status and restart.max_restarts (real daemon, real processe
       'failed again',
     );
     expect(starts(sb)).toBe(6);
+
+    // `restart` revives it too.
+    await sb.cliOk(['restart', 'crasher', '--app', sb.app]);
+    await waitFor(() => (starts(sb) >= 9 ? true : null), 20_000, 'three starts after restart');
+    await waitFor(
+      async () => ((await sb.ps()) as Ps[]).find((r) => r.replica === 'crasher.1' && r.state === 'failed'),
+      20_000,
+      'failed a third time',
+    );
+    expect(starts(sb)).toBe(9);
   });
 });
