@@ -124,7 +124,7 @@ describe('the API answers as the protocol declares (real daemon)', () => {
   it('every declared route, called with a valid request, answers what its schema says', async () => {
     sb = new Sandbox('contract');
     sb.writeApp(
-      `redis: true\nworkers:\n  - name: w\n    start: sh -c 'while true; do echo tick; sleep 0.2; done'\n    stop_grace: 2s\n  - name: a\n    start: sh -c 'while true; do sleep 1; done'\n    stop_grace: 2s\n    resources: { cpu: 0.25 }\n    autoscale: { min: 1, max: 3, cpu: 50 }\ncron:\n  - name: j\n    schedule: "0 3 * * *"\n    command: sh -c 'echo job ran'\n`,
+      `redis: true\nworkers:\n  - name: w\n    start: sh -c 'while true; do echo tick; sleep 0.2; done'\n    stop_grace: 2s\n  - name: a\n    start: sh -c 'while true; do sleep 1; done'\n    stop_grace: 2s\n    resources: { cpu: 0.25 }\n    autoscale: { min: 1, max: 3, cpu: 50 }\ncron:\n  - name: j\n    schedule: "0 3 * * *"\n    command: sh -c 'echo job ran'\n  - name: long\n    schedule: "0 4 * * *"\n    command: sh -c 'sleep 30'\n`,
     );
     await sb.cliOk(['up']);
     const socket = join(sb.home, 'daemon.sock');
@@ -238,6 +238,10 @@ describe('the API answers as the protocol declares (real daemon)', () => {
     await call(routes.usage, { app }, undefined, '?by=process&periods=1');
     await call(routes.cronSuspend, { app, job: 'j' });
     await call(routes.cronResume, { app, job: 'j' });
+    await call(routes.cronSuspendAll, { app });
+    await call(routes.cronResumeAll, { app });
+    await call(routes.cronRun, { app, job: 'long' }, { force: false });
+    await call(routes.cronCancel, { app, job: 'long' });
 
     await call(routes.setConfig, { app }, { values: { LOG_LEVEL: 'debug' }, restart: false });
     await call(routes.listConfig, { app });

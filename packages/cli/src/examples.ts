@@ -62,7 +62,11 @@ export const examples: Readonly<Record<string, readonly (readonly [string, strin
     ['nightshift cron run cleanup --wait', 'run a job now from the live release and wait for its exit'],
   ],
   'cron logs': [['nightshift cron logs 42', 'the full log of run 42']],
-  'cron suspend': [['nightshift cron suspend nightly-report', 'skip a job’s slots until `cron resume`']],
+  'cron suspend': [
+    ['nightshift cron suspend nightly-report', 'skip a job’s slots until `cron resume`'],
+    ['nightshift cron suspend --all', 'every job of the app, for an incident (`cron resume --all` after)'],
+  ],
+  'cron cancel': [['nightshift cron cancel nightly-report', 'stop its running run (and drop a waiting one)']],
   'config set': [['nightshift config set LOG_LEVEL=debug', 'set a config var and restart the processes']],
   'secrets set': [
     [

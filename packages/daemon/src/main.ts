@@ -413,6 +413,8 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
       sampler.stop();
       scraper.stop();
       await autoscaler.stop();
+      // Before the replicas stop: the guard's open windows stay stored for the next daemon, not decided now.
+      apps.shutdown();
       await Promise.all([supervisor.shutdown(), scheduler.shutdown()]);
       recorder.stop();
       await cgroups.close();

@@ -124,6 +124,11 @@ export const ERROR_CATALOGUE = declare({
     status: 400,
     hint: 'fix what the error names (a missing program, too many open files) and deploy again',
   },
+  deployRolledBack: {
+    code: 'NS_DEPLOY_ROLLED_BACK',
+    status: 409,
+    hint: 'the evidence is in `nightshift events` (deploy:rolled-back) and `nightshift logs`; fix the release and deploy again',
+  },
   spawnFailed: {
     code: 'NS_SPAWN_FAILED',
     status: 400,
@@ -311,6 +316,11 @@ export const ERROR_CATALOGUE = declare({
     code: 'NS_CRON_RUN_NOT_FOUND',
     status: 404,
     hint: 'run ids are in `nightshift cron history NAME`',
+  },
+  cronNotRunning: {
+    code: 'NS_CRON_NOT_RUNNING',
+    status: 409,
+    hint: 'nothing to cancel: see `nightshift cron ls` and `nightshift cron history NAME`',
   },
   cronOverlap: {
     code: 'NS_CRON_OVERLAP',

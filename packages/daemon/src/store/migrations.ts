@@ -240,4 +240,16 @@ export const migrations: readonly string[] = [
   CREATE INDEX usage_periods_sums
     ON usage_periods (app, process, cpu, memory, region, started_at, ended_at);
   `,
+  `
+  -- Deploy guard (apps/guard.ts, issue 21). outcome: why a release is not good ('failed build', 'failed to
+  -- start', 'rolled back by guard'); NULL reads from status. guard: 'watching', 'kept', 'rolled-back',
+  -- 'superseded' or NULL (never watched). While watching, guard_until (wall clock) ends the window and
+  -- guard_evidence (JSON) holds what was seen, so the next daemon resumes or decides a window a kill -9 cut.
+  ALTER TABLE releases ADD COLUMN outcome TEXT;
+  ALTER TABLE releases ADD COLUMN guard TEXT;
+  ALTER TABLE releases ADD COLUMN guard_previous INTEGER;
+  ALTER TABLE releases ADD COLUMN guard_until INTEGER;
+  ALTER TABLE releases ADD COLUMN guard_evidence TEXT;
+  ALTER TABLE releases ADD COLUMN guard_reason TEXT;
+  `,
 ];

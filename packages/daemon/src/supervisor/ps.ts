@@ -1,4 +1,6 @@
 import type { ExitInfo, PsEntry } from '@nightshift/protocol';
+import type { Moment } from './pure/lifecycle.js';
+import { isCrashLoop } from './pure/crash-loop.js';
 import type { AppRuntime } from './app-runtime.js';
 import type { ReplicaRunner } from './replica.js';
 
@@ -6,20 +8,24 @@ import type { ReplicaRunner } from './replica.js';
 export type ReplicaLine = Omit<PsEntry, 'cpuPercent' | 'memoryBytes'>;
 
 /** The `ps` lines of the named apps (those not running are skipped), processes in name order. */
-export function psOf(apps: ReadonlyMap<string, AppRuntime>, names: readonly string[]): ReplicaLine[] {
+export function psOf(
+  apps: ReadonlyMap<string, AppRuntime>,
+  names: readonly string[],
+  now: Moment,
+): ReplicaLine[] {
   const out: ReplicaLine[] = [];
   for (const name of names) {
     const rt = apps.get(name);
     if (!rt) continue;
     // Code-unit order (names are ASCII): localeCompare would map ICU's collation data into the daemon.
     for (const [, runners] of [...rt.runners.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      for (const r of runners) out.push(psEntry(name, r));
+      for (const r of runners) out.push(psEntry(name, r, now));
     }
   }
   return out;
 }
 
-function psEntry(app: string, r: ReplicaRunner): ReplicaLine {
+function psEntry(app: string, r: ReplicaRunner, now: Moment): ReplicaLine {
   const s = r.state;
   const lastExit: ExitInfo | null = s.lastExit
     ? {
@@ -34,12 +40,15 @@ function psEntry(app: string, r: ReplicaRunner): ReplicaLine {
     app,
     process: r.process,
     replica: r.name,
-    state: s.status,
+    state: isCrashLoop(s) ? 'crash-loop' : s.status,
     // A replica in backoff keeps its last pid for reaping; shown, it would name a process that is gone.
     pid: s.status === 'running' || s.status === 'starting' || s.status === 'stopping' ? r.pid : null,
     startedAt: s.startedAt === null ? null : new Date(s.startedAt).toISOString(),
     restarts: s.restarts,
     lastExit,
+    // The retry is timed on the monotonic clock; shown, it is placed on the wall clock from now.
+    nextRetryAt:
+      s.retryAt === null ? null : new Date(now.wall + Math.max(0, s.retryAt - now.mono)).toISOString(),
     release: r.release === null ? null : `v${r.release}`,
     health: r.health,
     limits:

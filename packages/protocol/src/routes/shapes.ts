@@ -22,11 +22,22 @@ export const psEntry: z.ZodType<T.PsEntry> = z.object({
   app: z.string(),
   process: z.string(),
   replica: z.string(),
-  state: z.enum(['pending', 'starting', 'running', 'crashed', 'backoff', 'stopping', 'stopped']),
+  state: z.enum([
+    'pending',
+    'starting',
+    'running',
+    'crashed',
+    'backoff',
+    'crash-loop',
+    'failed',
+    'stopping',
+    'stopped',
+  ]),
   pid: nullable(z.number()),
   startedAt: nullable(iso),
   restarts: z.number(),
   lastExit: nullable(exitInfo),
+  nextRetryAt: nullable(iso),
   release: nullable(z.string()),
   health: nullable(z.string()),
   limits: nullable(
@@ -82,6 +93,31 @@ export const releaseEntry: z.ZodType<T.ReleaseEntry> = z.object({
   source: z.string(),
   status: z.enum(['building', 'succeeded', 'failed']),
   live: z.boolean(),
+  outcome: z.enum([
+    'live',
+    'good',
+    'rolled back by guard',
+    'failed guard',
+    'failed build',
+    'failed to start',
+    'building',
+  ]),
+  guard: nullable(
+    z.object({
+      state: z.enum(['watching', 'kept', 'rolled-back', 'failed', 'superseded']),
+      until: nullable(iso),
+      reason: nullable(z.string()),
+    }),
+  ),
+});
+
+export const guardWindow: z.ZodType<T.GuardWindow> = z.object({ watchMs: z.number(), until: iso });
+
+export const rollbackResponse: z.ZodType<T.RollbackResponse> = z.object({
+  app: z.string(),
+  release: z.string(),
+  previous: z.string(),
+  guard: nullable(guardWindow),
 });
 
 export const deployResponse: z.ZodType<T.DeployResponse> = z.object({
@@ -89,6 +125,7 @@ export const deployResponse: z.ZodType<T.DeployResponse> = z.object({
   release: z.string(),
   buildLogTail: z.array(z.string()),
   warnings: z.array(z.string()),
+  guard: nullable(guardWindow),
 });
 
 export const daemonInfo: z.ZodType<T.DaemonInfo> = z.object({

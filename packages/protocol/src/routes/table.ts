@@ -50,7 +50,7 @@ export const rollback = route({
       .optional(),
   }),
   example: '{ "release": "v3" }',
-  answer: z.object({ app: z.string(), release: z.string(), previous: z.string() }),
+  answer: shape.rollbackResponse,
 });
 export const psAll = route({ method: 'GET', path: '/ps', answer: shape.psResponse });
 export const ps = route({ method: 'GET', path: '/apps/:app/ps', answer: shape.psResponse });
@@ -230,6 +230,23 @@ export const cronResume = route({
   method: 'POST',
   path: '/apps/:app/cron/jobs/:job/resume',
   answer: shape.cronJobEntry,
+});
+/** Stops the job's running runs and drops its waiting one; answers once they ended (`cancelled`). */
+export const cronCancel = route({
+  method: 'POST',
+  path: '/apps/:app/cron/jobs/:job/cancel',
+  answer: z.array(shape.cronRunEntry),
+});
+/** Every job of the live release at once (`cron suspend --all`, `cron resume --all`). */
+export const cronSuspendAll = route({
+  method: 'POST',
+  path: '/apps/:app/cron/suspend',
+  answer: z.array(shape.cronJobEntry),
+});
+export const cronResumeAll = route({
+  method: 'POST',
+  path: '/apps/:app/cron/resume',
+  answer: z.array(shape.cronJobEntry),
 });
 export const cronRunInfo = route({
   method: 'GET',
