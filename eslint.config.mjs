@@ -10,6 +10,7 @@ const pureGlobs = [
   'packages/daemon/src/supervisor/pure/**',
   'packages/daemon/src/scheduler/pure/**',
   'packages/daemon/src/accounting/pure/**',
+  'packages/daemon/src/apps/pure/**',
 ];
 const impure = [
   'fs',

@@ -3,7 +3,10 @@
 // Baseline: the bare HPA formula for the same processes, without window, bounds or signals' bookkeeping.
 const dist = new URL('../packages/daemon/dist/', import.meta.url);
 const { decide } = await import(new URL('supervisor/pure/autoscale.js', dist).href);
-const { Autoscaler, AutoscaleBounds } = await import(new URL('autoscale/index.js', dist).href);
+const { Autoscaler, AutoscaleBounds, AutoscaleWindows } = await import(
+  new URL('autoscale/index.js', dist).href
+);
+const { openDb } = await import(new URL('store/index.js', dist).href);
 
 const PROCESSES = 200;
 const PERIOD = 15_000;
@@ -58,12 +61,15 @@ function loop() {
   let now = 10 * WINDOW;
   const desired = new Map(Array.from({ length: PROCESSES }, (_, i) => [`w${i}`, 1 + (i % 8)]));
   const specs = Array.from({ length: PROCESSES }, (_, i) => spec(i));
+  const clock = { now: () => now, monotonic: () => now };
   const autoscaler = new Autoscaler({
-    clock: { now: () => now, monotonic: () => now },
+    clock,
     timers: { after: () => ({ cancel() {} }) },
     bus: { emit: () => 0 },
     periodMs: PERIOD,
-    bounds: new AutoscaleBounds(),
+    bounds: new AutoscaleBounds(openDb(':memory:')),
+    // Stored windows as the daemon keeps them (each written on a change, else once a minute).
+    windows: new AutoscaleWindows(openDb(':memory:'), clock),
     apps: () => ['bench'],
     processSpecs: () => specs,
     formation: (_app, p) => ({ desired: desired.get(p), stopped: false }),

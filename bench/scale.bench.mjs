@@ -2,13 +2,14 @@
 // replicas of `sleep` per app (10 … 2,000), one app's scale from 500 to 2,000, and apps (1 … 50, 10 replicas
 // each). Each case deploys into a fresh daemon state and destroys what it made. Targets at 2,000 replicas:
 // RSS ≤ 100 MB, `ps` ≤ 100 ms, scale 500 → 2,000 ≤ 5 s, idle CPU ≤ 0.5 % of a core.
-// BENCH_SCALE_MAX caps the largest size (e.g. 500 for a quick look).
+// BENCH_SCALE_MAX caps the largest size (e.g. 500 for a quick look); BENCH_IDLE_SECONDS the idle window.
 import { execFile } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { cpuSeconds, rssMb, sleep, startBenchDaemon } from './lib/daemon.mjs';
 
 const MAX = Number(process.env.BENCH_SCALE_MAX ?? 2000);
-const IDLE_SECONDS = 5;
+// Long enough to hold whole sampler passes, which come every 5–20 s depending on the number of replicas.
+const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 45);
 const sizes = [10, 100, 1000, 2000].filter((n) => n <= MAX);
 
 function run(d, args, cwd) {

@@ -52,7 +52,8 @@ for (const [from, to] of [
     input: join(daemon, 'dist', from),
     platform: 'node',
     // ioredis stays a package loaded on first need (redis/admin.ts): a daemon without Redis apps never reads it.
-    external: [/^node:/, /^ioredis$/],
+    // bullmq likewise, loaded by the first `queues` command (queues/service.ts).
+    external: [/^node:/, /^ioredis$/, /^bullmq$/],
     logLevel: 'warn',
     output: { file: join(daemon, 'dist', 'bundle', to), format: 'cjs', codeSplitting: false, ...LEAN },
   });

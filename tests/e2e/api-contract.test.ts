@@ -1,9 +1,10 @@
 import { request } from 'node:http';
+import { Queue } from 'bullmq';
 import { join } from 'node:path';
 import { API_PREFIX } from '@nightshift/protocol';
 import { pathOf, ROUTES, routes, type RouteDeclaration } from '@nightshift/protocol/routes';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Sandbox, waitFor } from './helpers.js';
+import { procEnv, Sandbox, waitFor } from './helpers.js';
 
 /**
  * Every route of the protocol's table, called on a real daemon with a valid request: its answer must match the
@@ -123,7 +124,7 @@ describe('the API answers as the protocol declares (real daemon)', () => {
   it('every declared route, called with a valid request, answers what its schema says', async () => {
     sb = new Sandbox('contract');
     sb.writeApp(
-      `redis: true\nworkers:\n  - name: w\n    start: sh -c 'while true; do echo tick; sleep 0.2; done'\n    stop_grace: 2s\n  - name: a\n    start: sh -c 'while true; do sleep 1; done'\n    stop_grace: 2s\n    resources: { cpu: 0.25 }\n    autoscale: { min: 1, max: 3, cpu: 50 }\ncron:\n  - name: j\n    schedule: "0 3 * * *"\n    command: sh -c 'echo job ran'\n`,
+      `redis: true\nworkers:\n  - name: w\n    start: sh -c 'while true; do echo tick; sleep 0.2; done'\n    stop_grace: 2s\n  - name: a\n    start: sh -c 'while true; do sleep 1; done'\n    stop_grace: 2s\n    resources: { cpu: 0.25 }\n    autoscale: { min: 1, max: 3, cpu: 50 }\ncron:\n  - name: j\n    schedule: "0 3 * * *"\n    command: sh -c 'echo job ran'\n  - name: long\n    schedule: "0 4 * * *"\n    command: sh -c 'sleep 30'\n`,
     );
     await sb.cliOk(['up']);
     const socket = join(sb.home, 'daemon.sock');
@@ -242,6 +243,10 @@ describe('the API answers as the protocol declares (real daemon)', () => {
     await call(routes.usage, { app }, undefined, '?by=process&periods=1');
     await call(routes.cronSuspend, { app, job: 'j' });
     await call(routes.cronResume, { app, job: 'j' });
+    await call(routes.cronSuspendAll, { app });
+    await call(routes.cronResumeAll, { app });
+    await call(routes.cronRun, { app, job: 'long' }, { force: false });
+    await call(routes.cronCancel, { app, job: 'long' });
 
     await call(routes.setConfig, { app }, { values: { LOG_LEVEL: 'debug' }, restart: false });
     await call(routes.listConfig, { app });
@@ -251,6 +256,24 @@ describe('the API answers as the protocol declares (real daemon)', () => {
     await call(routes.removeSecrets, { app }, { names: ['API_KEY'], restart: false });
     await call(routes.rotateKey);
     await call(routes.redisInfo, { app });
+    // A queue of the app's, made as the app makes it: its own Redis user, the SDK's `<app>:bull` prefix.
+    const worker = (await sb.ps()).find((r) => r.process === 'w' && r.state === 'running');
+    const mail = new Queue('mail', {
+      connection: { url: procEnv(worker!.pid!)!.REDIS_URL! },
+      prefix: `${app}:bull`,
+    });
+    await mail.add('m', { tenant: 'acme' });
+    await call(routes.queues, { app });
+    await call(routes.queuePause, { app, queue: 'mail' });
+    await call(routes.queueResume, { app, queue: 'mail' });
+    await call(routes.queueRetry, { app, queue: 'mail' }, { state: 'failed', limit: 1 });
+    await call(routes.queueClean, { app, queue: 'mail' }, { state: 'completed', olderThanMs: 0 });
+    await call(
+      routes.queueCancel,
+      { app, queue: 'mail' },
+      { state: 'waiting', match: { path: 'data.tenant', value: 'acme' }, dryRun: true },
+    );
+    await mail.close();
     await call(routes.redisFlush, { app }, { confirm: app });
     await call(routes.redisRotate, { app });
 

@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { procEnv, Sandbox, waitFor } from './helpers.js';
+import { procEnv, Sandbox, sleep, waitFor } from './helpers.js';
 
 // The autoscaler on a real daemon: a CPU-bound worker in real time, and queue depth from the machine's Redis
 // (BullMQ) and RabbitMQ. Periods are shortened with NIGHTSHIFT_AUTOSCALE_PERIOD_MS; the window with the
@@ -12,7 +12,14 @@ const AMQP = 'amqp://guest:guest@127.0.0.1:5672';
 const PERIOD_MS = 1_000;
 
 interface Status {
-  processes: { process: string; desired: number; min: number; max: number; last: { to: number } | null }[];
+  processes: {
+    process: string;
+    desired: number;
+    min: number;
+    max: number;
+    boundsOverridden: boolean;
+    last: { to: number } | null;
+  }[];
 }
 
 describe('autoscale (real daemon)', () => {
@@ -56,6 +63,43 @@ describe('autoscale (real daemon)', () => {
     const text = (await sb.cliOk(['autoscale', 'status'])).stdout;
     expect(text).toContain('burn: auto 1/1–1');
     expect(text).toContain('cpu');
+  });
+
+  it('--min/--max bounds survive a daemon restart and end when a deploy changes the manifest bounds', async () => {
+    sb = new Sandbox('autobounds');
+    Object.assign(sb.daemonEnv, { NIGHTSHIFT_AUTOSCALE_PERIOD_MS: String(PERIOD_MS) });
+    // Idle: CPU recommends the minimum, and with no window the count follows at once.
+    const manifest = (max: number) => `workers:
+  - name: idle
+    start: sleep 10000
+    stop_grace: 1s
+    resources: { cpu: 0.25 }
+    autoscale: { min: 1, max: ${max}, cpu: 50, scale_down_after: 0s }
+`;
+    sb.writeApp(manifest(3));
+    await sb.cliOk(['up']);
+    await sb.cliOk(['scale', 'idle', '--min', '2', '--max', '2']);
+    await reaches('idle', 2, 10_000);
+
+    await sb.cliOk(['daemon', 'stop', '--timeout', '60']);
+    sb.startDaemon();
+    await waitFor(async () => ((await sb.cli(['ps'])).code === 0 ? true : null), 30_000, 'daemon back');
+    const bounds = async () => {
+      const res = await sb.cliOk(['autoscale', 'status', 'idle', '--json']);
+      const p = (JSON.parse(res.stdout) as Status).processes[0]!;
+      return { min: p.min, max: p.max, overridden: p.boundsOverridden };
+    };
+    expect(await bounds()).toEqual({ min: 2, max: 2, overridden: true });
+    // Several periods after the restart, the restored minimum still holds the count at 2.
+    await sleep(7 * PERIOD_MS);
+    expect(await desired('idle')).toBe(2);
+    expect((await sb.cliOk(['ps'])).stdout).toContain('idle: auto 2/2–2');
+
+    sb.writeApp(manifest(4));
+    await sb.cliOk(['deploy']);
+    expect(await bounds()).toEqual({ min: 1, max: 4, overridden: false });
+    await reaches('idle', 1, 30_000);
+    expect((await sb.cliOk(['events', '--json'])).stdout).toContain('autoscale:bounds-cleared');
   });
 
   it('BullMQ: 1,000 jobs with target 100 reach max; an empty queue goes to 0 and one job brings 1', async () => {

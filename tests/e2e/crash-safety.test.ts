@@ -2,7 +2,10 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Sandbox, scanProc, sleep, waitFor } from './helpers.js';
 
-const APP = `workers:
+// The flaky worker crash-loops on purpose: the deploy guard would roll a second deploy of it back (a rolling
+// switch of its own in the middle of what these tests count), so it is off here; tests/e2e/deploy-guard covers it.
+const APP = `deploy: { watch: 0s }
+workers:
   - name: idle
     start: sh -c 'sleep 1000 & wait'
     replicas: 3

@@ -11,7 +11,9 @@ if (major < 22 || (major === 22 && minor < 12)) {
 }
 const [command, sub] = process.argv.slice(2);
 const daemonArgs = process.argv.slice(3);
-if (command === 'daemon' && sub !== 'stop' && !daemonArgs.some((a) => a === '--help' || a === '-h')) {
+// `daemon --systemd-unit` only prints a file: the full CLI handles it (and --help).
+const cliOnly = ['--help', '-h', '--systemd-unit'];
+if (command === 'daemon' && sub !== 'stop' && !daemonArgs.some((a) => cliOnly.includes(a))) {
   const { daemonEntry } = await import('../dist/daemon-entry.js');
   process.exitCode = await daemonEntry(daemonArgs);
 } else {

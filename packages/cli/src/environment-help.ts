@@ -41,6 +41,10 @@ const VARIABLES: readonly (readonly [name: string, meaning: string])[] = [
     'NIGHTSHIFT_USAGE_HEARTBEAT',
     'how often the daemon records that it is alive (usage after kill -9); default 15s',
   ],
+  [
+    'NIGHTSHIFT_USAGE_RETENTION',
+    'how long ended usage periods are kept (at least 1d, or none); default 400d',
+  ],
   ['NIGHTSHIFT_CLOCK_OFFSET_MS', "shifts the daemon's clock (tests); default 0"],
   [
     'NIGHTSHIFT_CGROUPS',

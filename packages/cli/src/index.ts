@@ -1,1 +1,3 @@
 export { main, buildProgram } from './main.js';
+export { cliReferenceMarkdown, commandPaths } from './reference.js';
+export { examples } from './examples.js';

@@ -2,6 +2,7 @@ import { Command, CommanderError } from '@commander-js/extra-typings';
 import { commands } from './commands/index.js';
 import { environmentHelp } from './environment-help.js';
 import { exitCodeOf, printError } from './output.js';
+import { commandPaths, examplesHelp } from './reference.js';
 import { version } from './version.js';
 
 /** Builds the whole command tree. Each command lives in its own file under `commands/`. */
@@ -14,6 +15,10 @@ export function buildProgram(): Command {
     .addHelpText('after', environmentHelp())
     .exitOverride();
   for (const register of commands) register(program);
+  for (const { path, command } of commandPaths(program)) {
+    const text = examplesHelp(path);
+    if (text) command.addHelpText('after', text);
+  }
   return program;
 }
 

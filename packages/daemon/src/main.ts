@@ -54,7 +54,14 @@ import {
   SecretsService,
 } from './secrets/index.js';
 import { version } from './version.js';
-import { Autoscaler, AutoscaleBounds, readQueueDepth } from './autoscale/index.js';
+import {
+  Autoscaler,
+  AutoscaleBounds,
+  AutoscaleWindows,
+  boundsFollowLiveRelease,
+  readQueueDepth,
+} from './autoscale/index.js';
+import { QueueOps } from './queues/index.js';
 import { systemTimers } from './runtime/timers.js';
 import { join } from 'node:path';
 
@@ -167,7 +174,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     (app, live) => scheduler.activate(app, live),
   );
   const drains = new DrainManager({ db, bus, logs, clock });
-  const autoscaleBounds = new AutoscaleBounds();
+  const autoscaleBounds = new AutoscaleBounds(db);
   const apps: Apps = new Apps({
     db,
     bus,
@@ -235,6 +242,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     bus,
     periodMs: config.autoscalePeriodMs,
     bounds: autoscaleBounds,
+    windows: new AutoscaleWindows(db, clock),
     apps: () =>
       apps
         .list()
@@ -261,6 +269,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
   bus.subscribe((event) => {
     if (event.type === 'app:destroyed') autoscaler.forgetApp(event.app);
   });
+  boundsFollowLiveRelease(bus, autoscaleBounds, (app) => supervisor.liveRelease(app));
   const scraper = new Scraper({ clock, targets: () => supervisor.targets(), onError });
   const cronCounters = countCronEvents(bus);
   const prometheus = new PrometheusEndpoint({
@@ -286,6 +295,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     clock,
     region: config.region,
     heartbeatMs: config.usage.heartbeatMs,
+    retentionMs: config.usage.retentionMs,
     liveSpec: (app) => supervisor.liveRelease(app)?.spec ?? null,
     onError,
   });
@@ -333,6 +343,13 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     usage,
     autoscaler,
     usageReports: new UsageReports({ db, clock, settings: config.usage }),
+    queues: new QueueOps({
+      redisApp: queueSources.redisApp,
+      redisEnvironment: (app) => redis.environment(app),
+      adminCall: queueSources.adminCall,
+      env: queueSources.env,
+      timeoutMs: queueSources.timeoutMs,
+    }),
     info,
     dashboard: { sessions, token, url: () => dashboardUrl(config.httpHost, httpPort) },
     redisWarnings: () => redis.warnings(),
@@ -400,6 +417,8 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
       sampler.stop();
       scraper.stop();
       await autoscaler.stop();
+      // Before the replicas stop: the guard's open windows stay stored for the next daemon, not decided now.
+      apps.shutdown();
       await Promise.all([supervisor.shutdown(), scheduler.shutdown()]);
       recorder.stop();
       await cgroups.close();

@@ -143,6 +143,7 @@ function processSpec(
       backoffMs: durationOr(input.restart?.backoff, DEFAULTS.restart.backoffMs),
       maxBackoffMs: durationOr(input.restart?.max_backoff, DEFAULTS.restart.maxBackoffMs),
       resetAfterMs: durationOr(input.restart?.reset_after, DEFAULTS.restart.resetAfterMs),
+      maxRestarts: input.restart?.max_restarts ?? DEFAULTS.restart.maxRestarts,
     },
     stopGraceMs: durationOr(input.stop_grace, DEFAULTS.stopGraceMs),
     minReadyMs: durationOr(input.min_ready, DEFAULTS.minReadyMs),
@@ -197,6 +198,10 @@ export function compile(input: ManifestInput, source: ManifestSource, fallbackNa
         }
       : null,
     predeploy: input.predeploy === undefined ? null : commandFromLine(input.predeploy),
+    deploy: {
+      watchMs: durationOr(input.deploy?.watch, DEFAULTS.deploy.watchMs),
+      guardCron: input.deploy?.guard_cron ?? DEFAULTS.deploy.guardCron,
+    },
     env: env(input.env, ['env'], source),
     secrets: [...(input.secrets ?? [])],
     redis: input.redis ?? DEFAULTS.redis,

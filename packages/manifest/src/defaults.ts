@@ -7,7 +7,10 @@ export const DEFAULTS = {
   replicas: 1,
   redis: false,
   web: { port: 5000 },
-  restart: { backoffMs: 10_000, maxBackoffMs: 5 * 60_000, resetAfterMs: 10 * 60_000 },
+  /** `maxRestarts` null: never give up on a crashing replica. */
+  restart: { backoffMs: 10_000, maxBackoffMs: 5 * 60_000, resetAfterMs: 10 * 60_000, maxRestarts: null },
+  /** The deploy guard watches a new release this long (0: not at all); cron failures count only when asked. */
+  deploy: { watchMs: 2 * 60_000, guardCron: false },
   stopGraceMs: 30_000,
   minReadyMs: 2_000,
   health: { intervalMs: 10_000, timeoutMs: 2_000, failures: 3, startPeriodMs: 30_000 },

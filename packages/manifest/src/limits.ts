@@ -52,6 +52,8 @@ export const MAX_DURATION_MS = {
   /** Waits between restarts after crashes. */
   backoff: HOUR,
   maxBackoff: HOUR,
+  /** The deploy guard's window: a release that crashes only after a day is not the deploy's fault. */
+  deployWatch: DAY,
   /** Running time after which the backoff starts over. */
   resetAfter: DAY,
   /** Between health probes, and one probe's own time limit. */

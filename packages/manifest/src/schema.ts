@@ -146,8 +146,34 @@ const restart = z
         default: ms(DEFAULTS.restart.resetAfterMs),
       },
     ),
+    max_restarts: describe(
+      count(1).optional(),
+      'Give up after this many consecutive crashes: the replica is `failed` and stays stopped until `start`, `restart` or a deploy. Default: never give up.',
+    ),
   })
   .meta({ title: 'Restart' });
+
+const deploySettings = z
+  .strictObject({
+    // A bare `0` reads as "off", the way people write it; any other length needs its unit. The description sits
+    // on the duration inside, where the JSON Schema and the reference docs read it.
+    watch: z
+      .preprocess(
+        (value) => (value === 0 ? '0s' : value),
+        describe(
+          duration({ allowZero: true, maxMs: MAX_DURATION_MS.deployWatch }),
+          'After a deploy or rollback switches, the guard watches the new release this long: a web or worker replica that crashes 3 times, or is restarted by its health probe twice, rolls it back to the previous good release. `0` turns the guard off.',
+          { default: ms(DEFAULTS.deploy.watchMs) },
+        ),
+      )
+      .optional(),
+    guard_cron: describe(
+      flag().optional(),
+      'Let a failed or timed-out cron run during the window roll the release back too (by default a failing job is the job’s business).',
+      { default: DEFAULTS.deploy.guardCron },
+    ),
+  })
+  .meta({ title: 'Deploy' });
 
 const regionOverride = z
   .strictObject({
@@ -298,6 +324,10 @@ export const manifestSchema = z
     predeploy: describe(
       commandLine().optional(),
       'Release hook: runs once per release before web starts; never by workers.',
+    ),
+    deploy: describe(
+      deploySettings.optional(),
+      'The deploy guard: how long a new release is watched, and whether cron failures count.',
     ),
     env: describe(envMap().optional(), 'Plain config for every process and cron run; values become strings.'),
     secrets: describe(

@@ -65,6 +65,16 @@ export interface RestartSpec {
   readonly backoffMs: number;
   readonly maxBackoffMs: number;
   readonly resetAfterMs: number;
+  /** Consecutive crashes after which the replica is `failed` and left stopped; null: never give up. */
+  readonly maxRestarts: number | null;
+}
+
+/** The deploy guard (`deploy:` in the manifest). */
+export interface DeploySpec {
+  /** How long a new release is watched after its switch; 0: not watched. */
+  readonly watchMs: number;
+  /** Failed cron runs in the window count against the release too. */
+  readonly guardCron: boolean;
 }
 
 /** Per-region overrides for the Kubernetes render; fields left null inherit the process's own. */
@@ -142,6 +152,7 @@ export interface AppSpec {
   /** null when the manifest has no `build`: the runtime is detected. */
   readonly build: BuildSpec | null;
   readonly predeploy: CommandSpec | null;
+  readonly deploy: DeploySpec;
   readonly env: Readonly<Record<string, string>>;
   readonly secrets: readonly string[];
   readonly redis: boolean;

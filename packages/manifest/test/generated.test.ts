@@ -29,6 +29,7 @@ describe('JSON Schema', () => {
       [
         'build',
         'cron',
+        'deploy',
         'env',
         'logs',
         'name',

@@ -50,7 +50,12 @@ describe('acceptance manifests', () => {
       startPeriodMs: 30_000,
     });
     expect(emails.metrics).toEqual({ port: 9464, path: '/metrics', intervalMs: 15_000 });
-    expect(emails.restart).toEqual({ backoffMs: 10_000, maxBackoffMs: 300_000, resetAfterMs: 600_000 });
+    expect(emails.restart).toEqual({
+      backoffMs: 10_000,
+      maxBackoffMs: 300_000,
+      resetAfterMs: 600_000,
+      maxRestarts: null,
+    });
     expect(emails.stopGraceMs).toBe(30_000);
     expect(emails.env).toEqual({ WORKER_CONCURRENCY: '5', QUEUE_NAME: 'email-dispatch' });
     expect(emails.regions['us-east']).toEqual({
@@ -82,6 +87,7 @@ describe('compiled spec', () => {
     expect(app).toMatchObject({
       build: null,
       predeploy: null,
+      deploy: { watchMs: 120_000, guardCron: false },
       env: {},
       secrets: [],
       redis: false,
@@ -113,7 +119,7 @@ describe('compiled spec', () => {
         queue: { kind: 'bullmq', name: 'invoices', target: 20 },
       },
       resources: { cpu: 0.5, memory: 2 ** 30 },
-      restart: { backoffMs: 2_000, maxBackoffMs: 60_000, resetAfterMs: 1_800_000 },
+      restart: { backoffMs: 2_000, maxBackoffMs: 60_000, resetAfterMs: 1_800_000, maxRestarts: null },
       health: { type: 'tcp', port: 8081 },
       env: { WORKER_CONCURRENCY: '4' },
     });

@@ -77,6 +77,11 @@ export const ERROR_CATALOGUE = declare({
     hint: 'fix the variable as the message says (README, Environment)',
   },
   homeUnsafe: { code: 'NS_HOME_UNSAFE', status: 400, hint: 'use a `NIGHTSHIFT_HOME` of your own' },
+  stateTooNew: {
+    code: 'NS_STATE_TOO_NEW',
+    status: 400,
+    hint: 'run the nightshift version that wrote the home, or a newer one (docs/operating.md, Upgrading)',
+  },
   // Apps, processes, deploys
   appNotFound: {
     code: 'NS_APP_NOT_FOUND',
@@ -128,6 +133,11 @@ export const ERROR_CATALOGUE = declare({
     code: 'NS_DEPLOY_START_FAILED',
     status: 400,
     hint: 'fix what the error names (a missing program, too many open files) and deploy again',
+  },
+  deployRolledBack: {
+    code: 'NS_DEPLOY_ROLLED_BACK',
+    status: 409,
+    hint: 'the evidence is in `nightshift events` (deploy:rolled-back) and `nightshift logs`; fix the release and deploy again',
   },
   spawnFailed: {
     code: 'NS_SPAWN_FAILED',
@@ -285,6 +295,27 @@ export const ERROR_CATALOGUE = declare({
     status: 404,
     hint: 'set `redis: true` in the manifest and deploy',
   },
+  // Queues (BullMQ bulk operations)
+  queueNoRedis: {
+    code: 'NS_QUEUE_NO_REDIS',
+    status: 409,
+    hint: 'set `redis: true` in .paas/app.yaml and deploy, or `nightshift config set REDIS_URL=redis://…` for a Redis of its own',
+  },
+  queueNotFound: {
+    code: 'NS_QUEUE_NOT_FOUND',
+    status: 404,
+    hint: '`nightshift queues` lists the queues found',
+  },
+  queueMatchInvalid: {
+    code: 'NS_QUEUE_MATCH_INVALID',
+    status: 400,
+    hint: 'write --match data.tenant=acme (dots between fields; `name`, `data.…`, `opts.…`)',
+  },
+  queueRedisUnreachable: {
+    code: 'NS_QUEUE_REDIS_UNREACHABLE',
+    status: 503,
+    hint: "`nightshift redis info` for the daemon's Redis; for an app's own, check REDIS_URL (`nightshift config ls`)",
+  },
   // Cron
   cronJobNotFound: {
     code: 'NS_CRON_JOB_NOT_FOUND',
@@ -296,6 +327,11 @@ export const ERROR_CATALOGUE = declare({
     status: 404,
     hint: 'run ids are in `nightshift cron history NAME`',
   },
+  cronNotRunning: {
+    code: 'NS_CRON_NOT_RUNNING',
+    status: 409,
+    hint: 'nothing to cancel: see `nightshift cron ls` and `nightshift cron history NAME`',
+  },
   cronOverlap: {
     code: 'NS_CRON_OVERLAP',
     status: 409,
@@ -306,6 +342,22 @@ export const ERROR_CATALOGUE = declare({
     code: 'NS_USAGE_RANGE_INVALID',
     status: 400,
     hint: 'give `--since`/`--until` as a duration back from now (`30d`, `12h`) or an ISO time, since before until',
+  },
+  // Setting up (the CLI alone: nightshift init)
+  initManifestExists: {
+    code: 'NS_INIT_MANIFEST_EXISTS',
+    status: 409,
+    hint: 'keep it, or pass `--force` to replace it with a new starter',
+  },
+  initNoSource: {
+    code: 'NS_INIT_NO_SOURCE',
+    status: 400,
+    hint: 'add a Procfile (`web: node server.js`), a `start` or `worker` script to package.json, or an ecosystem.config.js; or write .paas/app.yaml by hand (docs/getting-started.md)',
+  },
+  initSourceUnreadable: {
+    code: 'NS_INIT_SOURCE_UNREADABLE',
+    status: 400,
+    hint: 'fix the file so that `node -e "require(\'./ecosystem.config.js\')"` loads it, or pass --from procfile|package',
   },
 });
 

@@ -3,6 +3,7 @@ export type * from './types.js';
 export type * from './secrets.js';
 export type * from './usage.js';
 export type * from './dashboard.js';
+export type * from './queues.js';
 export { parseScaleArg } from './scale.js';
 
 /** Path prefix of every API route. */

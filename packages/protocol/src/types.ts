@@ -2,8 +2,20 @@
 
 import type { ErrorBody } from './errors.js';
 
+/**
+ * `crash-loop`: in backoff after 3+ crashes in a row that each ran under 10 s; `failed`: gave up after
+ * `restart.max_restarts` crashes in a row (stays stopped until start, restart or a deploy).
+ */
 export type ReplicaState =
-  'pending' | 'starting' | 'running' | 'crashed' | 'backoff' | 'stopping' | 'stopped';
+  | 'pending'
+  | 'starting'
+  | 'running'
+  | 'crashed'
+  | 'backoff'
+  | 'crash-loop'
+  | 'failed'
+  | 'stopping'
+  | 'stopped';
 
 export interface ExitInfo {
   readonly code: number | null;
@@ -32,8 +44,8 @@ export interface PsEntry {
   readonly startedAt: string | null;
   readonly restarts: number;
   readonly lastExit: ExitInfo | null;
-  /** When a replica in backoff (a crash loop) starts again; null in any other state. */
-  readonly nextRestartAt: string | null;
+  /** When a replica in `backoff` or `crash-loop` starts again; null otherwise. */
+  readonly nextRetryAt: string | null;
   readonly release: string | null;
   /** `healthy`, `starting` or `unhealthy (2/3)`; null when the process has no probe or is not up. */
   readonly health: string | null;
@@ -140,12 +152,47 @@ export interface AppEntry {
   readonly replicas: number;
 }
 
+/**
+ * What became of a release: `live`, `good` (built and started; may be rolled back to), `rolled back by guard`,
+ * `failed guard` (tripped the guard with nothing to go back to, since replaced; still built), `failed build`
+ * (build, predeploy or Redis set-up), `failed to start` (its processes could not be spawned), `building`.
+ */
+export type ReleaseOutcome =
+  'live' | 'good' | 'rolled back by guard' | 'failed guard' | 'failed build' | 'failed to start' | 'building';
+
+/**
+ * The deploy guard's watch of a release: `watching` until `until`, then `kept` or `rolled-back`; `failed` when
+ * it tripped but nothing could be restored (it stays live); `superseded` when another release went live first.
+ */
+export interface ReleaseGuard {
+  readonly state: 'watching' | 'kept' | 'rolled-back' | 'failed' | 'superseded';
+  readonly until: string | null;
+  /** Why the guard tripped (null otherwise). */
+  readonly reason: string | null;
+}
+
 export interface ReleaseEntry {
   readonly version: string;
   readonly createdAt: string;
   readonly source: string;
   readonly status: 'building' | 'succeeded' | 'failed';
   readonly live: boolean;
+  readonly outcome: ReleaseOutcome;
+  /** null when the guard never watched it (`deploy.watch: 0`, releases from before the guard). */
+  readonly guard: ReleaseGuard | null;
+}
+
+/** The window the deploy guard watches a release just switched to; null when `deploy.watch` is 0. */
+export interface GuardWindow {
+  readonly watchMs: number;
+  readonly until: string;
+}
+
+export interface RollbackResponse {
+  readonly app: string;
+  readonly release: string;
+  readonly previous: string;
+  readonly guard: GuardWindow | null;
 }
 
 export interface DeployRequest {
@@ -163,6 +210,7 @@ export interface DeployResponse {
   readonly buildLogTail: readonly string[];
   /** What the release asks for that this daemon does not provide (printed by the CLI as `warning:` lines). */
   readonly warnings: readonly string[];
+  readonly guard: GuardWindow | null;
 }
 
 export interface ScaleRequest {

@@ -29,8 +29,16 @@ import type { KubeObject, RenderedObject } from './types.js';
  * and for web a ClusterIP Service. Workers get no Service and no Ingress.
  */
 
-/** The kubelet's own crash back-off: 10 s doubling to 5 min, reset after 10 min running (pod-lifecycle docs). */
-const KUBELET_RESTART = { backoffMs: 10_000, maxBackoffMs: 300_000, resetAfterMs: 600_000 };
+/**
+ * The kubelet's own crash back-off: 10 s doubling to 5 min, reset after 10 min running (pod-lifecycle docs);
+ * it never gives up on a container (`restartPolicy: Always`), so `max_restarts` has no equivalent.
+ */
+const KUBELET_RESTART = {
+  backoffMs: 10_000,
+  maxBackoffMs: 300_000,
+  resetAfterMs: 600_000,
+  maxRestarts: null,
+};
 
 function checkProcess(ctx: RenderContext, proc: ProcessSpec, field: string): void {
   const { sink, spec } = ctx;
@@ -52,14 +60,19 @@ function checkProcess(ctx: RenderContext, proc: ProcessSpec, field: string): voi
       `shorten the app's or the process's name by ${name.length - MAX_NAME}`,
     );
   }
-  const fields = { backoffMs: 'backoff', maxBackoffMs: 'max_backoff', resetAfterMs: 'reset_after' } as const;
+  const fields = {
+    backoffMs: 'backoff',
+    maxBackoffMs: 'max_backoff',
+    resetAfterMs: 'reset_after',
+    maxRestarts: 'max_restarts',
+  } as const;
   for (const key of Object.keys(fields) as (keyof typeof fields)[]) {
     if (proc.restart[key] !== KUBELET_RESTART[key]) {
       refuse(
         sink,
         'NS_RENDER_K8S_RESTART_UNSUPPORTED',
         `${field}.restart.${fields[key]}`,
-        `${proc.name}: Kubernetes restarts crashed containers on its own fixed curve (10s doubling to 5m, reset after 10m) and cannot use ${fields[key]}: ${proc.restart[key]}ms`,
+        `${proc.name}: Kubernetes restarts crashed containers on its own fixed curve (10s doubling to 5m, reset after 10m) and cannot use ${fields[key]}: ${proc.restart[key]}${key === 'maxRestarts' ? '' : 'ms'}`,
         `remove ${field}.restart (the defaults match Kubernetes) to render this manifest`,
       );
     }

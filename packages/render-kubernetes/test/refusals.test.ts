@@ -17,7 +17,7 @@ describe('refusals name the manifest field', () => {
   });
 
   test('a restart curve other than the kubelet’s', () => {
-    const restart = { backoffMs: 1000, maxBackoffMs: 300_000, resetAfterMs: 60_000 };
+    const restart = { backoffMs: 1000, maxBackoffMs: 300_000, resetAfterMs: 60_000, maxRestarts: null };
     expect(codes(app({ workers: [worker('emails', { restart })] }))).toEqual([
       ['NS_RENDER_K8S_RESTART_UNSUPPORTED', 'workers[0].restart.backoff'],
       ['NS_RENDER_K8S_RESTART_UNSUPPORTED', 'workers[0].restart.reset_after'],

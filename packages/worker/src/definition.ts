@@ -5,6 +5,7 @@
 import type { Resolver } from 'awilix';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { parseCircuitBreaker, type CircuitBreakerOptions } from './circuit/options.js';
 import { WorkerError } from './errors.js';
 import type { Job, JobContext } from './job/types.js';
 import type { WorkerConfig } from './options.js';
@@ -89,6 +90,11 @@ export interface WorkerOptions<
   /** Jobs run at once (default 1). `WORKER_CONCURRENCY` overrides it. */
   readonly concurrency?: number;
   readonly retry?: RetryOptions;
+  /**
+   * Stop taking jobs while a dependency is down: after `failures` failed jobs within `window` the worker takes no
+   * new job for `cooldown`, then lets one trial through; its success resumes the flow, its failure waits again.
+   */
+  readonly circuitBreaker?: CircuitBreakerOptions;
   /** Milliseconds after which the job's signal fires and the attempt counts as failed. */
   readonly timeout?: number;
   /** Milliseconds jobs may keep running after SIGTERM before their signals fire (default 20 000). */
@@ -122,6 +128,7 @@ const KEYS = [
   'source',
   'concurrency',
   'retry',
+  'circuitBreaker',
   'timeout',
   'shutdownGrace',
   'services',
@@ -220,6 +227,7 @@ export function checkDefinition(options: unknown): void {
   checkCount(name, 'timeout', def.timeout, 1);
   checkCount(name, 'shutdownGrace', def.shutdownGrace, 0);
   checkRetry(name, def.retry);
+  parseCircuitBreaker(name, def.circuitBreaker);
   const seen = new Set<string>();
   for (const group of ['services', 'jobServices'] as const) {
     const map = def[group];

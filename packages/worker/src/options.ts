@@ -3,6 +3,8 @@
  * definition, the environment the daemon provides, and the overrides passed to `runWorker` in code. Core code
  * reads only this object; no default is written anywhere else.
  */
+import type { BreakerPolicy } from './circuit/breaker.js';
+import { parseCircuitBreaker } from './circuit/options.js';
 import type { AnyWorkerDefinition } from './definition.js';
 import type { WorkerEnv } from './env.js';
 import { WorkerError } from './errors.js';
@@ -30,6 +32,8 @@ export interface WorkerConfig {
   /** A queue name that replaces the source's own (`QUEUE_NAME` or the `queue` override), if any. */
   readonly queueOverride: string | undefined;
   readonly retry: RetryPolicy;
+  /** The circuit breaker's policy, if the definition has one. */
+  readonly circuitBreaker: BreakerPolicy | undefined;
   readonly timeoutMs: number | undefined;
   readonly shutdownGraceMs: number;
   readonly metricsPort: number | undefined;
@@ -80,6 +84,7 @@ export function parseWorkerConfig(
       attempts: def.retry?.attempts ?? DEFAULT_ATTEMPTS,
       delayAfter: backoffFunction(def.retry?.backoff ?? DEFAULT_BACKOFF),
     },
+    circuitBreaker: parseCircuitBreaker(def.name, def.circuitBreaker),
     timeoutMs: def.timeout,
     shutdownGraceMs: overrides.shutdownGrace ?? def.shutdownGrace ?? DEFAULTS.shutdownGraceMs,
     metricsPort: overrides.metricsPort ?? env.metricsPort,

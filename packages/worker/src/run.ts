@@ -14,6 +14,7 @@
  */
 import type { DestinationStream, Logger } from 'pino';
 import { Registry } from 'prom-client';
+import { createCircuit, type Circuit } from './circuit/circuit.js';
 import { createWorkerContainer, type WorkerContainer } from './container/registry.js';
 import { checkDefinition, isWorkerDefinition, type AnyWorkerDefinition } from './definition.js';
 import { parseWorkerEnv } from './env.js';
@@ -21,7 +22,8 @@ import { describeError, isWorkerError, WorkerError } from './errors.js';
 import { createJobRunner, shutdownError, type JobRunner } from './job/runner.js';
 import { createRootLogger } from './logger.js';
 import { parseWorkerConfig, type ConfigOverrides, type WorkerConfig } from './options.js';
-import type { QueueAdapter } from './sources/types.js';
+import type { Job } from './job/types.js';
+import type { QueueAdapter, Settle } from './sources/types.js';
 import { startTelemetry, type HealthReport, type TelemetryServers } from './telemetry/http.js';
 import { createQueueMetrics } from './telemetry/metrics.js';
 import { loadTracing } from './telemetry/tracing.js';
@@ -100,7 +102,8 @@ export async function runWorker(def: AnyWorkerDefinition, options: RunOptions = 
       trace: await loadTracing(config.tracing),
       random: options.random ?? Math.random,
     });
-    const worker = new Worker({ config, logger, registry, container, adapter, runner, options });
+    const circuit = startCircuit(config, adapter, logger, registry);
+    const worker = new Worker({ config, logger, registry, container, adapter, runner, circuit, options });
     const started = adapter;
     servers = await startTelemetry({
       metricsPort: config.metricsPort,
@@ -129,7 +132,35 @@ export async function runWorker(def: AnyWorkerDefinition, options: RunOptions = 
   }
 }
 
+/** The circuit breaker for `config.circuitBreaker`; a source that cannot be throttled is a definition error. */
+function startCircuit(
+  config: WorkerConfig,
+  adapter: QueueAdapter,
+  logger: Logger,
+  registry: Registry,
+): Circuit | undefined {
+  const policy = config.circuitBreaker;
+  if (!policy) return undefined;
+  const limit = adapter.limit?.bind(adapter);
+  if (!limit) {
+    throw new WorkerError(
+      'NS_WORKER_DEFINITION_INVALID',
+      `worker "${config.name}": the ${adapter.kind} source cannot pause, so "circuitBreaker" cannot be used with it`,
+      'use the breaker with bullmq(), rabbitmq(), jetstream() or redisStream(), or remove circuitBreaker',
+    );
+  }
+  return createCircuit({
+    policy,
+    concurrency: config.concurrency,
+    queue: adapter.queue,
+    limit,
+    log: logger,
+    registry,
+  });
+}
+
 interface WorkerParts {
+  readonly circuit: Circuit | undefined;
   readonly config: WorkerConfig;
   readonly logger: Logger;
   readonly registry: Registry;
@@ -196,12 +227,13 @@ class Worker implements RunningWorker {
 
   async start(servers: TelemetryServers): Promise<void> {
     this.#servers = servers;
-    const { adapter, runner, config, logger, options } = this.#parts;
+    const { adapter, runner, circuit, config, logger, options } = this.#parts;
+    const run = (job: Job, settle: Settle): Promise<void> => runner.process(job, settle);
     await adapter.start({
       concurrency: config.concurrency,
       maxAttempts: config.retry.attempts,
       log: logger,
-      process: (job, settle) => runner.process(job, settle),
+      process: circuit ? (job, settle) => circuit.process(job, settle, run) : run,
       fail: (error) => this.#fail(error),
     });
     this.#state = 'running';
@@ -224,8 +256,9 @@ class Worker implements RunningWorker {
   }
 
   async kill(): Promise<void> {
-    const { adapter, runner, container, logger } = this.#parts;
+    const { adapter, runner, circuit, container, logger } = this.#parts;
     if (this.#state === 'stopped') return;
+    circuit?.dispose();
     logger.warn({ inFlight: runner.inFlight }, 'worker killed: jobs in flight are left to the queue');
     this.#state = 'stopped';
     this.#removeSignalHandlers();
@@ -237,9 +270,11 @@ class Worker implements RunningWorker {
   }
 
   async #drainAndClose(): Promise<void> {
-    const { adapter, runner, container, logger, config } = this.#parts;
+    const { adapter, runner, circuit, container, logger, config } = this.#parts;
     if (this.#state === 'stopped') return;
     this.#state = 'draining';
+    // A cooldown ending now must not resume a source that is being stopped.
+    circuit?.dispose();
     logger.info(
       { inFlight: runner.inFlight, graceMs: config.shutdownGraceMs },
       `stopping: no new jobs; waiting for ${runner.inFlight} in flight`,

@@ -16,6 +16,7 @@ const pages: Record<string, string[]> = {
   'redis-streams.md': ['signups.redis-stream.ts'],
   'schedule.md': ['cleanup.schedule.ts'],
   'email-dispatch.md': ['email-dispatch.ts', 'email-dispatch.test.ts'],
+  'circuit-breaker.md': ['invoices.circuit-breaker.ts'],
 };
 
 describe('docs/worker', () => {

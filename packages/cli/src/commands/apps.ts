@@ -1,6 +1,6 @@
 import { api } from '@nightshift/protocol';
 import type { Command } from '@commander-js/extra-typings';
-import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
+import { ErrorCodes, NightshiftError, type ReleaseEntry } from '@nightshift/protocol';
 import { appOf, cliContext } from '../lib/context.js';
 import { table } from '../lib/format.js';
 import { printJson } from '../output.js';
@@ -66,9 +66,19 @@ export function registerApps(program: Command): void {
       if (opts.json) return printJson(list);
       process.stdout.write(
         table(
-          ['RELEASE', 'CREATED', 'STATUS', 'SOURCE'],
-          list.map((r) => [`${r.version}${r.live ? ' (live)' : ''}`, r.createdAt, r.status, r.source]),
+          ['RELEASE', 'CREATED', 'OUTCOME', 'GUARD', 'SOURCE'],
+          list.map((r) => [r.version, r.createdAt, r.outcome, guardText(r), r.source]),
         ),
       );
     });
+}
+
+/** `watching until 16:40:00`, `kept`, `rolled back: emails.1 crashed 3 times (exit 1, …)`, or `-`. */
+function guardText(r: ReleaseEntry): string {
+  const g = r.guard;
+  if (!g) return '-';
+  if (g.state === 'watching') return `watching until ${g.until?.slice(11, 19) ?? '?'} UTC`;
+  if (g.state === 'rolled-back') return `rolled back: ${g.reason ?? '?'}`;
+  if (g.state === 'failed') return `failed, nothing to restore: ${g.reason ?? '?'}`;
+  return g.state;
 }

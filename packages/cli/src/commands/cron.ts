@@ -9,11 +9,11 @@ import { printJson } from '../output.js';
 
 const SIGNAL_EXIT_BASE = 128;
 
-/** `nightshift cron ls|history|run|logs|suspend|resume`. */
+/** `nightshift cron ls|history|run|logs|cancel|suspend|resume`. */
 export function registerCron(program: Command): void {
   const cron = program
     .command('cron')
-    .description('cron jobs of the live release: list, history, Run now, logs, suspend');
+    .description('cron jobs of the live release: list, history, Run now, logs, cancel, suspend');
 
   cron
     .command('ls')
@@ -101,24 +101,60 @@ export function registerCron(program: Command): void {
       for (const line of lines) printLine(line, opts.json);
     });
 
+  cron
+    .command('cancel')
+    .description(
+      'stop the running run of a job (SIGTERM, SIGKILL after 10 s) and drop a waiting one: `cancelled`',
+    )
+    .argument('<name>', 'the cron job')
+    .option('--json', 'print the cancelled runs as JSON')
+    .action(async (name, opts, cmd) => {
+      const runs = await cliContext().client.call(api.cronCancel, { params: { app: appOf(cmd), job: name } });
+      if (opts.json) printJson(runs);
+      else
+        for (const r of runs)
+          process.stdout.write(`run ${r.id} of ${name} ${r.status}${r.reason ? `: ${r.reason}` : ''}\n`);
+    });
+
   for (const [verb, what] of [
     ['suspend', 'stop firing its slots (each is recorded as skipped) until `cron resume`'],
     ['resume', 'fire its slots again; nothing from the pause fires'],
   ] as const) {
     cron
       .command(verb)
-      .description(what)
-      .argument('<name>', 'the cron job')
-      .option('--json', 'print the job as JSON')
+      .description(`${what}; --all: every job of the app (an incident)`)
+      .argument('[name]', 'the cron job')
+      .option('--all', `${verb} every cron job of the app`)
+      .option('--json', 'print the job (with --all: every job) as JSON')
       .action(async (name, opts, cmd) => {
-        const job = await cliContext().client.call(verb === 'suspend' ? api.cronSuspend : api.cronResume, {
-          params: { app: appOf(cmd), job: name },
-        });
-        if (opts.json) printJson(job);
-        else
-          process.stdout.write(
-            `${job.name} ${verb === 'suspend' ? 'suspended' : `resumed; next slot ${job.nextSlot ?? 'none'}`}\n`,
+        const app = appOf(cmd);
+        const client = cliContext().client;
+        if ((name === undefined) === (opts.all !== true)) {
+          throw new NightshiftError(
+            ErrorCodes.usage,
+            name === undefined
+              ? `cron ${verb} needs a job name or --all`
+              : `cron ${verb} takes a job name or --all, not both`,
+            `e.g. \`nightshift cron ${verb} nightly\` or \`nightshift cron ${verb} --all\``,
           );
+        }
+        const jobs =
+          name === undefined
+            ? await client.call(verb === 'suspend' ? api.cronSuspendAll : api.cronResumeAll, {
+                params: { app },
+              })
+            : [
+                await client.call(verb === 'suspend' ? api.cronSuspend : api.cronResume, {
+                  params: { app, job: name },
+                }),
+              ];
+        if (opts.json) printJson(name === undefined ? jobs : jobs[0]);
+        else if (jobs.length === 0) process.stdout.write('no cron jobs in the live release\n');
+        else
+          for (const job of jobs)
+            process.stdout.write(
+              `${job.name} ${verb === 'suspend' ? 'suspended' : `resumed; next slot ${job.nextSlot ?? 'none'}`}\n`,
+            );
       });
   }
 }

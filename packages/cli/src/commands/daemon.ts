@@ -23,8 +23,18 @@ export function registerDaemon(program: Command): void {
     )
     .option('--logs-max-age <duration>', 'age after which log segments go, or none (NIGHTSHIFT_LOGS_MAX_AGE)')
     .option('--logs-total <size>', "disk all apps' logs may hold together, or none (NIGHTSHIFT_LOGS_TOTAL)")
+    .option(
+      '--systemd-unit',
+      'print a systemd unit that runs this daemon (with the options given here) and exit; docs/operating.md',
+    )
+    .option('--user <name>', 'with --systemd-unit: the user the service runs as (default: you)')
     .addHelpText('after', environmentHelp())
     .action(async (opts) => {
+      if (opts.systemdUnit) {
+        const { printSystemdUnit } = await import('./daemon-unit.js');
+        printSystemdUnit(opts);
+        return;
+      }
       const { runDaemon } = await import('@nightshift/daemon');
       process.exitCode = await runDaemon({
         port: opts.port,

@@ -20,14 +20,15 @@ export function registerPs(program: Command): void {
       if (opts.json) printJson(res.replicas);
       else printPs(res);
       // On stderr, so that `--json` output stays an array and scripts still see the condition.
-      for (const warning of res.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
+      for (const warning of [...(res.warnings ?? []), ...loopWarnings(res.replicas)])
+        process.stderr.write(`warning: ${warning}\n`);
     });
 }
 
 export function printPs(res: PsResponse, now = Date.now()): void {
   const rows = res.replicas.map((r: PsEntry) => [
     r.replica,
-    r.state,
+    stateText(r, now),
     r.health ?? '-',
     r.pid === null ? '-' : String(r.pid),
     percent(r.cpuPercent),
@@ -61,6 +62,30 @@ export function printPs(res: PsResponse, now = Date.now()): void {
       );
     }
   }
+}
+
+/** `crash-loop (retry in 40s)`: when a waiting replica starts again. */
+function stateText(r: PsEntry, now: number): string {
+  if (r.nextRetryAt === null) return r.state;
+  return `${r.state} (retry in ${shortDuration(Math.max(0, Date.parse(r.nextRetryAt) - now))})`;
+}
+
+/**
+ * One line per process with replicas in a crash loop or given up: `ps` still exits 0 (it did its job), but a
+ * script or a person reading only stderr sees that something cannot stay up.
+ */
+export function loopWarnings(replicas: readonly PsEntry[]): string[] {
+  const out: string[] = [];
+  for (const state of ['crash-loop', 'failed'] as const) {
+    const names = replicas.filter((r) => r.state === state).map((r) => `${r.app}/${r.replica}`);
+    if (names.length === 0) continue;
+    out.push(
+      state === 'crash-loop'
+        ? `crash loop: ${names.join(', ')} keep crashing within seconds of starting (see \`nightshift logs\` and \`events\`)`
+        : `failed: ${names.join(', ')} reached restart.max_restarts and stay stopped until \`nightshift start\`, \`restart\` or a deploy`,
+    );
+  }
+  return out;
 }
 
 function lastExit(r: PsEntry): string {

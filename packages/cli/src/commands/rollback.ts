@@ -2,6 +2,7 @@ import { api } from '@nightshift/protocol';
 import type { Command } from '@commander-js/extra-typings';
 import { appOf, cliContext } from '../lib/context.js';
 import { printJson } from '../output.js';
+import { guardNote } from './guard-wait.js';
 
 export function registerRollback(program: Command): void {
   program
@@ -19,5 +20,6 @@ export function registerRollback(program: Command): void {
       });
       if (opts.json) printJson(result);
       else process.stderr.write(`${app}: ${result.previous} → ${result.release} (live)\n`);
+      process.stderr.write(`${guardNote(result.release, result.guard)}\n`);
     });
 }

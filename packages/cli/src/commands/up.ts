@@ -5,6 +5,7 @@ import type { DeployResponse } from '@nightshift/protocol';
 import { type CliContext, cliContext, MANIFEST } from '../lib/context.js';
 import { ensureDaemon } from '../lib/daemon-process.js';
 import { printJson } from '../output.js';
+import { guardNote, waitForVerdict } from './guard-wait.js';
 import { printPs } from './ps.js';
 
 /** Deploys a folder, streaming the build's output to stderr (data stays on stdout). */
@@ -44,6 +45,7 @@ export function registerUp(program: Command): void {
         return;
       }
       process.stderr.write(`${result.app} ${result.release} is live\n`);
+      process.stderr.write(`${guardNote(result.release, result.guard)}\n`);
       printPs(ps);
     });
 
@@ -57,14 +59,23 @@ export function registerUp(program: Command): void {
       'deploy this git commit, branch or tag (git archive) instead of the working folder',
     )
     .option('-q, --quiet', 'do not stream the build log')
+    .option(
+      '--wait',
+      "wait for the deploy guard's verdict (deploy.watch); exit 1 with the reason when it rolled the release back",
+    )
     .option('--json', 'print the result as JSON')
     .action(async (dir, opts) => {
-      const result = await deployFolder(cliContext(), dir, {
+      const ctx = cliContext();
+      const result = await deployFolder(ctx, dir, {
         file: opts.file,
         ref: opts.ref,
         quiet: opts.quiet ?? false,
       });
       if (opts.json) printJson(result);
       else process.stderr.write(`${result.app} ${result.release} is live\n`);
+      process.stderr.write(
+        `${guardNote(result.release, result.guard)}${result.guard && !opts.wait ? '; `deploy --wait` waits for the verdict' : ''}\n`,
+      );
+      if (opts.wait && result.guard) await waitForVerdict(ctx, result.app, result.release);
     });
 }

@@ -14,3 +14,14 @@ export function parseTimeArg(value: string, flag: string, now = Date.now()): num
     `e.g. ${flag} 10m, ${flag} 2h, or ${flag} 2026-11-23T18:00:00Z`,
   );
 }
+
+/** `30s`, `12h`, `1d` → milliseconds (a length of time, not a moment). */
+export function parseDurationArg(value: string, flag: string): number {
+  const rel = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(value.trim());
+  if (rel) return Math.round(Number(rel[1]) * UNITS[rel[2]!]!);
+  throw new NightshiftError(
+    ErrorCodes.usage,
+    `${flag} "${value}" is not a duration`,
+    `e.g. ${flag} 30m, ${flag} 12h, ${flag} 1d`,
+  );
+}

@@ -11,6 +11,8 @@ export interface RecorderDeps {
   /** The daemon's region (NIGHTSHIFT_REGION): the local driver runs everything in one. */
   readonly region: string;
   readonly heartbeatMs: number;
+  /** Ended periods older than this are deleted, once a day (null: kept forever). */
+  readonly retentionMs: number | null;
   /**
    * The app's live release, for what its processes and cron jobs request. A new release is live before its
    * replicas start (Supervisor.activate), so a start reads the release it runs.
@@ -27,6 +29,7 @@ export class UsageRecorder {
   #deps: RecorderDeps;
   #unsubscribe: (() => void) | null = null;
   #beat: NodeJS.Timeout | null = null;
+  #prunedAt: number | null = null;
 
   constructor(deps: RecorderDeps) {
     this.#deps = deps;
@@ -49,6 +52,7 @@ export class UsageRecorder {
     const beat = () => {
       try {
         store.writeHeartbeat(db, clock.now());
+        this.#prune();
       } catch (err) {
         onError(err);
       }
@@ -56,6 +60,18 @@ export class UsageRecorder {
     beat();
     this.#beat = setInterval(beat, heartbeatMs);
     this.#beat.unref();
+  }
+
+  /**
+   * Retention rides on the heartbeat, at start and then once a day: the deletion scans the table (no index
+   * serves an age across apps), a few tens of milliseconds for a year of periods, too much for every beat.
+   */
+  #prune(): void {
+    const { db, clock, retentionMs } = this.#deps;
+    const now = clock.now();
+    if (retentionMs === null || (this.#prunedAt !== null && now - this.#prunedAt < PRUNE_EVERY_MS)) return;
+    this.#prunedAt = now;
+    store.pruneUsagePeriods(db, now - retentionMs);
   }
 
   /** After every process stopped: whatever is still open ends now, and the spine is left. */
@@ -129,6 +145,8 @@ function resourcesOf(spec: AppSpec | null, kind: 'replica' | 'cron', name: strin
   const found = kind === 'cron' ? spec.cron.find((job) => job.name === name) : processOf(spec, name);
   return found?.resources ?? null;
 }
+
+const PRUNE_EVERY_MS = 86_400_000;
 
 function runUnit(runId: number): string {
   return `run ${runId}`;

@@ -12,21 +12,46 @@ export interface UsageSettings {
    * Run instance (a process without a limit may use a whole core or more locally; docs/usage.md).
    */
   readonly defaults: { readonly cpu: number; readonly memoryBytes: number };
+  /**
+   * How long ended periods are kept (NIGHTSHIFT_USAGE_RETENTION, default 400d: a year's report and a month to
+   * spare); null keeps them forever. A year of periods of 50 replicas restarting hourly is ~435,000 rows.
+   */
+  readonly retentionMs: number | null;
 }
 
 export const DEFAULT_USAGE_SETTINGS: UsageSettings = {
   heartbeatMs: 15_000,
   prices: null,
   defaults: { cpu: 1, memoryBytes: 512 * 1024 ** 2 },
+  retentionMs: 400 * 86_400_000,
 };
 
-/** `NIGHTSHIFT_USAGE_HEARTBEAT` and `NIGHTSHIFT_USAGE_PRICES`; a bad value stops the daemon with the fix. */
+/**
+ * `NIGHTSHIFT_USAGE_HEARTBEAT`, `NIGHTSHIFT_USAGE_PRICES` and `NIGHTSHIFT_USAGE_RETENTION`; a bad value stops the
+ * daemon with the fix.
+ */
 export function parseUsageSettings(env: NodeJS.ProcessEnv): UsageSettings {
   return {
     ...DEFAULT_USAGE_SETTINGS,
     heartbeatMs: parseHeartbeat(env.NIGHTSHIFT_USAGE_HEARTBEAT?.trim() || undefined),
     prices: parsePrices(env.NIGHTSHIFT_USAGE_PRICES?.trim() || undefined),
+    retentionMs: parseRetention(env.NIGHTSHIFT_USAGE_RETENTION?.trim() || undefined),
   };
+}
+
+function parseRetention(text: string | undefined): number | null {
+  if (text === undefined) return DEFAULT_USAGE_SETTINGS.retentionMs;
+  if (text === 'none') return null;
+  const ms = tryParseDuration(text);
+  // Under a day, a daily report could lose periods of the day it shows.
+  if (ms === null || ms < 86_400_000) {
+    throw new NightshiftError(
+      ErrorCodes.daemonConfigInvalid,
+      `NIGHTSHIFT_USAGE_RETENTION="${text}" is not a duration of at least 1d, nor none`,
+      'e.g. NIGHTSHIFT_USAGE_RETENTION=400d (the default), or none to keep every period',
+    );
+  }
+  return ms;
 }
 
 function parseHeartbeat(text: string | undefined): number {

@@ -11,6 +11,7 @@ import { logRoutes } from './routes/logs.js';
 import { metricRoutes } from './routes/metrics.js';
 import { runRoutes } from './routes/run.js';
 import { configRoutes } from './routes/config.js';
+import { queueRoutes } from './routes/queues.js';
 import { redisRoutes } from './routes/redis.js';
 import { secretRoutes } from './routes/secrets.js';
 import { usageRoutes } from './routes/usage.js';
@@ -36,6 +37,7 @@ export function createApi(services: ApiServices): Listener {
     configRoutes,
     secretRoutes,
     redisRoutes,
+    queueRoutes,
     usageRoutes,
     sessionRoutes,
   ]) {

@@ -13,6 +13,7 @@ import type { UsageViews } from '../metrics/index.js';
 import type { Autoscaler } from '../autoscale/index.js';
 import type { UsageReports } from '../accounting/index.js';
 import type { DashboardSessions } from './dashboard/sessions.js';
+import type { QueueOps } from '../queues/index.js';
 
 /** What the routes reach: services only, never the composition root. */
 export interface ApiServices {
@@ -36,6 +37,8 @@ export interface ApiServices {
   readonly autoscaler: Pick<Autoscaler, 'view' | 'boundsOf'>;
   /** Billed usage: replica-, vCPU- and GiB-minutes from the recorded runtime periods. */
   readonly usageReports: UsageReports;
+  /** Bulk operations on the app's BullMQ queues (list with counts, pause/resume, retry, clean, cancel). */
+  readonly queues: QueueOps;
   readonly info: () => DaemonInfo;
   /** Dashboard logins: codes, sessions, the token a login page may be given, and the page's address. */
   readonly dashboard: {

@@ -1,7 +1,15 @@
-import type { AppEntry, DeployResponse, RedisInfo, ReleaseEntry, ScaleRequest } from '@nightshift/protocol';
+import type {
+  AppEntry,
+  DeployResponse,
+  RedisInfo,
+  ReleaseEntry,
+  RollbackResponse,
+  ScaleRequest,
+} from '@nightshift/protocol';
 import type { AppsDeps } from './deps.js';
 import { deploy, type DeployOptions } from './deploy.js';
 import { destroy } from './destroy.js';
+import { DeployGuard } from './guard.js';
 import { restart, restartProcesses } from './restart.js';
 import { flushRedis, redisInfo, rotateRedis } from './redis.js';
 import { restoreApps } from './restore.js';
@@ -17,9 +25,11 @@ import { knownApp, listApps, listReleases, runningApp } from './views.js';
  */
 export class Apps {
   readonly #deps: AppsDeps;
+  readonly #guard: DeployGuard;
 
   constructor(deps: AppsDeps) {
     this.#deps = deps;
+    this.#guard = new DeployGuard(deps);
   }
 
   list(): AppEntry[] {
@@ -41,11 +51,11 @@ export class Apps {
   }
 
   deploy(opts: DeployOptions): Promise<DeployResponse> {
-    return deploy(this.#deps, opts);
+    return deploy(this.#deps, this.#guard, opts);
   }
 
-  rollback(app: string, target?: number): Promise<{ app: string; release: string; previous: string }> {
-    return rollback(this.#deps, app, target);
+  rollback(app: string, target?: number): Promise<RollbackResponse> {
+    return rollback(this.#deps, this.#guard, app, target);
   }
 
   scale(app: string, changes: ScaleRequest['changes']): Promise<ScaleResult[]> {
@@ -104,8 +114,17 @@ export class Apps {
     return flushRedis(this.#deps, app);
   }
 
-  /** Starts every app's live release again at daemon start (see `restoreApps`). */
+  /**
+   * Starts every app's live release again at daemon start (see `restoreApps`), after resuming the deploy
+   * guard's open windows so that crashes of the restored replicas count.
+   */
   restoreAll(stopping: () => boolean): Promise<void[]> {
+    this.#guard.resume();
     return restoreApps(this.#deps, stopping);
+  }
+
+  /** Daemon stop: the guard's timers end; open windows stay stored for the next daemon. */
+  shutdown(): void {
+    this.#guard.shutdown();
   }
 }

@@ -10,6 +10,7 @@ import { runtimeEnvOf } from '../releases/runtime-env.js';
 import { stageSource } from '../releases/stage.js';
 import * as store from '../store/index.js';
 import type { AppsDeps } from './deps.js';
+import type { DeployGuard } from './guard.js';
 import { switchTo } from './switch.js';
 
 export interface DeployOptions {
@@ -30,7 +31,11 @@ let stagingSeq = 0;
  * the app's turn builds it, runs the predeploy hook and makes it live with a rolling switch. A failed build or
  * predeploy leaves the live release and its processes untouched.
  */
-export async function deploy(deps: AppsDeps, opts: DeployOptions): Promise<DeployResponse> {
+export async function deploy(
+  deps: AppsDeps,
+  guard: DeployGuard,
+  opts: DeployOptions,
+): Promise<DeployResponse> {
   const staging = join(deps.appsDir, '.staging', `${Date.now().toString(36)}-${++stagingSeq}`);
   let spec: AppSpec;
   let source: string;
@@ -45,11 +50,12 @@ export async function deploy(deps: AppsDeps, opts: DeployOptions): Promise<Deplo
     await rm(staging, { recursive: true, force: true });
     throw err;
   }
-  return deps.queue.run(spec.name, () => buildAndSwitch(deps, spec, staging, source, opts.onLine));
+  return deps.queue.run(spec.name, () => buildAndSwitch(deps, guard, spec, staging, source, opts.onLine));
 }
 
 async function buildAndSwitch(
   deps: AppsDeps,
+  guard: DeployGuard,
   spec: AppSpec,
   staging: string,
   source: string,
@@ -94,7 +100,7 @@ async function buildAndSwitch(
 
   try {
     const fail = async (reason: string, hint: string): Promise<never> => {
-      store.finishRelease(db, app, version, 'failed', null);
+      store.failRelease(db, app, version, 'failed build');
       const logTail = await tail();
       bus.emit({
         type: 'deploy:failed',
@@ -140,8 +146,11 @@ async function buildAndSwitch(
       }
     }
     store.finishRelease(db, app, version, 'succeeded', JSON.stringify(spec));
+    // Before the switch: a replica that crashes while the switch still runs counts against the release.
+    guard.begin(app, live, previous);
     await switchTo(deps, app, live, previous, async (failed) => {
-      store.finishRelease(db, app, version, 'failed', null);
+      guard.abandon(app, version);
+      store.failRelease(db, app, version, 'failed to start');
       bus.emit({
         type: 'deploy:failed',
         app,
@@ -156,6 +165,7 @@ async function buildAndSwitch(
       message: `${release} is live`,
       data: { release, previous: previous === null ? null : `v${previous}` },
     });
+    const window = guard.switched(app, version);
     const warnings = deps.warnings(spec);
     for (const warning of warnings)
       bus.emit({
@@ -165,7 +175,13 @@ async function buildAndSwitch(
         data: { release, warning },
       });
     await pruneReleases(db, app, version, deps.keepReleases, (a, v) => deps.cron.releaseInUse(a, v));
-    return { app, release, buildLogTail: await tail(), warnings };
+    return {
+      app,
+      release,
+      buildLogTail: await tail(),
+      warnings,
+      guard: window ? { watchMs: window.watchMs, until: new Date(window.until).toISOString() } : null,
+    };
   } finally {
     unsubscribe();
   }

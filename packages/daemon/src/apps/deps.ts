@@ -6,6 +6,7 @@ import type { AppRetention, LogFilter, LogLine } from '../logs/index.js';
 import type { OutputSink } from '../process/output.js';
 import type { LiveRelease } from '../releases/live.js';
 import type { Clock } from '../runtime/clock.js';
+import type { Timers } from '../runtime/timers.js';
 import type * as store from '../store/index.js';
 import type { ReplicaLimits } from '../supervisor/pure/limits.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
@@ -69,6 +70,8 @@ export interface AppsDeps {
   readonly autoscaleBounds: AutoscaleBounds;
   /** How many replicas a process and the daemon may run. */
   readonly limits: ReplicaLimits;
+  /** The deploy guard's window timers; absent: the system's, unref'd (tests bring their own). */
+  readonly timers?: Timers;
   /** Failures worth the daemon's log that no caller can act on. */
   readonly onError: (err: unknown) => void;
 }

@@ -1,16 +1,21 @@
 import { existsSync } from 'node:fs';
-import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
+import { ErrorCodes, NightshiftError, type RollbackResponse } from '@nightshift/protocol';
 import { loadRelease } from '../releases/load.js';
 import * as store from '../store/index.js';
 import type { AppsDeps } from './deps.js';
+import type { DeployGuard } from './guard.js';
 import { switchTo } from './switch.js';
 
-/** Makes an earlier release live again (default: the newest good one before the live one). No rebuild. */
+/**
+ * Makes an earlier release live again (default: the newest good one before the live one). No rebuild. The
+ * release rolled back to is watched by the deploy guard like a deploy.
+ */
 export function rollback(
   deps: AppsDeps,
+  guard: DeployGuard,
   app: string,
   target?: number,
-): Promise<{ app: string; release: string; previous: string }> {
+): Promise<RollbackResponse> {
   return deps.queue.run(app, async () => {
     const { db, bus } = deps;
     const live = store.getApp(db, app)?.liveRelease ?? null;
@@ -45,13 +50,23 @@ export function rollback(
     }
     // The release's manifest may list a secret removed since: refuse like a deploy would.
     deps.preflight(release.spec);
-    await switchTo(deps, app, release, live, () => Promise.resolve());
+    guard.begin(app, release, live);
+    await switchTo(deps, app, release, live, () => {
+      guard.abandon(app, release.version);
+      return Promise.resolve();
+    });
     bus.emit({
       type: 'rollback',
       app,
       message: `rolled back from v${live} to v${version}`,
       data: { release: `v${version}`, previous: `v${live}` },
     });
-    return { app, release: `v${version}`, previous: `v${live}` };
+    const window = guard.switched(app, version);
+    return {
+      app,
+      release: `v${version}`,
+      previous: `v${live}`,
+      guard: window ? { watchMs: window.watchMs, until: new Date(window.until).toISOString() } : null,
+    };
   });
 }

@@ -96,6 +96,7 @@ export async function setStopped(
     deps.supervisor.processSpec(app, process);
     store.setStopped(deps.db, app, process, stopped);
     deps.supervisor.reconcile(app);
+    if (!stopped) deps.supervisor.revive(app, process);
     return Promise.resolve();
   });
   deps.bus.emit({

@@ -1,4 +1,10 @@
-import { ErrorCodes, NightshiftError, type AppEntry, type ReleaseEntry } from '@nightshift/protocol';
+import {
+  ErrorCodes,
+  NightshiftError,
+  type AppEntry,
+  type ReleaseEntry,
+  type ReleaseOutcome,
+} from '@nightshift/protocol';
 import * as store from '../store/index.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 
@@ -16,7 +22,7 @@ export function listApps(db: store.Db, supervisor: Supervisor): AppEntry[] {
   });
 }
 
-/** An app's releases, newest first, the live one marked. */
+/** An app's releases, newest first, the live one marked, each with its outcome and the guard's verdict. */
 export function listReleases(db: store.Db, app: string): ReleaseEntry[] {
   const live = store.getApp(db, app)?.liveRelease ?? null;
   return store.listReleases(db, app).map((rel) => ({
@@ -25,7 +31,24 @@ export function listReleases(db: store.Db, app: string): ReleaseEntry[] {
     source: rel.source,
     status: rel.status,
     live: rel.version === live,
+    outcome: outcomeOf(rel, rel.version === live),
+    guard:
+      rel.guard === null
+        ? null
+        : {
+            state: rel.guard,
+            until: rel.guardUntil === null ? null : new Date(rel.guardUntil).toISOString(),
+            reason: rel.guardReason,
+          },
   }));
+}
+
+function outcomeOf(rel: store.ReleaseRow, live: boolean): ReleaseOutcome {
+  if (live) return 'live';
+  if (rel.status === 'building') return 'building';
+  if (rel.status === 'succeeded') return rel.guard === 'failed' ? 'failed guard' : 'good';
+  // Releases failed before outcomes were stored failed their build (the only failure there was).
+  return rel.outcome ?? 'failed build';
 }
 
 /** `app` when the daemon knows it (deployed at least once), else `NS_APP_NOT_FOUND`. */

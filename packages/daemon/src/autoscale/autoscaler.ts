@@ -11,6 +11,7 @@ import {
 } from '../supervisor/pure/autoscale.js';
 import type { AutoscaleStatus } from '@nightshift/protocol';
 import type { AutoscaleBounds } from './bounds.js';
+import type { AutoscaleWindows } from './windows.js';
 import { statusView } from './view.js';
 
 /** A replica as the autoscaler sees it: its state and latest sample. */
@@ -26,6 +27,8 @@ export interface AutoscalerDeps {
   readonly bus: EventBus;
   readonly periodMs: number;
   readonly bounds: AutoscaleBounds;
+  /** Where the windows outlive the daemon (none: they live in memory only). */
+  readonly windows?: AutoscaleWindows;
   /** Apps whose live release runs. */
   readonly apps: () => readonly string[];
   readonly processSpecs: (app: string) => readonly ProcessSpec[];
@@ -94,6 +97,12 @@ export class Autoscaler {
     this.#timer?.cancel();
     this.#timer = null;
     await this.#running;
+    // A graceful stop leaves every window exactly as it is: the next daemon holds scale-downs where this one would.
+    for (const [key, state] of this.#state) {
+      const slash = key.indexOf('/');
+      this.#deps.windows?.keep(key.slice(0, slash), key.slice(slash + 1), state.history, true);
+    }
+    this.#deps.windows?.flush();
   }
 
   /** One period for every app (tests call it directly with an injected clock). */
@@ -138,6 +147,7 @@ export class Autoscaler {
   forgetApp(app: string): void {
     for (const key of this.#state.keys()) if (key.startsWith(`${app}/`)) this.#state.delete(key);
     this.#deps.bounds.forgetApp(app);
+    this.#deps.windows?.forgetApp(app);
   }
 
   #arm(): void {
@@ -162,6 +172,7 @@ export class Autoscaler {
       }
     }
     await Promise.all(jobs);
+    this.#deps.windows?.flush();
   }
 
   async #one(
@@ -171,7 +182,12 @@ export class Autoscaler {
     readings: readonly ReplicaReading[],
   ): Promise<void> {
     const key = `${app}/${proc.name}`;
-    const state = this.#state.get(key) ?? { history: [], decision: null, decidedAt: null, failing: null };
+    const state = this.#state.get(key) ?? {
+      history: this.#deps.windows?.restore(app, proc.name) ?? [],
+      decision: null,
+      decidedAt: null,
+      failing: null,
+    };
     this.#state.set(key, state);
     const { desired, stopped } = this.#deps.formation(app, proc.name);
     if (stopped) return;
@@ -207,6 +223,7 @@ export class Autoscaler {
     state.history = [...pruneHistory(state.history, now, spec.scaleDownAfterMs), decision.record];
     state.decision = decision;
     state.decidedAt = this.#deps.clock.now();
+    this.#deps.windows?.keep(app, proc.name, state.history, decision.to !== decision.from);
     if (decision.to !== decision.from) await this.#deps.apply(app, proc.name, decision, bounds);
   }
 

@@ -1,14 +1,6 @@
 import { readFileSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** What a replica's or run's cgroup has used: part B's sampler reads this (null where not accounted). */
-export interface CgroupUsage {
-  /** CPU time of every process that ran in the cgroup, in seconds. */
-  readonly cpuSeconds: number | null;
-  /** Memory charged to the cgroup now (RSS and page cache), in bytes. */
-  readonly memoryBytes: number | null;
-}
-
 /** The limits one replica or run gets (from the manifest's `resources`). */
 export interface CgroupLimits {
   readonly memoryBytes: number | null;
@@ -31,7 +23,13 @@ export interface Cgroup {
   readonly launcher: readonly string[];
   /** Times the kernel's OOM killer killed a process of this cgroup. */
   oomKills(): number;
-  usage(): CgroupUsage;
+  /**
+   * CPU time of every process that ran in the cgroup, in seconds (null where not accounted). Its own read, apart
+   * from memory: the sampler reads it for every replica each pass and needs nothing else from the cgroup.
+   */
+  cpuSeconds(): number | null;
+  /** Memory charged to the cgroup now (RSS and page cache), in bytes; null where not accounted. */
+  memoryBytes(): number | null;
   /** Removes the cgroup; false while processes remain in it (try again once they are gone). */
   remove(): boolean;
 }

@@ -1,4 +1,4 @@
-export type { Cgroup, CgroupLimits, CgroupUsage } from './cgroup.js';
+export type { Cgroup, CgroupLimits } from './cgroup.js';
 export { type CgroupLayout, detectCgroups } from './detect.js';
 export { type CgroupManager, type CgroupMode, createCgroupManager } from './manager.js';
 export { startMemoryWatchdog, WATCHDOG_SAMPLES } from './watchdog.js';

@@ -67,13 +67,11 @@ export function createV1(
     launcher: joinLauncher(all.map((d) => join(d, 'cgroup.procs'))),
     oomKills: () =>
       dirs.memory ? (keyed(readText(join(dirs.memory, 'memory.oom_control')), 'oom_kill') ?? 0) : 0,
-    usage: () => {
+    cpuSeconds: () => {
       const ns = dirs.cpuacct ? readNumber(join(dirs.cpuacct, 'cpuacct.usage')) : null;
-      return {
-        cpuSeconds: ns === null ? null : ns / 1e9,
-        memoryBytes: dirs.memory ? readNumber(join(dirs.memory, 'memory.usage_in_bytes')) : null,
-      };
+      return ns === null ? null : ns / 1e9;
     },
+    memoryBytes: () => (dirs.memory ? readNumber(join(dirs.memory, 'memory.usage_in_bytes')) : null),
     remove: () => removeDirs(all),
   };
 }

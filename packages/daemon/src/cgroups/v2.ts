@@ -49,13 +49,11 @@ export function createV2(parent: string, name: string, limits: CgroupLimits): Cg
     limits,
     launcher: joinLauncher([join(dir, 'cgroup.procs')]),
     oomKills: () => keyed(readText(join(dir, 'memory.events')), 'oom_kill') ?? 0,
-    usage: () => {
+    cpuSeconds: () => {
       const usec = keyed(readText(join(dir, 'cpu.stat')), 'usage_usec');
-      return {
-        cpuSeconds: usec === null ? null : usec / 1e6,
-        memoryBytes: readNumber(join(dir, 'memory.current')),
-      };
+      return usec === null ? null : usec / 1e6;
     },
+    memoryBytes: () => readNumber(join(dir, 'memory.current')),
     remove: () => removeDirs([dir]),
   };
 }

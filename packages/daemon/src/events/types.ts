@@ -11,6 +11,14 @@ export interface EventMap {
   'deploy:warning': { release: string; warning: string };
   'deploy:failed': { release: string; reason: string; logTail: string[] };
   rollback: { release: string; previous: string };
+  /** The deploy guard watches the release just switched to until `until` (apps/guard.ts). */
+  'deploy:watching': { release: string; watchMs: number; until: string };
+  /** The guard's window passed without a trip. */
+  'deploy:kept': { release: string; watchMs: number };
+  /** The guard tripped: `release` is failed (rolled back by guard) and `restored` is live again. */
+  'deploy:rolled-back': { release: string; restored: string; reason: string; evidence: GuardEvidence };
+  /** The guard tripped but nothing could be restored (no earlier good release, or its switch failed). */
+  'deploy:guard-failed': { release: string; reason: string; restoreError: string; evidence: GuardEvidence };
   'run:started': { argv: string[]; release: string };
   'run:finished': {
     argv: string[];
@@ -31,12 +39,30 @@ export interface EventMap {
     /** With `oom` and `memory_limit`: the limit the process ran into. */
     memoryLimitBytes?: number | null;
     ranMs: number;
-    restartInMs: number;
+    /** null: `restart.max_restarts` was reached and the replica is `failed`. */
+    restartInMs: number | null;
+    /** The release the crashed process ran (`v7`); the deploy guard counts crashes of the release it watches. */
+    release?: string | null;
     lastLines: string[];
   };
-  'replica:spawn-failed': { error: string; restartInMs: number };
+  'replica:spawn-failed': { error: string; restartInMs: number | null };
+  /** `restart.max_restarts` crashes in a row: the replica gave up and stays stopped until start/restart/deploy. */
+  'replica:failed': {
+    crashes: number;
+    code: number | null;
+    signal: string | null;
+    /** Why the last start failed, when no process could be spawned. */
+    error: string | null;
+    lastLines: string[];
+  };
   /** `failures` probes in a row failed; `error` is the last one's (status code, timeout, connection refused). */
-  'replica:unhealthy': { error: string; failures: number; port: number; lastLines: string[] };
+  'replica:unhealthy': {
+    error: string;
+    failures: number;
+    port: number;
+    release?: string | null;
+    lastLines: string[];
+  };
   'replica:stopped': { pid?: number | null; code: number | null; signal: string | null; killed: boolean };
   'replica:reaped': { pid: number };
   'process:scaled': { from: number; to: number };
@@ -57,6 +83,8 @@ export interface EventMap {
   'autoscale:signal-recovered': { signal: string; failedForMs: number };
   /** `scale --min/--max`: bounds that hold until a deploy changes the manifest's. */
   'autoscale:bounds': { min: number; max: number; manifestMin: number; manifestMax: number };
+  /** A deploy changed the manifest's bounds: the `scale --min/--max` override (min, max) ended. */
+  'autoscale:bounds-cleared': { min: number; max: number; manifestMin: number; manifestMax: number };
   /** The stored count is over the daemon's per-process limit: the limit is what runs. */
   'process:limited': { wanted: number; limit: number };
   'process:stopped': Record<string, never>;
@@ -124,6 +152,16 @@ export interface EventMap {
   'cron:run:interrupted': { job: string; runId: number; reason: string };
   /** The clock stands before a job's cursor: its slots wait until the clock passes it again (none re-fires). */
   'cron:clock:backwards': { job: string; behindMs: number };
+}
+
+/** What the deploy guard saw of the replica (or cron job) that tripped it. */
+export interface GuardEvidence {
+  /** `emails.1`, or `cron nightly` with `deploy.guard_cron`. */
+  subject: string;
+  exits: { at: string; code: number | null; signal: string | null; cause: string | null }[];
+  probeErrors: { at: string; error: string }[];
+  lastLines: string[];
+  cron: { at: string; job: string; runId: number; status: string; detail: string }[];
 }
 
 export interface CronSlotFired {

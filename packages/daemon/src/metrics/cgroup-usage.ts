@@ -13,7 +13,7 @@ export function cgroupCpuReader(proc: UsageReader, cgroups: () => ReadonlyMap<nu
       const out = proc.read(pgids);
       const byPid = cgroups();
       for (const [pgid, usage] of out) {
-        const cpuSeconds = byPid.get(pgid)?.usage().cpuSeconds ?? null;
+        const cpuSeconds = byPid.get(pgid)?.cpuSeconds() ?? null;
         if (cpuSeconds !== null) out.set(pgid, { ...usage, cpuSeconds } satisfies GroupUsage);
       }
       return out;

@@ -27,6 +27,20 @@ export interface SamplerDeps {
   readonly timers?: Timers;
 }
 
+/**
+ * The share of one core the sampler keeps to: a pass that took longer (thousands of replicas, each a few file
+ * reads) waits proportionally longer before the next, so a large machine gets coarser samples, not a busy daemon.
+ * 0.25 % of a core: the idle target of the whole daemon is 0.5 % (issue 17).
+ */
+export const SAMPLER_DUTY = 0.0025;
+/** However long a pass takes, the samples stay this fresh (`ps`, `top` and the autoscaler read the latest). */
+export const MAX_SAMPLE_INTERVAL_MS = 60_000;
+
+/** The wait before the next pass: the base interval, stretched to keep the sampler within its duty. */
+export function nextInterval(baseMs: number, lastPassMs: number): number {
+  return Math.max(baseMs, Math.min(lastPassMs / SAMPLER_DUTY, MAX_SAMPLE_INTERVAL_MS));
+}
+
 const keyOf = (t: { app: string; process: string; idx: number }) => `${t.app}/${t.process}/${t.idx}`;
 
 /**
@@ -39,6 +53,7 @@ export class UsageSampler {
   #latest = new Map<string, LatestUsage>();
   #timer: Timer | null = null;
   #stopped = true;
+  #lastPassMs = 0;
 
   constructor(deps: SamplerDeps) {
     this.#deps = deps;
@@ -89,12 +104,18 @@ export class UsageSampler {
     }
     this.#latest = next;
     store.recordUsage(this.#deps.db, samples, now, TIERS);
+    this.#lastPassMs = this.#deps.clock.monotonic() - mono;
+  }
+
+  /** The wait before the next pass (the base interval unless the last pass was costly). */
+  get intervalMs(): number {
+    return nextInterval(this.#deps.intervalMs ?? SAMPLE_INTERVAL_MS, this.#lastPassMs);
   }
 
   #arm(): void {
     if (this.#stopped) return;
     const timers = this.#deps.timers ?? systemTimers;
-    this.#timer = timers.after(this.#deps.intervalMs ?? SAMPLE_INTERVAL_MS, () => {
+    this.#timer = timers.after(this.intervalMs, () => {
       try {
         this.pass();
       } catch (err) {

@@ -13,10 +13,12 @@ export function loadRelease(
 ): LiveRelease | null {
   const row = store.getRelease(db, app, version);
   if (!row?.specJson || row.status !== 'succeeded' || !existsSync(row.path)) return null;
+  const stored = JSON.parse(row.specJson) as Omit<AppSpec, 'deploy'> & { deploy?: AppSpec['deploy'] };
   return {
     version,
     path: row.path,
-    spec: JSON.parse(row.specJson) as AppSpec,
+    // Built before the deploy guard existed, its manifest was never read for `deploy`: it is not watched.
+    spec: { ...stored, deploy: stored.deploy ?? { watchMs: 0, guardCron: false } },
     runtimeEnv: runtimeEnvOf(row.path, basePath),
   };
 }

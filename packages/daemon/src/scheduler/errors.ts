@@ -5,7 +5,17 @@ export const CRON_ERROR_CODES = [
   ErrorCodes.cronJobNotFound,
   ErrorCodes.cronRunNotFound,
   ErrorCodes.cronOverlap,
+  ErrorCodes.cronNotRunning,
 ] as const;
+
+/** NS_CRON_NOT_RUNNING: `cron cancel` of a job with no run running or waiting. */
+export function notRunning(app: string, job: string): NightshiftError {
+  return new NightshiftError(
+    ErrorCodes.cronNotRunning,
+    `${app}/${job} has no run running or waiting to start: nothing to cancel`,
+    `its last runs are in \`nightshift cron history ${job}\``,
+  );
+}
 
 /** NS_CRON_JOB_NOT_FOUND, naming the jobs the app has. */
 export function jobNotFound(app: string, job: string, known: readonly string[]): NightshiftError {

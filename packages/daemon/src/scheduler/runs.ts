@@ -164,6 +164,30 @@ export class CronRuns {
     for (const id of ids) this.#active.get(id)?.execution.stop({ status: 'cancelled', reason });
   }
 
+  /**
+   * `cron cancel NAME`: the job's waiting run ends `cancelled` first (else the running run's end would start
+   * it), then each running run is stopped like a daemon stop (SIGTERM to its group, SIGKILL after the grace)
+   * and ends `cancelled`. Resolves with the ids once every one has ended.
+   */
+  async cancelJob(app: string, job: string, reason: string): Promise<number[]> {
+    const rows = cron.activeRuns(this.#deps.db, app, job);
+    for (const row of rows.filter((r) => r.status === 'queued')) {
+      this.#record(row, {
+        status: 'cancelled',
+        reason,
+        exitCode: null,
+        signal: null,
+        startedAt: null,
+        finishedAt: this.#deps.clock.now(),
+      });
+    }
+    const running = rows.filter((r) => r.status === 'running').map((r) => r.id);
+    const done = running.flatMap((id) => this.#active.get(id)?.done ?? []);
+    this.cancel(running, reason);
+    await Promise.allSettled(done);
+    return rows.map((r) => r.id);
+  }
+
   /** Resolves when the run has a final status (at once if it has one already or is unknown). */
   waitFor(runId: number): Promise<void> {
     const row = cron.getRun(this.#deps.db, runId);

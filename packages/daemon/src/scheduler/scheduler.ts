@@ -4,7 +4,7 @@ import * as cron from '../store/cron.js';
 import type { LiveRelease } from '../releases/live.js';
 import { claimManual, claimSlots, type SlotClaim } from './claim.js';
 import { toJobEntry, toRunEntry } from './entries.js';
-import { jobNotFound, overlapRefused, runNotFound } from './errors.js';
+import { jobNotFound, notRunning, overlapRefused, runNotFound } from './errors.js';
 import { syncJobs, type JobState } from './jobs.js';
 import { clockBehind, dueSlot, nextSlot, nextSlots, wakeAt, type DueSlot } from './pure/slots.js';
 import { CronRuns, type RunsDeps } from './runs.js';
@@ -107,6 +107,28 @@ export class Scheduler {
     if (claim.kind === 'replace') this.#runs.cancel(claim.cancel, `replaced by run ${claim.runId}`);
     if (claim.kind === 'start') this.#runs.launch(claim.runId);
     return toRunEntry(cron.getRun(this.#deps.db, claim.runId)!);
+  }
+
+  /**
+   * `nightshift cron cancel NAME`: stops the job's running runs and drops its waiting one, all `cancelled`;
+   * answers with those runs once they have ended. NS_CRON_NOT_RUNNING when there is none.
+   */
+  async cancel(app: string, name: string): Promise<CronRunEntry[]> {
+    this.#job(app, name);
+    const ids = await this.#runs.cancelJob(app, name, 'cancelled by `nightshift cron cancel`');
+    if (ids.length === 0) throw notRunning(app, name);
+    return ids.map((id) => toRunEntry(cron.getRun(this.#deps.db, id)!));
+  }
+
+  /** `cron suspend --all` / `cron resume --all` (an incident): every job of the live release, in name order. */
+  setAllSuspended(app: string, suspended: boolean): CronJobEntry[] {
+    const names = [...(this.#apps.get(app)?.keys() ?? [])].sort();
+    for (const name of names) {
+      const job = this.#job(app, name);
+      // Already as asked: no event, so the timeline shows what the incident changed.
+      if (job.suspended !== suspended) this.#setSuspended(app, name, suspended);
+    }
+    return this.list(app);
   }
 
   suspend(app: string, name: string): CronJobEntry {

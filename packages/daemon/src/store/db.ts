@@ -1,3 +1,4 @@
+import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { migrations } from './migrations.js';
 
@@ -33,6 +34,15 @@ function migrate(db: Db): void {
   const row = db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined;
   let current = row?.version ?? 0;
   if (!row) db.prepare('INSERT INTO schema_version (version) VALUES (0)').run();
+  // A newer daemon's schema: running on it would write rows an older code does not understand (and the newer
+  // one would never migrate them again), so an older daemon refuses instead of downgrading.
+  if (current > migrations.length) {
+    db.close();
+    throw new NightshiftError(
+      ErrorCodes.stateTooNew,
+      `state.db has schema version ${current}, written by a newer nightshift; this one knows up to ${migrations.length}`,
+    );
+  }
   for (const [index, sql] of migrations.entries()) {
     const version = index + 1;
     if (version <= current) continue;

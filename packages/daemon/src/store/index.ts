@@ -9,3 +9,5 @@ export * from './config-vars.js';
 export * from './drains.js';
 export * from './metrics.js';
 export * from './usage.js';
+export * from './autoscale-bounds.js';
+export * from './autoscale-window.js';

@@ -203,4 +203,53 @@ export const migrations: readonly string[] = [
   -- The last moment the daemon was known alive: periods a kill -9 left open end here at the next start.
   CREATE TABLE IF NOT EXISTS usage_heartbeat (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL);
   `,
+  `
+  -- The usage report by day (store/usage.ts dailyGroups) sums in the order of this index: keyed by the UTC day a
+  -- period started (the same expression as the query's GROUP BY, so SQLite sees the order), without a sort.
+  CREATE INDEX IF NOT EXISTS usage_periods_day
+    ON usage_periods (app, started_at / 86400000, cpu, memory, started_at, ended_at);
+  `,
+  `
+  -- Bounds set with \`scale PROC --min/--max\` (autoscale/bounds.ts): they outlive a daemon restart and hold
+  -- until a deploy changes the manifest's bounds, which are kept beside them (against_*) to tell.
+  CREATE TABLE autoscale_bounds (
+    app TEXT NOT NULL REFERENCES apps(name) ON DELETE CASCADE,
+    process TEXT NOT NULL,
+    min INTEGER NOT NULL,
+    max INTEGER NOT NULL,
+    against_min INTEGER NOT NULL,
+    against_max INTEGER NOT NULL,
+    PRIMARY KEY (app, process)
+  );
+  `,
+  `
+  -- Each autoscaled process's stabilisation window (autoscale/windows.ts): its recent recommendations as JSON
+  -- [[wall ms, replicas], …], so a restarted daemon holds a scale-down as the previous one would have.
+  CREATE TABLE autoscale_window (
+    app TEXT NOT NULL,
+    process TEXT NOT NULL,
+    history TEXT NOT NULL,
+    PRIMARY KEY (app, process)
+  );
+  `,
+  `
+  -- The usage report by process or region (store/usage.ts) sums in the order of this index: resources before
+  -- the region, so a report by process groups by three keys (process, cpu, memory), a sixth less work a row than
+  -- four; by region it still reads in order. It replaces usage_periods_group (same columns, other order).
+  DROP INDEX IF EXISTS usage_periods_group;
+  CREATE INDEX usage_periods_sums
+    ON usage_periods (app, process, cpu, memory, region, started_at, ended_at);
+  `,
+  `
+  -- Deploy guard (apps/guard.ts, issue 21). outcome: why a release is not good ('failed build', 'failed to
+  -- start', 'rolled back by guard'); NULL reads from status. guard: 'watching', 'kept', 'rolled-back',
+  -- 'superseded' or NULL (never watched). While watching, guard_until (wall clock) ends the window and
+  -- guard_evidence (JSON) holds what was seen, so the next daemon resumes or decides a window a kill -9 cut.
+  ALTER TABLE releases ADD COLUMN outcome TEXT;
+  ALTER TABLE releases ADD COLUMN guard TEXT;
+  ALTER TABLE releases ADD COLUMN guard_previous INTEGER;
+  ALTER TABLE releases ADD COLUMN guard_until INTEGER;
+  ALTER TABLE releases ADD COLUMN guard_evidence TEXT;
+  ALTER TABLE releases ADD COLUMN guard_reason TEXT;
+  `,
 ];

@@ -71,6 +71,15 @@ export function closeOpenPeriods(db: Db, at: number, reason: string): number {
   return Number(result.changes);
 }
 
+/**
+ * Deletes the periods that ended before `before` (retention); running ones stay whatever their age. Returns how
+ * many went.
+ */
+export function pruneUsagePeriods(db: Db, before: number): number {
+  const result = prepared(db, 'DELETE FROM usage_periods WHERE ended_at < ?').run(before);
+  return Number(result.changes);
+}
+
 export function writeHeartbeat(db: Db, at: number): void {
   prepared(
     db,
@@ -134,38 +143,90 @@ export interface UsageGroupRow {
 }
 
 /**
- * Rows are folded per process, region and resources in the order of `usage_periods_group`, so SQLite sums them as
- * it reads the index instead of sorting a year of rows; the day, when asked, is one more key (and a sort).
+ * Rows are folded in the order of `usage_periods_sums` (process, resources, region), so SQLite sums them as it
+ * reads the index instead of sorting a year of rows: by process the keys are a prefix of it; by region they are
+ * all four (the report merges the lines). The day has an index of its own (`dailyGroups`).
  */
 const GROUPING = {
-  process: { key: 'process', extra: '' },
-  region: { key: 'region', extra: '' },
-  // The day's number since the epoch: cheaper per row than strftime; named once per group below.
-  day: { key: 'CAST(f / 86400000 AS INTEGER)', extra: ', 1' },
+  process: { key: 'process', by: 'process, cpu, memory' },
+  region: { key: 'region', by: 'process, cpu, memory, region' },
 } as const;
+
+/** The clipping and rounding of accounting/pure/minutes.ts, in SQL, over `s` (start), `f` (clipped start), `e`. */
+const BILLED_MINUTES =
+  // Times bind as REAL: CAST truncates, the ceiling here since the part is never negative.
+  'MAX(1, CAST((MIN(e, :until) - f + 59999) / 60000 AS INTEGER))';
 
 export function usageGroups(
   db: Db,
   app: string,
   w: { readonly since: number; readonly until: number; readonly now: number },
-  by: keyof typeof GROUPING,
+  by: keyof typeof GROUPING | 'day',
 ): UsageGroupRow[] {
-  const rows = prepared(
+  if (by === 'day') return dailyGroups(db, app, w);
+  return prepared(
     db,
     // A period is inside when it ends after `since` or starts at or after it (one of no length, at its moment);
     // its part inside is max(start, since) … min(end, until), which is never negative for one that is inside.
-    `SELECT ${GROUPING[by].key} AS key, cpu, memory, count(*) AS periods,
-            -- Times bind as REAL: CAST truncates, the ceiling here since the part is never negative.
-            sum(MAX(1, CAST((MIN(e, :until) - f + 59999) / 60000 AS INTEGER))) AS minutes
+    `SELECT ${GROUPING[by].key} AS key, cpu, memory, count(*) AS periods, sum(${BILLED_MINUTES}) AS minutes
      FROM (
        SELECT process, region, cpu, memory, started_at AS s, MAX(started_at, :since) AS f,
               COALESCE(ended_at, MAX(:now, started_at)) AS e
-       FROM usage_periods INDEXED BY usage_periods_group
+       FROM usage_periods INDEXED BY usage_periods_sums
        WHERE app = :app AND started_at < :until
      )
      WHERE e > :since OR s >= :since
-     GROUP BY process, region, cpu, memory${GROUPING[by].extra}`,
+     GROUP BY ${GROUPING[by].by}`,
   ).all({ app, since: w.since, until: w.until, now: w.now }) as unknown as UsageGroupRow[];
-  if (by !== 'day') return rows;
-  return rows.map((r) => ({ ...r, key: new Date(Number(r.key) * 86_400_000).toISOString().slice(0, 10) }));
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Per UTC day of the clipped start. SQLite groups by the day the period *started* (the expression of
+ * `usage_periods_day`, so rows are summed in index order: grouping by the clipped start's day would sort a year of
+ * rows, 3× the time). Only the few periods that started before `since` land on an earlier day; the clipped start
+ * of each is `since`, so their groups move to its day here. Only day, cpu and memory are keys: the process and
+ * region weigh nothing in a day's line, and two fewer keys per row is a quarter less time.
+ */
+function dailyGroups(
+  db: Db,
+  app: string,
+  w: { readonly since: number; readonly until: number; readonly now: number },
+): UsageGroupRow[] {
+  const rows = prepared(
+    db,
+    `SELECT started_at / 86400000 AS day, cpu, memory, count(*) AS periods, sum(${BILLED_MINUTES}) AS minutes
+     FROM (
+       SELECT started_at, cpu, memory, started_at AS s, MAX(started_at, :since) AS f,
+              COALESCE(ended_at, MAX(:now, started_at)) AS e
+       FROM usage_periods INDEXED BY usage_periods_day
+       WHERE app = :app AND started_at < :until
+     )
+     WHERE e > :since OR s >= :since
+     GROUP BY started_at / 86400000, cpu, memory`,
+  ).all({ app, since: w.since, until: w.until, now: w.now }) as unknown as DayRow[];
+  const sinceDay = Math.floor(w.since / DAY_MS);
+  const groups = new Map<string, { -readonly [K in keyof UsageGroupRow]: UsageGroupRow[K] }>();
+  const names = new Map<number, string>();
+  for (const r of rows) {
+    const day = Math.max(r.day, sinceDay);
+    let key = names.get(day);
+    if (key === undefined) names.set(day, (key = new Date(day * DAY_MS).toISOString().slice(0, 10)));
+    const id = `${key} ${r.cpu} ${r.memory}`;
+    const group = groups.get(id);
+    if (group) {
+      group.periods += r.periods;
+      group.minutes += r.minutes;
+    } else groups.set(id, { key, cpu: r.cpu, memory: r.memory, periods: r.periods, minutes: r.minutes });
+  }
+  return [...groups.values()];
+}
+
+interface DayRow {
+  readonly day: number;
+  readonly cpu: number | null;
+  readonly memory: number | null;
+  readonly periods: number;
+  readonly minutes: number;
 }

@@ -8,7 +8,12 @@ import { type Launch, type ReplicaDeps, ReplicaRunner } from './replica.js';
 import type { SupervisorDeps } from './supervisor.js';
 
 /** For a replica whose process left the manifest: it only ever stops, but the machine wants a policy. */
-const FALLBACK_RESTART = { backoffMs: 10_000, maxBackoffMs: 300_000, resetAfterMs: 600_000 };
+const FALLBACK_RESTART = {
+  backoffMs: 10_000,
+  maxBackoffMs: 300_000,
+  resetAfterMs: 600_000,
+  maxRestarts: null,
+};
 
 /** Where a new runner starts from: a stored row (daemon restart), a slot's restart count (rolling switch), or nothing. */
 export type RunnerOrigin = { readonly restored: store.ReplicaRow } | { readonly restarts: number } | null;

@@ -1,5 +1,6 @@
 import type { ExitInfo, PsEntry } from '@nightshift/protocol';
-import type { Clock } from '../runtime/clock.js';
+import type { Moment } from './pure/lifecycle.js';
+import { isCrashLoop } from './pure/crash-loop.js';
 import type { AppRuntime } from './app-runtime.js';
 import type { ReplicaRunner } from './replica.js';
 
@@ -10,7 +11,7 @@ export type ReplicaLine = Omit<PsEntry, 'cpuPercent' | 'memoryBytes'>;
 export function psOf(
   apps: ReadonlyMap<string, AppRuntime>,
   names: readonly string[],
-  clock: Clock,
+  now: Moment,
 ): ReplicaLine[] {
   const out: ReplicaLine[] = [];
   for (const name of names) {
@@ -18,13 +19,13 @@ export function psOf(
     if (!rt) continue;
     // Code-unit order (names are ASCII): localeCompare would map ICU's collation data into the daemon.
     for (const [, runners] of [...rt.runners.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      for (const r of runners) out.push(psEntry(name, r, clock));
+      for (const r of runners) out.push(psEntry(name, r, now));
     }
   }
   return out;
 }
 
-function psEntry(app: string, r: ReplicaRunner, clock: Clock): ReplicaLine {
+function psEntry(app: string, r: ReplicaRunner, now: Moment): ReplicaLine {
   const s = r.state;
   const lastExit: ExitInfo | null = s.lastExit
     ? {
@@ -39,17 +40,15 @@ function psEntry(app: string, r: ReplicaRunner, clock: Clock): ReplicaLine {
     app,
     process: r.process,
     replica: r.name,
-    state: s.status,
+    state: isCrashLoop(s) ? 'crash-loop' : s.status,
     // A replica in backoff keeps its last pid for reaping; shown, it would name a process that is gone.
     pid: s.status === 'running' || s.status === 'starting' || s.status === 'stopping' ? r.pid : null,
     startedAt: s.startedAt === null ? null : new Date(s.startedAt).toISOString(),
     restarts: s.restarts,
     lastExit,
-    // The retry is due on the monotonic clock; shown, it is that distance from the wall clock's now.
-    nextRestartAt:
-      s.status === 'backoff' && s.retryAt !== null
-        ? new Date(clock.now() + Math.max(0, s.retryAt - clock.monotonic())).toISOString()
-        : null,
+    // The retry is timed on the monotonic clock; shown, it is placed on the wall clock from now.
+    nextRetryAt:
+      s.retryAt === null ? null : new Date(now.wall + Math.max(0, s.retryAt - now.mono)).toISOString(),
     release: r.release === null ? null : `v${r.release}`,
     health: r.health,
     limits:

@@ -237,9 +237,10 @@ export class ReplicaRunner {
         bus.emit({
           type: 'replica:crashed',
           ...who,
-          message: `${this.name} crashed (${how}${why}) after ${effect.ranMs} ms; restarting in ${effect.restartInMs} ms`,
+          message: `${this.name} crashed (${how}${why}) after ${effect.ranMs} ms; ${effect.restartInMs === null ? 'not restarting (max_restarts reached)' : `restarting in ${effect.restartInMs} ms`}`,
           data: {
             pid: this.#pid,
+            release: this.#release === null ? null : `v${this.#release}`,
             code: exit?.code ?? null,
             signal: exit?.signal ?? null,
             cause:
@@ -259,10 +260,26 @@ export class ReplicaRunner {
         bus.emit({
           type: 'replica:spawn-failed',
           ...who,
-          message: `${this.name} could not start: ${effect.error}; retrying in ${effect.restartInMs} ms`,
+          message: `${this.name} could not start: ${effect.error}; ${effect.restartInMs === null ? 'not retrying (max_restarts reached)' : `retrying in ${effect.restartInMs} ms`}`,
           data: { error: effect.error, restartInMs: effect.restartInMs },
         });
         return;
+      case 'emit-failed': {
+        const exit = this.#state.lastExit;
+        bus.emit({
+          type: 'replica:failed',
+          ...who,
+          message: `${this.name} failed: ${effect.crashes} crashes in a row reached restart.max_restarts; it stays stopped until \`nightshift start ${this.process}\`, \`restart\` or a deploy`,
+          data: {
+            crashes: effect.crashes,
+            code: exit?.code ?? null,
+            signal: exit?.signal ?? null,
+            error: this.#spawnError,
+            lastLines: this.#deps.output.lastLines(this.app, this.name, 20),
+          },
+        });
+        return;
+      }
       case 'emit-stopped': {
         const exit = this.#state.lastExit;
         const pid = this.#pid;
@@ -369,7 +386,13 @@ export class ReplicaRunner {
       process: this.process,
       replica: this.name,
       message: `${this.name} failed ${failures} health probes in a row on port ${port} (${error}); restarting it`,
-      data: { error, failures, port, lastLines: this.#deps.output.lastLines(this.app, this.name, 20) },
+      data: {
+        error,
+        failures,
+        port,
+        release: this.#release === null ? null : `v${this.#release}`,
+        lastLines: this.#deps.output.lastLines(this.app, this.name, 20),
+      },
     });
     this.dispatch({ type: 'unhealthy' });
   }

@@ -71,7 +71,7 @@ export class Supervisor {
 
   /**
    * The cgroup of replica `replica` (`emails.2`) of `app` while it runs, for reading its CPU and memory
-   * accounting (`usage()`); null when it is not running or runs without a cgroup (then read `/proc`).
+   * accounting (`cpuSeconds()`); null when it is not running or runs without a cgroup (then read `/proc`).
    */
   cgroupOf(app: string, replica: string): Cgroup | null {
     const runners = this.#apps.get(app)?.runners.get(replica.slice(0, replica.lastIndexOf('.'))) ?? [];
@@ -99,8 +99,12 @@ export class Supervisor {
       this.#restoreRunners(app, rt);
     }
     rt.release = release;
+    // A deploy also gives replicas that gave up (`failed`) their next start.
     const stale = allRunners(rt).filter(
-      (r) => r.state.status === 'backoff' || (r.release !== null && r.release !== release.version),
+      (r) =>
+        r.state.status === 'backoff' ||
+        r.state.status === 'failed' ||
+        (r.release !== null && r.release !== release.version),
     );
     this.reconcile(app);
     // A deploy is finished when its processes exist: `up` then shows them running, not `starting`.
@@ -111,11 +115,11 @@ export class Supervisor {
     for (const runner of stale) {
       if (!isWanted(rt, runner)) continue;
       const s = runner.state.status;
-      if (s !== 'running' && s !== 'starting' && s !== 'backoff') continue;
+      if (s !== 'running' && s !== 'starting' && s !== 'backoff' && s !== 'failed') continue;
       // Web holds a port, so its new replica can only start once the old one is gone; a replica in backoff
-      // has no process to keep.
+      // or failed has no process to keep.
       const failure =
-        runner.process === 'web' || s === 'backoff'
+        runner.process === 'web' || s === 'backoff' || s === 'failed'
           ? await restartOne(this.#rollout, rt, runner)
           : await replaceOne(this.#rollout, rt, runner);
       if (failure) return { failures: [failure] };
@@ -167,6 +171,12 @@ export class Supervisor {
     for (const runner of targets) await restartOne(this.#rollout, rt, runner);
   }
 
+  /** `nightshift start PROC`: replicas that gave up (`failed`) start again with a fresh streak. */
+  revive(app: string, process: string): void {
+    const runners = this.#mustGet(app).runners.get(process) ?? [];
+    for (const r of runners) if (r.state.status === 'failed') r.start();
+  }
+
   /** Stops every replica of the app and forgets it (its rows go with the app's). */
   async remove(app: string): Promise<void> {
     const rt = this.#apps.get(app);
@@ -212,7 +222,9 @@ export class Supervisor {
   }
 
   ps(app?: string): ReplicaLine[] {
-    return psOf(this.#apps, app === undefined ? [...this.#apps.keys()].sort() : [app], this.#deps.clock);
+    const { clock } = this.#deps;
+    const now = { wall: clock.now(), mono: clock.monotonic() };
+    return psOf(this.#apps, app === undefined ? [...this.#apps.keys()].sort() : [app], now);
   }
 
   /** Replicas that have a live process group, for the metrics sampler and scraper. */

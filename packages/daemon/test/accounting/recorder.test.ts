@@ -43,7 +43,11 @@ describe('the usage recorder', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  function daemon(t: ReturnType<typeof manualClock>, heartbeatMs = 15_000) {
+  function daemon(
+    t: ReturnType<typeof manualClock>,
+    heartbeatMs = 15_000,
+    retentionMs: number | null = null,
+  ) {
     const bus = new EventBus(
       () => 0,
       (err) => {
@@ -56,6 +60,7 @@ describe('the usage recorder', () => {
       clock: t.clock,
       region: 'eu-west',
       heartbeatMs,
+      retentionMs,
       liveSpec: () => spec,
       onError: (err) => {
         throw err;
@@ -82,6 +87,54 @@ describe('the usage recorder', () => {
       });
     return { bus, recorder, emit, started, ended, report };
   }
+
+  it('prunes periods that ended before the retention, at start and then once a day; never a running one', () => {
+    const DAY = 86_400_000;
+    const period = (unit: string, startedAt: number, endedAt: number | null) => {
+      const key = { app: 'shop', kind: 'replica' as const, unit, pid: 1 };
+      store.openPeriod(db, {
+        ...key,
+        process: 'emails',
+        region: 'local',
+        cpu: null,
+        memory: null,
+        startedAt,
+      });
+      if (endedAt !== null) store.closePeriod(db, key, endedAt, 'stopped');
+    };
+    const units = () => store.periodsBetween(db, 'shop', 0, T0 + 10 * DAY).map((p) => p.unit);
+    period('old', T0 - 402 * DAY, T0 - 401 * DAY);
+    period('kept', T0 - 400 * DAY, T0 - 399 * DAY);
+    period('running', T0 - 500 * DAY, null);
+    const t = manualClock();
+    daemon(t, 15_000, 400 * DAY).recorder.start();
+    expect(units()).toEqual(['running', 'kept']);
+    // Out of retention now, but the next pruning is a day after the first: beats in between leave it.
+    period('late', T0 - 402 * DAY, T0 - 400 * DAY - 1);
+    t.advance(23 * 3_600_000);
+    expect(units()).toContain('late');
+    t.advance(2 * DAY);
+    expect(units()).toEqual(['running']);
+  });
+
+  it('keeps every period without a retention', () => {
+    store.openPeriod(db, {
+      app: 'shop',
+      kind: 'replica',
+      unit: 'old',
+      pid: 1,
+      process: 'emails',
+      region: 'local',
+      cpu: null,
+      memory: null,
+      startedAt: 0,
+    });
+    store.closePeriod(db, { app: 'shop', kind: 'replica', unit: 'old', pid: 1 }, 1, 'stopped');
+    const t = manualClock();
+    daemon(t).recorder.start();
+    t.advance(2 * 86_400_000);
+    expect(store.periodsBetween(db, 'shop', 0, T0)).toHaveLength(1);
+  });
 
   it('counts 61 s as 2 minutes and 5 s as 1, weighted by the requested resources', () => {
     const t = manualClock();

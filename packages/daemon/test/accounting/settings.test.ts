@@ -7,6 +7,7 @@ describe('usage settings', () => {
       heartbeatMs: 15_000,
       prices: null,
       defaults: { cpu: 1, memoryBytes: 512 * 1024 ** 2 },
+      retentionMs: 400 * 86_400_000,
     });
     expect(DEFAULT_USAGE_SETTINGS.heartbeatMs).toBe(15_000);
   });
@@ -18,6 +19,8 @@ describe('usage settings', () => {
     });
     expect(s.prices).toEqual({ vcpuMinute: 0.0004, gibMinute: 0.0001 });
     expect(s.heartbeatMs).toBe(1_000);
+    expect(parseUsageSettings({ NIGHTSHIFT_USAGE_RETENTION: '30d' }).retentionMs).toBe(30 * 86_400_000);
+    expect(parseUsageSettings({ NIGHTSHIFT_USAGE_RETENTION: 'none' }).retentionMs).toBeNull();
     expect(parseUsageSettings({ NIGHTSHIFT_USAGE_PRICES: 'gib_minute=0.5' }).prices).toEqual({
       vcpuMinute: 0,
       gibMinute: 0.5,
@@ -31,6 +34,11 @@ describe('usage settings', () => {
           code: 'NS_DAEMON_CONFIG_INVALID',
           hint: expect.stringContaining('vcpu_minute='),
         }),
+      );
+    }
+    for (const retention of ['12h', 'forever', '-1d']) {
+      expect(() => parseUsageSettings({ NIGHTSHIFT_USAGE_RETENTION: retention })).toThrow(
+        expect.objectContaining({ code: 'NS_DAEMON_CONFIG_INVALID', hint: expect.stringContaining('400d') }),
       );
     }
     for (const beat of ['0s', '50ms', '2h', 'often']) {

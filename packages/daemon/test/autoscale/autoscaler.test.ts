@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ProcessSpec } from '@nightshift/manifest';
-import { Autoscaler, AutoscaleBounds, type ReplicaReading } from '../../src/autoscale/index.js';
+import {
+  Autoscaler,
+  AutoscaleBounds,
+  AutoscaleWindows,
+  type ReplicaReading,
+} from '../../src/autoscale/index.js';
 import { EventBus } from '../../src/events/index.js';
+import { openDb, type Db } from '../../src/store/index.js';
 import type { DaemonEvent } from '../../src/events/types.js';
 import type { Timer } from '../../src/runtime/timers.js';
 
@@ -30,8 +36,10 @@ function worker(queue: boolean): ProcessSpec {
  * A simulated app under an injected clock: `desired` replicas run at once, each using `load` cores up to
  * its request (the cgroup's CPU limit); the timers fire when the test moves the clock.
  */
-function world(proc: ProcessSpec) {
-  let now = 0;
+function world(proc: ProcessSpec, restart: { db: Db; at: number } | null = null) {
+  // A restarted daemon: the wall clock goes on, its monotonic clock starts again from 0.
+  const bootedAt = restart?.at ?? 0;
+  let now = bootedAt;
   const pending: { at: number; fn: () => void }[] = [];
   const state = { desired: proc.autoscale!.min, load: 0, queue: 0 as number | Error, now: () => now };
   const events: DaemonEvent[] = [];
@@ -41,8 +49,9 @@ function world(proc: ProcessSpec) {
       throw err;
     },
   );
+  const clock = { now: () => now, monotonic: () => now - bootedAt };
   const autoscaler = new Autoscaler({
-    clock: { now: () => now, monotonic: () => now },
+    clock,
     timers: {
       after(ms, fn): Timer {
         const entry = { at: now + ms, fn };
@@ -52,7 +61,8 @@ function world(proc: ProcessSpec) {
     },
     bus,
     periodMs: PERIOD,
-    bounds: new AutoscaleBounds(),
+    bounds: new AutoscaleBounds(openDb(':memory:')),
+    ...(restart && { windows: new AutoscaleWindows(restart.db, clock) }),
     apps: () => ['shop'],
     processSpecs: () => [proc],
     formation: () => ({ desired: state.desired, stopped: false }),
@@ -115,6 +125,44 @@ describe('the autoscale loop (injected clock)', () => {
     );
     expect(changes.map((d) => `${d.from}→${d.to}`)).toEqual(['1→2', '2→4', '4→1']);
     await w.autoscaler.stop();
+  });
+
+  it('a restarted daemon holds a scale-down for the rest of the window its predecessor stored', async () => {
+    const db = openDb(':memory:');
+    const first = world(worker(false), { db, at: 1_000_000 });
+    first.autoscaler.start();
+    first.state.load = 1;
+    await first.periods(2);
+    expect(first.state.desired).toBe(4);
+    const upAt = first.state.now();
+    first.state.load = 0.01;
+    await first.periods(3); // the count holds; then the daemon dies (kill -9: no stop, no final write)
+
+    const crashAt = first.state.now() + 1_000;
+    const restarted = (persisted: boolean) => {
+      const w = world(worker(false), persisted ? { db, at: crashAt } : null);
+      w.state.desired = 4; // the stored count, restored
+      w.state.load = 0.01;
+      return w;
+    };
+    // Without the stored window a restart scales down at once (the HPA's behaviour after a controller restart).
+    const forgetful = restarted(false);
+    forgetful.autoscaler.start();
+    await forgetful.periods(1);
+    expect(forgetful.state.desired).toBe(1);
+
+    const next = restarted(true);
+    next.autoscaler.start();
+    await next.periods(1);
+    expect(next.state.desired).toBe(4);
+    // It goes down once the window since the last busy period has passed, on the wall clock.
+    while (next.state.now() - upAt < WINDOW) {
+      expect(next.state.desired).toBe(4);
+      await next.periods(1);
+    }
+    await next.periods(1);
+    expect(next.state.desired).toBe(1);
+    await next.autoscaler.stop();
   });
 
   it('scales a queue to zero and back to one within a period; an unreadable queue holds the count, one event per outage', async () => {

@@ -9,7 +9,7 @@ const proc: UsageReader = {
 };
 
 function cgroup(cpuSeconds: number | null): Cgroup {
-  return { usage: () => ({ cpuSeconds, memoryBytes: 999 }) } as unknown as Cgroup;
+  return { cpuSeconds: () => cpuSeconds, memoryBytes: () => 999 } as unknown as Cgroup;
 }
 
 describe('cgroupCpuReader', () => {

@@ -95,7 +95,12 @@ describe('backoff never forgets a replica (property)', () => {
             groupMembers: () => [],
           };
           const policy = {
-            restart: { backoffMs, maxBackoffMs: backoffMs * capFactor, resetAfterMs: 600_000 },
+            restart: {
+              backoffMs,
+              maxBackoffMs: backoffMs * capFactor,
+              resetAfterMs: 600_000,
+              maxRestarts: null,
+            },
             stopGraceMs: 1_000,
           };
           const launch = { argv: ['crash'], cwd: '/', env: {}, release: 1, policy };

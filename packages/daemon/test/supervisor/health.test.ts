@@ -72,7 +72,7 @@ describe('health counting (pure)', () => {
 
 describe('an unhealthy restart goes through the lifecycle (pure)', () => {
   const life = {
-    restart: { backoffMs: 1_000, maxBackoffMs: 60_000, resetAfterMs: 600_000 },
+    restart: { backoffMs: 1_000, maxBackoffMs: 60_000, resetAfterMs: 600_000, maxRestarts: null },
     stopGraceMs: 2_000,
   };
   const at = (ms: number) => ({ wall: ms, mono: ms });

@@ -8,7 +8,7 @@ import {
 } from '../../src/supervisor/pure/lifecycle.js';
 
 const policy = {
-  restart: { backoffMs: 10_000, maxBackoffMs: 300_000, resetAfterMs: 600_000 },
+  restart: { backoffMs: 10_000, maxBackoffMs: 300_000, resetAfterMs: 600_000, maxRestarts: null },
   stopGraceMs: 30_000,
 };
 

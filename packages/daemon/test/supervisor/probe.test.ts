@@ -90,7 +90,7 @@ function simulate(health: HealthSpec, healthy: (n: number, t: number) => boolean
     groupMembers: () => [],
   };
   const policy = {
-    restart: { backoffMs: 1_000, maxBackoffMs: 60_000, resetAfterMs: 600_000 },
+    restart: { backoffMs: 1_000, maxBackoffMs: 60_000, resetAfterMs: 600_000, maxRestarts: null },
     stopGraceMs: 2_000,
   };
   let n = 0;

@@ -1,5 +1,13 @@
 import type { PsEntry, PsResponse } from '@nightshift/protocol';
 
+/** States of a replica that is not running because it keeps crashing (or gave up: `failed`). */
+const LOOPING = new Set<PsEntry['state']>(['crash-loop', 'backoff', 'crashed', 'failed']);
+
+/** Whether a replica is down because it keeps crashing. */
+export function isLooping(r: PsEntry): boolean {
+  return LOOPING.has(r.state);
+}
+
 /** One process type of an app as the overview shows it. */
 export interface ProcessView {
   readonly app: string;
@@ -9,7 +17,7 @@ export interface ProcessView {
   readonly stopped: boolean;
   readonly autoscale: { readonly min: number; readonly max: number } | undefined;
   readonly replicas: readonly PsEntry[];
-  /** Replicas waiting out a backoff after a crash: the process is crash-looping. */
+  /** Replicas in a crash loop, waiting out a backoff after a crash, or given up on (`failed`). */
   readonly looping: readonly PsEntry[];
 }
 
@@ -25,7 +33,7 @@ export function processesOf(ps: PsResponse): ProcessView[] {
       stopped: p.stopped,
       autoscale: p.autoscale,
       replicas,
-      looping: replicas.filter((r) => r.state === 'backoff' || r.state === 'crashed'),
+      looping: replicas.filter(isLooping),
     };
   });
 }

@@ -165,7 +165,7 @@ function ProcessRow({ p }: { p: ProcessView }) {
                 at <Time iso={loop.lastExit.at} />
               </>
             ) : null}
-            ; next restart <Time iso={loop.nextRestartAt} fallback="pending" />
+            ; next restart <Time iso={loop.nextRetryAt} fallback="pending" />
           </span>
         ) : p.running === p.desired ? (
           <span class="pill ok">running</span>

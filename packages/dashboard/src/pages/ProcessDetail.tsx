@@ -2,7 +2,7 @@ import { useMemo, useState } from 'preact/hooks';
 import { api, type MetricsResponse, type PsEntry } from '@nightshift/protocol';
 import { call } from '../lib/api';
 import { bytes, duration, exitText, percent } from '../lib/format';
-import { processesOf } from '../lib/processes';
+import { isLooping, processesOf } from '../lib/processes';
 import { useData } from '../lib/use-data';
 import { Chart, type ChartSeries } from '../components/Chart';
 import { LogTail } from '../components/LogTail';
@@ -142,18 +142,15 @@ function Replicas({ replicas }: { replicas: readonly PsEntry[] }) {
         </thead>
         <tbody>
           {replicas.map((r) => (
-            <tr
-              key={r.replica}
-              class={r.state === 'backoff' || r.state === 'crashed' ? 'looping' : undefined}
-            >
+            <tr key={r.replica} class={isLooping(r) ? 'looping' : undefined}>
               <th scope="row">{r.replica}</th>
               <td>
-                <span class={`pill ${r.state === 'running' ? 'ok' : r.state === 'backoff' ? 'bad' : ''}`}>
+                <span class={`pill ${r.state === 'running' ? 'ok' : isLooping(r) ? 'bad' : ''}`}>
                   {r.state}
                 </span>
-                {r.nextRestartAt ? (
+                {r.nextRetryAt ? (
                   <div class="small">
-                    restarts at <Time iso={r.nextRestartAt} />
+                    restarts at <Time iso={r.nextRetryAt} />
                   </div>
                 ) : null}
                 {r.health ? <div class="small">{r.health}</div> : null}

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type * as T from '../types.js';
 import type * as S from '../secrets.js';
 import type * as U from '../usage.js';
+import type * as Q from '../queues.js';
 import type * as D from '../dashboard.js';
 
 /**
@@ -22,12 +23,22 @@ export const psEntry: z.ZodType<T.PsEntry> = z.object({
   app: z.string(),
   process: z.string(),
   replica: z.string(),
-  state: z.enum(['pending', 'starting', 'running', 'crashed', 'backoff', 'stopping', 'stopped']),
+  state: z.enum([
+    'pending',
+    'starting',
+    'running',
+    'crashed',
+    'backoff',
+    'crash-loop',
+    'failed',
+    'stopping',
+    'stopped',
+  ]),
   pid: nullable(z.number()),
   startedAt: nullable(iso),
   restarts: z.number(),
   lastExit: nullable(exitInfo),
-  nextRestartAt: nullable(iso),
+  nextRetryAt: nullable(iso),
   release: nullable(z.string()),
   health: nullable(z.string()),
   limits: nullable(
@@ -83,6 +94,31 @@ export const releaseEntry: z.ZodType<T.ReleaseEntry> = z.object({
   source: z.string(),
   status: z.enum(['building', 'succeeded', 'failed']),
   live: z.boolean(),
+  outcome: z.enum([
+    'live',
+    'good',
+    'rolled back by guard',
+    'failed guard',
+    'failed build',
+    'failed to start',
+    'building',
+  ]),
+  guard: nullable(
+    z.object({
+      state: z.enum(['watching', 'kept', 'rolled-back', 'failed', 'superseded']),
+      until: nullable(iso),
+      reason: nullable(z.string()),
+    }),
+  ),
+});
+
+export const guardWindow: z.ZodType<T.GuardWindow> = z.object({ watchMs: z.number(), until: iso });
+
+export const rollbackResponse: z.ZodType<T.RollbackResponse> = z.object({
+  app: z.string(),
+  release: z.string(),
+  previous: z.string(),
+  guard: nullable(guardWindow),
 });
 
 export const deployResponse: z.ZodType<T.DeployResponse> = z.object({
@@ -90,6 +126,7 @@ export const deployResponse: z.ZodType<T.DeployResponse> = z.object({
   release: z.string(),
   buildLogTail: z.array(z.string()),
   warnings: z.array(z.string()),
+  guard: nullable(guardWindow),
 });
 
 export const daemonInfo: z.ZodType<T.DaemonInfo> = z.object({
@@ -322,6 +359,34 @@ export const usageReport: z.ZodType<U.UsageReport> = z.object({
       }),
     )
     .optional(),
+});
+
+export const queueSummary: z.ZodType<Q.QueueSummary> = z.object({
+  name: z.string(),
+  paused: z.boolean(),
+  counts: z.object({
+    waiting: z.number(),
+    active: z.number(),
+    delayed: z.number(),
+    failed: z.number(),
+    completed: z.number(),
+    paused: z.number(),
+    prioritized: z.number(),
+  }),
+});
+
+export const queueList: z.ZodType<Q.QueueList> = z.object({
+  app: z.string(),
+  where: z.enum(['managed', 'app']),
+  queues: z.array(queueSummary),
+});
+
+export const queueCancelResult: z.ZodType<Q.QueueCancelResult> = z.object({
+  app: z.string(),
+  queue: z.string(),
+  matched: z.number(),
+  removed: z.number(),
+  dryRun: z.boolean(),
 });
 
 export const loginCodeResponse: z.ZodType<D.LoginCodeResponse> = z.object({

@@ -50,7 +50,7 @@ export const rollback = route({
       .optional(),
   }),
   example: '{ "release": "v3" }',
-  answer: z.object({ app: z.string(), release: z.string(), previous: z.string() }),
+  answer: shape.rollbackResponse,
 });
 export const psAll = route({ method: 'GET', path: '/ps', answer: shape.psResponse });
 export const ps = route({ method: 'GET', path: '/apps/:app/ps', answer: shape.psResponse });
@@ -237,6 +237,23 @@ export const cronResume = route({
   path: '/apps/:app/cron/jobs/:job/resume',
   answer: shape.cronJobEntry,
 });
+/** Stops the job's running runs and drops its waiting one; answers once they ended (`cancelled`). */
+export const cronCancel = route({
+  method: 'POST',
+  path: '/apps/:app/cron/jobs/:job/cancel',
+  answer: z.array(shape.cronRunEntry),
+});
+/** Every job of the live release at once (`cron suspend --all`, `cron resume --all`). */
+export const cronSuspendAll = route({
+  method: 'POST',
+  path: '/apps/:app/cron/suspend',
+  answer: z.array(shape.cronJobEntry),
+});
+export const cronResumeAll = route({
+  method: 'POST',
+  path: '/apps/:app/cron/resume',
+  answer: z.array(shape.cronJobEntry),
+});
 export const cronRunInfo = route({
   method: 'GET',
   path: '/apps/:app/cron/runs/:id',
@@ -318,6 +335,48 @@ export const redisRotate = route({
   method: 'POST',
   path: '/apps/:app/redis/rotate',
   answer: z.object({ app: z.string() }),
+});
+
+/** The app's BullMQ queues (`<app>:bull:<name>`) with their counts by state. */
+export const queues = route({ method: 'GET', path: '/apps/:app/queues', answer: shape.queueList });
+/** Pauses a queue for every worker (BullMQ's queue-wide pause). */
+export const queuePause = route({
+  method: 'POST',
+  path: '/apps/:app/queues/:queue/pause',
+  answer: shape.queueSummary,
+});
+export const queueResume = route({
+  method: 'POST',
+  path: '/apps/:app/queues/:queue/resume',
+  answer: shape.queueSummary,
+});
+/** Failed jobs back to waiting, oldest failure first; at most `limit`. */
+export const queueRetry = route({
+  method: 'POST',
+  path: '/apps/:app/queues/:queue/retry',
+  body: z.object({ state: z.literal('failed'), limit: z.number().int().positive().optional() }),
+  example: '{ "state": "failed", "limit": 100 }',
+  answer: z.object({ app: z.string(), queue: z.string(), retried: z.number() }),
+});
+/** Removes failed or completed jobs that finished more than `olderThanMs` ago. */
+export const queueClean = route({
+  method: 'POST',
+  path: '/apps/:app/queues/:queue/clean',
+  body: z.object({ state: z.enum(['failed', 'completed']), olderThanMs: z.number().int().nonnegative() }),
+  example: '{ "state": "completed", "olderThanMs": 86400000 }',
+  answer: z.object({ app: z.string(), queue: z.string(), removed: z.number() }),
+});
+/** Removes waiting jobs, those whose `path` holds `value` when `match` is given; `dryRun` only counts them. */
+export const queueCancel = route({
+  method: 'POST',
+  path: '/apps/:app/queues/:queue/cancel',
+  body: z.object({
+    state: z.literal('waiting'),
+    match: z.object({ path: z.string().min(1), value: z.string() }).optional(),
+    dryRun: z.boolean().optional(),
+  }),
+  example: '{ "state": "waiting", "match": { "path": "data.tenant", "value": "acme" }, "dryRun": true }',
+  answer: shape.queueCancelResult,
 });
 
 /**

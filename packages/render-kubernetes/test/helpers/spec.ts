@@ -7,7 +7,7 @@ export function cmd(source: string): CommandSpec {
   return { argv: shell ? ['/bin/sh', '-c', source] : source.split(/\s+/), shell, source };
 }
 
-const RESTART = { backoffMs: 10_000, maxBackoffMs: 300_000, resetAfterMs: 600_000 };
+const RESTART = { backoffMs: 10_000, maxBackoffMs: 300_000, resetAfterMs: 600_000, maxRestarts: null };
 
 export function worker(name: string, over: Partial<WorkerSpec> = {}): WorkerSpec {
   return {
@@ -76,6 +76,7 @@ export function app(over: Partial<AppSpec> = {}): AppSpec {
     name: 'shop',
     build: null,
     predeploy: null,
+    deploy: { watchMs: 120_000, guardCron: false },
     env: {},
     secrets: [],
     redis: false,

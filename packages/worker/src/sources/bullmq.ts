@@ -94,6 +94,13 @@ export function bullmq(options: BullmqSourceOptions = {}): SourceSpec {
           client = await started.backend.client;
           started.run().catch((error: unknown) => consumer.fail(error));
         },
+        async limit(capacity) {
+          if (!worker) return;
+          // pause(true): stop fetching without waiting for the active jobs, which run on and settle.
+          if (capacity === 0) return worker.pause(true);
+          worker.concurrency = capacity;
+          if (worker.isPaused()) await worker.resume();
+        },
         stop() {
           // close() stops fetching at once and resolves only when active jobs are finished; `close` awaits it.
           closing ??= worker?.close();

@@ -100,8 +100,10 @@ export function jetstream(options: JetstreamSourceOptions = {}): SourceSpec {
           try {
             batch = await source.fetch({ max_messages: free.free, expires: pollMs });
             for await (const message of batch) {
-              if (stopping) {
-                message.nak(); // fetched but not started: hand it back now rather than after ack_wait
+              // Fetched but not started (stopping, or the breaker lowered the limit while the pull was out):
+              // hand it back now rather than after ack_wait.
+              if (stopping || free.free === 0) {
+                message.nak();
                 continue;
               }
               free.take();
@@ -157,6 +159,10 @@ export function jetstream(options: JetstreamSourceOptions = {}): SourceSpec {
           await ensureStream(jsm, deadStream, deadSubject);
           const source = await conn.jetstream().consumers.get(stream, durable);
           loop = pull(consumer, source);
+        },
+        limit(capacity) {
+          slots?.resize(capacity);
+          return Promise.resolve();
         },
         async stop() {
           stopping = true;

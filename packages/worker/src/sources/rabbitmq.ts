@@ -64,7 +64,9 @@ export function rabbitmq(options: RabbitmqSourceOptions = {}): SourceSpec {
       let channel: Amqp.ConfirmChannel | undefined;
       let consumerTag: string | undefined;
       let closing = false;
+      let stopped = false;
       let open = false;
+      let consume: ((prefetch: number) => Promise<void>) | undefined;
 
       const publish = (target: string, content: Buffer, properties: Amqp.Options.Publish): Promise<void> =>
         new Promise((resolve, reject) => {
@@ -128,22 +130,34 @@ export function rabbitmq(options: RabbitmqSourceOptions = {}): SourceSpec {
             await ch.assertQueue(queue, { durable: true, arguments: { ...options.queueArguments } });
             await ch.assertQueue(deadQueue, { durable: true });
           }
-          await ch.prefetch(consumer.concurrency);
-          const reply = await ch.consume(
-            queue,
-            (message) => {
-              if (message === null) {
-                lost('the broker cancelled the consumer (queue deleted?)')();
-                return;
-              }
-              const job = toJob(message, queue);
-              void consumer.process(job, (settlement) => settle(message, job, settlement));
-            },
-            { noAck: false },
-          );
-          consumerTag = reply.consumerTag;
+          consume = async (prefetch: number): Promise<void> => {
+            // A consumer's prefetch is fixed when it starts (basic.qos, not global): set it, then consume.
+            await ch.prefetch(prefetch);
+            const reply = await ch.consume(
+              queue,
+              (message) => {
+                if (message === null) {
+                  lost('the broker cancelled the consumer (queue deleted?)')();
+                  return;
+                }
+                const job = toJob(message, queue);
+                void consumer.process(job, (settlement) => settle(message, job, settlement));
+              },
+              { noAck: false },
+            );
+            consumerTag = reply.consumerTag;
+          };
+          await consume(consumer.concurrency);
+        },
+        async limit(capacity) {
+          // Cancelling the consumer leaves its unacked messages with the channel: the jobs held run on and are
+          // acked (or republished) as usual. A new consumer with the new prefetch takes over.
+          if (channel && consumerTag && open) await channel.cancel(consumerTag);
+          consumerTag = undefined;
+          if (capacity > 0 && !stopped && open) await consume?.(capacity);
         },
         async stop() {
+          stopped = true;
           if (channel && consumerTag && open) await channel.cancel(consumerTag);
           consumerTag = undefined;
         },

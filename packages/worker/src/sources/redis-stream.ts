@@ -82,6 +82,7 @@ export function redisStream(options: RedisStreamSourceOptions = {}): SourceSpec 
           log.warn({ err: error, stream: key }, `Redis (streams): ${error.message}`),
         );
       const inFlight = new Set<string>();
+      const parked: { entry: Entry; deliveries: number }[] = [];
       const timers: NodeJS.Timeout[] = [];
       let stopping = false;
       let slots: Slots | undefined;
@@ -144,6 +145,13 @@ export function redisStream(options: RedisStreamSourceOptions = {}): SourceSpec 
       ): void => {
         for (const [id, fields] of entries) {
           if (inFlight.has(id) || !fields) continue;
+          if (free.free === 0) {
+            // A read already blocking at the server when the breaker lowered the limit: the entry is in this
+            // consumer's pending list and cannot be handed back, so it waits here (renewed like a running job).
+            parked.push({ entry: [id, fields], deliveries: deliveries?.get(id) ?? 1 });
+            inFlight.add(id);
+            continue;
+          }
           free.take();
           inFlight.add(id);
           const job = toJob(id, fields, stream, deliveries?.get(id) ?? 1);
@@ -162,6 +170,13 @@ export function redisStream(options: RedisStreamSourceOptions = {}): SourceSpec 
         while (!stopping) {
           await free.whenFree();
           if (stopping) break;
+          if (parked.length > 0) {
+            const waiting = parked.splice(0, free.free);
+            for (const { entry } of waiting) inFlight.delete(entry[0]);
+            for (const { entry, deliveries } of waiting)
+              dispatch(consumer, free, [entry], new Map([[entry[0], deliveries]]));
+            continue;
+          }
           try {
             const reply = (await blocking.xreadgroup(
               'GROUP',
@@ -262,6 +277,10 @@ export function redisStream(options: RedisStreamSourceOptions = {}): SourceSpec 
           );
           every(Math.max(50, Math.floor(claimIdle / 3)), renew, 'renewing in-flight entries');
           every(promoteMs, promote, 'moving due retries');
+        },
+        limit(capacity) {
+          slots?.resize(capacity);
+          return Promise.resolve();
         },
         async stop() {
           stopping = true;

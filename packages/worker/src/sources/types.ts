@@ -41,6 +41,12 @@ export interface QueueAdapter {
   readonly queue: string;
   /** Connects and starts delivering to `consumer`. */
   start(consumer: AdapterConsumer): Promise<void>;
+  /**
+   * Sets how many jobs the source may hold at once (the circuit breaker's throttle): 0 stops taking new jobs
+   * while the jobs held run on and settle; 1 lets one through; the worker's concurrency is normal flow. Sources
+   * without it cannot be used with `circuitBreaker`.
+   */
+  limit?(capacity: number): Promise<void>;
   /** Stops fetching. Jobs in flight keep running and their settlements still reach the queue. */
   stop(): Promise<void>;
   /**

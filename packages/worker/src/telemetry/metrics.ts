@@ -12,7 +12,7 @@ import type { Metric, Registry } from 'prom-client';
 export type Outcome = 'completed' | 'retried' | 'failed';
 
 /** One sample as prom-client's registry renders it (`metricName` for histogram parts). */
-interface Sample {
+export interface Sample {
   readonly metricName?: string;
   readonly labels: Record<string, string | number>;
   readonly value: number;
@@ -42,7 +42,7 @@ export function createQueueMetrics(registry: Registry, queue: string): QueueMetr
   let count = 0;
   let inFlight = 0;
 
-  register(
+  registerSeries(
     registry,
     'nightshift_jobs_total',
     'Jobs run by this worker, by outcome (completed, retried, failed).',
@@ -53,7 +53,7 @@ export function createQueueMetrics(registry: Registry, queue: string): QueueMetr
         value: outcomes[outcome],
       })),
   );
-  register(
+  registerSeries(
     registry,
     'nightshift_job_duration_seconds',
     'Time from a job starting to its settlement, in seconds.',
@@ -75,7 +75,7 @@ export function createQueueMetrics(registry: Registry, queue: string): QueueMetr
       return values;
     },
   );
-  register(registry, 'nightshift_jobs_in_flight', 'Jobs running now.', 'gauge', () => [
+  registerSeries(registry, 'nightshift_jobs_in_flight', 'Jobs running now.', 'gauge', () => [
     { labels: { queue }, value: inFlight },
   ]);
 
@@ -100,7 +100,7 @@ export function createQueueMetrics(registry: Registry, queue: string): QueueMetr
  * Registers a series whose values are computed at scrape time: the registry only needs `name`, `help`, `type`
  * and an async `get()` (and `reset()`), so a plain object takes the place of a prom-client metric class.
  */
-function register(
+export function registerSeries(
   registry: Registry,
   name: string,
   help: string,

@@ -9,6 +9,7 @@ import { defineWorker } from '../../src/definition.js';
 import { NonRetriableError, RetryAfterError } from '../../src/control.js';
 import type { Job, JobTools } from '../../src/index.js';
 import { runWorker, type RunningWorker } from '../../src/run.js';
+import { describeCircuitConformance } from './circuit.js';
 import { sourceFor } from './targets.js';
 import {
   SUITE_BACKOFF_MS,
@@ -213,6 +214,7 @@ export function describeConformance(target: ConformanceTarget): void {
       expect(again).toEqual([99]);
     });
   });
+  describeCircuitConformance(target);
 }
 
 function range(count: number): number[] {

@@ -52,6 +52,10 @@ export const bullmqTarget: ConformanceTarget = {
       async enqueue(items) {
         await queue.addBulk(items.map((data) => ({ name: 'job', data })));
       },
+      async backlog() {
+        const counts = await queue.getJobCounts('waiting', 'delayed', 'prioritized');
+        return Object.values(counts).reduce((sum, count) => sum + count, 0);
+      },
       async deadLetters() {
         return (await queue.getFailed()).map((job) => job.data);
       },
@@ -85,6 +89,21 @@ export const rabbitmqTarget: ConformanceTarget = {
           });
         }
         await channel.waitForConfirms();
+      },
+      async backlog() {
+        // Ready messages of the queue and of the suite's retry queue (a missing queue closes the channel).
+        let total = 0;
+        for (const name of [queue, retryQueueName(queue, SUITE_BACKOFF_MS)]) {
+          const reader = await connection.createChannel();
+          reader.on('error', () => undefined);
+          try {
+            total += (await reader.checkQueue(name)).messageCount;
+            await reader.close();
+          } catch {
+            // not declared yet: nothing retried so far
+          }
+        }
+        return total;
       },
       async deadLetters() {
         const reader = await connection.createChannel();
@@ -140,6 +159,11 @@ export const jetstreamTarget: ConformanceTarget = {
           await js.publish(subject, sc.encode(JSON.stringify(data)), { headers: h });
         }
       },
+      async backlog() {
+        // Undelivered messages plus those delivered and not acked (nak'd for a retry, waiting to come back).
+        const info = await jsm.consumers.info(stream, 'conformance');
+        return info.num_pending + info.num_ack_pending;
+      },
       async deadLetters() {
         let info;
         try {
@@ -178,6 +202,14 @@ export const redisStreamTarget: ConformanceTarget = {
         for (const data of items) pipeline.xadd(key, '*', 'data', JSON.stringify(data));
         await pipeline.exec();
       },
+      async backlog() {
+        // Entries not yet read by the group, read and not acked, and retries parked in the delayed set.
+        const groups = (await space.redis.xinfo('GROUPS', key)) as unknown[][];
+        const fields = groups.map((row) => new Map(chunk(row)))[0];
+        const lag = Number(fields?.get('lag') ?? 0);
+        const pending = Number(fields?.get('pending') ?? 0);
+        return lag + pending + (await space.redis.zcard(`${key}:delayed`));
+      },
       async deadLetters() {
         const entries = await space.redis.xrange(`${key}:dead`, '-', '+');
         return entries.map(([, fields]) => JSON.parse(fields[fields.indexOf('data') + 1]!) as JobData);
@@ -186,3 +218,10 @@ export const redisStreamTarget: ConformanceTarget = {
     };
   },
 };
+
+/** `[k1, v1, k2, v2]` as `[[k1, v1], [k2, v2]]` (XINFO's reply shape). */
+function chunk(row: unknown[]): [unknown, unknown][] {
+  const pairs: [unknown, unknown][] = [];
+  for (let i = 0; i + 1 < row.length; i += 2) pairs.push([row[i], row[i + 1]]);
+  return pairs;
+}

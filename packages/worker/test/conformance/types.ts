@@ -16,6 +16,11 @@ export interface ConformanceNamespace {
   readonly env: Record<string, string>;
   /** Enqueues one job per item, in order. */
   enqueue(items: readonly JobData[]): Promise<void>;
+  /**
+   * Jobs the server holds for a consumer to take: waiting, or parked for a retry. Jobs delivered and not settled
+   * may count too on some servers (JetStream's ack-pending, Redis' pending list), so read it when none is held.
+   */
+  backlog(): Promise<number>;
   /** The data of jobs the queue holds as dead-lettered / failed for good. */
   deadLetters(): Promise<JobData[]>;
   /** Removes everything the test created on the server. */

@@ -9,7 +9,8 @@ import { readJson } from '../validate.js';
 import { toLogEntry } from './logs.js';
 
 /**
- * Cron (DESIGN §5, §7): the live release's jobs, a job's history, Run now, suspend/resume, and a run's logs —
+ * Cron (DESIGN §5, §7): the live release's jobs, a job's history, Run now, cancel, suspend/resume (one job or
+ * all of them), and a run's logs —
  * stored, or followed live until the run ends (SSE `line` events, then one `end` event with the run).
  */
 export function cronRoutes(r: Router, s: ApiServices): void {
@@ -61,6 +62,12 @@ export function cronRoutes(r: Router, s: ApiServices): void {
   r.post('/apps/:app/cron/jobs/:job/resume', (c) =>
     c.json(s.scheduler.resume(known(c.param('app')), c.param('job'))),
   );
+
+  r.post('/apps/:app/cron/jobs/:job/cancel', async (c) =>
+    c.json(await s.scheduler.cancel(known(c.param('app')), c.param('job'))),
+  );
+  r.post('/apps/:app/cron/suspend', (c) => c.json(s.scheduler.setAllSuspended(known(c.param('app')), true)));
+  r.post('/apps/:app/cron/resume', (c) => c.json(s.scheduler.setAllSuspended(known(c.param('app')), false)));
 
   r.get('/apps/:app/cron/runs/:id', (c) =>
     c.json(toRunEntry(s.scheduler.run(c.param('app'), c.param('id')))),

@@ -1,5 +1,6 @@
 import type { RestartSpec } from '@nightshift/manifest';
 import { backoffDelay } from './backoff.js';
+import { nextQuickCrashes } from './crash-loop.js';
 
 /**
  * The replica lifecycle (DESIGN §4) as a pure state machine.
@@ -10,6 +11,8 @@ import { backoffDelay } from './backoff.js';
  * - `running`   — the process lives. `exited` (any code, 0 included) → backoff; `stop` → stopping;
  *                 `unhealthy` (the probe gave up on it) → stopping with `restartWhenGone`.
  * - `backoff`   — crashed, waiting `retryAt`. `retry-due` → starting; `stop` → stopped.
+ * - `failed`    — crashed `restart.max_restarts` times in a row: given up, nothing runs and nothing is
+ *                 scheduled. `start` → starting (start, restart, deploy); `stop` → stopped.
  * - `stopping`  — SIGTERM sent to the group. `exited` → waits for the group; `group-gone` → stopped, or
  *                 backoff when `restartWhenGone` (an unhealthy restart: it counts in the streak like a crash);
  *                 `grace-expired` → SIGKILL to the group (stays stopping); `stop` clears `restartWhenGone`.
@@ -23,7 +26,8 @@ import { backoffDelay } from './backoff.js';
  * freeze a backoff. A timer that fires before `retryAt` (timers start from a cached loop time) re-arms for the
  * rest: a replica in backoff always has a retry pending.
  */
-export type ReplicaStatus = 'pending' | 'starting' | 'running' | 'backoff' | 'stopping' | 'stopped';
+export type ReplicaStatus =
+  'pending' | 'starting' | 'running' | 'backoff' | 'failed' | 'stopping' | 'stopped';
 
 /**
  * Why a process ended, when the daemon knows better than the exit status: `oom` (the kernel killed it at its
@@ -48,6 +52,8 @@ export interface ReplicaState {
   readonly status: ReplicaStatus;
   /** Consecutive crashes since the last healthy run. */
   readonly streak: number;
+  /** Consecutive crashes (spawn failures included) that each ran under 10 s: a crash loop from 3 (crash-loop.ts). */
+  readonly quickCrashes: number;
   /** Restarts after crashes, over the replica's life (what `ps` shows). */
   readonly restarts: number;
   /** Wall-clock start of the running process, for display. */
@@ -86,8 +92,10 @@ export type Effect =
   | { readonly type: 'schedule'; readonly event: 'retry-due' | 'grace-expired'; readonly at: number }
   | { readonly type: 'watch-group' }
   | { readonly type: 'emit-started' }
-  | { readonly type: 'emit-crashed'; readonly ranMs: number; readonly restartInMs: number }
-  | { readonly type: 'emit-spawn-failed'; readonly error: string; readonly restartInMs: number }
+  /** `restartInMs` null: the replica gave up (`failed`). */
+  | { readonly type: 'emit-crashed'; readonly ranMs: number; readonly restartInMs: number | null }
+  | { readonly type: 'emit-spawn-failed'; readonly error: string; readonly restartInMs: number | null }
+  | { readonly type: 'emit-failed'; readonly crashes: number }
   | { readonly type: 'emit-stopped' };
 
 export interface Transition {
@@ -104,6 +112,7 @@ export function initialState(restarts = 0): ReplicaState {
   return {
     status: 'pending',
     streak: 0,
+    quickCrashes: 0,
     restarts,
     startedAt: null,
     runningSince: null,
@@ -124,9 +133,16 @@ export function transition(
   const now = at.mono;
   switch (event.type) {
     case 'start':
-      if (state.status === 'pending' || state.status === 'stopped') {
+      if (state.status === 'pending' || state.status === 'stopped' || state.status === 'failed') {
         return {
-          state: { ...state, status: 'starting', streak: 0, retryAt: null, leaderExited: false },
+          state: {
+            ...state,
+            status: 'starting',
+            streak: 0,
+            quickCrashes: 0,
+            retryAt: null,
+            leaderExited: false,
+          },
           effects: [{ type: 'spawn' }],
         };
       }
@@ -155,12 +171,32 @@ export function transition(
       if (state.status === 'stopping')
         return { state: { ...state, status: 'stopped' }, effects: [{ type: 'emit-stopped' }] };
       if (state.status !== 'starting') return same(state);
+      const streak = state.streak + 1;
+      const quickCrashes = nextQuickCrashes(state, 0);
+      if (givesUp(streak, policy)) {
+        return {
+          state: {
+            ...state,
+            status: 'failed',
+            streak,
+            quickCrashes,
+            retryAt: null,
+            startedAt: null,
+            runningSince: null,
+          },
+          effects: [
+            { type: 'emit-spawn-failed', error: event.error, restartInMs: null },
+            { type: 'emit-failed', crashes: streak },
+          ],
+        };
+      }
       const delay = backoffDelay(state.streak, policy.restart);
       return {
         state: {
           ...state,
           status: 'backoff',
-          streak: state.streak + 1,
+          streak,
+          quickCrashes,
           retryAt: now + delay,
           startedAt: null,
           runningSince: null,
@@ -220,6 +256,7 @@ export function transition(
           // A stop during an unhealthy restart: the replica stays down.
           return state.restartWhenGone ? same({ ...state, restartWhenGone: false }) : same(state);
         case 'backoff':
+        case 'failed':
         case 'pending':
           return {
             state: { ...state, status: 'stopped', retryAt: null },
@@ -264,12 +301,32 @@ function crash(
   // Whole milliseconds: the monotonic clock has fractions, events and `ps` show ms.
   const ranMs = state.runningSince === null ? 0 : Math.max(0, Math.round(now - state.runningSince));
   const streak = ranMs >= policy.restart.resetAfterMs ? 0 : state.streak;
+  const quickCrashes = nextQuickCrashes(state, ranMs);
+  if (givesUp(streak + 1, policy)) {
+    return {
+      state: {
+        ...state,
+        status: 'failed',
+        streak: streak + 1,
+        quickCrashes,
+        retryAt: null,
+        startedAt: null,
+        runningSince: null,
+      },
+      effects: [
+        ...first,
+        { type: 'emit-crashed', ranMs, restartInMs: null },
+        { type: 'emit-failed', crashes: streak + 1 },
+      ],
+    };
+  }
   const delay = backoffDelay(streak, policy.restart);
   return {
     state: {
       ...state,
       status: 'backoff',
       streak: streak + 1,
+      quickCrashes,
       retryAt: now + delay,
       startedAt: null,
       runningSince: null,
@@ -280,4 +337,11 @@ function crash(
       { type: 'schedule', event: 'retry-due', at: now + delay },
     ],
   };
+}
+
+/** `restart.max_restarts` reached: `crashes` in a row is as many as the manifest allows before giving up. */
+function givesUp(crashes: number, policy: LifecyclePolicy): boolean {
+  const max = policy.restart.maxRestarts;
+  // A release stored before the field has no `maxRestarts` at all: never give up, like null.
+  return typeof max === 'number' && crashes >= max;
 }

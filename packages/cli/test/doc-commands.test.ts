@@ -1,0 +1,108 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { buildProgram, commandPaths } from '../src/index.js';
+
+// Every `nightshift …` line in a code block of the README and the docs must name a real command and only
+// options that command has, so a renamed command or flag fails here before a reader finds it. (The README tour
+// and the getting-started guide are also run for real by their e2e tests.) docs/cli.md is generated from the
+// definitions themselves, so it is not read.
+const root = new URL('../../../', import.meta.url);
+
+function markdownFiles(): string[] {
+  const walk = (dir: string): string[] =>
+    readdirSync(new URL(dir, root), { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(`${dir}${e.name}/`) : e.name.endsWith('.md') ? [`${dir}${e.name}`] : [],
+    );
+  return ['README.md', ...walk('docs/')].filter((f) => f !== 'docs/cli.md');
+}
+
+interface DocCommand {
+  readonly where: string;
+  readonly line: string;
+}
+
+function docCommands(): DocCommand[] {
+  const out: DocCommand[] = [];
+  for (const file of markdownFiles()) {
+    let fenced = false;
+    readFileSync(new URL(file, root), 'utf8')
+      .split('\n')
+      .forEach((text, i) => {
+        if (/^\s*```/.test(text)) fenced = !fenced;
+        const m = fenced && /^\s*(?:\$ )?(?:npm run -s nightshift -- |nightshift )(.*)$/.exec(text);
+        if (m) out.push({ where: `${file}:${i + 1}`, line: m[1]! });
+      });
+  }
+  return out;
+}
+
+type Cmd = ReturnType<typeof buildProgram>['commands'][number];
+
+/** What is wrong with one documented command line, or null. */
+function problemOf(line: string, program: ReturnType<typeof buildProgram>): string | null {
+  // The command itself: before a comment and before a shell pipe (` | `; `a|b` inside a word is an alternative).
+  const words = line
+    .replace(/\s+#.*$/, '')
+    .split(' | ')[0]!
+    .split(/\s+/)
+    .map((w) => w.replace(/[[\]]/g, ''))
+    .filter((w) => w !== '');
+  let command: Cmd = program;
+  let path = '';
+  let descending = true;
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    if (word === '--') break; // what follows belongs to the user's command (`run -- node …`)
+    if (/^--?[A-Za-z]/.test(word)) {
+      const [flag, inline] = word.split('=') as [string, string | undefined];
+      for (const alternative of flag.split('|')) {
+        const option = [...command.options, ...program.options].find(
+          (o) => o.long === alternative || o.short === alternative,
+        );
+        if (!option && alternative !== '--help' && alternative !== '-h')
+          return `\`${path || 'nightshift'}\` has no option ${alternative}`;
+        // An option's value is not a command word.
+        if (option && (option.required || option.optional) && inline === undefined) i++;
+      }
+      continue;
+    }
+    if (!descending) continue;
+    const sub = command.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (!sub) {
+      // A group such as `cron` takes no arguments of its own: the word was meant as one of its commands.
+      if (path !== '' && command.commands.length > 0 && command.registeredArguments.length === 0)
+        return `\`${path}\` has no command "${word}"`;
+      if (path === '') return `no command named "${word}"`;
+      descending = false;
+      continue;
+    }
+    command = sub;
+    path = path ? `${path} ${sub.name()}` : sub.name();
+  }
+  if (path === '') return 'no command';
+  return null;
+}
+
+describe('commands shown in the README and docs', () => {
+  const program = buildProgram();
+  const commands = docCommands();
+
+  it('finds the documented commands', () => {
+    expect(commands.length).toBeGreaterThan(50);
+  });
+
+  it('name real commands and options', () => {
+    const problems = commands.flatMap(({ where, line }) => {
+      const problem = problemOf(line, program);
+      return problem ? [`${where}: nightshift ${line.trim()} → ${problem}`] : [];
+    });
+    expect(problems).toEqual([]);
+  });
+
+  it('would catch a renamed command or option', () => {
+    expect(problemOf('scale orders=3 --replica 4', program)).toMatch(/no option --replica/);
+    expect(problemOf('cron trigger cleanup', program)).toMatch(/`cron` has no command "trigger"/);
+    expect(problemOf('deploy --ref v1 -q', program)).toBeNull();
+    expect(commandPaths(program).length).toBeGreaterThan(30);
+  });
+});
