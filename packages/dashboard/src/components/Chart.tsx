@@ -13,7 +13,9 @@ const COLORS = ['#3b82f6', '#ef4444', '#10b981', '#f59e0b', '#8b5cf6', '#ec4899'
 
 /**
  * One uPlot line chart, one series per replica. Replicas are sampled at slightly different moments, so their
- * times are merged onto one axis, each series null where it has no point (uPlot draws a gap, not a zero).
+ * times are merged onto one axis, each series null where it has no point; the line spans those nulls (without
+ * it, every line broke at each other replica's sample, as the screenshots showed), and a missing point is
+ * never drawn as a zero.
  */
 export function Chart(props: {
   title: string;
@@ -63,7 +65,7 @@ export function Chart(props: {
           label: s.label,
           stroke: COLORS[i % COLORS.length]!,
           width: 1.5,
-          spanGaps: false,
+          spanGaps: true,
           value: (_u: uPlot, v: number | null) => (v === null ? '–' : format(v)),
         })),
       ],
