@@ -1,9 +1,19 @@
 import { useRef, useState } from 'preact/hooks';
-import { api } from '@nightshift/protocol';
+import { api, type ReleaseEntry } from '@nightshift/protocol';
 import { call } from '../lib/api';
 import { useData } from '../lib/use-data';
 import { Cmd, Empty, ErrorNote, Loading } from '../components/States';
 import { Time } from '../components/Time';
+
+/** How each outcome of the deploy guard reads at a glance. */
+const OUTCOME_CLASS: Partial<Record<ReleaseEntry['outcome'], string>> = {
+  live: 'ok',
+  good: 'ok',
+  'rolled back by guard': 'bad',
+  'failed guard': 'bad',
+  'failed build': 'bad',
+  'failed to start': 'bad',
+};
 
 /** Releases, newest first, the live one marked; rollback to a succeeded one after a confirmation. */
 export function Releases({ app }: { app: string }) {
@@ -48,7 +58,7 @@ export function Releases({ app }: { app: string }) {
         <table>
           <thead>
             <tr>
-              {['Release', 'Built', 'Source', 'Status', ''].map((h, i) => (
+              {['Release', 'Built', 'Source', 'Outcome', ''].map((h, i) => (
                 <th scope="col" key={i}>
                   {h}
                 </th>
@@ -67,7 +77,15 @@ export function Releases({ app }: { app: string }) {
                 <td class="wrap">
                   <code>{r.source}</code>
                 </td>
-                <td>{r.status}</td>
+                <td>
+                  <span class={`pill ${OUTCOME_CLASS[r.outcome] ?? ''}`}>{r.outcome}</span>
+                  {r.guard?.state === 'watching' && r.guard.until ? (
+                    <div class="small">
+                      guard watching until <Time iso={r.guard.until} />
+                    </div>
+                  ) : null}
+                  {r.guard?.reason ? <div class="small">{r.guard.reason}</div> : null}
+                </td>
                 <td>
                   {!r.live && r.status === 'succeeded' ? (
                     <button type="button" onClick={() => ask(r.version)}>
