@@ -25,12 +25,20 @@ export interface SamplerDeps {
   readonly onError: (err: unknown) => void;
   readonly intervalMs?: number;
   readonly timers?: Timers;
+  /** The daemon's CPU time so far, in ms (user + system); a simulation gives its own. */
+  readonly cpuTimeMs?: () => number;
 }
 
+const processCpuMs = (): number => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
 /**
- * The share of one core the sampler keeps to: a pass that took longer (thousands of replicas, each a few file
+ * The share of one core the sampler keeps to: a pass that cost more CPU (thousands of replicas, each a few file
  * reads) waits proportionally longer before the next, so a large machine gets coarser samples, not a busy daemon.
- * 0.25 % of a core: the idle target of the whole daemon is 0.5 % (issue 17).
+ * 0.25 % of a core: the idle target of the whole daemon is 0.5 % (issue 17). The cost is the daemon's own CPU
+ * time, not wall time: on a machine busy with other work a pass takes longer without costing more.
  */
 export const SAMPLER_DUTY = 0.0025;
 /** However long a pass takes, the samples stay this fresh (`ps`, `top` and the autoscaler read the latest). */
@@ -77,6 +85,8 @@ export class UsageSampler {
 
   /** One sampling pass at the clock's now; the timer calls it, a simulation calls it directly. */
   pass(): void {
+    const cpuTime = this.#deps.cpuTimeMs ?? processCpuMs;
+    const cpuBefore = cpuTime();
     const now = this.#deps.clock.now();
     const mono = this.#deps.clock.monotonic();
     const targets = this.#deps.targets();
@@ -104,7 +114,7 @@ export class UsageSampler {
     }
     this.#latest = next;
     store.recordUsage(this.#deps.db, samples, now, TIERS);
-    this.#lastPassMs = this.#deps.clock.monotonic() - mono;
+    this.#lastPassMs = cpuTime() - cpuBefore;
   }
 
   /** The wait before the next pass (the base interval unless the last pass was costly). */

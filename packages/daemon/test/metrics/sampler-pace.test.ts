@@ -16,8 +16,8 @@ describe('the sampler keeps to its share of a core', () => {
     expect(nextInterval(90_000, 10_000)).toBe(90_000); // a configured interval above the bound stays
   });
 
-  it('arms the next pass from what the last one cost', () => {
-    let mono = 0;
+  it('arms the next pass from the CPU time the last one cost', () => {
+    let cpu = 0;
     const delays: number[] = [];
     let due: (() => void) | null = null;
     const timers: Timers = {
@@ -30,9 +30,10 @@ describe('the sampler keeps to its share of a core', () => {
     let costMs = 2;
     const sampler = new UsageSampler({
       db: openDb(':memory:'),
-      clock: { now: () => 1_700_000_000_000 + mono, monotonic: () => mono },
-      // Reading takes costMs of the (fake) monotonic clock.
-      reader: { read: () => ((mono += costMs), new Map()) },
+      clock: { now: () => 1_700_000_000_000, monotonic: () => 0 },
+      // Reading costs costMs of the daemon's (fake) CPU time.
+      cpuTimeMs: () => cpu,
+      reader: { read: () => ((cpu += costMs), new Map()) },
       targets: () => [],
       onError: (err) => {
         throw err;
