@@ -95,6 +95,8 @@ async function shop() {
   ns(['cron', 'ls'], cwd);
   title('nightshift logs -n 12');
   ns(['logs', '-n', '12'], cwd);
+  title('nightshift dashboard (open the second link: it logs you in once, within 60 s)');
+  ns(['dashboard'], cwd);
 
   console.log(`
 The daemon keeps the shop running in the background. Open ${SHOP}/ to place orders. To go on (README.md has
@@ -109,6 +111,7 @@ then:
   nightshift scale orders=4 --app shop              more order workers
   nightshift cron run nightly-report --wait --app shop   a cron job now, with its output
   nightshift events --app shop                      the timeline: deploys, crashes, restarts, runs
+  nightshift dashboard                              the dashboard's address and a fresh login link
   nightshift render kubernetes -f examples/shop/.paas/app.yaml   the same app as Kubernetes objects
   nightshift daemon stop                            stop everything (the shop, its Redis, the daemon)
 `);

@@ -41,7 +41,14 @@ describe('npm run demo (the shop example under a daemon, with a managed Redis)',
         );
       expect(out.stdout).toMatch(/^cleanup\s+\*\/5 \* \* \* \*\s/m);
       expect(out.stdout).toMatch(/^nightly-report\s+0 2 \* \* \*\s/m);
-      for (const next of ['ps --app shop', 'logs -t --app shop', 'cron run nightly-report', 'daemon stop'])
+      expect(out.stdout).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/login#code=\S+$/m); // the dashboard's login link
+      for (const next of [
+        'ps --app shop',
+        'logs -t --app shop',
+        'cron run nightly-report',
+        'dashboard',
+        'daemon stop',
+      ])
         expect(out.stdout).toContain(next);
 
       // The daemon keeps the shop running after the script is done: the page lists the processed orders, and

@@ -115,9 +115,10 @@ describe("the README's five-minute tour (real Redis, the demo's shop)", () => {
         'deploy',
         'rollback',
         'render kubernetes',
+        'dashboard',
       ])
         expect(
-          steps.some((s) => s.command.startsWith(`nightshift ${topic} `)),
+          steps.some((s) => `${s.command} `.startsWith(`nightshift ${topic} `)),
           topic,
         ).toBe(true);
     },
