@@ -12,6 +12,7 @@ import { Events } from './pages/Events';
 import { Releases } from './pages/Releases';
 import { Config } from './pages/Config';
 import { Usage } from './pages/Usage';
+import { Queues } from './pages/Queues';
 
 const ProcessDetail = lazyPage(
   () => import('./pages/ProcessDetail').then((m) => m.ProcessDetail),
@@ -25,6 +26,7 @@ const TITLES: Partial<Record<Route['name'], string>> = {
   releases: 'Releases',
   config: 'Config & secrets',
   usage: 'Usage',
+  queues: 'Queues',
 };
 
 /**
@@ -83,6 +85,8 @@ function Page({ route }: { route: Route }) {
       return <Config app={app} />;
     case 'usage':
       return <Usage app={app} />;
+    case 'queues':
+      return <Queues app={app} />;
     case 'missing':
       return (
         <Empty title="There is no such page.">

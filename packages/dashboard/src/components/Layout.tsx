@@ -6,6 +6,7 @@ import { href, type Route } from '../lib/router';
 const TABS: readonly (readonly [Route['name'], string, string])[] = [
   ['app', 'Processes', ''],
   ['cron', 'Cron', 'cron'],
+  ['queues', 'Queues', 'queues'],
   ['events', 'Events', 'events'],
   ['releases', 'Releases', 'releases'],
   ['config', 'Config & secrets', 'config'],

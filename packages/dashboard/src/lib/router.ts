@@ -17,6 +17,7 @@ export interface Route {
     | 'releases'
     | 'config'
     | 'usage'
+    | 'queues'
     | 'missing';
   readonly params: Readonly<Record<string, string>>;
 }
@@ -33,6 +34,7 @@ const PATTERNS: readonly (readonly [Route['name'], RegExp, readonly string[]])[]
   ['releases', /^\/apps\/([^/]+)\/releases$/, ['app']],
   ['config', /^\/apps\/([^/]+)\/config$/, ['app']],
   ['usage', /^\/apps\/([^/]+)\/usage$/, ['app']],
+  ['queues', /^\/apps\/([^/]+)\/queues$/, ['app']],
 ];
 
 export function parseRoute(path: string): Route {
