@@ -83,6 +83,46 @@ function problemOf(line: string, program: ReturnType<typeof buildProgram>): stri
   return null;
 }
 
+/** The words a documented line gives the CLI: before a comment, a pipe or a redirection; quotes as a shell reads them. */
+function wordsOf(line: string): string[] {
+  // A usage line's `[--json]` is an option the reader may give: it is given here. A shell redirection ends the
+  // command.
+  const command = line
+    .replace(/\s+#.*$/, '')
+    .split(' | ')[0]!
+    .split(' > ')[0]!
+    .replace(/[[\]]/g, '');
+  const words: string[] = [];
+  for (const m of command.matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)) {
+    // `--by process|day|region` or `--failed|--completed`: alternatives, of which the first is given.
+    words.push(m[3] === undefined ? (m[1] ?? m[2]!) : m[3].split('|')[0]!);
+  }
+  return words;
+}
+
+/**
+ * Parses the line with the real program, every action replaced by nothing: commander itself then checks
+ * required arguments, option values and extra words, as it would for a user.
+ */
+async function parseProblem(line: string): Promise<string | null> {
+  const program = buildProgram();
+  const silence = (c: Cmd) => {
+    c.exitOverride();
+    c.configureOutput({ writeOut: () => {}, writeErr: () => {} });
+    if (c !== program) c.action(() => {});
+    for (const sub of c.commands) silence(sub);
+  };
+  silence(program);
+  try {
+    await program.parseAsync(wordsOf(line), { from: 'user' });
+    return null;
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version') return null;
+    return (err as Error).message;
+  }
+}
+
 describe('commands shown in the README and docs', () => {
   const program = buildProgram();
   const commands = docCommands();
@@ -97,6 +137,22 @@ describe('commands shown in the README and docs', () => {
       return problem ? [`${where}: nightshift ${line.trim()} → ${problem}`] : [];
     });
     expect(problems).toEqual([]);
+  });
+
+  it('parse as the CLI parses them: arguments, option values, no extra words', async () => {
+    const problems: string[] = [];
+    for (const { where, line } of commands) {
+      const problem = await parseProblem(line);
+      if (problem) problems.push(`${where}: nightshift ${line.trim()} → ${problem}`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('would catch a missing argument, a bad option value or an extra word', async () => {
+    expect(await parseProblem('cron run')).toMatch(/missing required argument/);
+    expect(await parseProblem('usage --by week')).toMatch(/Allowed choices/);
+    expect(await parseProblem('ps orders')).toMatch(/too many arguments/);
+    expect(await parseProblem('cron history cleanup -n 20 [--json]  # newest first')).toBeNull();
   });
 
   it('would catch a renamed command or option', () => {
