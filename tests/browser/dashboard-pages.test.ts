@@ -28,6 +28,10 @@ workers:
     start: sh -c 'echo boom >&2; exit 3'
     replicas: 1
     restart: { backoff: 1m, max_backoff: 5m }
+  - name: quitter
+    start: sh -c 'exit 4'
+    replicas: 1
+    restart: { max_restarts: 1 }
   - name: leaky
     start: sh -c 'echo "the key is $API_KEY"; exec sleep 1000'
     replicas: 1
@@ -101,6 +105,16 @@ describe('dashboard pages against a real app', () => {
     expect(await loop.innerText()).toMatch(
       /Crash loop[\s\S]*exit 3[\s\S]*next restart \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ/,
     );
+    // A replica given up on (restart.max_restarts) says how to start it again, not a restart that never comes.
+    await waitFor(
+      async () => (await sb.ps()).find((r) => r.process === 'quitter' && r.state === 'failed'),
+      10_000,
+      'the quitter given up on',
+    );
+    await page.reload();
+    const quitter = card.locator('tr.looping[data-process="quitter"]');
+    await waitFor(async () => /given up/.test(await quitter.innerText()) || null, 10_000, 'quitter given up');
+    expect(await quitter.innerText()).toMatch(/exit 4[\s\S]*given up[\s\S]*nightshift start quitter/);
     expect(await card.getAttribute('class')).toContain('alert');
     expect(await card.locator('tr[data-process="ticker"]').getAttribute('class')).toBeNull();
     expect(await card.innerText()).toContain('live v1');

@@ -165,7 +165,15 @@ function ProcessRow({ p }: { p: ProcessView }) {
                 at <Time iso={loop.lastExit.at} />
               </>
             ) : null}
-            ; next restart <Time iso={loop.nextRetryAt} fallback="pending" />
+            {loop.state === 'failed' ? (
+              <>
+                ; given up (<code>restart.max_restarts</code>): <code>{`nightshift start ${p.process}`}</code>
+              </>
+            ) : (
+              <>
+                ; next restart <Time iso={loop.nextRetryAt} fallback="pending" />
+              </>
+            )}
           </span>
         ) : p.running === p.desired ? (
           <span class="pill ok">running</span>
