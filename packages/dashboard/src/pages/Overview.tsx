@@ -137,6 +137,16 @@ function AppCard(props: {
   );
 }
 
+/**
+ * `ps`'s own words: given up (`failed`, restart.max_restarts), a crash loop (`crash-loop`: 3 quick crashes in a
+ * row); a replica that has crashed and waits out its backoff is still highlighted, as restarting.
+ */
+function loopTitle(looping: ProcessView['looping']): string {
+  if (looping.some((r) => r.state === 'failed')) return 'Given up';
+  if (looping.some((r) => r.state === 'crash-loop')) return 'Crash loop';
+  return 'Restarting after a crash';
+}
+
 function ProcessRow({ p }: { p: ProcessView }) {
   const restarts = p.replicas.reduce((n, r) => n + r.restarts, 0);
   const loop = p.looping[0];
@@ -157,7 +167,7 @@ function ProcessRow({ p }: { p: ProcessView }) {
           <span class="pill">stopped</span>
         ) : loop ? (
           <span class="loop-note">
-            <strong>Crash loop</strong> ({p.looping.length} of {p.replicas.length}): last{' '}
+            <strong>{loopTitle(p.looping)}</strong> ({p.looping.length} of {p.replicas.length}): last{' '}
             {loop.lastExit ? exitText(loop.lastExit) : 'exit unknown'}
             {loop.lastExit ? (
               <>
@@ -167,7 +177,8 @@ function ProcessRow({ p }: { p: ProcessView }) {
             ) : null}
             {loop.state === 'failed' ? (
               <>
-                ; given up (<code>restart.max_restarts</code>): <code>{`nightshift start ${p.process}`}</code>
+                ; stopped by <code>restart.max_restarts</code> until{' '}
+                <code>{`nightshift start ${p.process}`}</code>
               </>
             ) : (
               <>
