@@ -2,6 +2,7 @@ import type { CronRunEntry } from '@nightshift/protocol';
 import { duration } from '../lib/format';
 import { href } from '../lib/router';
 import { Time } from './Time';
+import { TableHead } from './TableHead';
 
 const GOOD = new Set(['succeeded']);
 const BAD = new Set(['failed', 'timed_out', 'interrupted', 'cancelled']);
@@ -20,15 +21,9 @@ export function RunsTable({ app, runs }: { app: string; runs: readonly CronRunEn
   return (
     <div class="scroll">
       <table class="runs">
-        <thead>
-          <tr>
-            {['Run', 'Trigger', 'Slot', 'Coalesced', 'Started', 'Duration', 'Exit', 'Status'].map((h) => (
-              <th scope="col" key={h}>
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <TableHead
+          columns={['Run', 'Trigger', 'Slot', 'Coalesced', 'Started', 'Duration', 'Exit', 'Status']}
+        />
         <tbody>
           {runs.map((r) => (
             <tr key={r.id} data-run={r.id}>

@@ -3,6 +3,7 @@ import { call } from '../lib/api';
 import { useData } from '../lib/use-data';
 import { Cmd, Empty, ErrorNote, Loading } from '../components/States';
 import { Time } from '../components/Time';
+import { TableHead } from '../components/TableHead';
 
 /**
  * Config vars (values shown: they are plain settings) and secrets (names, digests and dates only: the API has
@@ -27,15 +28,7 @@ export function Config({ app }: { app: string }) {
       ) : (
         <div class="scroll">
           <table>
-            <thead>
-              <tr>
-                {['Name', 'Value', 'Status', 'Updated'].map((h) => (
-                  <th scope="col" key={h}>
-                    {h}
-                  </th>
-                ))}
-              </tr>
-            </thead>
+            <TableHead columns={['Name', 'Value', 'Status', 'Updated']} />
             <tbody>
               {vars.map((v) => (
                 <tr key={v.name}>
@@ -64,15 +57,7 @@ export function Config({ app }: { app: string }) {
       ) : (
         <div class="scroll">
           <table>
-            <thead>
-              <tr>
-                {['Name', 'Digest', 'Status', 'Created', 'Updated'].map((h) => (
-                  <th scope="col" key={h}>
-                    {h}
-                  </th>
-                ))}
-              </tr>
-            </thead>
+            <TableHead columns={['Name', 'Digest', 'Status', 'Created', 'Updated']} />
             <tbody>
               {secrets.map((s) => (
                 <tr key={s.name}>

@@ -7,6 +7,7 @@ import { useData } from '../lib/use-data';
 import { RunsTable, StatusPill } from '../components/RunsTable';
 import { Cmd, Empty, ErrorNote, Loading } from '../components/States';
 import { Time } from '../components/Time';
+import { TableHead } from '../components/TableHead';
 
 /** The app's cron jobs: schedule (always UTC), next slot, last run. */
 export function CronList({ app }: { app: string }) {
@@ -26,15 +27,7 @@ export function CronList({ app }: { app: string }) {
       <ErrorNote error={jobs.error} />
       <div class="scroll">
         <table>
-          <thead>
-            <tr>
-              {['Job', 'Schedule (UTC)', 'Next slot', 'Last run', 'Status'].map((h) => (
-                <th scope="col" key={h}>
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <TableHead columns={['Job', 'Schedule (UTC)', 'Next slot', 'Last run', 'Status']} />
           <tbody>
             {jobs.value.map((j) => (
               <tr key={j.name}>

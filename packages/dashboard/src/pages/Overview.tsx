@@ -6,6 +6,7 @@ import { href } from '../lib/router';
 import { useData } from '../lib/use-data';
 import { Cmd, Empty, ErrorNote, Loading } from '../components/States';
 import { Time } from '../components/Time';
+import { TableHead } from '../components/TableHead';
 
 interface OverviewData {
   readonly apps: readonly AppEntry[];
@@ -99,14 +100,7 @@ function AppCard(props: {
       ) : (
         <div class="scroll">
           <table class="processes">
-            <thead>
-              <tr>
-                <th scope="col">Process</th>
-                <th scope="col">Running / desired</th>
-                <th scope="col">Restarts</th>
-                <th scope="col">State</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Process', 'Running / desired', 'Restarts', 'State']} />
             <tbody>
               {processes.map((p) => (
                 <ProcessRow key={p.process} p={p} />

@@ -8,6 +8,7 @@ import { Chart, type ChartSeries } from '../components/Chart';
 import { LogTail } from '../components/LogTail';
 import { Cmd, Empty, ErrorNote, Loading } from '../components/States';
 import { Time } from '../components/Time';
+import { TableHead } from '../components/TableHead';
 
 const RANGES = [
   ['1h', 3600_000],
@@ -129,17 +130,9 @@ function Replicas({ replicas }: { replicas: readonly PsEntry[] }) {
   return (
     <div class="scroll">
       <table class="replicas">
-        <thead>
-          <tr>
-            {['Replica', 'State', 'PID', 'Uptime', 'Restarts', 'Last exit', 'CPU', 'Memory', 'Release'].map(
-              (h) => (
-                <th scope="col" key={h}>
-                  {h}
-                </th>
-              ),
-            )}
-          </tr>
-        </thead>
+        <TableHead
+          columns={['Replica', 'State', 'PID', 'Uptime', 'Restarts', 'Last exit', 'CPU', 'Memory', 'Release']}
+        />
         <tbody>
           {replicas.map((r) => (
             <tr key={r.replica} class={isLooping(r) ? 'looping' : undefined}>

@@ -3,6 +3,7 @@ import { api, type QueueCounts } from '@nightshift/protocol';
 import { ApiError, call } from '../lib/api';
 import { useData } from '../lib/use-data';
 import { Cmd, Empty, ErrorNote, Loading } from '../components/States';
+import { TableHead } from '../components/TableHead';
 
 const COLUMNS: readonly (keyof QueueCounts)[] = [
   'waiting',
@@ -60,15 +61,7 @@ export function Queues({ app }: { app: string }) {
           </p>
           <div class="scroll">
             <table>
-              <thead>
-                <tr>
-                  {['Queue', ...COLUMNS, ''].map((h, i) => (
-                    <th scope="col" key={i}>
-                      {h}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
+              <TableHead columns={['Queue', ...COLUMNS, '']} />
               <tbody>
                 {queues.map((q) => (
                   <tr key={q.name}>

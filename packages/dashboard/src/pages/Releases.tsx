@@ -4,6 +4,7 @@ import { call } from '../lib/api';
 import { useData } from '../lib/use-data';
 import { Cmd, Empty, ErrorNote, Loading } from '../components/States';
 import { Time } from '../components/Time';
+import { TableHead } from '../components/TableHead';
 
 /** How each outcome of the deploy guard reads at a glance. */
 const OUTCOME_CLASS: Partial<Record<ReleaseEntry['outcome'], string>> = {
@@ -56,15 +57,7 @@ export function Releases({ app }: { app: string }) {
       <ErrorNote error={error} />
       <div class="scroll">
         <table>
-          <thead>
-            <tr>
-              {['Release', 'Built', 'Source', 'Outcome', ''].map((h, i) => (
-                <th scope="col" key={i}>
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <TableHead columns={['Release', 'Built', 'Source', 'Outcome', '']} />
           <tbody>
             {list.value.map((r) => (
               <tr key={r.version} class={r.live ? 'live' : undefined}>

@@ -4,6 +4,7 @@ import { call } from '../lib/api';
 import { useData } from '../lib/use-data';
 import { Empty, ErrorNote, Loading } from '../components/States';
 import { Time } from '../components/Time';
+import { TableHead } from '../components/TableHead';
 
 const WINDOWS = [
   ['24 h', 86_400_000],
@@ -59,15 +60,7 @@ export function Usage({ app }: { app: string }) {
           </p>
           <div class="scroll">
             <table>
-              <thead>
-                <tr>
-                  {[by, 'Replica-min', 'vCPU-min', 'GiB-min', 'Cost'].map((h) => (
-                    <th scope="col" key={h}>
-                      {h}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
+              <TableHead columns={[by, 'Replica-min', 'vCPU-min', 'GiB-min', 'Cost']} />
               <tbody>
                 {r.lines.map((l) => (
                   <tr key={l.key}>
