@@ -1,19 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as store from '../../src/store/index.js';
+import { random, tempDbPerTest } from './helpers.js';
 
 const T0 = Date.UTC(2026, 2, 1);
 const DAY = 86_400_000;
-
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 interface Period {
   startedAt: number;
@@ -52,18 +42,10 @@ function byHand(
 }
 
 describe('the usage report by day', () => {
-  let dir: string;
-  let db: store.Db;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'ns-usage-daily-'));
-    db = store.openDb(join(dir, 'state.db'));
-  });
-  afterEach(() => {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const temp = tempDbPerTest('ns-usage-daily-');
 
   it('sums the same periods and minutes per day as a period-by-period computation, on random periods', () => {
+    const db = temp.db();
     const rnd = random(20);
     const periods: Period[] = [];
     for (let i = 0; i < 2_000; i++) {

@@ -1,36 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { groupedReport, usageReport } from '../../src/accounting/pure/report.js';
 import * as store from '../../src/store/index.js';
+import { random, tempDbPerTest } from './helpers.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const MIN = 60_000;
 const DAY = 86_400_000;
 
-/** Deterministic, so a failure replays. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
 describe('the usage sums of the store', () => {
-  let dir: string;
-  let db: store.Db;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'ns-usage-store-'));
-    db = store.openDb(join(dir, 'state.db'));
-  });
-  afterEach(() => {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const temp = tempDbPerTest('ns-usage-store-');
 
   it('clip and round every period exactly as the pure report does, for every grouping and window', () => {
+    const db = temp.db();
     const rnd = random(7);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
     // Lengths around the rounding's edges, none, and long ones; some still running.
@@ -92,6 +73,7 @@ describe('the usage sums of the store', () => {
   });
 
   it('never ends a period before its start, and ends only the group it is told', () => {
+    const db = temp.db();
     const unit = { app: 'shop', kind: 'replica' as const, unit: 'w.1' };
     const base = { ...unit, process: 'w', region: 'local', cpu: null, memory: null };
     store.openPeriod(db, { ...base, pid: 1, startedAt: T0 });
