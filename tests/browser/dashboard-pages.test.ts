@@ -226,11 +226,13 @@ describe('dashboard pages against a real app', () => {
       await screenshot(page, `${name}-desktop-dark`);
     }
     await page.emulateMedia({ colorScheme: 'light' });
-    const login = await browser.newPage({ viewport: VIEWPORTS.phone });
-    await login.goto(`${base}/`);
-    await login.getByLabel('API token').waitFor();
-    await screenshot(login, 'login-phone');
-    await login.close();
+    for (const [width, viewport] of Object.entries(VIEWPORTS)) {
+      const login = await browser.newPage({ viewport });
+      await login.goto(`${base}/`);
+      await login.getByLabel('API token').waitFor();
+      await screenshot(login, `login-${width}`);
+      await login.close();
+    }
 
     // The secret is in no answer: pages, API calls the page made, and what any API route would give a session.
     const cookie = await sessionCookieOf(context);
