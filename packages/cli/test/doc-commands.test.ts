@@ -1,40 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildProgram, commandPaths } from '../src/index.js';
+import { docCommands, wordsOf } from './doc-snippets.js';
 
 // Every `nightshift …` line in a code block of the README and the docs must name a real command and only
-// options that command has, so a renamed command or flag fails here before a reader finds it. (The README tour
-// and the getting-started guide are also run for real by their e2e tests.) docs/cli.md is generated from the
-// definitions themselves, so it is not read.
-const root = new URL('../../../', import.meta.url);
-
-function markdownFiles(): string[] {
-  const walk = (dir: string): string[] =>
-    readdirSync(new URL(dir, root), { withFileTypes: true }).flatMap((e) =>
-      e.isDirectory() ? walk(`${dir}${e.name}/`) : e.name.endsWith('.md') ? [`${dir}${e.name}`] : [],
-    );
-  return ['README.md', ...walk('docs/')].filter((f) => f !== 'docs/cli.md');
-}
-
-interface DocCommand {
-  readonly where: string;
-  readonly line: string;
-}
-
-function docCommands(): DocCommand[] {
-  const out: DocCommand[] = [];
-  for (const file of markdownFiles()) {
-    let fenced = false;
-    readFileSync(new URL(file, root), 'utf8')
-      .split('\n')
-      .forEach((text, i) => {
-        if (/^\s*```/.test(text)) fenced = !fenced;
-        const m = fenced && /^\s*(?:\$ )?(?:npm run -s nightshift -- |nightshift )(.*)$/.exec(text);
-        if (m) out.push({ where: `${file}:${i + 1}`, line: m[1]! });
-      });
-  }
-  return out;
-}
+// options that command has, so a renamed command or flag fails here, in a second, before a reader finds it.
+// tests/e2e/doc-commands.test.ts and the README tour's test also run every one of them against a daemon.
 
 type Cmd = ReturnType<typeof buildProgram>['commands'][number];
 
@@ -81,23 +51,6 @@ function problemOf(line: string, program: ReturnType<typeof buildProgram>): stri
   }
   if (path === '') return 'no command';
   return null;
-}
-
-/** The words a documented line gives the CLI: before a comment, a pipe or a redirection; quotes as a shell reads them. */
-function wordsOf(line: string): string[] {
-  // A usage line's `[--json]` is an option the reader may give: it is given here. A shell redirection ends the
-  // command.
-  const command = line
-    .replace(/\s+#.*$/, '')
-    .split(' | ')[0]!
-    .split(' > ')[0]!
-    .replace(/[[\]]/g, '');
-  const words: string[] = [];
-  for (const m of command.matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)) {
-    // `--by process|day|region` or `--failed|--completed`: alternatives, of which the first is given.
-    words.push(m[3] === undefined ? (m[1] ?? m[2]!) : m[3].split('|')[0]!);
-  }
-  return words;
 }
 
 /**
