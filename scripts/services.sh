@@ -46,7 +46,17 @@ ensure_chromium() {
     [ -x /usr/bin/chromium ]
 }
 
+# zsh: packages/cli/test/completion.int.test.ts types into a real zsh to check the completion script.
+ensure_zsh() {
+  command -v zsh >/dev/null 2>&1 && return 0
+  echo "services: zsh is missing; installing Debian's zsh package"
+  { apt-get install -y --no-install-recommends zsh >/dev/null 2>&1 ||
+    { apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends zsh >/dev/null 2>&1; }; } &&
+    command -v zsh >/dev/null 2>&1
+}
+
 status=0
+ensure_zsh || { echo "services: could not install zsh" >&2; status=1; }
 ensure_promtool || { echo "services: could not install promtool" >&2; status=1; }
 ensure_chromium || { echo "services: could not install chromium" >&2; status=1; }
 ensure redis 6379 redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \

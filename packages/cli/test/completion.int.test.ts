@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +68,48 @@ describe('nightshift completion', () => {
     for (const c of buildProgram().commands) expect(stdout).toContain(`'${c.name()}:`);
     expect(stdout).toContain("'cron history')");
     if (has('zsh')) execFileSync('zsh', ['-n', '-c', stdout]);
+  });
+
+  /**
+   * What an interactive zsh's command line holds after each typed line and a Tab, with the script saved as
+   * `_nightshift` in $fpath and loaded by compinit, as docs/operating.md installs it. The lines are typed into a
+   * pseudo-terminal (zsh's own zpty); a key bound to a widget appends the line to a file and clears it.
+   */
+  function zshComplete(script: string, typed: string[]): string[] {
+    writeFileSync(join(dir, '_nightshift'), script);
+    const driver = String.raw`
+      zmodload zsh/zpty
+      zpty z 'zsh -f -i'
+      zpty -w z "fpath=($dir \$fpath); autoload -Uz compinit; compinit -u -D; dump() { print -r -- "\$BUFFER" >> $dir/lines; BUFFER=''; }; zle -N dump; bindkey '^T' dump"
+      n=0
+      for line in "$@"; do
+        zpty -w -n z "$line"$'	'
+        (( n++ ))
+        for i in {1..600}; do [[ -f $dir/lines && $(wc -l < $dir/lines) -ge $n ]] && break; sleep 0.05; done
+      done
+      zpty -d z`;
+    writeFileSync(join(dir, 'driver.zsh'), driver.replaceAll('$dir', dir));
+    execFileSync('zsh', ['-f', join(dir, 'driver.zsh'), ...typed], { env: { ...process.env, HOME: dir } });
+    return readFileSync(join(dir, 'lines'), 'utf8').split('\n').slice(0, -1);
+  }
+
+  it.skipIf(!has('zsh'))('completes commands, subcommands and options in a real zsh', async () => {
+    const { stdout } = await nightshift(['completion', 'zsh']);
+    expect(
+      zshComplete(stdout, [
+        'nightshift cr',
+        'nightshift cron hi',
+        'nightshift --app shop daemon --sys',
+        'nightshift --app shop scale --ma',
+        'nightshift secrets rot',
+      ]),
+    ).toEqual([
+      'nightshift cron ',
+      'nightshift cron history ',
+      'nightshift --app shop daemon --systemd-unit ',
+      'nightshift --app shop scale --max ',
+      'nightshift secrets rotate-key ',
+    ]);
   });
 
   it('refuses another shell with a usage error', async () => {
