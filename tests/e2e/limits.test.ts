@@ -1,3 +1,5 @@
+import { chmodSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Sandbox, sleep, waitFor } from './helpers.js';
 
@@ -160,6 +162,28 @@ describe('a release that cannot start is not live (real processes)', () => {
     expect(deploy.stderr).toContain('NS_ENV_TOO_LARGE');
     expect(deploy.stderr).toContain('HUGE_BLOB');
     expect((await sb.ps()).map((r) => r.pid)).toEqual(before);
+  });
+
+  it('a restart stops at a replica that cannot start again; the others keep running', async () => {
+    sb = new Sandbox('restartbad');
+    sb.writeApp(two('./prog'), { prog: '#!/bin/sh\nexec sleep 10000\n' });
+    chmodSync(join(sb.appDir, 'prog'), 0o755);
+    await sb.cliOk(['up']);
+    const before = await sb.ps();
+    expect(before.map((r) => r.state)).toEqual(['running', 'running']);
+    // The program goes from the release: w.1 cannot be spawned again (ENOENT) once the restart stops it.
+    rmSync(join(sb.home, 'apps', sb.app, 'releases', 'v1', 'prog'));
+    const res = await sb.cli(['restart', '--app', sb.app]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('NS_SPAWN_FAILED');
+    expect(res.stderr).toContain(`${sb.app}/w.1 could not be started again`);
+    const after = await sb.ps();
+    expect(after.find((r) => r.replica === 'w.1')!.state).toMatch(/^(backoff|starting|crash-loop)/);
+    // Without the stop, w.2 went down into the same failure.
+    expect(after.find((r) => r.replica === 'w.2')).toMatchObject({
+      state: 'running',
+      pid: before.find((r) => r.replica === 'w.2')!.pid,
+    });
   });
 
   it('a first release that cannot start leaves no live release and no replica', async () => {

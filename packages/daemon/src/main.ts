@@ -2,7 +2,7 @@ import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import type * as Http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AppSpec } from '@nightshift/manifest';
-import type { DaemonInfo } from '@nightshift/protocol';
+import { ErrorCodes, isCodedError, type DaemonInfo } from '@nightshift/protocol';
 import { createApi, withAccess, withMetrics } from './api/app.js';
 import { dashboardPages } from './api/dashboard/pages.js';
 import { DashboardSessions } from './api/dashboard/sessions.js';
@@ -23,7 +23,7 @@ import { Coalescer } from './events/coalesce.js';
 import { logEvents } from './events/daemon-log.js';
 import { recordInTimeline, timelineOf } from './events/timeline.js';
 import { acquireLock, ensureHome, ensureToken, kernelRandom } from './home.js';
-import { checkLaunchable } from './releases/launchable.js';
+import { checkEnvironments, checkLaunchable } from './releases/launchable.js';
 import { pickBase } from './process/environment.js';
 import { logOutput } from './process/log-output.js';
 import { nodeHttp } from './runtime/builtins.js';
@@ -112,6 +112,17 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     keyring: () => (keyring ??= openRing()),
     liveSpec: (app): AppSpec | null => supervisor.liveRelease(app)?.spec ?? null,
     restart: (app) => apps.restartAll(app),
+    checkEnvironment: (app) => {
+      const live = supervisor.liveRelease(app);
+      if (!live) return;
+      try {
+        checkEnvironments(live.spec, (target) => envs.environmentNow(live, target));
+      } catch (err) {
+        // Only the size is this check's to refuse; anything else (a secret that no longer decrypts) is
+        // reported by the restart, as before.
+        if (isCodedError(err) && err.code === ErrorCodes.envTooLarge) throw err;
+      }
+    },
     onError,
   });
   const redis = new RedisService({
@@ -200,7 +211,8 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
       checkLaunchable(spec, {
         db,
         limits: config.replicaLimits,
-        environment: (candidate, target) => environment({ version: 0, path: '', spec: candidate }, target),
+        environment: (candidate, target) =>
+          envs.environmentNow({ version: 0, path: '', spec: candidate }, target),
         desiredElsewhere: (app) => supervisor.desiredElsewhere(app),
       });
     },

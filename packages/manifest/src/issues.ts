@@ -135,6 +135,16 @@ function bound(issue: Issue & { code: 'too_small' | 'too_big' }): string {
   return small ? `must be at least ${limit}` : `must be at most ${limit}`;
 }
 
+/** The fix for a value out of range (the code's generic hint speaks of allowed values, which a range has not). */
+function boundHint(issue: Issue & { code: 'too_small' | 'too_big' }): string {
+  const limit = Number(issue.code === 'too_small' ? issue.minimum : issue.maximum);
+  const small = issue.code === 'too_small';
+  if (issue.origin === 'array')
+    return small ? `list at least ${limit}` : `list at most ${limit} (one manifest describes one app)`;
+  if (issue.origin === 'string') return small ? 'give it a value' : `shorten it to ${limit} characters`;
+  return small ? `use ${limit} or more` : `use ${limit} or less`;
+}
+
 /** One zod issue → one or more findings (an unrecognized_keys issue names several keys). */
 export function toFindings(schema: z.ZodType, issue: Issue): Finding[] {
   const path = issue.path as ManifestPath;
@@ -168,7 +178,7 @@ export function toFindings(schema: z.ZodType, issue: Issue): Finding[] {
           issue.origin === 'array'
             ? `${subject(path)} ${bound(issue)}`
             : `${subject(path)} ${bound(issue)}, got ${describeValue(issue.input)}`,
-          { bare: true },
+          { bare: true, hint: boundHint(issue) },
         ),
       ];
     case 'custom': {

@@ -18,6 +18,11 @@ export interface AppEnvSources {
 export interface AppEnvironments {
   /** A replica's, a cron run's or a one-off's environment (DESIGN §3). */
   readonly environment: (release: LiveRelease, target: EnvTarget) => Record<string, string>;
+  /**
+   * The same, read now instead of from the turn's memo: a check made inside a write's transaction must see
+   * the rows it wrote, and must leave nothing cached when that write is rolled back.
+   */
+  readonly environmentNow: (release: LiveRelease, target: EnvTarget) => Record<string, string>;
   /** The environment of a one-off command: a process type's (web's PORT included), or the app's without PORT. */
   readonly oneOff: (release: LiveRelease, process: string | null) => Record<string, string>;
   /** The predeploy hook's: the app's, without PORT. */
@@ -25,28 +30,30 @@ export interface AppEnvironments {
 }
 
 export function appEnvironments(sources: AppEnvSources): AppEnvironments {
+  const inputsOf = (release: LiveRelease) => ({
+    configVars: sources.configVars(release.spec.name),
+    secrets: sources.secrets(release.spec.name, release.spec.secrets),
+    redis: release.spec.redis ? sources.redis(release.spec.name) : null,
+  });
   // One read of the vars and one decryption per app and turn: a reconcile starts many replicas in one pass.
-  const appInputs = perTurn(
-    (release: LiveRelease) => `${release.spec.name}@${release.version}`,
-    (release: LiveRelease) => ({
-      configVars: sources.configVars(release.spec.name),
-      secrets: sources.secrets(release.spec.name, release.spec.secrets),
-      redis: release.spec.redis ? sources.redis(release.spec.name) : null,
-    }),
-  );
-  const environment = (release: LiveRelease, target: EnvTarget) =>
-    buildEnvironment(
-      {
-        spec: release.spec,
-        release: `v${release.version}`,
-        region: sources.region,
-        base: { ...sources.base, ...release.runtimeEnv },
-        ...appInputs(release),
-      },
-      target,
-    );
+  const appInputs = perTurn((release: LiveRelease) => `${release.spec.name}@${release.version}`, inputsOf);
+  const build =
+    (inputs: typeof inputsOf) =>
+    (release: LiveRelease, target: EnvTarget): Record<string, string> =>
+      buildEnvironment(
+        {
+          spec: release.spec,
+          release: `v${release.version}`,
+          region: sources.region,
+          base: { ...sources.base, ...release.runtimeEnv },
+          ...inputs(release),
+        },
+        target,
+      );
+  const environment = build(appInputs);
   return {
     environment,
+    environmentNow: build(inputsOf),
     oneOff: (release, proc) =>
       environment(
         release,

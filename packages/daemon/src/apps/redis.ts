@@ -6,7 +6,10 @@ export function rotateRedis(deps: AppsDeps, app: string): Promise<void> {
   return deps.queue.run(app, async () => {
     redisApp(deps, app);
     // The rolling restart runs inside this turn: a scale or deploy waits until the old password is gone.
-    await deps.redis.rotate(app, () => deps.supervisor.restart(app));
+    // A replica that cannot start again ends the restart early (supervisor.restart); the rotation goes on.
+    await deps.redis.rotate(app, async () => {
+      await deps.supervisor.restart(app);
+    });
   });
 }
 

@@ -32,13 +32,27 @@ export function checkLaunchable(spec: AppSpec, deps: LaunchableDeps): void {
     deps.limits,
     'the manifest',
   );
+  checkEnvironments(spec, (target) => deps.environment(spec, target));
+}
+
+/**
+ * Throws NS_ENV_TOO_LARGE, naming the variables, when a process of `spec` (web, a worker, a cron run or the
+ * predeploy hook) would get an environment the OS refuses to exec with. At deploy for a new manifest; at a
+ * config or secret write for the live one, so that a change that no replica could start with is refused
+ * instead of stopping replicas that then fail every spawn with E2BIG.
+ */
+export function checkEnvironments(
+  spec: AppSpec,
+  environment: (target: EnvTarget) => Record<string, string>,
+): void {
+  const procs = [...(spec.web ? [spec.web] : []), ...spec.workers];
   for (const p of procs) {
     const replica = `${p.name}.1`;
     const target: EnvTarget =
       p.kind === 'web'
         ? { kind: 'web', replica, port: p.port }
         : { kind: 'worker', process: p.name, replica };
-    checkEnvSize(spec.name, p.name, deps.environment(spec, target), p.command.argv);
+    checkEnvSize(spec.name, p.name, environment(target), p.command.argv);
   }
   for (const job of spec.cron) {
     const target: EnvTarget = {
@@ -48,13 +62,13 @@ export function checkLaunchable(spec: AppSpec, deps: LaunchableDeps): void {
       trigger: 'schedule',
       scheduledAt: new Date(0).toISOString(),
     };
-    checkEnvSize(spec.name, `cron ${job.name}`, deps.environment(spec, target), job.command.argv);
+    checkEnvSize(spec.name, `cron ${job.name}`, environment(target), job.command.argv);
   }
   if (spec.predeploy) {
     checkEnvSize(
       spec.name,
       'predeploy',
-      deps.environment(spec, { kind: 'one-off', process: null }),
+      environment({ kind: 'one-off', process: null }),
       spec.predeploy.argv,
     );
   }

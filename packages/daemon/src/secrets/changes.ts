@@ -1,5 +1,5 @@
 import type { AppSpec } from '@nightshift/manifest';
-import { ErrorCodes, NightshiftError, type VarsChangeResponse } from '@nightshift/protocol';
+import { ErrorCodes, isCodedError, NightshiftError, type VarsChangeResponse } from '@nightshift/protocol';
 import type { EventBus } from '../events/index.js';
 import * as store from '../store/index.js';
 import type { StagedChanges, StagedKind } from './staged.js';
@@ -11,6 +11,11 @@ export interface ChangeContext {
   readonly liveSpec: (app: string) => AppSpec | null;
   readonly restart: (app: string) => Promise<void>;
   readonly staged: StagedChanges;
+  /**
+   * Throws (NS_ENV_TOO_LARGE) when the live release's processes could no longer be started with the app's
+   * vars and secrets as stored now. Called inside a write's transaction: a refused write stores nothing.
+   */
+  readonly checkEnvironment: (app: string) => void;
 }
 
 /** One write to an app's config vars or secrets, already stored. */
@@ -75,7 +80,18 @@ export async function applyChange(ctx: ChangeContext, change: Change): Promise<V
   }
   if (outcome === 'rolling') {
     const before = ctx.staged.snapshot(app);
-    await ctx.restart(app);
+    try {
+      await ctx.restart(app);
+    } catch (err) {
+      // Stored, and running on some replicas: the error says so before what stopped the restart.
+      if (!isCodedError(err)) throw err;
+      throw new NightshiftError(
+        err.code,
+        `${what} ${names.join(', ')} ${action}, but the restart did not finish: ${err.message}`,
+        err.hint,
+        { cause: err },
+      );
+    }
     ctx.staged.clear(app, before);
     ctx.bus.emit({
       type: 'process:restarted',

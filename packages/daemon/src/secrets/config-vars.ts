@@ -44,6 +44,8 @@ export async function setConfig(
   const now = ctx.clock.now();
   store.transaction(ctx.db, () => {
     for (const name of names) store.upsertConfigVar(ctx.db, app, name, values[name]!, now);
+    // Each value may be small and still push the environment past what exec accepts (E2BIG).
+    ctx.checkEnvironment(app);
   });
   return applyChange(ctx, {
     app,

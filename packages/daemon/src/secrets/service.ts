@@ -33,6 +33,8 @@ export interface SecretsDeps {
   readonly liveSpec: (app: string) => AppSpec | null;
   /** Restarts every process of a running app, one replica at a time, after its other operations. */
   readonly restart: (app: string) => Promise<void>;
+  /** Throws when the live release could not start with the app's stored vars (see ChangeContext). */
+  readonly checkEnvironment: (app: string) => void;
   readonly onError: (err: unknown) => void;
 }
 
@@ -74,6 +76,7 @@ export class SecretsService {
         liveSpec: deps.liveSpec,
         restart: deps.restart,
         staged: this.#staged,
+        checkEnvironment: deps.checkEnvironment,
       },
     };
     this.#unsubscribe = clearStagedOnWholeRestart(deps.bus, this.#staged);

@@ -35,6 +35,7 @@ export async function setSecrets(
         now,
       );
     }
+    ctx.changes.checkEnvironment(app);
   });
   ctx.redaction.retire(
     app,

@@ -160,15 +160,23 @@ export class Supervisor {
     }
   }
 
-  /** Rolling restart: one replica at a time, each back to running before the next goes down. */
-  async restart(app: string, process?: string): Promise<void> {
+  /**
+   * Rolling restart: one replica at a time, each back to running before the next goes down. A replica that
+   * cannot be spawned again stops the restart there (it stays in backoff, retrying), so the others keep
+   * running instead of each going down into the same failure.
+   */
+  async restart(app: string, process?: string): Promise<Activation> {
     const rt = this.#mustGet(app);
     if (process !== undefined) this.processSpec(app, process);
     const targets = [...rt.runners.entries()]
       .filter(([name]) => process === undefined || name === process)
       .flatMap(([, runners]) => runners)
       .filter((r) => isWanted(rt, r));
-    for (const runner of targets) await restartOne(this.#rollout, rt, runner);
+    for (const runner of targets) {
+      const failure = await restartOne(this.#rollout, rt, runner);
+      if (failure) return { failures: [failure] };
+    }
+    return { failures: [] };
   }
 
   /** `nightshift start PROC`: replicas that gave up (`failed`) start again with a fresh streak. */

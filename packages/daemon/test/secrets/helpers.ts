@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import type { AppSpec } from '@nightshift/manifest';
 import { parseManifest } from '@nightshift/manifest';
 import { afterEach } from 'vitest';
+import { appEnvironments } from '../../src/apps/environment.js';
 import { EventBus, type DaemonEvent } from '../../src/events/index.js';
 import { createLogService, type LogService } from '../../src/logs/index.js';
+import { checkEnvironments } from '../../src/releases/launchable.js';
 import { openKeyring, SecretsService } from '../../src/secrets/index.js';
 import * as store from '../../src/store/index.js';
 import { systemClock } from '../../src/runtime/clock.js';
@@ -66,6 +68,19 @@ export function makeWorld(home: string, envKey?: string): World {
     },
     (err) => errors.push(err),
   );
+  // The daemon's own size check over the live spec, as main.ts wires it.
+  const envs = appEnvironments({
+    base: { PATH: '/usr/bin:/bin' },
+    region: 'local',
+    configVars: (app) => world.secrets.configVars(app),
+    secrets: (app, names) => world.secrets.values(app, names),
+    redis: () => null,
+  });
+  const checkEnvironment = (app: string) => {
+    const spec = live.get(app);
+    if (spec)
+      checkEnvironments(spec, (target) => envs.environmentNow({ version: 1, path: '', spec }, target));
+  };
   const build = (key: string | undefined) => {
     const ring = openKeyring(db, keyFile, key, Date.now());
     return new SecretsService({
@@ -80,6 +95,7 @@ export function makeWorld(home: string, envKey?: string): World {
         restarts.push(app);
         return Promise.resolve();
       },
+      checkEnvironment,
       onError: (err) => errors.push(err),
     });
   };

@@ -212,6 +212,37 @@ describe('config vars', () => {
     }));
 });
 
+describe('a write the live processes could not start with', () => {
+  // 30 KiB values pass the per-value limit; enough of them together pass what exec accepts (E2BIG).
+  const batch = (prefix: string, n: number) =>
+    Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, 'x'.repeat(30_000)]));
+
+  it('refuses config vars that push the environment over the limit, naming the largest, and stores none', () =>
+    withWorld(async (w) => {
+      w.live.set('shop', specOf('shop', 'workers: [{ name: w, start: sleep 1 }]\n'));
+      await w.secrets.setConfig('shop', batch('A', 30), true);
+      const err = await rejection(w.secrets.setConfig('shop', batch('B', 10), true));
+      expect(err.code).toBe('NS_ENV_TOO_LARGE');
+      expect(err.message).toContain('the environment of w is');
+      expect(err.message).toMatch(/the largest variables: [AB]\d+/);
+      expect(Object.keys(w.secrets.configVars('shop'))).toHaveLength(30);
+      expect(w.restarts).toEqual(['shop']);
+      expect(w.events.filter((e) => e.type === 'config:changed')).toHaveLength(1);
+      // Not deployed: nothing to start yet, so nothing to refuse (the deploy checks it).
+      await w.secrets.setConfig('other', batch('B', 40), true);
+      expect(Object.keys(w.secrets.configVars('other'))).toHaveLength(40);
+    }));
+
+  it('refuses a secret the manifest lists when it would not fit, and stores nothing of it', () =>
+    withWorld(async (w) => {
+      w.live.set('shop', specOf('shop', 'secrets: [BIG_KEY]\nworkers: [{ name: w, start: sleep 1 }]\n'));
+      await w.secrets.setConfig('shop', batch('A', 34), true);
+      const err = await rejection(w.secrets.set('shop', { BIG_KEY: 'k'.repeat(30_000) }, true));
+      expect(err.code).toBe('NS_ENV_TOO_LARGE');
+      expect(w.secrets.list('shop').map((s) => s.name)).toEqual([]);
+    }));
+});
+
 describe('the deploy check', () => {
   it('names every missing secret at once', () =>
     withWorld(async (w) => {
