@@ -2,7 +2,7 @@
 // 1. The CLI (packages/cli/dist/bundle/cli.cjs, with chunks for what its commands load lazily): `nightshift ps`
 //    starts ~30 ms sooner. The bin falls back to dist/main.js when only `tsc -b` ran.
 // 2. The daemon (its modules, @nightshift/protocol, the dependency-free part of @nightshift/manifest,
-//    croner, shell-quote) into packages/daemon/dist/bundle/daemon.cjs, the file `nightshift daemon` runs, and
+//    croner) into packages/daemon/dist/bundle/daemon.cjs, the file `nightshift daemon` runs, and
 //    the manifest reader (zod, yaml, @nightshift/manifest) into dist/bundle/manifest-child.cjs, which then
 //    starts in ~70 ms instead of ~270 ms (it resolves and compiles one file instead of ~190).
 // Why: every ES module a process loads costs it memory for its whole life, and the daemon loads ~120; one file

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { AppSpec } from '@nightshift/manifest';
 import { ErrorCodes, isCodedError, type DaemonInfo } from '@nightshift/protocol';
 import { createApi, withAccess, withMetrics } from './api/app.js';
+import { dashboardUrl } from './api/dashboard/address.js';
 import { dashboardPages } from './api/dashboard/pages.js';
 import { DashboardSessions } from './api/dashboard/sessions.js';
 import {
@@ -58,6 +59,7 @@ import {
   Autoscaler,
   AutoscaleBounds,
   AutoscaleWindows,
+  autoscalerForgetsDestroyedApps,
   boundsFollowLiveRelease,
   readQueueDepth,
 } from './autoscale/index.js';
@@ -149,6 +151,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     configVars: (app) => secrets.configVars(app),
     secrets: (app, names) => secrets.values(app, names),
     redis: (app) => redis.environment(app),
+    buildSettings: config.buildEnv,
   });
   const { environment } = envs;
   const supervisor = new Supervisor({
@@ -202,8 +205,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     appsDir: paths.apps,
     compileCacheDir: paths.cache,
     basePath: base.PATH ?? '/usr/local/bin:/usr/bin:/bin',
-    // The operator's proxy and CA settings reach builds only; the manifest's env still wins (README, Environment).
-    buildEnv: (spec) => ({ ...base, ...config.buildEnv, TZ: 'UTC', ...spec.env }),
+    buildEnv: envs.build,
     predeployEnv: envs.predeploy,
     preflight: (spec) => {
       redis.preflight(spec);
@@ -277,10 +279,7 @@ export async function startDaemon(config: DaemonConfig, log: (line: string) => v
     },
     onError,
   });
-  // A destroyed app's windows and last decisions go with it (a new app of the same name starts afresh).
-  bus.subscribe((event) => {
-    if (event.type === 'app:destroyed') autoscaler.forgetApp(event.app);
-  });
+  autoscalerForgetsDestroyedApps(bus, autoscaler);
   boundsFollowLiveRelease(bus, autoscaleBounds, (app) => supervisor.liveRelease(app));
   const scraper = new Scraper({ clock, targets: () => supervisor.targets(), onError });
   const cronCounters = countCronEvents(bus);
@@ -473,10 +472,4 @@ function closeServer(server: Http.Server): Promise<void> {
     server.close(() => resolve());
     server.closeAllConnections();
   });
-}
-
-/** Where a browser on this machine reaches the TCP listener: a wildcard address is reached on loopback. */
-function dashboardUrl(host: string, port: number): string {
-  const reach = host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host;
-  return `http://${reach.includes(':') ? `[${reach}]` : reach}:${port}/`;
 }

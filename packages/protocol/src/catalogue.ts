@@ -69,7 +69,7 @@ export const ERROR_CATALOGUE = declare({
   daemonPortInUse: {
     code: 'NS_DAEMON_PORT_IN_USE',
     status: 400,
-    hint: 'stop that program, or pick another port: `nightshift daemon --port 7301` (0 = any free port)',
+    hint: 'stop that program, or pick another port: `NIGHTSHIFT_HTTP_PORT=7301 nightshift up` or `nightshift daemon --port 7301` (0 = any free port)',
   },
   daemonConfigInvalid: {
     code: 'NS_DAEMON_CONFIG_INVALID',
@@ -106,7 +106,7 @@ export const ERROR_CATALOGUE = declare({
   scaleAutoscaled: {
     code: 'NS_SCALE_AUTOSCALED',
     status: 409,
-    hint: 'the autoscaler sets its count: change its bounds with `nightshift scale PROC --min N --max M`',
+    hint: "the autoscaler sets its count: change its bounds with `nightshift scale PROC --min N --max M` (they hold until a deploy changes the manifest's)",
   },
   noRelease: { code: 'NS_NO_RELEASE', status: 404, hint: 'deploy it first with `nightshift up`' },
   manifestInvalid: {
@@ -137,7 +137,7 @@ export const ERROR_CATALOGUE = declare({
   deployRolledBack: {
     code: 'NS_DEPLOY_ROLLED_BACK',
     status: 409,
-    hint: 'the evidence is in `nightshift events` (deploy:rolled-back) and `nightshift logs`; fix the release and deploy again',
+    hint: 'the evidence is in `nightshift events` (`deploy:rolled-back`) and `nightshift logs`; fix the release and deploy again',
   },
   spawnFailed: {
     code: 'NS_SPAWN_FAILED',
@@ -157,7 +157,7 @@ export const ERROR_CATALOGUE = declare({
   replicaLimit: {
     code: 'NS_REPLICA_LIMIT',
     status: 400,
-    hint: 'ask for fewer, or raise `NIGHTSHIFT_MAX_REPLICAS_PER_PROCESS` / `NIGHTSHIFT_MAX_REPLICAS`',
+    hint: 'ask for fewer, or start the daemon with a higher `NIGHTSHIFT_MAX_REPLICAS_PER_PROCESS` / `NIGHTSHIFT_MAX_REPLICAS`',
   },
   // Logs and drains
   logOptionsInvalid: {
@@ -168,7 +168,7 @@ export const ERROR_CATALOGUE = declare({
   logNameInvalid: {
     code: 'NS_LOG_NAME_INVALID',
     status: 400,
-    hint: 'use names matching `[a-z][a-z0-9-]{0,39}`',
+    hint: 'use names matching `[a-z][a-z0-9-]{0,39}`; sources like `emails.2`, `cron:nightly#41`, `build:v3`',
   },
   logIdInvalid: {
     code: 'NS_LOG_ID_INVALID',
@@ -189,7 +189,7 @@ export const ERROR_CATALOGUE = declare({
   logFollowerDropped: {
     code: 'NS_LOG_FOLLOWER_DROPPED',
     status: 400,
-    hint: 'reconnect with the last id delivered (SSE: `Last-Event-ID`)',
+    hint: 'reconnect with the last id delivered (SSE: `Last-Event-ID`) to resume from the stored lines',
   },
   drainUrlInvalid: {
     code: 'NS_DRAIN_URL_INVALID',
@@ -250,7 +250,7 @@ export const ERROR_CATALOGUE = declare({
   secretConfigConflict: {
     code: 'NS_SECRET_CONFIG_CONFLICT',
     status: 409,
-    hint: 'keep it in one place: `config unset` it, or remove it from the secrets',
+    hint: "keep it in one place: `config unset` it, or remove it from the secrets and the manifest's `secrets:`",
   },
   configNameInvalid: { code: 'NS_CONFIG_NAME_INVALID', status: 400, hint: 'rename it' },
   configValueInvalid: {
@@ -320,7 +320,7 @@ export const ERROR_CATALOGUE = declare({
   cronJobNotFound: {
     code: 'NS_CRON_JOB_NOT_FOUND',
     status: 404,
-    hint: 'check the name with `nightshift cron ls`',
+    hint: 'check the name with `nightshift cron ls`; a job removed from the manifest keeps its history under its old name',
   },
   cronRunNotFound: {
     code: 'NS_CRON_RUN_NOT_FOUND',
@@ -352,12 +352,12 @@ export const ERROR_CATALOGUE = declare({
   initNoSource: {
     code: 'NS_INIT_NO_SOURCE',
     status: 400,
-    hint: 'add a Procfile (`web: node server.js`), a `start` or `worker` script to package.json, or an ecosystem.config.js; or write .paas/app.yaml by hand (docs/getting-started.md)',
+    hint: 'add a Procfile (`web: node server.js`), a `start` or `worker` script to package.json, or an ecosystem.config.js; or write `.paas/app.yaml` by hand (docs/getting-started.md)',
   },
   initSourceUnreadable: {
     code: 'NS_INIT_SOURCE_UNREADABLE',
     status: 400,
-    hint: 'fix the file so that `node -e "require(\'./ecosystem.config.js\')"` loads it, or pass --from procfile|package',
+    hint: 'fix the file so that `node -e "require(\'./ecosystem.config.js\')"` loads it, or pass `--from procfile` or `--from package`',
   },
 });
 

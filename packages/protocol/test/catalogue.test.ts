@@ -22,6 +22,19 @@ describe('the error catalogue', () => {
     expect(new Set(documented).size).toBe(documented.length);
   });
 
+  it("gives each code the hint docs/errors.md shows in the code's row", () => {
+    const doc = readFileSync(new URL('../../../docs/errors.md', import.meta.url), 'utf8');
+    const shown = new Map<string, string>();
+    // The last cell of the code's row; a `|` in it is written `\|`.
+    for (const m of doc.matchAll(/^\| `(NS_[A-Z0-9_]+)` .*?(?<!\\)\|((?:\\\||[^|\n])*)\|\s*$/gm)) {
+      shown.set(m[1]!, m[2]!.trim().replaceAll('\\|', '|'));
+    }
+    const differ = Object.values(ERROR_CATALOGUE)
+      .filter((d) => shown.get(d.code) !== d.hint)
+      .map((d) => ({ code: d.code, catalogue: d.hint, doc: shown.get(d.code) }));
+    expect(differ).toEqual([]);
+  });
+
   it('gives each code one status; a code it does not declare answers 400', () => {
     expect(statusOf('NS_APP_NOT_FOUND')).toBe(404);
     expect(statusOf('NS_API_LOCAL_ONLY')).toBe(403);

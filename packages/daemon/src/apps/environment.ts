@@ -1,3 +1,4 @@
+import type { AppSpec } from '@nightshift/manifest';
 import { buildEnvironment, type EnvTarget } from '../process/environment.js';
 import type { LiveRelease } from '../releases/live.js';
 import { perTurn } from '../runtime/per-turn.js';
@@ -12,6 +13,8 @@ export interface AppEnvSources {
   readonly secrets: (app: string, names: readonly string[]) => Record<string, string>;
   /** `REDIS_URL` and the prefix of a `redis: true` app once its user exists, else null. */
   readonly redis: (app: string) => { url: string; prefix: string } | null;
+  /** The operator's proxy, CA and package-index variables (`DaemonConfig.buildEnv`): builds get them, nothing else. */
+  readonly buildSettings: Readonly<Record<string, string>>;
 }
 
 /** The environments of an app's processes, each built from the release and the app's current vars and secrets. */
@@ -27,6 +30,8 @@ export interface AppEnvironments {
   readonly oneOff: (release: LiveRelease, process: string | null) => Record<string, string>;
   /** The predeploy hook's: the app's, without PORT. */
   readonly predeploy: (release: LiveRelease) => Record<string, string>;
+  /** A release build's: the base, the operator's build settings, TZ=UTC, then the manifest's env (README, Environment). */
+  readonly build: (spec: AppSpec) => Record<string, string>;
 }
 
 export function appEnvironments(sources: AppEnvSources): AppEnvironments {
@@ -62,5 +67,6 @@ export function appEnvironments(sources: AppEnvSources): AppEnvironments {
           : { kind: 'one-off', process: proc },
       ),
     predeploy: (release) => environment(release, { kind: 'one-off', process: null }),
+    build: (spec) => ({ ...sources.base, ...sources.buildSettings, TZ: 'UTC', ...spec.env }),
   };
 }

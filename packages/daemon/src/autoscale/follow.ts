@@ -1,6 +1,7 @@
 import type { EventBus } from '../events/index.js';
 import type { LiveRelease } from '../releases/live.js';
 import { processesOf } from '../supervisor/processes.js';
+import type { Autoscaler } from './autoscaler.js';
 import type { AutoscaleBounds } from './bounds.js';
 
 /**
@@ -25,5 +26,18 @@ export function boundsFollowLiveRelease(
         data: { min: c.min, max: c.max, manifestMin: c.manifestMin, manifestMax: c.manifestMax },
       });
     }
+  });
+}
+
+/**
+ * A destroyed app's autoscale windows and last decisions go with it, so a new app of the same name starts
+ * afresh. Returns the unsubscribe.
+ */
+export function autoscalerForgetsDestroyedApps(
+  bus: EventBus,
+  autoscaler: Pick<Autoscaler, 'forgetApp'>,
+): () => void {
+  return bus.subscribe((e) => {
+    if (e.type === 'app:destroyed') autoscaler.forgetApp(e.app);
   });
 }

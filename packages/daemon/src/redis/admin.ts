@@ -31,17 +31,6 @@ export function appUrl(endpoint: Endpoint, user: string, password: string): stri
   return `${endpoint.scheme}://${user}:${password}@${host}:${endpoint.port}/0`;
 }
 
-/** A URL fit for messages: the password (and user) replaced. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparsable URL)';
-  }
-}
-
 /**
  * Opens the admin connection; rejects with Redis's own error (WRONGPASS, ECONNREFUSED…) when the first connect
  * fails. ioredis is loaded here, on first need: a daemon without `redis: true` apps never pays for it.

@@ -1,6 +1,7 @@
 import { declaredError, ErrorCodes, NightshiftError } from '@nightshift/protocol';
 import type { RedisConfig } from '../config.js';
-import { type AdminConnection, openAdmin, redactUrl } from './admin.js';
+import { maskUrl } from '../drains/url.js';
+import { type AdminConnection, openAdmin } from './admin.js';
 import { findRedisServer, ManagedRedis } from './managed.js';
 
 export interface OpenedConnection {
@@ -24,7 +25,7 @@ export async function openConnection(opts: {
 }): Promise<OpenedConnection> {
   const { adminUrl, maxmemory } = opts.config;
   if (adminUrl !== null) {
-    const where = `NIGHTSHIFT_REDIS_ADMIN_URL (${redactUrl(adminUrl)})`;
+    const where = `NIGHTSHIFT_REDIS_ADMIN_URL (${maskUrl(adminUrl)})`;
     try {
       return { admin: await openAdmin(adminUrl), managed: null, url: adminUrl, where };
     } catch (err) {

@@ -31,7 +31,7 @@ type Rows = Iterable<readonly [Labels, number]>;
 /**
  * The daemon's own series in a prom-client registry, built on first use. Only the registry and the metric kinds
  * are loaded (`prom-client/lib/…`): the package's index also loads its cluster, push gateway and default-metrics
- * modules, ~22 MB of RSS against ~4 MB for these (measured with node 24). Every series is filled from the
+ * modules, several times the memory of these (docs/architecture.md has the numbers). Every series is filled from the
  * sources when scraped, so none is kept up to date between scrapes.
  */
 export function buildRegistry(src: SeriesSources): PromClient.Registry {
