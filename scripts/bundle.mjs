@@ -52,8 +52,9 @@ for (const [from, to] of [
     input: join(daemon, 'dist', from),
     platform: 'node',
     // ioredis stays a package loaded on first need (redis/admin.ts): a daemon without Redis apps never reads it.
-    // bullmq likewise, loaded by the first `queues` command (queues/service.ts).
-    external: [/^node:/, /^ioredis$/, /^bullmq$/],
+    // bullmq likewise, loaded by the first `queues` command (queues/service.ts), and amqplib by the first
+    // RabbitMQ queue-depth read of the autoscaler (autoscale/queue-depth.ts).
+    external: [/^node:/, /^ioredis$/, /^bullmq$/, /^amqplib$/],
     logLevel: 'warn',
     output: { file: join(daemon, 'dist', 'bundle', to), format: 'cjs', codeSplitting: false, ...LEAN },
   });

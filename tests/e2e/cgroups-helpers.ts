@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectCgroups } from '../../packages/daemon/src/cgroups/detect.js';
+import { parentCgroupName } from '../../packages/daemon/src/cgroups/parent-name.js';
 
 /** The daemon's parent cgroup dirs for a home (one per v1 hierarchy, one for v2), as the daemon names them. */
 export function parentDirs(home: string): string[] {
-  const name = `nightshift-${createHash('sha256').update(home).digest('hex').slice(0, 12)}`;
+  const name = parentCgroupName(home);
   const layout = detectCgroups();
   if (layout.kind === 'v2') return [join(layout.base, name)];
   if (layout.kind === 'v1') return Object.values(layout.bases).map((b) => join(b, name));

@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Cgroup, type CgroupLimits, pidsIn, removeDirs } from './cgroup.js';
 import { type CgroupLayout, detectCgroups, type V1Controller } from './detect.js';
-import { nodeCrypto } from '../runtime/builtins.js';
+import { parentCgroupName } from './parent-name.js';
 import { createV1 } from './v1.js';
 import { createV2, prepareV2Parent } from './v2.js';
 
@@ -43,7 +43,7 @@ export function createCgroupManager(opts: CgroupOptions): CgroupManager {
     opts.enabled === false
       ? { kind: 'none', reason: 'cgroups are turned off (NIGHTSHIFT_CGROUPS=off)' }
       : (opts.layout ?? detectCgroups());
-  const parentName = `nightshift-${nodeCrypto().createHash('sha256').update(opts.home).digest('hex').slice(0, 12)}`;
+  const parentName = parentCgroupName(opts.home);
   let parents: string[] = [];
   let make: ((name: string, limits: CgroupLimits) => Cgroup) | null = null;
   let mode: CgroupMode = 'none';
