@@ -71,6 +71,7 @@ export function makeWorld(home: string, envKey?: string): World {
   // The daemon's own size check over the live spec, as main.ts wires it.
   const envs = appEnvironments({
     base: { PATH: '/usr/bin:/bin' },
+    buildSettings: {},
     region: 'local',
     configVars: (app) => world.secrets.configVars(app),
     secrets: (app, names) => world.secrets.values(app, names),
