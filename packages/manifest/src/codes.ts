@@ -103,7 +103,7 @@ export const MANIFEST_CODES = {
     'set `resources.cpu` (or `resources.memory`): utilisation is a percentage of it',
   ),
   NS_MANIFEST_PORT_RANGE: error(
-    'a port is outside 1024–65535',
+    'a port is outside 1024–65535 (or the last replica’s, port + N − 1, would be)',
     'use a port between 1024 and 65535 (ports below 1024 need root)',
   ),
   NS_MANIFEST_PORT_CONFLICT: error(

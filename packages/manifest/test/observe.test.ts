@@ -42,6 +42,27 @@ describe('probe ports', () => {
     expect(error?.hint).toMatch(/between 1024 and 65535/);
   });
 
+  it('refuses a range whose last replica would listen past 65535, at the value, with a hint', () => {
+    expect(errorsOf('workers:\n- { name: a, start: x, replicas: 3, health: { port: 65534 } }\n')).toEqual([
+      {
+        at: '2:53',
+        code: 'NS_MANIFEST_PORT_RANGE',
+        message:
+          'workers[0].health.port: a health ports 65534–65536: replica 3 would listen on port 65536, outside 1024–65535',
+        hint: 'replica N listens on port + N − 1; use a port of at most 65533',
+      },
+    ]);
+    // Autoscale max counts; the top of the range itself is fine.
+    const [error] = errorsOf(
+      'workers:\n- { name: b, start: x, autoscale: { min: 1, max: 4 }, metrics: { port: 65535 } }\n',
+    );
+    expect(error).toMatchObject({
+      code: 'NS_MANIFEST_PORT_RANGE',
+      hint: 'replica N listens on port + N − 1; use a port of at most 65532',
+    });
+    spec('workers:\n- { name: a, start: x, replicas: 3, health: { port: 65533 } }\n');
+  });
+
   it('refuses two processes probing the same port', () => {
     const errors = errorsOf(
       'workers:\n- { name: a, start: x, health: { port: 8081 } }\n- { name: b, start: x, health: { port: 8081 } }\n',

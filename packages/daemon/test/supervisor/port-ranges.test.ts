@@ -23,6 +23,14 @@ describe('port ranges at a scale count (pure)', () => {
     );
   });
 
+  it('names a range whose last replica would listen past 65535', () => {
+    const top = [worker('a', null, 65533)];
+    expect(portOverlap(top, new Map([['a', 3]]))).toBeNull();
+    expect(portOverlap(top, new Map([['a', 4]]))).toBe(
+      'a metrics ports 65533–65536 would go past port 65535',
+    );
+  });
+
   it('a process without health or metrics reserves nothing', () => {
     expect(portOverlap([worker('a', null, null), worker('b', null, null)], new Map([['a', 50]]))).toBeNull();
   });

@@ -5,6 +5,8 @@ import type { CheckContext } from './context.js';
 import { asInt, asMap, asString, has, processesOf } from './raw.js';
 import type { RawMap, RawProcess } from './raw.js';
 
+const MAX_PORT = 65_535;
+
 /** One port range a process reserves: replica N of it listens on `first` + N − 1. */
 interface Claim {
   readonly process: string;
@@ -57,6 +59,18 @@ export function checkPortRanges(ctx: CheckContext): Finding[] {
   const findings: Finding[] = [];
   const seen: Claim[] = [];
   for (const claim of processesOf(ctx.root).flatMap(claimsOf)) {
+    // The first port's own range is the field check's; here, the last replica's port past 65535.
+    if (claim.first >= 1024 && claim.first <= MAX_PORT && claim.last > MAX_PORT) {
+      const replicas = claim.last - claim.first + 1;
+      findings.push(
+        finding(
+          'NS_MANIFEST_PORT_RANGE',
+          claim.path,
+          `${describeClaim(claim)}: replica ${replicas} would listen on port ${claim.last}, outside 1024–65535`,
+          { hint: `replica N listens on port + N − 1; use a port of at most ${MAX_PORT - replicas + 1}` },
+        ),
+      );
+    }
     const other = seen.find((c) => claim.first <= c.last && c.first <= claim.last);
     const sameProcessSamePort = other && other.process === claim.process && other.first === claim.first;
     if (other && !sameProcessSamePort) {

@@ -1,5 +1,7 @@
 import type { ProcessSpec } from '@nightshift/manifest';
 
+const MAX_PORT = 65_535;
+
 /** A port range one process reserves at `count` replicas: replica N listens on `first` + N − 1. */
 interface Range {
   readonly process: string;
@@ -33,7 +35,8 @@ const show = (r: Range) =>
 
 /**
  * The first two port ranges that meet when each process runs `counts` replicas (the manifest checks its own
- * counts; `scale` can go past them), described for an error; null when none do.
+ * counts; `scale` can go past them), or a range whose last port is past 65535, described for an error; null
+ * when none is.
  */
 export function portOverlap(
   processes: readonly (ProcessSpec & { readonly port?: number })[],
@@ -41,6 +44,7 @@ export function portOverlap(
 ): string | null {
   const seen: Range[] = [];
   for (const r of processes.flatMap((p) => rangesOf(p, counts.get(p.name) ?? 1))) {
+    if (r.last > MAX_PORT) return `${show(r)} would go past port ${MAX_PORT}`;
     const other = seen.find((s) => r.first <= s.last && s.first <= r.last);
     if (other) return `${show(r)} would overlap ${show(other)}`;
     seen.push(r);
