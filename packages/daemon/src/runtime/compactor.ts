@@ -17,6 +17,11 @@ export interface CompactorOptions {
    * some happened since the last ask.
    */
   readonly worked?: () => boolean;
+  /**
+   * How often such work alone compacts at most (default 60 s). Scraping is steady and its garbage small: a
+   * compaction every 10 s for it cost more CPU than the scrapes themselves (docs/architecture.md).
+   */
+  readonly workedIntervalMs?: number;
 }
 
 /** Bursts after which memory is given back soon rather than at the next interval. */
@@ -41,7 +46,10 @@ export function startCompactor(bus: EventBus, options: CompactorOptions = {}): (
   const intervalMs = options.intervalMs ?? 10_000;
   const quietMs = options.quietMs ?? 20;
   const maxWaitMs = options.maxWaitMs ?? 1_000;
+  const workedIntervalMs = options.workedIntervalMs ?? 60_000;
   let dirty = false;
+  let worked = false;
+  let lastCompaction = Date.now();
   let lastEvent = 0;
   let wantedSince: number | null = null;
   let check: NodeJS.Timeout | null = null;
@@ -56,6 +64,8 @@ export function startCompactor(bus: EventBus, options: CompactorOptions = {}): (
     }
     wantedSince = null;
     dirty = false;
+    worked = false;
+    lastCompaction = now;
     gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
   };
   const want = () => {
@@ -68,8 +78,8 @@ export function startCompactor(bus: EventBus, options: CompactorOptions = {}): (
     if (BURSTS.has(event.type)) want();
   });
   const timer = setInterval(() => {
-    if (options.worked?.()) dirty = true;
-    if (dirty) want();
+    if (options.worked?.()) worked = true;
+    if (dirty || (worked && Date.now() - lastCompaction >= workedIntervalMs)) want();
   }, intervalMs).unref();
   return () => {
     unsubscribe();

@@ -65,4 +65,45 @@ describe('startCompactor', () => {
       stop();
     }
   });
+
+  it('compacts after work that emits no event (scrapes) at its own, longer interval', async () => {
+    let scraped = false;
+    const calls: number[] = [];
+    const bus = new EventBus(
+      () => 0,
+      (err) => {
+        throw err;
+      },
+    );
+    const stop = startCompactor(bus, {
+      intervalMs: 20,
+      quietMs: 5,
+      workedIntervalMs: 200,
+      gc: () => calls.push(Date.now()),
+      worked: () => {
+        const was = scraped;
+        scraped = false;
+        return was;
+      },
+    });
+    try {
+      const t0 = Date.now();
+      const until = t0 + 700;
+      while (Date.now() < until) {
+        scraped = true;
+        await sleep(10);
+      }
+      // Asked every 20 ms with work each time, it compacts at most once per 200 ms: 3 times in 700 ms, not 35.
+      expect(calls.length).toBeGreaterThanOrEqual(1);
+      expect(calls.length).toBeLessThanOrEqual(3);
+      expect(calls[0]! - t0).toBeGreaterThanOrEqual(200);
+      // The last scrapes' compaction may still come; after it, no work means no compaction.
+      await sleep(250);
+      const before = calls.length;
+      await sleep(300);
+      expect(calls.length).toBe(before);
+    } finally {
+      stop();
+    }
+  });
 });
