@@ -66,5 +66,7 @@ workers:
     const allowed =
       /^(PATH|HOME|LANG|TZ|PWD|SHLVL|_|OLDPWD|NIGHTSHIFT_(APP|RELEASE|REGION|PROCESS|REPLICA)|LOG_LEVEL|SHARED|QUEUE_NAME|METRICS_PORT|HEALTH_PORT)$/;
     expect(Object.keys(env).filter((k) => !allowed.test(k))).toEqual([]);
+    // The daemon itself runs with its malloc setting (flags.ts), which the replica above did not get.
+    expect(readEnvFile(`/proc/${sb.daemonPid()}/environ`)?.MALLOC_ARENA_MAX).toBe('2');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acceptedFlags, DAEMON_FLAGS } from '../../src/flags.js';
+import { acceptedFlags, DAEMON_FLAGS, withDaemonEnv } from '../../src/flags.js';
 
 describe("the daemon's flags", () => {
   it('are all accepted by this Node', () => {
@@ -12,5 +12,10 @@ describe("the daemon's flags", () => {
       '--max-semi-space-size=1',
       '--expose-gc',
     ]);
+  });
+
+  it("add MALLOC_ARENA_MAX to the daemon's environment unless the operator set it", () => {
+    expect(withDaemonEnv({ PATH: '/bin' })).toEqual({ PATH: '/bin', MALLOC_ARENA_MAX: '2' });
+    expect(withDaemonEnv({ MALLOC_ARENA_MAX: '4' })).toEqual({ MALLOC_ARENA_MAX: '4' });
   });
 });
