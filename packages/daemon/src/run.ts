@@ -22,9 +22,14 @@ export async function runDaemon(flags: DaemonFlags): Promise<number> {
   let stopAsked = false;
   const handler = () => (daemon ? void daemon.stop() : (stopAsked = true));
   for (const signal of STOP_SIGNALS) process.on(signal, handler);
+  // The process lives until the daemon has stopped. Its waits (a reaped group's grace, polls of /proc) use
+  // unref'd timers, and while it reaps at start nothing else holds the event loop: Node then exited mid-start
+  // with status 13 (an unsettled top-level await), seen once in CI as a daemon gone during its reaping.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
   try {
     daemon = await startDaemon(parseDaemonConfig(process.env, flags), log);
   } catch (err) {
+    clearInterval(keepAlive);
     for (const signal of STOP_SIGNALS) process.off(signal, handler);
     if (isCodedError(err)) {
       process.stderr.write(`error ${err.code}: ${err.message}\n${err.hint ? `  hint: ${err.hint}\n` : ''}`);
@@ -38,6 +43,7 @@ export async function runDaemon(flags: DaemonFlags): Promise<number> {
   );
   if (stopAsked) void daemon.stop();
   await daemon.stopped;
+  clearInterval(keepAlive);
   for (const signal of STOP_SIGNALS) process.off(signal, handler);
   log('daemon stopped');
   return 0;
