@@ -27,38 +27,26 @@ ensure() {
   wait_port "$name" "$port" && echo "services: $name started (port $port)"
 }
 
-# promtool (Debian's prometheus package) checks the daemon's /metrics output in tests/e2e/metrics.test.ts.
-ensure_promtool() {
-  command -v promtool >/dev/null 2>&1 && return 0
-  echo "services: promtool is missing; installing Debian's prometheus package"
-  { apt-get install -y --no-install-recommends prometheus >/dev/null 2>&1 ||
-    { apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends prometheus >/dev/null 2>&1; }; } &&
-    command -v promtool >/dev/null 2>&1
-}
-
-# Debian's chromium drives the dashboard's browser tests (tests/browser) through playwright-core: never a
-# downloaded browser.
-ensure_chromium() {
-  [ -x /usr/bin/chromium ] && return 0
-  echo "services: chromium is missing; installing Debian's chromium package"
-  { apt-get install -y --no-install-recommends chromium >/dev/null 2>&1 ||
-    { apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends chromium >/dev/null 2>&1; }; } &&
-    [ -x /usr/bin/chromium ]
-}
-
-# zsh: packages/cli/test/completion.int.test.ts types into a real zsh to check the completion script.
-ensure_zsh() {
-  command -v zsh >/dev/null 2>&1 && return 0
-  echo "services: zsh is missing; installing Debian's zsh package"
-  { apt-get install -y --no-install-recommends zsh >/dev/null 2>&1 ||
-    { apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends zsh >/dev/null 2>&1; }; } &&
-    command -v zsh >/dev/null 2>&1
+# ensure_tool NAME PACKAGE CHECK...: runs CHECK; when it fails, installs Debian's PACKAGE (updating the package
+# lists once if the first try fails) and runs CHECK again.
+ensure_tool() {
+  name=$1 package=$2
+  shift 2
+  "$@" >/dev/null 2>&1 && return 0
+  echo "services: $name is missing; installing Debian's $package package"
+  { apt-get install -y --no-install-recommends "$package" >/dev/null 2>&1 ||
+    { apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends "$package" >/dev/null 2>&1; }; } &&
+    "$@" >/dev/null 2>&1 || { echo "services: could not install $name" >&2; return 1; }
 }
 
 status=0
-ensure_zsh || { echo "services: could not install zsh" >&2; status=1; }
-ensure_promtool || { echo "services: could not install promtool" >&2; status=1; }
-ensure_chromium || { echo "services: could not install chromium" >&2; status=1; }
+# zsh: packages/cli/test/completion.int.test.ts types into a real zsh to check the completion script.
+ensure_tool zsh zsh command -v zsh || status=1
+# promtool (Debian's prometheus package) checks the daemon's /metrics output in tests/e2e/metrics.test.ts.
+ensure_tool promtool prometheus command -v promtool || status=1
+# Debian's chromium drives the dashboard's browser tests (tests/browser) through playwright-core: never a
+# downloaded browser.
+ensure_tool chromium chromium test -x /usr/bin/chromium || status=1
 ensure redis 6379 redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
   --dir /var/lib/redis --logfile /var/log/redis/ci.log || status=1
 ensure postgresql 5432 sh -c 'pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start' || status=1
