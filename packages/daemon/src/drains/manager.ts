@@ -91,6 +91,8 @@ export class DrainManager {
     const { bus, logs, clock } = this.#deps;
     const drain = createDrain(row.url, {
       clock: () => clock.now(),
+      // Past its buffer a drain reads the app's stored lines back (across compressed segments) instead of dropping.
+      replay: (afterId, limit) => logs.readAfter(row.app, afterId, {}, limit),
       onUndelivered: (count) =>
         bus.emit({
           type: 'drain:undelivered',
