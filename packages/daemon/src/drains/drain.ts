@@ -28,7 +28,10 @@ export interface DrainOptions {
    * again, replays them from the files (see `Drain`). Without it the oldest waiting line is dropped.
    */
   readonly replay?: ReplayReader;
-  /** Lines read from the files per replay page; default 1000. */
+  /**
+   * Lines read from the files per replay page; default half the buffer, at least 1000. Each read scans the
+   * files back from the newest line to the cursor, so bigger pages mean fewer scans when far behind.
+   */
   readonly replayPageLines?: number;
 }
 
@@ -136,7 +139,7 @@ export class Drain {
     this.#reportIntervalMs = options.reportIntervalMs ?? 1000;
     this.#onUndelivered = options.onUndelivered;
     this.#replay = options.replay ?? null;
-    this.#pageLines = Math.max(1, options.replayPageLines ?? 1000);
+    this.#pageLines = Math.max(1, options.replayPageLines ?? Math.max(1000, Math.floor(this.#capacity / 2)));
     this.#ring = new Array<LogLine | undefined>(this.#capacity);
   }
 
