@@ -1,6 +1,7 @@
 import { hostname as osHostname } from 'node:os';
 import type { LogLine } from '../logs/types.js';
 import { lokiTransport, ndjsonTransport } from './http.js';
+import { mergePage, type ReplayReader } from './replay.js';
 import { syslogTransport } from './syslog.js';
 import { DeliveryError, type Transport } from './transport.js';
 import { maskUrl, parseDrainUrl } from './url.js';
@@ -34,9 +35,6 @@ export interface DrainOptions {
    */
   readonly replayPageLines?: number;
 }
-
-/** Up to `limit` stored lines with an id after `afterId`, oldest first. */
-export type ReplayReader = (afterId: string, limit: number) => Promise<LogLine[]>;
 
 export interface DrainStats {
   readonly delivered: number;
@@ -280,18 +278,10 @@ export class Drain {
     // Still collecting means the buffer did not overflow during the read: it holds every line pushed since.
     const overflowed = !this.#collecting;
     this.#collecting = false;
-    const collected = this.#take(this.#size);
-    const inPage = new Set(page.map((line) => line.id));
-    const fresh = collected.filter((line) => !inPage.has(line.id));
-    this.#recovered += page.length - (collected.length - fresh.length);
-    const last = page.length > 0 ? Number(page.at(-1)!.id) : this.#cursor;
-    // A line newer than the cursor but older than the page's newest that the page lacks was not yet written
-    // when its file was read (another process's file): it goes with the page, as the next read starts after it.
-    const early = fresh.filter((line) => Number(line.id) < last);
-    const later = early.length === 0 ? fresh : fresh.filter((line) => Number(line.id) > last);
-    this.#replayed =
-      early.length === 0 ? page : [...page, ...early].sort((a, b) => Number(a.id) - Number(b.id));
-    this.#cursor = last;
+    const { deliver, later, readBack, cursor } = mergePage(page, this.#take(this.#size), this.#cursor);
+    this.#recovered += readBack;
+    this.#replayed = deliver;
+    this.#cursor = cursor;
     if (overflowed || page.length >= this.#pageLines) {
       this.#left += later.length; // on disk after the cursor: read with the next page
       return true;
@@ -300,7 +290,7 @@ export class Drain {
     this.#lose(this.#onDisk());
     this.#left = this.#recovered = 0;
     for (const line of later) this.#enqueue(line);
-    this.#lastSeq = later.length > 0 ? Number(later.at(-1)!.id) : last;
+    this.#lastSeq = later.length > 0 ? Number(later.at(-1)!.id) : cursor;
     return true;
   }
 
