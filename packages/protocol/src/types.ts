@@ -346,6 +346,7 @@ export interface DrainStatus {
   readonly createdAt: string;
   readonly delivered: number;
   readonly undelivered: number;
+  /** Lines waiting for delivery: in memory, plus during a catch-up after an outage those left on disk to replay. */
   readonly buffered: number;
   readonly lastError: { readonly message: string; readonly at: string } | null;
 }

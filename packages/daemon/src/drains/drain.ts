@@ -1,6 +1,7 @@
 import { hostname as osHostname } from 'node:os';
 import type { LogLine } from '../logs/types.js';
 import { lokiTransport, ndjsonTransport } from './http.js';
+import { mergePage, type ReplayReader } from './replay.js';
 import { syslogTransport } from './syslog.js';
 import { DeliveryError, type Transport } from './transport.js';
 import { maskUrl, parseDrainUrl } from './url.js';
@@ -22,12 +23,26 @@ export interface DrainOptions {
   /** HOSTNAME of syslog messages; default the machine's name. */
   readonly hostname?: string;
   readonly timeoutMs?: number;
+  /**
+   * Reads stored lines after an id, oldest first (the log service's `readAfter` for the drained app). With it,
+   * a full buffer does not drop lines: the drain stops buffering live lines and, once the receiver accepts
+   * again, replays them from the files (see `Drain`). Without it the oldest waiting line is dropped.
+   */
+  readonly replay?: ReplayReader;
+  /**
+   * Lines read from the files per replay page; default half the buffer, at least 1000. Each read scans the
+   * files back from the newest line to the cursor, so bigger pages mean fewer scans when far behind.
+   */
+  readonly replayPageLines?: number;
 }
 
 export interface DrainStats {
   readonly delivered: number;
   readonly undelivered: number;
+  /** Lines waiting for delivery: held in memory, plus during a catch-up those left on disk to replay. */
   readonly buffered: number;
+  /** True while the drain replays stored lines instead of buffering live ones. */
+  readonly catchingUp: boolean;
   readonly lastError: { readonly message: string; readonly time: number } | null;
 }
 
@@ -53,12 +68,19 @@ export function createDrain(url: string, options: DrainOptions = {}): Drain {
 }
 
 /**
- * Forwards lines to one receiver through a bounded buffer. `push` never blocks and never throws: when the
- * buffer is full the oldest waiting line is dropped and counted as undelivered; a batch the receiver refuses
- * for good (HTTP 4xx other than 408/429) is counted too. Retriable failures keep the batch and retry with
- * exponential backoff, so a receiver that comes back gets what the buffer still holds.
+ * Forwards lines to one receiver through a bounded buffer. `push` never blocks and never throws. A batch the
+ * receiver refuses for good (HTTP 4xx other than 408/429) is counted as undelivered. Retriable failures keep
+ * the batch and retry with exponential backoff, so a receiver that comes back gets what the buffer holds.
  *
- * States: idle → lingering (a batch is filling) → sending → idle | backing off (→ sending) ; `close` → closed.
+ * When the buffer is full: without `replay` the oldest waiting line is dropped and counted. With `replay` the
+ * drain starts a catch-up instead: it keeps what it holds, stops buffering live lines (they are on disk), and
+ * once its buffer is delivered reads the stored lines after the newest one it held, page by page, and delivers
+ * them. Lines pushed while a page is read are buffered; when a page comes back short (the files are caught up)
+ * they continue it — minus those the page already had — and the drain is live again. A stored line retention
+ * removed before it was read back is counted as undelivered when the catch-up ends.
+ *
+ * Delivery: idle → lingering (a batch is filling) → sending | reading a page → idle | backing off (→ sending);
+ * `close` → closed. Intake: live → catching up (buffer full, with `replay`) → live (a short page).
  */
 export class Drain {
   readonly url: string;
@@ -70,11 +92,15 @@ export class Drain {
   readonly #lingerMs: number;
   readonly #reportIntervalMs: number;
   readonly #onUndelivered: ((count: number) => void) | undefined;
+  readonly #replay: ReplayReader | null;
+  readonly #pageLines: number;
   /** Waiting lines in a ring: `#ring[(#head + k) % capacity]` for k < #size. */
   readonly #ring: Array<LogLine | undefined>;
   #head = 0;
   #size = 0;
   #inFlight = 0;
+  /** Whether the batch in flight came from the ring (room is kept for it there) or from `#replayed`. */
+  #inFlightFromRing = false;
   #delivered = 0;
   #undelivered = 0;
   #unreported = 0;
@@ -83,8 +109,22 @@ export class Drain {
   #lastError: DrainStats['lastError'] = null;
   #attempt = 0;
   #timer: NodeJS.Timeout | null = null;
+  /** A batch is being sent or a page read: the pump is running. */
   #sending = false;
+  #closing = false;
   #closed = false;
+  /** Id of the newest line taken in order while live (-1 before the first). */
+  #lastSeq = -1;
+  #catchingUp = false;
+  /** Stored lines after this id are still to be read back. */
+  #cursor = -1;
+  /** A page is being read: pushed lines are buffered, as they may continue it. */
+  #collecting = false;
+  /** Lines pushed during this catch-up and left on disk, and how many of them were read back. */
+  #left = 0;
+  #recovered = 0;
+  /** Stored lines read back, sent before the ring. */
+  #replayed: LogLine[] = [];
 
   constructor(url: string, transport: Transport, options: DrainOptions) {
     this.url = url;
@@ -96,21 +136,28 @@ export class Drain {
     this.#lingerMs = options.lingerMs ?? 100;
     this.#reportIntervalMs = options.reportIntervalMs ?? 1000;
     this.#onUndelivered = options.onUndelivered;
+    this.#replay = options.replay ?? null;
+    this.#pageLines = Math.max(1, options.replayPageLines ?? Math.max(1000, Math.floor(this.#capacity / 2)));
     this.#ring = new Array<LogLine | undefined>(this.#capacity);
   }
 
-  /** Queues a line for delivery. */
+  /** Queues a line for delivery (or, catching up, leaves it to be read back from the files). */
   push(line: LogLine): void {
     if (this.#closed) return this.#lose(1);
-    if (this.#size + this.#inFlight >= this.#capacity) {
+    if (this.#catchingUp && !this.#collecting) {
+      this.#left++;
+      return;
+    }
+    if (this.#size + this.#ringInFlight() >= this.#capacity) {
+      if (this.#replay !== null) return this.#overflow();
       if (this.#size === 0) return this.#lose(1);
       this.#ring[this.#head] = undefined;
       this.#head = (this.#head + 1) % this.#capacity;
       this.#size--;
       this.#lose(1);
     }
-    this.#ring[(this.#head + this.#size) % this.#capacity] = line;
-    this.#size++;
+    this.#enqueue(line);
+    if (!this.#catchingUp) this.#lastSeq = Number(line.id);
     if (!this.#sending && this.#timer === null)
       this.#timer = setTimeout(() => void this.#pump(), this.#lingerMs);
   }
@@ -119,18 +166,23 @@ export class Drain {
     return {
       delivered: this.#delivered,
       undelivered: this.#undelivered,
-      buffered: this.#size + this.#inFlight,
+      buffered: this.#size + this.#inFlight + this.#replayed.length + this.#onDisk(),
+      catchingUp: this.#catchingUp,
       lastError: this.#lastError,
     };
   }
 
-  /** Tries once more to deliver what is buffered (waiting up to `graceMs`), counts the rest as undelivered, closes. */
+  /**
+   * Tries once more to deliver what it holds in memory (waiting up to `graceMs`), counts the rest — and lines a
+   * catch-up had yet to read back — as undelivered, closes.
+   */
   async close(graceMs = 2000): Promise<void> {
     if (this.#closed) return;
+    this.#closing = true;
     const deadline = Date.now() + graceMs;
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
-    while ((this.#size > 0 || this.#sending) && Date.now() < deadline) {
+    while ((this.#size > 0 || this.#replayed.length > 0 || this.#sending) && Date.now() < deadline) {
       if (!this.#sending) {
         const ok = await this.#sendOne();
         if (!ok) break;
@@ -141,38 +193,46 @@ export class Drain {
     this.#closed = true;
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
-    this.#lose(this.#size + this.#inFlight);
+    this.#lose(this.#size + this.#inFlight + this.#replayed.length + this.#onDisk());
     this.#size = 0;
     this.#ring.fill(undefined);
+    this.#replayed = [];
+    this.#left = this.#recovered = 0;
     this.#report();
     this.#transport.close();
   }
 
   async #pump(): Promise<void> {
     this.#timer = null;
-    while (this.#size > 0 && !this.#closed) {
-      if (!(await this.#sendOne())) {
+    while (!this.#closing) {
+      let ok: boolean;
+      if (this.#size > 0 || this.#replayed.length > 0) ok = await this.#sendOne();
+      else if (this.#catchingUp) ok = await this.#readPage();
+      else return;
+      if (!ok) {
         const delay = Math.min(
           this.#maxBackoffMs,
           this.#backoffBaseMs * 2 ** Math.min(this.#attempt - 1, 30),
         );
-        if (!this.#closed) this.#timer = setTimeout(() => void this.#pump(), delay);
+        if (!this.#closing) this.#timer = setTimeout(() => void this.#pump(), delay);
         return;
       }
     }
   }
 
-  /** Sends the oldest batch; false when it failed and should be retried later. */
+  /** Sends the oldest batch (read-back lines first); false when it failed and should be retried later. */
   async #sendOne(): Promise<boolean> {
-    const count = Math.min(this.#size, this.#transport.maxBatch, Math.floor(this.#capacity / 2));
-    const batch: LogLine[] = [];
-    for (let k = 0; k < count; k++) {
-      batch.push(this.#ring[this.#head]!);
-      this.#ring[this.#head] = undefined;
-      this.#head = (this.#head + 1) % this.#capacity;
+    const fromRing = this.#replayed.length === 0;
+    let batch: LogLine[];
+    if (fromRing) {
+      const count = Math.min(this.#size, this.#transport.maxBatch, Math.floor(this.#capacity / 2));
+      batch = this.#take(count);
+    } else {
+      batch = this.#replayed.splice(0, this.#transport.maxBatch);
     }
-    this.#size -= count;
+    const count = batch.length;
     this.#inFlight = count;
+    this.#inFlightFromRing = fromRing;
     this.#sending = true;
     try {
       await this.#transport.send(batch);
@@ -186,12 +246,92 @@ export class Drain {
         return true;
       }
       this.#attempt++;
-      this.#requeue(batch);
+      if (fromRing) this.#requeue(batch);
+      else this.#replayed.unshift(...batch);
       return false;
     } finally {
       this.#inFlight = 0;
       this.#sending = false;
     }
+  }
+
+  /**
+   * Reads the next page of stored lines after `#cursor` into `#replayed` (only when nothing else waits, so order
+   * holds); false when the read failed (retried later like a send).
+   */
+  async #readPage(): Promise<boolean> {
+    this.#collecting = true;
+    this.#sending = true;
+    let page: LogLine[];
+    try {
+      page = await this.#replay!(String(this.#cursor), this.#pageLines);
+    } catch (error) {
+      this.#lastError = { message: `replay: ${(error as Error).message}`, time: this.#clock() };
+      this.#attempt++;
+      this.#collecting = false;
+      this.#left += this.#size; // captured after the cursor: the next read finds them on disk
+      this.#take(this.#size);
+      return false;
+    } finally {
+      this.#sending = false;
+    }
+    // Still collecting means the buffer did not overflow during the read: it holds every line pushed since.
+    const overflowed = !this.#collecting;
+    this.#collecting = false;
+    const { deliver, later, readBack, cursor } = mergePage(page, this.#take(this.#size), this.#cursor);
+    this.#recovered += readBack;
+    this.#replayed = deliver;
+    this.#cursor = cursor;
+    if (overflowed || page.length >= this.#pageLines) {
+      this.#left += later.length; // on disk after the cursor: read with the next page
+      return true;
+    }
+    this.#catchingUp = false;
+    this.#lose(this.#onDisk());
+    this.#left = this.#recovered = 0;
+    for (const line of later) this.#enqueue(line);
+    this.#lastSeq = later.length > 0 ? Number(later.at(-1)!.id) : cursor;
+    return true;
+  }
+
+  /** The buffer is full and the lines are on disk: catch up from the files instead of dropping any. */
+  #overflow(): void {
+    this.#left++;
+    if (this.#collecting) {
+      // A page is being read: drop what was buffered since, it is after the cursor and read with the next page.
+      this.#left += this.#size;
+      this.#take(this.#size);
+      this.#collecting = false;
+      return;
+    }
+    this.#catchingUp = true;
+    this.#cursor = this.#lastSeq;
+  }
+
+  /** Lines of the catch-up waiting on disk (or lost, which the end of the catch-up will tell). */
+  #onDisk(): number {
+    return Math.max(0, this.#left - this.#recovered);
+  }
+
+  #ringInFlight(): number {
+    return this.#inFlightFromRing ? this.#inFlight : 0;
+  }
+
+  #enqueue(line: LogLine): void {
+    this.#ring[(this.#head + this.#size) % this.#capacity] = line;
+    this.#size++;
+  }
+
+  /** Removes and returns the `count` oldest waiting lines. */
+  #take(count: number): LogLine[] {
+    const out: LogLine[] = [];
+    for (let k = 0; k < count; k++) {
+      out.push(this.#ring[this.#head]!);
+      this.#ring[this.#head] = undefined;
+      this.#head = (this.#head + 1) % this.#capacity;
+    }
+    this.#size -= count;
+    return out;
   }
 
   /** Puts a failed batch back in front of the waiting lines (room is kept for it while it is in flight). */

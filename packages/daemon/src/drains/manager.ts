@@ -2,9 +2,18 @@ import type { DrainStatus } from '@nightshift/protocol';
 import { ErrorCodes, NightshiftError } from '@nightshift/protocol';
 import type { EventBus } from '../events/index.js';
 import type { LogService } from '../logs/index.js';
-import { createDrain, type Drain, maskUrl, parseDrainUrl } from './index.js';
+import { createDrain, type Drain, type DrainOptions, maskUrl, parseDrainUrl } from './index.js';
 import type { Clock } from '../runtime/clock.js';
 import * as store from '../store/index.js';
+
+/** What the manager works with; `drainOptions` tunes every drain (buffer, backoff), for tests. */
+export interface DrainManagerDeps {
+  readonly db: store.Db;
+  readonly bus: EventBus;
+  readonly logs: LogService;
+  readonly clock: Clock;
+  readonly drainOptions?: Omit<DrainOptions, 'clock' | 'onUndelivered' | 'replay'>;
+}
 
 interface Running {
   readonly row: store.DrainRow;
@@ -18,9 +27,9 @@ interface Running {
  */
 export class DrainManager {
   #running = new Map<number, Running>();
-  #deps: { db: store.Db; bus: EventBus; logs: LogService; clock: Clock };
+  #deps: DrainManagerDeps;
 
-  constructor(deps: { db: store.Db; bus: EventBus; logs: LogService; clock: Clock }) {
+  constructor(deps: DrainManagerDeps) {
     this.#deps = deps;
   }
 
@@ -90,7 +99,10 @@ export class DrainManager {
   #start(row: store.DrainRow): void {
     const { bus, logs, clock } = this.#deps;
     const drain = createDrain(row.url, {
+      ...this.#deps.drainOptions,
       clock: () => clock.now(),
+      // Past its buffer a drain reads the app's stored lines back (across compressed segments) instead of dropping.
+      replay: (afterId, limit) => logs.readAfter(row.app, afterId, {}, limit),
       onUndelivered: (count) =>
         bus.emit({
           type: 'drain:undelivered',

@@ -12,7 +12,10 @@
  * await logs.query({ app: 'shop', process: 'emails', since, until, limit: 100 });   // `nightshift logs`
  * for await (const line of logs.follow({ app: 'shop' }, { after: lastEventId })) sse.write(line.id, line);
  * logs.setRedactor('shop', makeRedactor({ SMTP_PASS: '…' }));
- * const drain = createDrain('syslog+tls://logs.example.com:6514', { onUndelivered: (n) => events.emit(…) });
+ * const drain = createDrain('syslog+tls://logs.example.com:6514', {
+ *   onUndelivered: (n) => events.emit(…),
+ *   replay: (after, limit) => logs.readAfter('shop', after, {}, limit), // past the buffer: catch up from disk
+ * });
  * const stop = logs.subscribe({ app: 'shop' }, (line) => drain.push(line));
  * ```
  *
@@ -34,8 +37,10 @@
  * - A redactor sees every line before it is written, emitted or drained; `makeRedactor` replaces secret values
  *   by `[secret:NAME]`, also across the 64 KiB split of an over-long line (values up to 4 KiB).
  * - Drains (`createDrain`): `syslog+tcp://`, `syslog+tls://`, `https://`, `loki+https://` (and `http://`,
- *   `loki+http://` for local receivers), each with a bounded buffer; what overflows or fails for good is counted
- *   in `stats().undelivered` and reported through `onUndelivered`, never silently dropped.
+ *   `loki+http://` for local receivers), each with a bounded buffer. With a `replay` reader (`readAfter`; the
+ *   daemon's drains have one) a full buffer starts a catch-up from the stored lines instead of dropping; what is
+ *   gone from disk by then, or fails for good, is counted in `stats().undelivered` and reported through
+ *   `onUndelivered`, never silently dropped.
  */
 export { createLogService, LogService } from './service.js';
 export type { LogServiceOptions } from './options.js';

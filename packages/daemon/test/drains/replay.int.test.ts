@@ -1,0 +1,167 @@
+import { once } from 'node:events';
+import { readdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DrainManager } from '../../src/drains/manager.js';
+import { EventBus, type DaemonEvent } from '../../src/events/index.js';
+import { createLogService, type LogService } from '../../src/logs/index.js';
+import { systemClock } from '../../src/runtime/clock.js';
+import { openDb } from '../../src/store/index.js';
+import { pipeOf, useTempDir } from '../logs/helpers.js';
+import { waitFor } from '../logs/receivers.js';
+
+const tempDir = useTempDir();
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const KiB = 1024;
+const BUFFER_LINES = 1000;
+
+/**
+ * A Loki push receiver on a real socket: answers 503 while `down`, else 204 and keeps the line numbers it
+ * accepted (`line <n> …`), in arrival order.
+ */
+async function receiver(): Promise<{ url: string; accepted: number[]; setDown: (down: boolean) => void }> {
+  let down = true;
+  const accepted: number[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      if (down) {
+        res.statusCode = 503;
+        return res.end();
+      }
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+        streams: Array<{ values: Array<[string, string]> }>;
+      };
+      // One replica and one stream: a single Loki stream per push, so its values keep the drain's order.
+      for (const { values } of body.streams)
+        for (const [, message] of values) accepted.push(Number(message.split(' ')[1]));
+      res.statusCode = 204;
+      res.end();
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  cleanups.push(async () => {
+    server.closeAllConnections();
+    server.close();
+    await once(server, 'close');
+  });
+  const { port } = server.address() as AddressInfo;
+  return { url: `loki+http://127.0.0.1:${port}`, accepted, setDown: (value) => void (down = value) };
+}
+
+/** Numbered lines of about 100 bytes, captured in 16 KiB chunks as a pipe delivers them. */
+async function capture(logs: LogService, from: number, count: number): Promise<void> {
+  let text = '';
+  for (let n = from; n < from + count; n++) text += `line ${n} ${'x'.repeat(90)}\n`;
+  const chunks: string[] = [];
+  for (let at = 0; at < text.length; at += 16 * KiB) chunks.push(text.slice(at, at + 16 * KiB));
+  await logs.capture({ app: 'shop', process: 'emails', source: 'emails.1' }, 'out', pipeOf(...chunks));
+}
+
+/** Rotated segments not yet compressed (compression runs after rotation, off the capture path). */
+function uncompressed(dir: string): string[] {
+  return readdirSync(join(dir, 'shop', 'logs')).filter((name) => /\.\d+\.log(\.gz\.partial)?$/.test(name));
+}
+
+/** A real log service, store and event bus with one drain of `shop` to `url`, tuned to retry fast. */
+function daemon(dir: string, url: string, retainBytes: number) {
+  const logs = createLogService({ dir: join(dir, 'apps'), retainBytes, maxFileBytes: 128 * KiB });
+  const db = openDb(join(dir, 'state.db'));
+  const events: DaemonEvent[] = [];
+  let nextId = 0;
+  const bus = new EventBus(
+    (event) => (events.push(event), ++nextId),
+    (err) => {
+      throw err;
+    },
+  );
+  const drains = new DrainManager({
+    db,
+    bus,
+    logs,
+    clock: systemClock,
+    drainOptions: {
+      bufferLines: BUFFER_LINES,
+      backoffBaseMs: 20,
+      maxBackoffMs: 100,
+      lingerMs: 5,
+      reportIntervalMs: 10,
+    },
+  });
+  const { id } = drains.add('shop', url);
+  cleanups.push(async () => {
+    await drains.closeAll();
+    await logs.close();
+    db.close();
+  });
+  const status = () => drains.list('shop').find((d) => d.id === id)!;
+  return { logs, drains, events, status, appDir: join(dir, 'apps') };
+}
+
+describe('drain replay', () => {
+  it('delivers every line exactly once and in order after an outage far longer than its buffer, reading compressed segments back', async () => {
+    const dir = tempDir();
+    const { url, accepted, setDown } = await receiver();
+    const { logs, status, events, appDir } = daemon(dir, url, 64 * 1024 * KiB);
+    const flood = 40 * BUFFER_LINES; // about 4 MB: 30 segments of 128 KiB
+    await capture(logs, 1, flood);
+    await waitFor(() => uncompressed(appDir).length === 0, 10_000, 'compressed segments');
+    expect(
+      readdirSync(join(appDir, 'shop', 'logs')).filter((n) => n.endsWith('.log.gz')).length,
+    ).toBeGreaterThan(20);
+    expect(status()).toMatchObject({ delivered: 0, undelivered: 0, buffered: flood });
+    expect(status().lastError?.message).toMatch(/503/);
+
+    // The receiver is back while lines keep coming: the catch-up hands over to live lines without a gap.
+    setDown(false);
+    const more = 5 * BUFFER_LINES;
+    for (let k = 0; k < 10; k++) {
+      await capture(logs, flood + 1 + (k * more) / 10, more / 10);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const total = flood + more;
+    await waitFor(() => status().delivered === total, 20_000, 'every line delivered');
+    expect(accepted).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    expect(status()).toMatchObject({ delivered: total, undelivered: 0, buffered: 0 });
+    expect(events.filter((e) => e.type === 'drain:undelivered')).toEqual([]);
+  });
+
+  it('counts lines retention removed before they could be read back as undelivered, and delivers the rest in order', async () => {
+    const dir = tempDir();
+    const { url, accepted, setDown } = await receiver();
+    const { logs, status, events } = daemon(dir, url, 1024 * KiB);
+    const flood = 40 * BUFFER_LINES; // about 4 MB into a 1 MiB retention
+    await capture(logs, 1, flood);
+    setDown(false);
+    await waitFor(
+      () => status().buffered === 0 && status().delivered + status().undelivered === flood,
+      20_000,
+      'the catch-up to end',
+    );
+    const { delivered, undelivered } = status();
+    expect(accepted.length).toBe(delivered);
+    // What the buffer held when it filled, then the contiguous run retention kept, up to the last line.
+    expect(accepted.slice(0, BUFFER_LINES)).toEqual(Array.from({ length: BUFFER_LINES }, (_, i) => i + 1));
+    const kept = accepted.slice(BUFFER_LINES);
+    expect(kept.at(-1)).toBe(flood);
+    expect(kept).toEqual(Array.from({ length: kept.length }, (_, i) => kept[0]! + i));
+    expect(kept[0]).toBeGreaterThan(BUFFER_LINES + 1);
+    expect(undelivered).toBe(kept[0]! - BUFFER_LINES - 1);
+    await waitFor(
+      () =>
+        events
+          .filter((e) => e.type === 'drain:undelivered')
+          .reduce((sum, e) => sum + (e.data as { count: number }).count, 0) === undelivered,
+      5000,
+      'the drain:undelivered events',
+    );
+  });
+});
