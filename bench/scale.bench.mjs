@@ -6,6 +6,7 @@
 // its slot (p99). BENCH_SCALE_MAX caps the largest size (e.g. 500 for a quick look); BENCH_IDLE_SECONDS the
 // idle window; BENCH_SCALE_CRON=0 leaves the cron cases out (each run waits for a whole minute's slot).
 import { execFile } from 'node:child_process';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { performance } from 'node:perf_hooks';
@@ -39,6 +40,23 @@ async function until(d, n) {
   while ((await running(d)) < n) await sleep(50);
 }
 
+/** GET /ps over the daemon's socket: the daemon's part of `ps`, without the CLI's Node start-up (~110 ms here). */
+function psApi(d) {
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath: join(d.home, 'daemon.sock'), path: '/api/v1/ps' }, (res) => {
+      res.resume();
+      res.on('end', () =>
+        res.statusCode === 200
+          ? resolve(performance.now() - t0)
+          : reject(new Error(`GET /ps: ${res.statusCode}`)),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 /** What the daemon costs once `total` replicas run: RSS, idle CPU over a few seconds, median `ps` of five. */
 async function steady(d) {
   await sleep(2000); // past the deploy's burst and the compactor
@@ -52,7 +70,10 @@ async function steady(d) {
     ps.push(performance.now() - t0);
   }
   ps.sort((a, b) => a - b);
-  return { 'daemon RSS MB': rssMb(d.daemonPid()), 'idle CPU %': idle, 'ps ms': ps[2] };
+  const api = [];
+  for (let i = 0; i < 5; i++) api.push(await psApi(d));
+  api.sort((a, b) => a - b);
+  return { 'daemon RSS MB': rssMb(d.daemonPid()), 'idle CPU %': idle, 'ps ms': ps[2], 'GET /ps ms': api[2] };
 }
 
 function appManifest(replicas) {
