@@ -1,71 +1,7 @@
-import { hostname as osHostname } from 'node:os';
 import type { LogLine } from '../logs/types.js';
-import { lokiTransport, ndjsonTransport } from './http.js';
+import type { DrainOptions, DrainStats } from './options.js';
 import { mergePage, type ReplayReader } from './replay.js';
-import { syslogTransport } from './syslog.js';
 import { DeliveryError, type Transport } from './transport.js';
-import { maskUrl, parseDrainUrl } from './url.js';
-
-export interface DrainOptions {
-  /** Told how many more lines could not be delivered (overflowed or refused); at most once per `reportIntervalMs`. */
-  readonly onUndelivered?: (count: number) => void;
-  /** Lines held (waiting and in flight) at most; beyond it the oldest waiting line is dropped and counted. */
-  readonly bufferLines?: number;
-  readonly clock?: () => number;
-  /** First retry delay; it doubles per failed attempt up to `maxBackoffMs`. */
-  readonly backoffBaseMs?: number;
-  readonly maxBackoffMs?: number;
-  /** How long lines may wait to fill a batch. */
-  readonly lingerMs?: number;
-  readonly reportIntervalMs?: number;
-  /** An extra trusted CA (PEM) for TLS and HTTPS receivers with a private or test CA. */
-  readonly ca?: string | Buffer;
-  /** HOSTNAME of syslog messages; default the machine's name. */
-  readonly hostname?: string;
-  readonly timeoutMs?: number;
-  /**
-   * Reads stored lines after an id, oldest first (the log service's `readAfter` for the drained app). With it,
-   * a full buffer does not drop lines: the drain stops buffering live lines and, once the receiver accepts
-   * again, replays them from the files (see `Drain`). Without it the oldest waiting line is dropped.
-   */
-  readonly replay?: ReplayReader;
-  /**
-   * Lines read from the files per replay page; default half the buffer, at least 1000. Each read scans the
-   * files back from the newest line to the cursor, so bigger pages mean fewer scans when far behind.
-   */
-  readonly replayPageLines?: number;
-}
-
-export interface DrainStats {
-  readonly delivered: number;
-  readonly undelivered: number;
-  /** Lines waiting for delivery: held in memory, plus during a catch-up those left on disk to replay. */
-  readonly buffered: number;
-  /** True while the drain replays stored lines instead of buffering live ones. */
-  readonly catchingUp: boolean;
-  readonly lastError: { readonly message: string; readonly time: number } | null;
-}
-
-/**
- * Creates a drain for `url` (`syslog+tcp://`, `syslog+tls://`, `https://`, `loki+https://`, `loki+http://`);
- * throws `NS_DRAIN_URL_INVALID` for anything else.
- */
-export function createDrain(url: string, options: DrainOptions = {}): Drain {
-  const endpoint = parseDrainUrl(url);
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  const transport =
-    endpoint.kind === 'syslog'
-      ? syslogTransport({
-          ...endpoint,
-          ca: options.ca,
-          hostname: options.hostname ?? osHostname(),
-          connectTimeoutMs: timeoutMs,
-        })
-      : endpoint.kind === 'https'
-        ? ndjsonTransport({ ...endpoint, ca: options.ca, timeoutMs })
-        : lokiTransport({ ...endpoint, ca: options.ca, timeoutMs });
-  return new Drain(maskUrl(url), transport, options);
-}
 
 /**
  * Forwards lines to one receiver through a bounded buffer. `push` never blocks and never throws. A batch the
