@@ -93,6 +93,9 @@ describe('usage accounting', () => {
     sb = new Sandbox('usage9');
     sb.daemonEnv.NIGHTSHIFT_USAGE_HEARTBEAT = '1s';
     sb.daemonEnv.NIGHTSHIFT_USAGE_PRICES = 'vcpu_minute=0.0004,gib_minute=0.0001';
+    // The restarted daemon's clock jumps two hours, so a fixed daily slot would be missed and fire once on
+    // recovery whenever the test ran in the two hours before it: the slot sits twelve hours from now instead.
+    const farHour = (new Date().getUTCHours() + 12) % 24;
     sb.writeApp(
       `workers:
   - name: w
@@ -101,7 +104,7 @@ describe('usage accounting', () => {
     stop_grace: 2s
 cron:
   - name: j
-    schedule: "0 3 * * *"
+    schedule: "0 ${farHour} * * *"
     command: sh -c 'sleep 2'
 `,
     );
