@@ -9,15 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { COMPARE, withCompare } from './lib/compare.mjs';
+import { quantile } from './lib/stats.mjs';
 
 const JOBS = Number(process.env.BENCH_CRON_JOBS ?? 1000);
 const PER_APP = 250;
 const DIST = new URL('../packages/daemon/dist/', import.meta.url);
 const wallNow = () => performance.timeOrigin + performance.now();
-
-function quantile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
-}
 
 function spread(prefix, samples) {
   const s = [...samples].sort((a, b) => a - b);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Cron } from 'croner';
+import { quantile } from './lib/stats.mjs';
 
 const FIRES = Number(process.env.BENCH_CRON_FIRES ?? 200);
 const dist = new URL('../packages/daemon/dist/', import.meta.url);
@@ -15,10 +16,6 @@ const imp = (path) => import(new URL(path, dist).href);
 const wallNow = () => performance.timeOrigin + performance.now();
 
 /** Quantile as the research note computes it: the ceil(p·n)-th smallest. */
-function quantile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
-}
-
 function latenessMetrics(prefix, samples) {
   const s = [...samples].sort((a, b) => a - b);
   return {

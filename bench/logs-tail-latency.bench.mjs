@@ -5,14 +5,11 @@
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { BIN, sleep, startBenchDaemon } from './lib/daemon.mjs';
+import { quantile } from './lib/stats.mjs';
 
 const LINES = Number(process.env.BENCH_TAIL_LINES ?? 200);
 const wallNow = () => performance.timeOrigin + performance.now();
 const EMIT = `let n = 0; const t = setInterval(() => { console.log('stamp ' + (performance.timeOrigin + performance.now()).toFixed(3) + ' ' + ++n); }, 25); process.on('SIGTERM', () => process.exit(0));`;
-
-function quantile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
-}
 
 /** Reads `LINES` stamped lines from `stream` and returns their latencies (ms). */
 function latencies(stream) {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { performance } from 'node:perf_hooks';
 import { cpuSeconds, rssMb, sleep, startBenchDaemon } from './lib/daemon.mjs';
+import { quantile } from './lib/stats.mjs';
 
 const MAX = Number(process.env.BENCH_SCALE_MAX ?? 2000);
 // Long enough to hold whole sampler passes, which come every 5–20 s depending on the number of replicas.
@@ -97,10 +98,6 @@ function cronManifest(jobs) {
     (_, i) => `  - name: j${i}\n    schedule: "* * * * *"\n    command: ["true"]\n`,
   );
   return `cron:\n${lines.join('')}`;
-}
-
-function quantile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkDefinition, renderResult, runBenchmark } from './runner.mjs';
-import { median, summary } from './stats.mjs';
+import { median, quantile, summary } from './stats.mjs';
 import { formatNumber, markdownTable } from './table.mjs';
 
 describe('stats', () => {
@@ -11,6 +11,17 @@ describe('stats', () => {
     expect(median([4, 1, 3, 2])).toBe(2.5);
     expect(summary([7, 2, 9, 4])).toEqual({ median: 5.5, min: 2, max: 9 });
     expect(() => median([])).toThrow();
+  });
+
+  it('takes nearest-rank quantiles of sorted samples', () => {
+    const hundred = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(quantile(hundred, 0.5)).toBe(50);
+    expect(quantile(hundred, 0.95)).toBe(95);
+    expect(quantile(hundred, 0.99)).toBe(99);
+    expect(quantile(hundred, 1)).toBe(100);
+    expect(quantile([4, 8, 15], 0.5)).toBe(8);
+    expect(quantile([7], 0.01)).toBe(7);
+    expect(() => quantile([], 0.5)).toThrow();
   });
 });
 

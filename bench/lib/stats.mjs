@@ -20,3 +20,15 @@ export function median(values) {
 export function summary(values) {
   return { median: median(values), min: Math.min(...values), max: Math.max(...values) };
 }
+
+/**
+ * The nearest-rank `p` quantile (0 < p ≤ 1) of samples already sorted ascending: the smallest sample with at
+ * least a fraction `p` of the samples at or below it.
+ * @param {number[]} sorted
+ * @param {number} p
+ * @returns {number}
+ */
+export function quantile(sorted, p) {
+  if (sorted.length === 0) throw new Error('quantile of no values');
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+}
