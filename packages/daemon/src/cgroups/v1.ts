@@ -59,19 +59,41 @@ export function createV1(
     removeDirs(Object.values(dirs));
     throw err;
   }
-  const all = Object.values(dirs);
-  return {
-    name,
-    dirs: all,
-    limits,
-    launcher: joinLauncher(all.map((d) => join(d, 'cgroup.procs'))),
-    oomKills: () =>
-      dirs.memory ? (keyed(readText(join(dirs.memory, 'memory.oom_control')), 'oom_kill') ?? 0) : 0,
-    cpuSeconds: () => {
-      const ns = dirs.cpuacct ? readNumber(join(dirs.cpuacct, 'cpuacct.usage')) : null;
-      return ns === null ? null : ns / 1e9;
-    },
-    memoryBytes: () => (dirs.memory ? readNumber(join(dirs.memory, 'memory.usage_in_bytes')) : null),
-    remove: () => removeDirs(all),
-  };
+  return new V1Cgroup(name, dirs, limits);
+}
+
+/** A class, not an object of closures: one exists per running replica, and methods are shared. */
+class V1Cgroup implements Cgroup {
+  readonly dirs: readonly string[];
+  readonly launcher: readonly string[];
+  readonly #memory: string | undefined;
+  readonly #cpuacct: string | undefined;
+
+  constructor(
+    readonly name: string,
+    dirs: Readonly<Partial<Record<V1Controller, string>>>,
+    readonly limits: CgroupLimits,
+  ) {
+    this.dirs = Object.values(dirs);
+    this.launcher = joinLauncher(this.dirs.map((d) => join(d, 'cgroup.procs')));
+    this.#memory = dirs.memory;
+    this.#cpuacct = dirs.cpuacct;
+  }
+
+  oomKills(): number {
+    return this.#memory ? (keyed(readText(join(this.#memory, 'memory.oom_control')), 'oom_kill') ?? 0) : 0;
+  }
+
+  cpuSeconds(): number | null {
+    const ns = this.#cpuacct ? readNumber(join(this.#cpuacct, 'cpuacct.usage')) : null;
+    return ns === null ? null : ns / 1e9;
+  }
+
+  memoryBytes(): number | null {
+    return this.#memory ? readNumber(join(this.#memory, 'memory.usage_in_bytes')) : null;
+  }
+
+  remove(): boolean {
+    return removeDirs(this.dirs);
+  }
 }

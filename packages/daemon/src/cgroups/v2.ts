@@ -43,17 +43,37 @@ export function createV2(parent: string, name: string, limits: CgroupLimits): Cg
     removeDirs([dir]);
     throw err;
   }
-  return {
-    name,
-    dirs: [dir],
-    limits,
-    launcher: joinLauncher([join(dir, 'cgroup.procs')]),
-    oomKills: () => keyed(readText(join(dir, 'memory.events')), 'oom_kill') ?? 0,
-    cpuSeconds: () => {
-      const usec = keyed(readText(join(dir, 'cpu.stat')), 'usage_usec');
-      return usec === null ? null : usec / 1e6;
-    },
-    memoryBytes: () => readNumber(join(dir, 'memory.current')),
-    remove: () => removeDirs([dir]),
-  };
+  return new V2Cgroup(name, dir, limits);
+}
+
+/** A class, not an object of closures: one exists per running replica, and methods are shared. */
+class V2Cgroup implements Cgroup {
+  readonly dirs: readonly string[];
+  readonly launcher: readonly string[];
+
+  constructor(
+    readonly name: string,
+    readonly dir: string,
+    readonly limits: CgroupLimits,
+  ) {
+    this.dirs = [dir];
+    this.launcher = joinLauncher([join(dir, 'cgroup.procs')]);
+  }
+
+  oomKills(): number {
+    return keyed(readText(join(this.dir, 'memory.events')), 'oom_kill') ?? 0;
+  }
+
+  cpuSeconds(): number | null {
+    const usec = keyed(readText(join(this.dir, 'cpu.stat')), 'usage_usec');
+    return usec === null ? null : usec / 1e6;
+  }
+
+  memoryBytes(): number | null {
+    return readNumber(join(this.dir, 'memory.current'));
+  }
+
+  remove(): boolean {
+    return removeDirs(this.dirs);
+  }
 }

@@ -17,6 +17,9 @@ const RECORD_OVERHEAD = 40;
 /** Bytes searched for a newline by a JS loop before handing over to the native indexOf. */
 const SCAN_BYTES = 64;
 const TAB_BYTE = Buffer.from([TAB]);
+/** Placeholders until a capture's first chunk: most replicas of a big deployment never write a line. */
+const NO_BYTES = Buffer.alloc(0);
+const NO_WORDS = new Int32Array(4);
 
 export interface CaptureParts {
   readonly app: AppLog;
@@ -40,22 +43,27 @@ export interface CaptureParts {
  */
 export class Capture {
   readonly #p: CaptureParts;
-  readonly #mid: Buffer;
-  readonly #midContinued: Buffer;
+  #mid: Buffer = NO_BYTES;
+  #midContinued: Buffer = NO_BYTES;
   readonly #flags: number;
   #carry: Buffer | null = null;
   #carryLen = 0;
   #hubVersion = -1;
-  readonly #midWords: Int32Array;
+  #midWords: Int32Array = NO_WORDS;
   #wordsTime: Buffer | null = null;
-  #stampWords: Int32Array = new Int32Array(4);
+  #stampWords: Int32Array = NO_WORDS;
   #listeners: LogListener[] | null = null;
 
   constructor(parts: CaptureParts) {
     this.#p = parts;
-    this.#mid = recordMiddle(parts.target.source, parts.stream, false);
-    this.#midContinued = recordMiddle(parts.target.source, parts.stream, true);
     this.#flags = ringFlags(parts.stream, false);
+  }
+
+  /** The record's constant middle, made at the first chunk (a pipe that stays silent costs no buffers). */
+  #prepareRecords(): void {
+    const { target, stream } = this.#p;
+    this.#mid = recordMiddle(target.source, stream, false);
+    this.#midContinued = recordMiddle(target.source, stream, true);
     this.#midWords = toWords(this.#mid);
   }
 
@@ -82,14 +90,16 @@ export class Capture {
         void writer.flushed().then(resolve);
       };
       readable.on('data', onData);
-      readable.once('end', finish);
-      readable.once('close', finish);
-      readable.once('error', finish);
+      // `on`, not `once`: finish runs once anyway, and a once-wrapper per event per pipe adds up at 2,000 replicas.
+      readable.on('end', finish);
+      readable.on('close', finish);
+      readable.on('error', finish);
     });
   }
 
   /** Consumes one chunk of the pipe. */
   chunk(chunk: Buffer): void {
+    if (this.#mid === NO_BYTES) this.#prepareRecords();
     const app = this.#p.app;
     const time = app.stamp(this.#p.clock());
     app.ensureIds(chunk.length + 4);

@@ -6,6 +6,9 @@ export const LAST_LINES = 20;
 const ERR = 1;
 const CONTINUED = 2;
 const NO_BYTES = Buffer.alloc(0);
+const NO_INTS = new Int32Array(0);
+const NO_FLOATS = new Float64Array(0);
+const NO_FLAGS = new Uint8Array(0);
 
 /** Flags of a record for the ring: bit 0 the stream, bit 1 continued. */
 export function ringFlags(stream: LogStream, continued: boolean): number {
@@ -17,12 +20,14 @@ export function ringFlags(stream: LogStream, continued: boolean): number {
  * the chunk it read (a reference, no copy, no decoding); lines are decoded when someone asks.
  */
 export class LastLines {
-  readonly #refs: Array<Buffer | string | undefined> = new Array<Buffer | string | undefined>(LAST_LINES);
-  readonly #starts = new Int32Array(LAST_LINES);
-  readonly #ends = new Int32Array(LAST_LINES);
-  readonly #seqs = new Float64Array(LAST_LINES);
-  readonly #times = new Float64Array(LAST_LINES);
-  readonly #flags = new Uint8Array(LAST_LINES);
+  // Allocated at the first line: a replica that never writes (most of a 2,000-replica deployment of
+  // sleepers) keeps none of them.
+  #refs: Array<Buffer | string | undefined> = [];
+  #starts = NO_INTS;
+  #ends = NO_INTS;
+  #seqs = NO_FLOATS;
+  #times = NO_FLOATS;
+  #flags = NO_FLAGS;
   #next = 0;
   #count = 0;
   readonly #process: string;
@@ -32,6 +37,7 @@ export class LastLines {
   }
 
   pushBytes(buf: Buffer, start: number, end: number, seq: number, time: number, flags: number): void {
+    if (this.#starts === NO_INTS) this.#allocate();
     const i = this.#next;
     this.#refs[i] = buf;
     this.#starts[i] = start;
@@ -46,6 +52,15 @@ export class LastLines {
   pushString(message: string, seq: number, time: number, flags: number): void {
     this.pushBytes(NO_BYTES, 0, 0, seq, time, flags);
     this.#refs[this.#next === 0 ? LAST_LINES - 1 : this.#next - 1] = message;
+  }
+
+  #allocate(): void {
+    this.#refs = new Array<Buffer | string | undefined>(LAST_LINES);
+    this.#starts = new Int32Array(LAST_LINES);
+    this.#ends = new Int32Array(LAST_LINES);
+    this.#seqs = new Float64Array(LAST_LINES);
+    this.#times = new Float64Array(LAST_LINES);
+    this.#flags = new Uint8Array(LAST_LINES);
   }
 
   /** The last `n` lines, oldest first. */

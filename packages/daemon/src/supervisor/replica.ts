@@ -30,6 +30,9 @@ export interface Launch {
   readonly limits?: CgroupLimits | null;
 }
 
+/** The part of a Launch a replica keeps while its process runs. */
+type KeptLaunch = Pick<Launch, 'release' | 'policy' | 'health' | 'limits'>;
+
 export type { ProbeOptions } from './guards.js';
 
 export interface ReplicaDeps {
@@ -63,7 +66,8 @@ export class ReplicaRunner {
   #pid: number | null;
   #procStart: string | null;
   #release: number | null;
-  #launch: Launch | null = null;
+  /** What the running process was started with, less argv, cwd and env (needed only to spawn it). */
+  #launch: KeptLaunch | null = null;
   #spawnError: string | null = null;
   #timers = new Set<Timer>();
   /** Cancels the watch for the group's end, while one runs. */
@@ -309,18 +313,26 @@ export class ReplicaRunner {
       queueMicrotask(() => this.dispatch({ type: 'spawn-failed', error: (err as Error).message }));
       return;
     }
-    this.#launch = launch;
+    // Not the whole launch: its environment (an object of a few dozen entries per replica) is needed only to spawn.
+    this.#launch = {
+      release: launch.release,
+      policy: launch.policy,
+      health: launch.health,
+      limits: launch.limits,
+    };
     this.#killedFor = null;
     const cgroup = this.#deps.cgroups?.create(`${this.app}.${this.name}`, launch.limits ?? NO_LIMITS) ?? null;
     this.#cgroup = cgroup;
     this.#inCgroup = cgroup !== null;
     const spec = { argv: launch.argv, cwd: launch.cwd, env: launch.env, launcher: cgroup?.launcher };
+    // The callbacks below outlive the spawn; they see the release, not the launch (which would keep its env).
+    const release = launch.release;
     this.#deps.driver.spawn(spec).then(
       (handle) => {
         this.#handle = handle;
         this.#pid = handle.pid;
         this.#procStart = handle.procStart;
-        this.#release = launch.release;
+        this.#release = release;
         const target = { app: this.app, process: this.process, source: this.name };
         const captured = Promise.all([
           this.#deps.output.capture(target, 'out', handle.stdout),
@@ -358,11 +370,14 @@ export class ReplicaRunner {
     const pid = this.#pid;
     if (!launch || pid === null) return;
     const memory = launch.limits?.memoryBytes ?? null;
+    // Where a cgroup holds the process the kernel enforces the limit; elsewhere the watchdog does, softly.
+    const softMemoryBytes = this.#deps.cgroups && !this.#cgroup ? memory : null;
+    // Nothing to watch: no guards at all (their closures would be held per replica for nothing).
+    if (!launch.health && softMemoryBytes === null) return;
     this.#guards = startGuards({
       pid,
       health: launch.health ?? null,
-      // Where a cgroup holds the process the kernel enforces the limit; elsewhere the watchdog does, softly.
-      softMemoryBytes: this.#deps.cgroups && !this.#cgroup ? memory : null,
+      softMemoryBytes,
       clock: this.#deps.clock,
       probes: this.#deps.probes,
       onUnhealthy: (error, failures) => this.#unhealthy(error, failures),

@@ -87,9 +87,12 @@ function spawnGroup(spec: SpawnSpec): Promise<ProcessHandle> {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<ExitStatus>((res) => {
-      child.once('exit', (code, signal) => res({ code, signal }));
+      // `on`: exit comes once; a once-wrapper per replica is memory held for nothing at 2,000 replicas.
+      child.on('exit', (code, signal) => res({ code, signal }));
     });
-    child.once('error', (err) => reject(spawnError(spec, err)));
+    // Stays after the spawn: a later error (a failed kill) must not be thrown as unhandled, and the promise
+    // is settled by then, so the reject is a no-op.
+    child.on('error', (err) => reject(spawnError(spec, err)));
     child.once('spawn', () => {
       const pid = child.pid!;
       resolve({
