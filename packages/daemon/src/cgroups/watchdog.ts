@@ -34,7 +34,15 @@ export function startMemoryWatchdog(
   let over = 0;
   let timer: Timer | null = null;
   const tick = () => {
-    const rss = sample(pgid);
+    let rss: number;
+    try {
+      rss = sample(pgid);
+    } catch {
+      // /proc could not be listed (the daemon out of file descriptors): no sample this time, the count holds.
+      // Thrown from a timer it would end the daemon, and the watchdog with it.
+      timer = after(everyMs, tick, { unref: true });
+      return;
+    }
     over = rss > limitBytes ? over + 1 : 0;
     if (over >= WATCHDOG_SAMPLES) {
       timer = null;

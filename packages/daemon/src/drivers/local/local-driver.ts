@@ -28,7 +28,13 @@ export function createLocalDriver(): ProcessDriver {
       } catch {
         return false;
       }
-      return processesInGroup(pgid).length > 0;
+      try {
+        return processesInGroup(pgid).length > 0;
+      } catch {
+        // kill found the group and /proc could not be listed (out of file descriptors): alive, asked again at
+        // the next poll. Its callers poll from timers, where a throw would end the daemon.
+        return true;
+      }
     },
     procStartOf(pid) {
       return readProcStat(pid)?.startTime ?? null;
