@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -145,6 +145,37 @@ describe('redis: true (real daemon, managed redis-server)', () => {
     const fresh = connect(again.REDIS_URL!);
     expect(await fresh.exists(`${sb.app}:left`)).toBe(0);
     expect(again.REDIS_URL).not.toBe(after.REDIS_URL);
+  });
+
+  it('rotate stopped by a replica that cannot start again keeps the old password for the replicas still on it', async () => {
+    sb = new Sandbox('redisrot');
+    sb.writeApp(
+      `redis: true\nworkers:\n  - name: w\n    start: ./prog\n    replicas: 2\n    stop_grace: 2s\n`,
+      { prog: '#!/bin/sh\nexec sleep 10000\n' },
+    );
+    chmodSync(join(sb.appDir, 'prog'), 0o755);
+    await sb.cliOk(['up']);
+    const before = await waitFor(
+      async () => {
+        const rows = await sb.ps();
+        return rows.length === 2 && rows.every((r) => r.state === 'running') ? rows : null;
+      },
+      15_000,
+      'two running workers',
+    );
+    const oldUrl = procEnv(before.find((r) => r.replica === 'w.2')!.pid!)!.REDIS_URL!;
+    // The program leaves the release: w.1 cannot be spawned again once the rotation's restart stops it.
+    rmSync(join(sb.home, 'apps', sb.app, 'releases', 'v1', 'prog'));
+    const res = await sb.cli(['redis', 'rotate', '--app', sb.app]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('NS_SPAWN_FAILED');
+    expect(res.stderr).toContain(`${sb.app}/w.1 could not be started again`);
+    expect(res.stderr).toContain('the old one, which stays valid');
+    // w.2 was not restarted: it still runs with the old password, and that password still opens connections.
+    const w2 = (await sb.ps()).find((r) => r.replica === 'w.2')!;
+    expect(w2.pid).toBe(before.find((r) => r.replica === 'w.2')!.pid);
+    expect(await connect(oldUrl).ping()).toBe('PONG');
+    expect(res.stderr + res.stdout).not.toContain(new URL(oldUrl).password);
   });
 
   it('after the daemon (and so its redis-server) restarted, apps reconnect with the same credentials', async () => {

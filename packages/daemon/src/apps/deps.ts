@@ -47,7 +47,7 @@ export interface AppsDeps {
     provision(app: string): Promise<void>;
     removeApp(app: string): Promise<number>;
     flush(app: string): Promise<number>;
-    rotate(app: string, restart: () => Promise<void>): Promise<void>;
+    rotate(app: string, restart: () => Promise<boolean>): Promise<boolean>;
     info(app: string): Promise<RedisInfo>;
   };
   /** `<home>/apps` */

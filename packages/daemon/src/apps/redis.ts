@@ -1,4 +1,5 @@
 import { ErrorCodes, NightshiftError, type RedisInfo } from '@nightshift/protocol';
+import type { ActivationFailure } from '../supervisor/rollout.js';
 import type { AppsDeps } from './deps.js';
 
 /** `nightshift redis rotate` in the app's turn: new password, rolling restart, old password removed. */
@@ -6,10 +7,20 @@ export function rotateRedis(deps: AppsDeps, app: string): Promise<void> {
   return deps.queue.run(app, async () => {
     redisApp(deps, app);
     // The rolling restart runs inside this turn: a scale or deploy waits until the old password is gone.
-    // A replica that cannot start again ends the restart early (supervisor.restart); the rotation goes on.
+    // A replica that cannot start again ends the restart early (supervisor.restart): the replicas after it
+    // still run with the old password, so it is not removed, and the caller hears why.
+    let failure: ActivationFailure | undefined;
     await deps.redis.rotate(app, async () => {
-      await deps.supervisor.restart(app);
+      failure = (await deps.supervisor.restart(app)).failures[0];
+      return failure === undefined;
     });
+    if (failure) {
+      throw new NightshiftError(
+        ErrorCodes.spawnFailed,
+        `${app}/${failure.replica} could not be started again (${failure.error}); the rotation stopped there: the replicas restarted so far use the new Redis password, the others still run with the old one, which stays valid`,
+        'fix what the error names, then `nightshift redis rotate` again to finish (the old password is removed only then)',
+      );
+    }
   });
 }
 

@@ -157,14 +157,17 @@ export class RedisService {
   /**
    * `nightshift redis rotate`: the new password is added (both work), the processes restart with it, then the
    * rule is re-applied with the new one only. Connections opened with the old one ended with the restart.
+   * `restart` says whether every process now runs with the new password; when it did not (a replica could not
+   * start again), the old password stays valid beside the new one for the processes still on it, and this
+   * returns false.
    */
-  async rotate(app: string, restart: () => Promise<void>): Promise<void> {
+  async rotate(app: string, restart: () => Promise<boolean>): Promise<boolean> {
     const { admin, managed } = await this.#connect();
     const old = this.#deps.passwords.get(app);
     const password = newPassword();
     await applyUser(admin, app, old === null ? [password] : [old, password], managed !== null);
     this.#deps.passwords.set(app, password);
-    await restart();
+    if (!(await restart())) return false;
     await applyUser(admin, app, [password], managed !== null);
     this.#deps.bus.emit({
       type: 'redis:rotated',
@@ -172,6 +175,7 @@ export class RedisService {
       message: `${app}: Redis password rotated`,
       data: {},
     });
+    return true;
   }
 
   /** One command as the administrator: how the autoscaler reads a `redis: true` app's queue depth. */

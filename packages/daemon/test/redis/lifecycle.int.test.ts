@@ -46,17 +46,44 @@ describe('an app user over its life', () => {
     await w.service.provision(app);
     const oldUrl = w.service.environment(app)!.url;
     let during: string[] = [];
-    await w.service.rotate(app, async () => {
+    const complete = await w.service.rotate(app, async () => {
       const newUrl = w.service.environment(app)!.url;
       expect(newUrl).not.toBe(oldUrl);
       during = [String(await client(oldUrl).ping()), String(await client(newUrl).ping())];
+      return true;
     });
+    expect(complete).toBe(true);
     expect(during).toEqual(['PONG', 'PONG']);
     const old = client(oldUrl, { lazyConnect: true, retryStrategy: () => null });
     let refused = '';
     old.on('error', (err: Error) => (refused ||= err.message));
     await old.connect().catch(() => undefined);
     expect(refused).toMatch(/^WRONGPASS/);
+    expect(await client(w.service.environment(app)!.url).ping()).toBe('PONG');
+  });
+
+  it('rotate whose restart stopped early keeps the old password valid beside the new one, and says so', async () => {
+    const w = world();
+    const app = uniqueApp();
+    await w.service.provision(app);
+    const oldUrl = w.service.environment(app)!.url;
+    // A replica could not start again: those after it still run with the old password.
+    expect(await w.service.rotate(app, () => Promise.resolve(false))).toBe(false);
+    const newUrl = w.service.environment(app)!.url;
+    expect(newUrl).not.toBe(oldUrl);
+    const fresh = { lazyConnect: true, retryStrategy: () => null };
+    expect(await client(oldUrl, fresh).ping()).toBe('PONG');
+    expect(await client(newUrl, fresh).ping()).toBe('PONG');
+    expect(w.events.some((e) => e.type === 'redis:rotated')).toBe(false);
+    // The next rotation that completes leaves only its own password.
+    expect(await w.service.rotate(app, () => Promise.resolve(true))).toBe(true);
+    for (const url of [oldUrl, newUrl]) {
+      const gone = client(url, fresh);
+      let refused = '';
+      gone.on('error', (err: Error) => (refused ||= err.message));
+      await gone.connect().catch(() => undefined);
+      expect(refused).toMatch(/^WRONGPASS/);
+    }
     expect(await client(w.service.environment(app)!.url).ping()).toBe('PONG');
   });
 
