@@ -102,8 +102,13 @@ export class RunExecution {
         l.limits ?? { memoryBytes: null, cpu: null },
       ) ?? null;
     this.#cgroup = cgroup;
+    let startedAt: number;
     try {
-      handle = await driver.spawn({ argv: l.argv, cwd: l.cwd, env: l.env, launcher: cgroup?.launcher });
+      const spawning = driver.spawn({ argv: l.argv, cwd: l.cwd, env: l.env, launcher: cgroup?.launcher });
+      // The process exists once spawn returns (fork and exec are synchronous); its 'spawn' event comes only
+      // after the rest of the batch of claims has been spawned, so the time read then would be the batch's end.
+      startedAt = clock.now();
+      handle = await spawning;
     } catch (err) {
       this.#cgroup = null;
       if (cgroup) this.#deps.cgroups?.release(cgroup);
@@ -116,7 +121,6 @@ export class RunExecution {
         finishedAt: clock.now(),
       };
     }
-    const startedAt = clock.now();
     this.#handle = handle;
     try {
       onSpawned(handle, startedAt);

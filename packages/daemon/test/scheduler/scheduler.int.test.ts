@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createLocalDriver, type ProcessDriver } from '../../src/drivers/index.js';
 import * as cron from '../../src/store/cron.js';
 import { specOf, TestClock, waitFor, World } from './world.js';
 
@@ -166,6 +167,40 @@ describe('scheduler against a real database and real processes', () => {
     expect(firstStart).toBeGreaterThan(-1);
     expect(firstStart).toBeLessThan(lastFire);
     expect(w.ofType('cron:run:finished').map((e) => e.data.status)).toEqual(jobs.map(() => 'succeeded'));
+  });
+
+  it("a run's start time is read when its process is spawned, not after the rest of its batch", async () => {
+    w = new World('started');
+    // Every reading moves the clock 1 ms on, so the order of readings and spawns shows in the times.
+    let at = t('2026-03-01T10:59:59Z');
+    const clock = { now: () => at++, monotonic: () => performance.now() };
+    const real = createLocalDriver();
+    const spawnCalls: number[] = [];
+    const driver: ProcessDriver = {
+      ...real,
+      spawn: (spec) => {
+        spawnCalls.push(clock.now());
+        return real.spawn(spec);
+      },
+    };
+    const s = w.scheduler(clock, {}, driver);
+    const jobs = Array.from(
+      { length: 40 },
+      (_, i) => `  - { name: j${i}, schedule: "0 * * * *", command: "true" }`,
+    );
+    s.activate(w.app, w.deploy(specOf(w.app, jobs.join('\n'))));
+    at = t('2026-03-01T11:00:00Z');
+    await s.tick();
+    const runs = jobs.flatMap((_, i) => cron.listRuns(w.db, w.app, `j${i}`, 10));
+    expect(runs).toHaveLength(40);
+    await Promise.all(runs.map((r) => s.waitForRun(r.id)));
+    const started = runs.map((r) => cron.getRun(w.db, r.id)!.startedAt!).sort((a, b) => a - b);
+    expect(spawnCalls).toHaveLength(40);
+    // Each run's start lies between its own spawn call and the next one (a batch holds up to 32 spawns).
+    for (let k = 0; k < 40; k++) {
+      expect(started[k]).toBeGreaterThan(spawnCalls[k]!);
+      if (k < 39) expect(started[k]).toBeLessThan(spawnCalls[k + 1]!);
+    }
   });
 
   it('Run now: manual trigger, no slot, the cursor unchanged; forbid refuses while a run is active unless forced', async () => {

@@ -79,14 +79,15 @@ export class World {
     return this.release;
   }
 
-  scheduler(clock: Clock, options: SchedulerOptions = {}): Scheduler {
+  /** `driver`: the real local driver unless a test wraps it (to watch when spawns happen). */
+  scheduler(clock: Clock, options: SchedulerOptions = {}, driver = createLocalDriver()): Scheduler {
     const base = pickBase(process.env);
     const s = new Scheduler(
       {
         db: this.db,
         bus: this.bus,
         clock,
-        driver: createLocalDriver(),
+        driver,
         output: {
           capture: (target, stream, readable) => this.logs.capture(target, stream, readable),
           lastLines: () => [],
