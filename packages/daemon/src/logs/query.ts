@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { filesNewestFirst } from './files.js';
 import { matches } from './hub.js';
-import { scanBackward } from './reader.js';
+import { firstSeq } from './first-seq.js';
+import { scanBackward, scanForward } from './reader.js';
 import { decodeRecord, isHeaderAt, NEWLINE, parseHeader, peekRecord } from './record.js';
 import type { LogLine, LogStream } from './types.js';
 
@@ -25,7 +26,11 @@ export interface ScanSpec {
  */
 export async function scanApp(logsDir: string, app: string, spec: ScanSpec): Promise<LogLine[]> {
   const perProcess = await Promise.all(
-    spec.processes.map((process) => scanProcess(logsDir, app, process, spec)),
+    spec.processes.map((process) =>
+      spec.take === 'first' && spec.after !== undefined
+        ? scanProcessAfter(logsDir, app, process, spec, spec.after)
+        : scanProcess(logsDir, app, process, spec),
+    ),
   );
   const all = perProcess.flat().sort((a, b) => Number(a.id) - Number(b.id));
   return spec.take === 'last' ? all.slice(Math.max(0, all.length - spec.limit)) : all.slice(0, spec.limit);
@@ -58,6 +63,48 @@ async function scanProcess(
   }
   if (spec.take === 'first' && found.length > limit) found = found.slice(found.length - limit);
   return found.reverse();
+}
+
+/**
+ * The oldest `limit` lines after `after`, read forward from the segment that holds the line after it: a
+ * drain's replay or a resumed tail pages through a long backlog, and reading back from the newest line would
+ * read (and unpack) every newer segment again for each page. The segment is found by a binary search over the
+ * segments' first ids (ids rise along a process's files), each read from the segment's first kilobytes.
+ */
+async function scanProcessAfter(
+  logsDir: string,
+  app: string,
+  process: string,
+  spec: ScanSpec,
+  after: number,
+): Promise<LogLine[]> {
+  const { since = -Infinity, until = Infinity, limit } = spec;
+  const files = filesNewestFirst(logsDir, process).reverse();
+  let from = 0;
+  for (let lo = 0, hi = files.length - 1; lo <= hi;) {
+    const mid = (lo + hi) >> 1;
+    const first = await firstSeq(files[mid]!);
+    // A segment gone or empty counts as later: starting from an earlier one reads more, never misses a line.
+    if (first !== null && first <= after) {
+      from = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  const filter = { app, source: spec.source, stream: spec.stream };
+  const peek = { time: 0, seq: 0 };
+  const found: LogLine[] = [];
+  let done = false;
+  const visit = (buf: Buffer, start: number, end: number): boolean => {
+    if (isHeaderAt(buf, start) || !peekRecord(buf, start, end, peek)) return false;
+    if (peek.seq <= after || peek.time < since) return false;
+    if (peek.time >= until) return (done = true);
+    const line = decodeRecord(buf, start, end, app, process);
+    if (line === null || !matches(filter, process, line.source, line.stream)) return false;
+    found.push(line);
+    return (done = found.length >= limit);
+  };
+  for (let i = from; i < files.length && !done; i++) await scanForward(files[i]!, visit);
+  return found;
 }
 
 /** Every line of a run log file (cron run or build), in order, including the marker where it was cut. */

@@ -48,3 +48,35 @@ export async function scanBackward(
     await file.close();
   }
 }
+
+/**
+ * Calls `visit` with each complete line of the file, first line first; stops when `visit` returns true. Like
+ * `scanBackward`: a missing file is empty, and bytes after the last newline (still being written) are ignored.
+ */
+export async function scanForward(
+  path: string,
+  visit: (buf: Buffer, start: number, end: number) => boolean,
+): Promise<boolean> {
+  const file = await openLogFile(path);
+  if (file === null) return false;
+  try {
+    let carry: Buffer | null = null;
+    for (let pos = 0; pos < file.size;) {
+      const block = Buffer.allocUnsafe(Math.min(BLOCK_BYTES, file.size - pos));
+      const { bytesRead } = await file.handle.read(block, 0, block.length, pos);
+      if (bytesRead === 0) break;
+      pos += bytesRead;
+      const buf: Buffer =
+        carry === null ? block.subarray(0, bytesRead) : Buffer.concat([carry, block.subarray(0, bytesRead)]);
+      let start = 0;
+      for (let nl = buf.indexOf(NEWLINE); nl >= 0; nl = buf.indexOf(NEWLINE, start)) {
+        if (visit(buf, start, nl)) return true;
+        start = nl + 1;
+      }
+      carry = start < buf.length ? buf.subarray(start) : null;
+    }
+    return false;
+  } finally {
+    await file.close();
+  }
+}
