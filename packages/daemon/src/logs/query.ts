@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { filesNewestFirst } from './files.js';
 import { matches } from './hub.js';
 import { firstSeq } from './first-seq.js';
+import type { openLogFile } from './open-file.js';
 import { scanBackward, scanForward } from './reader.js';
 import { decodeRecord, isHeaderAt, NEWLINE, parseHeader, peekRecord } from './record.js';
 import type { LogLine, LogStream } from './types.js';
@@ -17,6 +18,8 @@ export interface ScanSpec {
   readonly limit: number;
   /** `last`: the newest `limit` lines of the selection; `first`: the oldest `limit` (paging forward after an id). */
   readonly take: 'last' | 'first';
+  /** How a page after an id opens its files (the service keeps the last unpacked segment for the next page). */
+  readonly open?: typeof openLogFile;
 }
 
 /**
@@ -103,7 +106,7 @@ async function scanProcessAfter(
     found.push(line);
     return (done = found.length >= limit);
   };
-  for (let i = from; i < files.length && !done; i++) await scanForward(files[i]!, visit);
+  for (let i = from; i < files.length && !done; i++) await scanForward(files[i]!, visit, spec.open);
   return found;
 }
 

@@ -56,8 +56,9 @@ export async function scanBackward(
 export async function scanForward(
   path: string,
   visit: (buf: Buffer, start: number, end: number) => boolean,
+  open: typeof openLogFile = openLogFile,
 ): Promise<boolean> {
-  const file = await openLogFile(path);
+  const file = await open(path);
   if (file === null) return false;
   try {
     let carry: Buffer | null = null;

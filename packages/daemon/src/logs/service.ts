@@ -23,6 +23,7 @@ import { openSnapshot } from './snapshot.js';
 import { streamLast } from './stream-query.js';
 import type { LogFilter, LogLine, LogQuery, LogStream, LogTarget, Redactor } from './types.js';
 import { FileWriter } from './writer.js';
+import { UnpackedCache } from './unpacked-cache.js';
 
 /** Bytes read from pipes between two calls of `collectGarbage`. */
 const COLLECT_EVERY_BYTES = 4 * 1024 * 1024;
@@ -44,6 +45,8 @@ export class LogService {
   readonly #writers = new Map<string, Map<string, FileWriter>>();
   readonly #rings = new Map<string, Map<string, LastLines>>();
   readonly #retention: LogRetention;
+  /** The last compressed segment a page after an id unpacked, kept for the next page. */
+  readonly #unpacked = new UnpackedCache();
   readonly #pace = new ReadPace();
   #closed = false;
   #readSinceCollect = 0;
@@ -234,6 +237,7 @@ export class LogService {
     this.#writers.clear();
     await Promise.all(all.map((writer) => writer.close()));
     await this.#retention.close();
+    await this.#unpacked.close();
   }
 
   #open(): void {
@@ -296,6 +300,7 @@ export class LogService {
       after,
       limit,
       take: 'first',
+      open: (path) => this.#unpacked.open(path),
     });
   }
 }
