@@ -61,6 +61,8 @@ export class Drain {
   #recovered = 0;
   /** Stored lines read back, sent before the ring. */
   #replayed: LogLine[] = [];
+  /** Id of the newest line delivered (or refused for good): the checkpoint a later daemon resumes after. */
+  #deliveredThrough = -1;
 
   constructor(url: string, transport: Transport, options: DrainOptions) {
     this.url = url;
@@ -75,6 +77,20 @@ export class Drain {
     this.#replay = options.replay ?? null;
     this.#pageLines = Math.max(1, options.replayPageLines ?? Math.max(1000, Math.floor(this.#capacity / 2)));
     this.#ring = new Array<LogLine | undefined>(this.#capacity);
+    if (options.resumeAfter !== undefined && this.#replay !== null) {
+      // A previous daemon's drain delivered through this id: what it held, and what was captured since it
+      // stopped, is on disk after it.
+      this.#catchingUp = true;
+      this.#cursor = this.#lastSeq = this.#deliveredThrough = options.resumeAfter;
+      this.#timer = setTimeout(() => void this.#pump(), 0);
+    } else if (options.liveAfter !== undefined) {
+      this.#deliveredThrough = options.liveAfter;
+    }
+  }
+
+  /** The id of the newest line delivered (refused lines count, they are done with); null before any. */
+  checkpoint(): number | null {
+    return this.#deliveredThrough >= 0 ? this.#deliveredThrough : null;
   }
 
   /** Queues a line for delivery (or, catching up, leaves it to be read back from the files). */
@@ -110,9 +126,10 @@ export class Drain {
 
   /**
    * Tries once more to deliver what it holds in memory (waiting up to `graceMs`), counts the rest — and lines a
-   * catch-up had yet to read back — as undelivered, closes.
+   * catch-up had yet to read back — as undelivered, closes. `resumable`: the rest is not lost but left to a
+   * later drain resuming after `checkpoint()` (the daemon stops), so it is not counted.
    */
-  async close(graceMs = 2000): Promise<void> {
+  async close(graceMs = 2000, { resumable = false }: { resumable?: boolean } = {}): Promise<void> {
     if (this.#closed) return;
     this.#closing = true;
     const deadline = Date.now() + graceMs;
@@ -129,7 +146,8 @@ export class Drain {
     this.#closed = true;
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
-    this.#lose(this.#size + this.#inFlight + this.#replayed.length + this.#onDisk());
+    if (!resumable || this.#replay === null)
+      this.#lose(this.#size + this.#inFlight + this.#replayed.length + this.#onDisk());
     this.#size = 0;
     this.#ring.fill(undefined);
     this.#replayed = [];
@@ -174,11 +192,13 @@ export class Drain {
       await this.#transport.send(batch);
       this.#delivered += count;
       this.#attempt = 0;
+      this.#through(batch);
       return true;
     } catch (error) {
       this.#lastError = { message: (error as Error).message, time: this.#clock() };
       if (error instanceof DeliveryError && !error.retriable) {
         this.#lose(count);
+        this.#through(batch);
         return true;
       }
       this.#attempt++;
@@ -228,6 +248,12 @@ export class Drain {
     for (const line of later) this.#enqueue(line);
     this.#lastSeq = later.length > 0 ? Number(later.at(-1)!.id) : cursor;
     return true;
+  }
+
+  /** A batch is done with (delivered or refused for good): batches go in id order, so its last id is the newest. */
+  #through(batch: LogLine[]): void {
+    const last = batch.length > 0 ? Number(batch[batch.length - 1]!.id) : -1;
+    if (last > this.#deliveredThrough) this.#deliveredThrough = last;
   }
 
   /** The buffer is full and the lines are on disk: catch up from the files instead of dropping any. */

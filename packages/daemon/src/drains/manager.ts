@@ -12,22 +12,34 @@ export interface DrainManagerDeps {
   readonly bus: EventBus;
   readonly logs: LogService;
   readonly clock: Clock;
-  readonly drainOptions?: Omit<DrainOptions, 'clock' | 'onUndelivered' | 'replay'>;
+  readonly drainOptions?: Omit<
+    DrainOptions,
+    'clock' | 'onUndelivered' | 'replay' | 'resumeAfter' | 'liveAfter'
+  >;
+  /** How often delivered-through ids are saved (what a daemon killed without a stop resumes after); 5 s. */
+  readonly checkpointMs?: number;
 }
+
+const CHECKPOINT_MS = 5_000;
 
 interface Running {
   readonly row: store.DrainRow;
   readonly drain: Drain;
   readonly unsubscribe: () => void;
+  /** The checkpoint last saved. */
+  saved: number | null;
 }
 
 /**
  * The configured drains of every app: each one subscribed to its app's lines, its losses reported as
- * events. URLs may carry credentials, so they are shown with the password masked.
+ * events. URLs may carry credentials, so they are shown with the password masked. Each drain's delivered-through
+ * id is saved every few seconds and at stop; a drain started again (the next daemon) resumes after it, so a
+ * daemon stop loses no line and a kill -9 sends at most those few seconds again.
  */
 export class DrainManager {
   #running = new Map<number, Running>();
   #deps: DrainManagerDeps;
+  #checkpoints: NodeJS.Timeout | null = null;
 
   constructor(deps: DrainManagerDeps) {
     this.#deps = deps;
@@ -91,18 +103,61 @@ export class DrainManager {
     store.deleteAppDrains(this.#deps.db, app);
   }
 
-  /** Gives each drain a moment to deliver what it holds, then closes it. */
+  /**
+   * Gives each drain a moment to deliver what it holds, then closes it and saves how far it got: what it still
+   * held is on disk, and the next daemon's drain delivers it (not counted as undelivered).
+   */
   async closeAll(): Promise<void> {
-    await Promise.all([...this.#running.keys()].map((id) => this.#stop(id)));
+    if (this.#checkpoints !== null) clearInterval(this.#checkpoints);
+    this.#checkpoints = null;
+    const all = [...this.#running.values()];
+    this.#running.clear();
+    await Promise.all(
+      all.map(async (running) => {
+        running.unsubscribe();
+        await running.drain.close(2000, { resumable: true });
+        this.#save(running);
+      }),
+    );
+  }
+
+  /** Saves each drain's delivered-through id that moved since the last save. */
+  #checkpoint(): void {
+    for (const running of this.#running.values()) this.#save(running);
+  }
+
+  #save(running: Running): void {
+    const through = running.drain.checkpoint();
+    if (through === null || through === running.saved) return;
+    try {
+      store.setDrainCheckpoint(this.#deps.db, running.row.id, through);
+      running.saved = through;
+    } catch (err) {
+      // A busy or closing database: the next checkpoint tries again; a resume then sends a few lines twice.
+      this.#deps.bus.emit({
+        type: 'drain:failed',
+        app: running.row.app,
+        message: `drain ${running.row.id}: its checkpoint could not be saved: ${(err as Error).message}`,
+        data: { id: running.row.id, url: maskUrl(running.row.url) },
+      });
+    }
   }
 
   #start(row: store.DrainRow): void {
     const { bus, logs, clock } = this.#deps;
+    if (this.#checkpoints === null) {
+      this.#checkpoints = setInterval(() => this.#checkpoint(), this.#deps.checkpointMs ?? CHECKPOINT_MS);
+      this.#checkpoints.unref();
+    }
     const drain = createDrain(row.url, {
       ...this.#deps.drainOptions,
       clock: () => clock.now(),
       // Past its buffer a drain reads the app's stored lines back (across compressed segments) instead of dropping.
       replay: (afterId, limit) => logs.readAfter(row.app, afterId, {}, limit),
+      // Resumed after its checkpoint; a new drain starts live, its checkpoint the newest line before it.
+      ...(row.deliveredThrough !== null
+        ? { resumeAfter: row.deliveredThrough }
+        : { liveAfter: logs.newestId(row.app) }),
       onUndelivered: (count) =>
         bus.emit({
           type: 'drain:undelivered',
@@ -112,7 +167,7 @@ export class DrainManager {
         }),
     });
     const unsubscribe = logs.subscribe({ app: row.app }, (line) => drain.push(line));
-    this.#running.set(row.id, { row, drain, unsubscribe });
+    this.#running.set(row.id, { row, drain, unsubscribe, saved: row.deliveredThrough });
   }
 
   async #stop(id: number): Promise<void> {

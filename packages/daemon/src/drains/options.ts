@@ -24,10 +24,16 @@ export interface DrainOptions {
    */
   readonly replay?: ReplayReader;
   /**
-   * Lines read from the files per replay page; default half the buffer, at least 1000. Each read scans the
-   * files back from the newest line to the cursor, so bigger pages mean fewer scans when far behind.
+   * Lines read from the files per replay page; default half the buffer, at least 1000.
    */
   readonly replayPageLines?: number;
+  /**
+   * An id a previous daemon's drain had delivered through (its checkpoint): this drain starts by replaying the
+   * stored lines after it, then goes live. Needs `replay`.
+   */
+  readonly resumeAfter?: number;
+  /** For a drain starting live: an id no older than the newest line before its first (its first checkpoint). */
+  readonly liveAfter?: number;
 }
 
 export interface DrainStats {

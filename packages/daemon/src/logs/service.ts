@@ -169,6 +169,12 @@ export class LogService {
     );
   }
 
+  /** An id at least the newest line's of the app: every line captured from now on has a greater one. */
+  newestId(app: string): number {
+    checkName('app', app);
+    return this.#app(app).seq;
+  }
+
   /** Lines captured per app since the daemon started (each line takes one id), for Prometheus. */
   capturedLines(): Map<string, number> {
     return new Map([...this.#apps.values()].map((a) => [a.name, a.seq - a.openedAt]));

@@ -5,6 +5,8 @@ export interface DrainRow {
   readonly app: string;
   readonly url: string;
   readonly createdAt: number;
+  /** The id of the newest line delivered, as last checkpointed; null before the first. */
+  readonly deliveredThrough: number | null;
 }
 
 interface RawDrain {
@@ -12,9 +14,16 @@ interface RawDrain {
   app: string;
   url: string;
   created_at: number;
+  delivered_through: number | null;
 }
 
-const toDrain = (r: RawDrain): DrainRow => ({ id: r.id, app: r.app, url: r.url, createdAt: r.created_at });
+const toDrain = (r: RawDrain): DrainRow => ({
+  id: r.id,
+  app: r.app,
+  url: r.url,
+  createdAt: r.created_at,
+  deliveredThrough: r.delivered_through,
+});
 
 export function listDrains(db: Db, app?: string): DrainRow[] {
   const rows =
@@ -31,6 +40,11 @@ export function insertDrain(db: Db, app: string, url: string, now: number): numb
     'INSERT INTO drains (app, url, created_at) VALUES (?, ?, ?) ON CONFLICT(app, url) DO NOTHING',
   ).run(app, url, now);
   return res.changes === 0 ? null : Number(res.lastInsertRowid);
+}
+
+/** Saves a drain's checkpoint (a row removed meanwhile is left removed). */
+export function setDrainCheckpoint(db: Db, id: number, deliveredThrough: number): void {
+  prepared(db, 'UPDATE drains SET delivered_through = ? WHERE id = ?').run(deliveredThrough, id);
 }
 
 export function deleteDrain(db: Db, app: string, id: number): boolean {

@@ -252,4 +252,9 @@ export const migrations: readonly string[] = [
   ALTER TABLE releases ADD COLUMN guard_evidence TEXT;
   ALTER TABLE releases ADD COLUMN guard_reason TEXT;
   `,
+  `
+  -- Each drain's checkpoint (drains/manager.ts): the id of the newest line it delivered, saved every few seconds
+  -- and at daemon stop, so the next daemon's drain resumes from the stored lines after it. NULL: start live.
+  ALTER TABLE drains ADD COLUMN delivered_through INTEGER;
+  `,
 ];

@@ -1,15 +1,13 @@
-import { once } from 'node:events';
 import { readdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DrainManager } from '../../src/drains/manager.js';
 import { EventBus, type DaemonEvent } from '../../src/events/index.js';
-import { createLogService, type LogService } from '../../src/logs/index.js';
+import { createLogService } from '../../src/logs/index.js';
 import { systemClock } from '../../src/runtime/clock.js';
 import { openDb } from '../../src/store/index.js';
-import { pipeOf, useTempDir } from '../logs/helpers.js';
+import { useTempDir } from '../logs/helpers.js';
+import { capture, receiver, uncompressed } from './helpers.js';
 import { waitFor } from '../logs/receivers.js';
 
 const tempDir = useTempDir();
@@ -20,56 +18,6 @@ afterEach(async () => {
 
 const KiB = 1024;
 const BUFFER_LINES = 1000;
-
-/**
- * A Loki push receiver on a real socket: answers 503 while `down`, else 204 and keeps the line numbers it
- * accepted (`line <n> …`), in arrival order.
- */
-async function receiver(): Promise<{ url: string; accepted: number[]; setDown: (down: boolean) => void }> {
-  let down = true;
-  const accepted: number[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      if (down) {
-        res.statusCode = 503;
-        return res.end();
-      }
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
-        streams: Array<{ values: Array<[string, string]> }>;
-      };
-      // One replica and one stream: a single Loki stream per push, so its values keep the drain's order.
-      for (const { values } of body.streams)
-        for (const [, message] of values) accepted.push(Number(message.split(' ')[1]));
-      res.statusCode = 204;
-      res.end();
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  cleanups.push(async () => {
-    server.closeAllConnections();
-    server.close();
-    await once(server, 'close');
-  });
-  const { port } = server.address() as AddressInfo;
-  return { url: `loki+http://127.0.0.1:${port}`, accepted, setDown: (value) => void (down = value) };
-}
-
-/** Numbered lines of about 100 bytes, captured in 16 KiB chunks as a pipe delivers them. */
-async function capture(logs: LogService, from: number, count: number): Promise<void> {
-  let text = '';
-  for (let n = from; n < from + count; n++) text += `line ${n} ${'x'.repeat(90)}\n`;
-  const chunks: string[] = [];
-  for (let at = 0; at < text.length; at += 16 * KiB) chunks.push(text.slice(at, at + 16 * KiB));
-  await logs.capture({ app: 'shop', process: 'emails', source: 'emails.1' }, 'out', pipeOf(...chunks));
-}
-
-/** Rotated segments not yet compressed (compression runs after rotation, off the capture path). */
-function uncompressed(dir: string): string[] {
-  return readdirSync(join(dir, 'shop', 'logs')).filter((name) => /\.\d+\.log(\.gz\.partial)?$/.test(name));
-}
 
 /** A real log service, store and event bus with one drain of `shop` to `url`, tuned to retry fast. */
 function daemon(dir: string, url: string, retainBytes: number) {
@@ -109,7 +57,7 @@ function daemon(dir: string, url: string, retainBytes: number) {
 describe('drain replay', () => {
   it('delivers every line exactly once and in order after an outage far longer than its buffer, reading compressed segments back', async () => {
     const dir = tempDir();
-    const { url, accepted, setDown } = await receiver();
+    const { url, accepted, setDown } = await receiver((close) => cleanups.push(close));
     const { logs, status, events, appDir } = daemon(dir, url, 64 * 1024 * KiB);
     const flood = 40 * BUFFER_LINES; // about 4 MB: 30 segments of 128 KiB
     await capture(logs, 1, flood);
@@ -136,7 +84,7 @@ describe('drain replay', () => {
 
   it('counts lines retention removed before they could be read back as undelivered, and delivers the rest in order', async () => {
     const dir = tempDir();
-    const { url, accepted, setDown } = await receiver();
+    const { url, accepted, setDown } = await receiver((close) => cleanups.push(close));
     const { logs, status, events } = daemon(dir, url, 1024 * KiB);
     const flood = 40 * BUFFER_LINES; // about 4 MB into a 1 MiB retention
     await capture(logs, 1, flood);
