@@ -3,7 +3,11 @@ import { readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { LogService } from '../../src/logs/index.js';
+import { DrainManager } from '../../src/drains/manager.js';
+import { EventBus, type DaemonEvent } from '../../src/events/index.js';
+import { createLogService, type LogService } from '../../src/logs/index.js';
+import { systemClock } from '../../src/runtime/clock.js';
+import { openDb, type Db } from '../../src/store/index.js';
 import { pipeOf } from '../logs/helpers.js';
 
 const KiB = 1024;
@@ -58,4 +62,42 @@ export async function capture(logs: LogService, from: number, count: number): Pr
 /** Rotated segments not yet compressed (compression runs after rotation, off the capture path). */
 export function uncompressed(dir: string): string[] {
   return readdirSync(join(dir, 'shop', 'logs')).filter((name) => /\.\d+\.log(\.gz\.partial)?$/.test(name));
+}
+
+/**
+ * One daemon's log service (128 KiB segments), store, event bus (its events collected) and drain manager over
+ * `dir`, drains tuned to retry fast; a later one over the same `dir` opens the same files.
+ */
+export function drainWorld(
+  dir: string,
+  opts: { bufferLines: number; retainBytes?: number; checkpointMs?: number },
+): { logs: LogService; db: Db; events: DaemonEvent[]; drains: DrainManager } {
+  const logs = createLogService({
+    dir: join(dir, 'apps'),
+    maxFileBytes: 128 * KiB,
+    ...(opts.retainBytes !== undefined ? { retainBytes: opts.retainBytes } : {}),
+  });
+  const db = openDb(join(dir, 'state.db'));
+  const events: DaemonEvent[] = [];
+  const bus = new EventBus(
+    (event) => (events.push(event), events.length),
+    (err) => {
+      throw err;
+    },
+  );
+  const drains = new DrainManager({
+    db,
+    bus,
+    logs,
+    clock: systemClock,
+    ...(opts.checkpointMs !== undefined ? { checkpointMs: opts.checkpointMs } : {}),
+    drainOptions: {
+      bufferLines: opts.bufferLines,
+      backoffBaseMs: 20,
+      maxBackoffMs: 100,
+      lingerMs: 5,
+      reportIntervalMs: 10,
+    },
+  });
+  return { logs, db, events, drains };
 }

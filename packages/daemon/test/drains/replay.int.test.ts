@@ -1,13 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DrainManager } from '../../src/drains/manager.js';
-import { EventBus, type DaemonEvent } from '../../src/events/index.js';
-import { createLogService } from '../../src/logs/index.js';
-import { systemClock } from '../../src/runtime/clock.js';
-import { openDb } from '../../src/store/index.js';
 import { useTempDir } from '../logs/helpers.js';
-import { capture, receiver, uncompressed } from './helpers.js';
+import { capture, receiver, uncompressed, drainWorld } from './helpers.js';
 import { waitFor } from '../logs/receivers.js';
 
 const tempDir = useTempDir();
@@ -21,29 +16,7 @@ const BUFFER_LINES = 1000;
 
 /** A real log service, store and event bus with one drain of `shop` to `url`, tuned to retry fast. */
 function daemon(dir: string, url: string, retainBytes: number) {
-  const logs = createLogService({ dir: join(dir, 'apps'), retainBytes, maxFileBytes: 128 * KiB });
-  const db = openDb(join(dir, 'state.db'));
-  const events: DaemonEvent[] = [];
-  let nextId = 0;
-  const bus = new EventBus(
-    (event) => (events.push(event), ++nextId),
-    (err) => {
-      throw err;
-    },
-  );
-  const drains = new DrainManager({
-    db,
-    bus,
-    logs,
-    clock: systemClock,
-    drainOptions: {
-      bufferLines: BUFFER_LINES,
-      backoffBaseMs: 20,
-      maxBackoffMs: 100,
-      lingerMs: 5,
-      reportIntervalMs: 10,
-    },
-  });
+  const { logs, db, events, drains } = drainWorld(dir, { bufferLines: BUFFER_LINES, retainBytes });
   const { id } = drains.add('shop', url);
   cleanups.push(async () => {
     await drains.closeAll();

@@ -1,13 +1,9 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DrainManager } from '../../src/drains/manager.js';
-import { EventBus, type DaemonEvent } from '../../src/events/index.js';
-import { createLogService } from '../../src/logs/index.js';
-import { systemClock } from '../../src/runtime/clock.js';
 import { listDrains, openDb, setDrainCheckpoint } from '../../src/store/index.js';
 import { useTempDir } from '../logs/helpers.js';
 import { waitFor } from '../logs/receivers.js';
-import { capture, receiver } from './helpers.js';
+import { capture, receiver, drainWorld } from './helpers.js';
 
 const tempDir = useTempDir();
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -19,29 +15,7 @@ const BUFFER_LINES = 1000;
 
 /** One daemon's log service, store and drains over `dir` (the next one opens the same files). */
 function daemon(dir: string, checkpointMs = 5_000) {
-  const logs = createLogService({ dir: join(dir, 'apps'), maxFileBytes: 128 * 1024 });
-  const db = openDb(join(dir, 'state.db'));
-  const events: DaemonEvent[] = [];
-  const bus = new EventBus(
-    (event) => (events.push(event), events.length),
-    (err) => {
-      throw err;
-    },
-  );
-  const drains = new DrainManager({
-    db,
-    bus,
-    logs,
-    clock: systemClock,
-    checkpointMs,
-    drainOptions: {
-      bufferLines: BUFFER_LINES,
-      backoffBaseMs: 20,
-      maxBackoffMs: 100,
-      lingerMs: 5,
-      reportIntervalMs: 10,
-    },
-  });
+  const { logs, db, events, drains } = drainWorld(dir, { bufferLines: BUFFER_LINES, checkpointMs });
   let open = true;
   const stop = async () => {
     if (!open) return;
