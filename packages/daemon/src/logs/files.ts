@@ -25,6 +25,14 @@ export function isCompressed(path: string): boolean {
   return path.endsWith(GZIP_SUFFIX);
 }
 
+/**
+ * Where a rotated plain file is once compressed (`emails.3.log` → `emails.3.log.gz`): a reader that listed it
+ * plain and finds it gone reads it there. Null for the current file or a compressed one.
+ */
+export function compressedNameOf(path: string): string | null {
+  return /\.\d+\.log$/.test(path) ? path + GZIP_SUFFIX : null;
+}
+
 // Process names as the manifest allows them (PROCESS_NAME_PATTERN): `stale_cleanup`, `Emails`.
 const ROTATED = /^([A-Za-z][A-Za-z0-9_-]*)\.(\d+)\.log(\.gz)?$/;
 const CURRENT = /^([A-Za-z][A-Za-z0-9_-]*)\.log$/;

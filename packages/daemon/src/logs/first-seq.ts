@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { nodeZlib } from '../runtime/builtins.js';
-import { GZIP_SUFFIX, isCompressed } from './files.js';
+import { compressedNameOf, isCompressed } from './files.js';
 import { isHeaderAt, NEWLINE, peekRecord } from './record.js';
 
 /** A record is at most a line's limit plus its fields; past this much without one, the file holds none. */
@@ -16,9 +16,8 @@ const MAX_SCAN_BYTES = 256 * 1024;
 export async function firstSeq(path: string): Promise<number | null> {
   const first = await firstSeqOf(path, isCompressed(path));
   if (first !== undefined) return first;
-  if (!isCompressed(path) && /\.\d+\.log$/.test(path))
-    return (await firstSeqOf(path + GZIP_SUFFIX, true)) ?? null;
-  return null;
+  const moved = compressedNameOf(path);
+  return moved === null ? null : ((await firstSeqOf(moved, true)) ?? null);
 }
 
 /** undefined: the file does not exist. */

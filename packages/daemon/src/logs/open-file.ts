@@ -2,7 +2,7 @@ import { type FileHandle, open, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { nodeZlib } from '../runtime/builtins.js';
-import { GZIP_SUFFIX, isCompressed } from './files.js';
+import { compressedNameOf, isCompressed } from './files.js';
 
 /** A log file opened for reading: its bytes are the records, whether it is stored plain or compressed. */
 export interface ReadableLog {
@@ -22,8 +22,9 @@ let unpacked = 0;
 export async function openLogFile(path: string): Promise<(ReadableLog & { close(): Promise<void> }) | null> {
   let file = await openIfExists(path);
   let compressed = isCompressed(path);
-  if (file === null && !compressed && /\.\d+\.log$/.test(path)) {
-    file = await openIfExists(path + GZIP_SUFFIX);
+  const moved = compressedNameOf(path);
+  if (file === null && moved !== null) {
+    file = await openIfExists(moved);
     compressed = true;
   }
   if (file === null) return null;

@@ -1,6 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { filesNewestFirst, GZIP_SUFFIX, isCompressed } from './files.js';
+import { filesNewestFirst, compressedNameOf, isCompressed } from './files.js';
 import { openIfExists, type ReadableLog, unpack } from './open-file.js';
 
 /**
@@ -56,9 +56,10 @@ export async function openSnapshot(logsDir: string, processes: readonly string[]
 async function openPinned(path: string, opened: FileHandle[]): Promise<SnapshotFile | null> {
   let handle = await openIfExists(path);
   let compressed = isCompressed(path);
-  if (handle === null && !compressed && /\.\d+\.log$/.test(path)) {
+  const moved = compressedNameOf(path);
+  if (handle === null && moved !== null) {
     // Compressed since it was listed.
-    handle = await openIfExists(path + GZIP_SUFFIX);
+    handle = await openIfExists(moved);
     compressed = true;
   }
   if (handle === null) return null;

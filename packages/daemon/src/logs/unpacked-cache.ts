@@ -1,6 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { GZIP_SUFFIX, isCompressed } from './files.js';
+import { compressedNameOf, isCompressed } from './files.js';
 import { openIfExists, unpack, type ReadableLog } from './open-file.js';
 
 /** How long the last unpacked segment stays open after its last reader: the next page usually wants it. */
@@ -38,8 +38,9 @@ export class UnpackedCache {
         return { handle: plain, size: (await plain.stat()).size, close: () => plain.close() };
       }
       // A rotated file compressed since it was listed is read under its new name.
-      if (!/\.\d+\.log$/.test(path)) return null;
-      gz = path + GZIP_SUFFIX;
+      const moved = compressedNameOf(path);
+      if (moved === null) return null;
+      gz = moved;
     }
     const file = await openIfExists(gz);
     if (file === null) return null;
